@@ -1,0 +1,41 @@
+/** Help texts, one per subcommand; `--help` prints them and exits 0. */
+export const HELP: Record<string, string> = {
+  main: `nostr-info — Nostr network statistics backend
+
+Usage: nostr-info <command> [options]
+
+Commands:
+  all-in-one      collector + scheduler timer + API in one process (default for \`pnpm start\`)
+  collector       watch this replica's share of the relays and write aggregated counts
+  scheduler run   compute every statistics range once; the exit status says whether it worked
+  api             serve the public JSON API and /metrics
+  migrate         apply database migrations (or --down to revert the newest)
+
+Every command reads its settings from the environment (see README: Configuration) and exits 2
+listing every problem when a setting is invalid.
+
+Run "nostr-info <command> --help" for the settings of one command.`,
+  'all-in-one': `Usage: nostr-info all-in-one
+
+Runs the collector, the statistics scheduler (every STATS_INTERVAL_SECONDS, and once at start) and
+the API (PORT, default 3000) in one process. Without DATABASE_URL it uses an embedded database
+under DATA_DIR (default ./data); without REDIS_URL / REDIS_CLUSTER_NODES an in-process cache.
+Migrations run at start.`,
+  collector: `Usage: nostr-info collector
+
+Connects to this replica's share of the watched relays (ordinal from POD_NAME or
+COLLECTOR_ORDINAL, replica count from the StatefulSet or COLLECTOR_REPLICAS), verifies events and
+flushes aggregated counts every FLUSH_INTERVAL_MS or FLUSH_MAX_EVENTS. Metrics on METRICS_PORT.`,
+  scheduler: `Usage: nostr-info scheduler run
+
+Computes every range (24h, 7d, 30d, 90d, all) once from DATABASE_READ_URL (or DATABASE_URL),
+writes the snapshots to the database and the cache, and exits 0 on success, 1 on failure.`,
+  api: `Usage: nostr-info api
+
+Serves the public read-only JSON API on PORT (default 3000): /health, /ready, /metrics,
+/api/v1/docs, /api/v1/stats/... . Reads snapshots from the cache, then from the database.`,
+  migrate: `Usage: nostr-info migrate [--down]
+
+Applies every pending migration under a lock (safe when several processes start together).
+--down reverts the newest migration.`,
+};

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { HELP } from './commands/help.js';
+import { migrateCommand } from './commands/migrate.js';
+import { allInOneCommand, apiCommand, collectorCommand, schedulerRunCommand } from './commands/roles.js';
+import { ExitError } from './runtime.js';
+
+function usageError(message: string, help: string): never {
+  process.stderr.write(`nostr-info: ${message}\n\n${help}\n`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { help: { type: 'boolean', short: 'h' }, down: { type: 'boolean' } },
+  });
+  const [command, sub] = positionals;
+  const help = HELP[command ?? 'main'] ?? HELP.main ?? '';
+  if (values.help) {
+    process.stdout.write(`${help}\n`);
+    return;
+  }
+  const known = new Set(['help', 'down']);
+  const unknown = Object.keys(values).filter((k) => !known.has(k));
+  if (unknown.length > 0) usageError(`unknown option ${unknown.map((k) => `--${k}`).join(', ')}`, help);
+  switch (command) {
+    case 'all-in-one':
+      return allInOneCommand();
+    case 'collector':
+      return collectorCommand();
+    case 'api':
+      return apiCommand();
+    case 'scheduler':
+      if (sub !== 'run') usageError(sub ? `unknown scheduler command "${sub}"` : 'missing "run"', help);
+      return schedulerRunCommand();
+    case 'migrate':
+      return migrateCommand({ down: values.down === true });
+    case undefined:
+      process.stdout.write(`${HELP.main}\n`);
+      return;
+    default:
+      usageError(`unknown command "${command}"`, HELP.main ?? '');
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const code = err instanceof ExitError ? err.exitCode : 1;
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  process.stderr.write(`nostr-info: ${err instanceof Error ? err.message : String(err)}${cause}\n`);
+  process.exit(code);
+});

@@ -1,0 +1,123 @@
+import {
+  type BaseEnv,
+  type Cache,
+  type CacheEnv,
+  createCache,
+  createDatabases,
+  createLogger,
+  createRegistry,
+  type Databases,
+  EnvError,
+  type EnvFor,
+  type Logger,
+  loadEnv,
+  migrateToLatest,
+  type Role,
+  type RoleContext,
+  type Service,
+} from '@nostr-info/shared';
+
+/** Error raised by a command that should end the process with a given status. */
+export class ExitError extends Error {
+  override readonly name = 'ExitError';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Loads and validates the env of `role`; on problems prints them all and exits 2. */
+export function envOrExit<R extends Role>(role: R): EnvFor<R> {
+  try {
+    return loadEnv(role);
+  } catch (err) {
+    if (err instanceof EnvError) {
+      process.stderr.write(`nostr-info: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+export function loggerFor(env: BaseEnv, service: string): Logger {
+  return createLogger({ level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { service } });
+}
+
+export async function openDatabases(env: BaseEnv, logger: Logger, service: string): Promise<Databases> {
+  const dbs = await createDatabases({
+    databaseUrl: env.DATABASE_URL,
+    databaseReadUrl: env.DATABASE_READ_URL,
+    dataDir: env.DATA_DIR,
+    poolMax: env.DATABASE_POOL_MAX,
+    applicationName: `nostr-info-${service}`,
+    logger,
+  });
+  logger.info(
+    {
+      database: dbs.kind,
+      readReplica: dbs.readerIsReplica,
+      dataDir: dbs.kind === 'pglite' ? env.DATA_DIR : undefined,
+    },
+    'database opened',
+  );
+  return dbs;
+}
+
+/** Runs migrations and fails with a readable error (never a half-started service). */
+export async function migrate(dbs: Databases, logger: Logger): Promise<void> {
+  const { error, results = [] } = await migrateToLatest(dbs.writer, dbs.kind);
+  for (const r of results) logger.info({ migration: r.migrationName, status: r.status }, 'migration');
+  if (error) throw new ExitError('migrations failed', 1, { cause: error });
+}
+
+/** Builds what a role needs: logger, databases, cache and registry. */
+export async function buildContext<R extends Role>(
+  role: R,
+  env: EnvFor<R> & CacheEnv,
+  { runMigrations = false }: { runMigrations?: boolean } = {},
+): Promise<RoleContext<EnvFor<R>>> {
+  const logger = loggerFor(env, role);
+  const dbs = await openDatabases(env, logger, role);
+  if (runMigrations) await migrate(dbs, logger);
+  const cache: Cache = createCache(env, logger.child({ module: 'cache' }));
+  logger.info({ cache: cache.kind }, 'cache selected');
+  const registry = createRegistry({ service: role });
+  return { env, logger, dbs, cache, registry };
+}
+
+/**
+ * Keeps the process alive until SIGTERM/SIGINT, then stops the services in order (first the ones
+ * that accept work), closes the cache and databases, and exits 0. A second signal exits at once.
+ */
+export function stopOnSignal(ctx: RoleContext<unknown>, services: Service[]): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = async (signal: NodeJS.Signals) => {
+      if (stopping) {
+        ctx.logger.warn({ signal }, 'second signal: exiting now');
+        process.exit(1);
+      }
+      stopping = true;
+      ctx.logger.info({ signal }, 'stopping');
+      let failed = false;
+      for (const service of services) {
+        try {
+          await service.stop();
+        } catch (err) {
+          failed = true;
+          ctx.logger.error({ err, service: service.name }, 'service failed to stop cleanly');
+        }
+      }
+      await ctx.cache.close().catch(() => undefined);
+      await ctx.dbs.close().catch(() => undefined);
+      ctx.logger.info('stopped');
+      process.exitCode = failed ? 1 : 0;
+      resolve();
+    };
+    process.once('SIGTERM', (s) => void stop(s));
+    process.once('SIGINT', (s) => void stop(s));
+  });
+}

@@ -1,0 +1,41 @@
+/** Which implementation backs a `Cache`. */
+export type CacheKind = 'redis' | 'cluster' | 'memory';
+
+/** Result of one hit on a fixed-window counter. */
+export interface WindowHit {
+  /** Hits in the current window, this one included. */
+  count: number;
+  /** Milliseconds until the window resets. */
+  resetMs: number;
+}
+
+export type MessageHandler = (message: string) => void;
+
+/**
+ * The one cache interface, backed by Redis, Redis Cluster or process memory (chosen by env, see
+ * `createCache`). Keys are given without the configured prefix; implementations add it.
+ */
+export interface Cache {
+  readonly kind: CacheKind;
+  get(key: string): Promise<string | null>;
+  /** Stores `value`; with `ttlSeconds` it expires. */
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  del(key: string): Promise<void>;
+  /** SET NX EX: true when this call stored the key (first writer wins). */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** `setIfAbsent` for many keys at once, answers in order (pipelined on Redis). */
+  setManyIfAbsent(keys: readonly string[], ttlSeconds: number): Promise<boolean[]>;
+  /** Increments a fixed window counter that starts with the first hit (rate limiting). */
+  hitWindow(key: string, windowSeconds: number): Promise<WindowHit>;
+  publish(channel: string, message: string): Promise<void>;
+  /** Subscribes; resolves once the subscription is active. Returns the unsubscribe function. */
+  subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
+  /** True when the backend answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Raised when the cache backend cannot be reached or answers with an error. */
+export class CacheError extends Error {
+  override readonly name = 'CacheError';
+}

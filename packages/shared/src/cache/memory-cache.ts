@@ -1,0 +1,92 @@
+import { EventEmitter } from 'node:events';
+import type { Cache, MessageHandler, WindowHit } from './cache.js';
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+export interface MemoryCacheOptions {
+  /** Upper bound on stored keys; the oldest are evicted first (insertion order). */
+  maxKeys?: number;
+  /** How often expired keys are swept. */
+  sweepIntervalMs?: number;
+  now?: () => number;
+}
+
+/** In-process cache for the all-in-one mode: same semantics as Redis, within one process. */
+export function createMemoryCache({
+  maxKeys = 1_000_000,
+  sweepIntervalMs = 30_000,
+  now = Date.now,
+}: MemoryCacheOptions = {}): Cache {
+  const entries = new Map<string, Entry>();
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+
+  const live = (key: string): Entry | undefined => {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const store = (key: string, value: string, ttlSeconds?: number) => {
+    entries.delete(key);
+    if (entries.size >= maxKeys) {
+      const oldest = entries.keys().next();
+      if (!oldest.done) entries.delete(oldest.value);
+    }
+    entries.set(key, { value, expiresAt: ttlSeconds ? now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY });
+  };
+  const sweep = setInterval(() => {
+    const t = now();
+    for (const [key, entry] of entries) if (entry.expiresAt <= t) entries.delete(key);
+  }, sweepIntervalMs);
+  sweep.unref();
+
+  const setIfAbsentSync = (key: string, value: string, ttlSeconds: number) => {
+    if (live(key)) return false;
+    store(key, value, ttlSeconds);
+    return true;
+  };
+
+  return {
+    kind: 'memory',
+    get: async (key) => live(key)?.value ?? null,
+    set: async (key, value, ttlSeconds) => store(key, value, ttlSeconds),
+    del: async (key) => {
+      entries.delete(key);
+    },
+    setIfAbsent: async (key, value, ttlSeconds) => setIfAbsentSync(key, value, ttlSeconds),
+    setManyIfAbsent: async (keys, ttlSeconds) => keys.map((key) => setIfAbsentSync(key, '1', ttlSeconds)),
+    hitWindow: async (key, windowSeconds): Promise<WindowHit> => {
+      const entry = live(key);
+      if (!entry) {
+        store(key, '1', windowSeconds);
+        return { count: 1, resetMs: windowSeconds * 1000 };
+      }
+      const count = Number(entry.value) + 1;
+      entry.value = String(count);
+      return { count, resetMs: Math.max(0, entry.expiresAt - now()) };
+    },
+    publish: async (channel, message) => {
+      // Deliver asynchronously, as Redis does.
+      queueMicrotask(() => bus.emit(channel, message));
+    },
+    subscribe: async (channel, handler: MessageHandler) => {
+      bus.on(channel, handler);
+      return async () => {
+        bus.off(channel, handler);
+      };
+    },
+    ping: async () => true,
+    close: async () => {
+      clearInterval(sweep);
+      bus.removeAllListeners();
+      entries.clear();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../log/logger.js';
+import type { Cache, CacheKind, MessageHandler, WindowHit } from './cache.js';
+
+/**
+ * One round trip for a fixed window: INCR, start the window on the first hit, report the TTL.
+ * A single key, so it is valid on Redis Cluster.
+ */
+const HIT_WINDOW_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return { count, ttl }
+`;
+
+type Client = Redis | Cluster;
+
+export interface RedisCacheOptions {
+  /** `redis://…` for a single node. */
+  url?: string | undefined;
+  /** Seed nodes of a Redis Cluster. */
+  clusterNodes?: { host: string; port: number }[] | undefined;
+  keyPrefix?: string;
+  logger?: Logger;
+  /** Commands fail fast (instead of queueing forever) while the server is away. */
+  commandTimeoutMs?: number;
+}
+
+/**
+ * Cache on ioredis, single node or Cluster. Cluster uses auto-pipelining so batches spread over
+ * slots stay one round trip per node. A second connection carries subscriptions.
+ */
+export function createRedisCache({
+  url,
+  clusterNodes,
+  keyPrefix = 'nostr-info:',
+  logger,
+  commandTimeoutMs = 2000,
+}: RedisCacheOptions): Cache {
+  const common: RedisOptions = {
+    keyPrefix,
+    commandTimeout: commandTimeoutMs,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  };
+  const make = (): Client => {
+    if (clusterNodes && clusterNodes.length > 0) {
+      return new Cluster(clusterNodes, {
+        enableAutoPipelining: true,
+        keyPrefix,
+        scaleReads: 'master',
+        clusterRetryStrategy: (times) => Math.min(times * 200, 2000),
+        redisOptions: { commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 1 },
+        slotsRefreshTimeout: 2000,
+      });
+    }
+    if (!url) throw new Error('createRedisCache needs a url or cluster nodes');
+    return new Redis(url, { ...common, enableAutoPipelining: true });
+  };
+  const kind: CacheKind = clusterNodes && clusterNodes.length > 0 ? 'cluster' : 'redis';
+  const client = make();
+  let subscriber: Client | undefined;
+  const handlers = new Map<string, Set<MessageHandler>>();
+  const onError = (role: string) => (err: Error) =>
+    logger?.warn({ err, role, kind }, 'redis connection error');
+  client.on('error', onError('commands'));
+
+  const subscriberClient = (): Client => {
+    if (subscriber) return subscriber;
+    const sub = make();
+    sub.on('error', onError('subscriber'));
+    // Pub/sub channels are not prefixed by ioredis; prefix them ourselves for isolation.
+    sub.on('message', (channel: string, message: string) => {
+      const set = handlers.get(channel);
+      if (set) for (const handler of set) handler(message);
+    });
+    subscriber = sub;
+    return sub;
+  };
+
+  return {
+    kind,
+    get: (key) => client.get(key),
+    set: async (key, value, ttlSeconds) => {
+      if (ttlSeconds) await client.set(key, value, 'EX', ttlSeconds);
+      else await client.set(key, value);
+    },
+    del: async (key) => {
+      await client.del(key);
+    },
+    setIfAbsent: async (key, value, ttlSeconds) =>
+      (await client.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK',
+    setManyIfAbsent: async (keys, ttlSeconds) => {
+      // Auto-pipelining batches these into one round trip per node, across slots.
+      const answers = await Promise.all(keys.map((key) => client.set(key, '1', 'EX', ttlSeconds, 'NX')));
+      return answers.map((answer) => answer === 'OK');
+    },
+    hitWindow: async (key, windowSeconds): Promise<WindowHit> => {
+      const [count, ttl] = (await client.eval(HIT_WINDOW_SCRIPT, 1, key, String(windowSeconds * 1000))) as [
+        number,
+        number,
+      ];
+      return { count: Number(count), resetMs: Math.max(0, Number(ttl)) };
+    },
+    publish: async (channel, message) => {
+      await client.publish(`${keyPrefix}${channel}`, message);
+    },
+    subscribe: async (channel, handler) => {
+      const full = `${keyPrefix}${channel}`;
+      let set = handlers.get(full);
+      if (!set) {
+        set = new Set();
+        handlers.set(full, set);
+        await subscriberClient().subscribe(full);
+      }
+      set.add(handler);
+      return async () => {
+        const current = handlers.get(full);
+        current?.delete(handler);
+        if (current && current.size === 0) {
+          handlers.delete(full);
+          await subscriber?.unsubscribe(full).catch(() => undefined);
+        }
+      };
+    },
+    ping: async () => {
+      try {
+        return (await client.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      await Promise.allSettled([client.quit(), subscriber?.quit()]);
+      client.disconnect();
+      subscriber?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Logger } from '../log/logger.js';
+import type { Database } from './schema.js';
+import { pgTypes, valueParsers } from './types.js';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+/** The writer (primary) and reader (replica, or the writer again) of one process. */
+export interface Databases {
+  kind: DatabaseKind;
+  writer: Kysely<Database>;
+  reader: Kysely<Database>;
+  /** True when reads go to a separate replica connection. */
+  readerIsReplica: boolean;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string | undefined;
+  databaseReadUrl?: string | undefined;
+  /** Embedded database directory when no `databaseUrl`; `memory://` keeps it in memory. */
+  dataDir?: string;
+  poolMax?: number;
+  applicationName?: string;
+  logger?: Logger;
+}
+
+/** Builds a pg pool with the project's value parsers; pool errors are logged, never thrown. */
+export function createPgPool(
+  connectionString: string,
+  { poolMax = 10, applicationName = 'nostr-info', logger }: Omit<DatabaseOptions, 'databaseUrl'> = {},
+): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolMax,
+    application_name: applicationName,
+    types: pgTypes,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its server must not crash the process (pg emits 'error' on the pool).
+  pool.on('error', (err) => logger?.warn({ err }, 'postgres pool client error'));
+  return pool;
+}
+
+/** Opens (creating when missing) the embedded PGlite database under `dataDir`. */
+export async function openPglite(dataDir: string): Promise<PGlite> {
+  const target = dataDir === 'memory://' ? undefined : resolve(dataDir, 'pglite');
+  if (target) mkdirSync(target, { recursive: true });
+  const parsers = Object.fromEntries(
+    Object.entries(valueParsers).map(([oid, fn]) => [oid, (v: string) => fn(v)]),
+  );
+  const db = await PGlite.create(target, { parsers });
+  return db;
+}
+
+/**
+ * The db factory. With `databaseUrl`: a pg pool on the primary for writes and, when
+ * `databaseReadUrl` is set, a second pool on the replica for reads. Without: an embedded PGlite
+ * database under `dataDir` (default `./data`) that survives restarts, used for both.
+ */
+export async function createDatabases({
+  databaseUrl,
+  databaseReadUrl,
+  dataDir = './data',
+  poolMax = 10,
+  applicationName = 'nostr-info',
+  logger,
+}: DatabaseOptions = {}): Promise<Databases> {
+  if (!databaseUrl) {
+    const pglite = await openPglite(dataDir);
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    return {
+      kind: 'pglite',
+      writer: db,
+      reader: db,
+      readerIsReplica: false,
+      close: () => db.destroy(),
+    };
+  }
+  const writer = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: createPgPool(databaseUrl, { poolMax, applicationName, logger }) }),
+  });
+  if (!databaseReadUrl || databaseReadUrl === databaseUrl) {
+    return {
+      kind: 'postgres',
+      writer,
+      reader: writer,
+      readerIsReplica: false,
+      close: () => writer.destroy(),
+    };
+  }
+  const reader = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: createPgPool(databaseReadUrl, { poolMax, applicationName: `${applicationName}-read`, logger }),
+    }),
+  });
+  return {
+    kind: 'postgres',
+    writer,
+    reader,
+    readerIsReplica: true,
+    close: async () => {
+      await Promise.allSettled([writer.destroy(), reader.destroy()]);
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as initialSchema from './migrations/2026-11-24T00-00-00-initial-schema.js';
+
+/**
+ * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
+ * production bundle carries exactly these.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-24T00-00-00-initial-schema': initialSchema,
+};
+
+/** A Kysely MigrationProvider over `migrations`. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

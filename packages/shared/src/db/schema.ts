@@ -1,0 +1,290 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Database types. Counters are `bigint` in SQL; both drivers are configured to return them as JS
+ * numbers (safe below 2^53, which sats and event counts stay under). `date` columns come back as
+ * `YYYY-MM-DD` strings, timestamps as `Date`.
+ *
+ * Time is bucketed by when the collector observed an event (hour = `date_trunc('hour', now)`), not
+ * by the event's `created_at`, which clients may set to anything.
+ */
+
+type Int8 = ColumnType<number, number | bigint | string, number | bigint | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Day = ColumnType<string, string, string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export type RelaySource = 'seed' | 'discovered' | 'manual';
+export type RelayStatus = 'unknown' | 'online' | 'offline' | 'auth_required' | 'error' | 'stalled';
+
+export interface RelaysTable {
+  id: Generated<number>;
+  url: string;
+  source: RelaySource;
+  /** In the set the collectors shard and watch (seed/manual always; discovered once admitted). */
+  watched: ColumnType<boolean, boolean | undefined, boolean>;
+  discovered_from: string | null;
+  discovery_count: ColumnType<number, number | undefined, number>;
+  first_seen_at: DefaultedTimestamp;
+  /** NIP-11 information document as fetched, and the fields the API shows. */
+  nip11: Json<Record<string, unknown>> | null;
+  nip11_fetched_at: Timestamp | null;
+  nip11_error: string | null;
+  name: string | null;
+  description: string | null;
+  pubkey: string | null;
+  contact: string | null;
+  software: string | null;
+  version: string | null;
+  supported_nips: ColumnType<number[] | null, number[] | null | undefined, number[] | null>;
+  auth_required: boolean | null;
+  payment_required: boolean | null;
+  restricted_writes: boolean | null;
+  max_message_length: number | null;
+  max_subscriptions: number | null;
+  /** Health, as of the last collector report. */
+  status: ColumnType<RelayStatus, RelayStatus | undefined, RelayStatus>;
+  status_changed_at: Timestamp | null;
+  last_connected_at: Timestamp | null;
+  last_disconnected_at: Timestamp | null;
+  last_event_at: Timestamp | null;
+  last_error_class: string | null;
+  last_error_at: Timestamp | null;
+  open_latency_ms: number | null;
+  eose_latency_ms: number | null;
+  disconnects: ColumnType<Int8['__select__'], Int8['__insert__'] | undefined, Int8['__update__']>;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+/** Connection events with bounded retention (pruned by the scheduler). */
+export interface RelayLogsTable {
+  id: Generated<Int8['__select__']>;
+  relay_id: number;
+  at: DefaultedTimestamp;
+  /** connect | disconnect | error | closed | notice | auth | nip11 */
+  event: string;
+  /** Standard prefix class (`auth-required`, `rate-limited`, …) or error class. */
+  class: string | null;
+  /** Relay-supplied text, truncated. */
+  message: string | null;
+}
+
+/** Additive per-relay health counters; `hour` is a UTC hour bucket, `day` a UTC date. */
+interface RelayHealthCounters {
+  relay_id: number;
+  connected_ms: Int8;
+  observed_ms: Int8;
+  connects: Int8;
+  disconnects: Int8;
+  errors: Int8;
+  open_latency_ms_sum: Int8;
+  open_latency_count: Int8;
+  eose_latency_ms_sum: Int8;
+  eose_latency_count: Int8;
+}
+export interface RelayHealthHourlyTable extends RelayHealthCounters {
+  hour: Timestamp;
+}
+export interface RelayHealthDailyTable extends RelayHealthCounters {
+  day: Day;
+}
+
+/** Events delivered by each relay (every valid copy credits its relay), and invalid copies. */
+interface RelayEventCounters {
+  relay_id: number;
+  kind: number;
+  events: Int8;
+  invalid: Int8;
+  duplicates: Int8;
+}
+export interface EventsAggregatedTable extends RelayEventCounters {
+  hour: Timestamp;
+}
+export interface EventsAggregatedDailyTable extends RelayEventCounters {
+  day: Day;
+}
+
+/** Network-unique events (each id once across all collectors). */
+export interface NetworkEventsHourlyTable {
+  hour: Timestamp;
+  kind: number;
+  events: Int8;
+}
+export interface NetworkEventsDailyTable {
+  day: Day;
+  kind: number;
+  events: Int8;
+}
+
+/** NIP-89 client tag usage: network-unique events per client. */
+export interface ClientsHourlyTable {
+  hour: Timestamp;
+  client: string;
+  events: Int8;
+}
+export interface ClientsTable {
+  day: Day;
+  client: string;
+  events: Int8;
+}
+/** Distinct users of a client: users in a range ending now = rows with last_seen_at >= start. */
+export interface ClientUsersTable {
+  client: string;
+  pubkey: string;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+/** One row per pubkey: active users in a range = last_seen_at >= start; new = first_seen_at >= start. */
+export interface PubkeysTable {
+  pubkey: string;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  events: Int8;
+}
+/** Per day x pubkey (kept for the longest ranged window, then pruned). */
+export interface ActiveUsersTable {
+  day: Day;
+  pubkey: string;
+  events: Int8;
+}
+/** Per hour x pubkey, kept a little over 7 days for hourly timelines. */
+export interface ActiveUsersHourlyTable {
+  hour: Timestamp;
+  pubkey: string;
+}
+/** Distinct-user counts per bucket, maintained from the rows newly inserted above. */
+export interface UserActivityHourlyTable {
+  hour: Timestamp;
+  active_users: Int8;
+  new_users: Int8;
+}
+export interface UserActivityDailyTable {
+  day: Day;
+  active_users: Int8;
+  new_users: Int8;
+}
+
+/** Zap receipts (kind 9735). Amounts in sats; implausible amounts counted apart, never summed. */
+interface ZapCounters {
+  zaps: Int8;
+  sats: Int8;
+  flagged: Int8;
+  invalid_bolt11: Int8;
+}
+export interface ZapsHourlyTable extends ZapCounters {
+  hour: Timestamp;
+}
+export interface ZapsDailyTable extends ZapCounters {
+  day: Day;
+}
+/** Distinct zap senders/receivers: `role` is 'sender' or 'receiver'. */
+export interface ZapParticipantsTable {
+  pubkey: string;
+  role: 'sender' | 'receiver';
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  zaps: Int8;
+  sats: Int8;
+}
+
+/** Long-form articles: one row per (pubkey, d tag), however often republished. */
+export interface ArticlesTable {
+  pubkey: string;
+  d_tag: string;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  latest_created_at: Timestamp;
+  versions: Int8;
+}
+
+/** Latest replaceable event per (kind, pubkey) for kinds 0, 3 and 10002. */
+export interface ReplaceableEventsTable {
+  kind: number;
+  pubkey: string;
+  event_id: string;
+  created_at: Timestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export type StatsRange = '24h' | '7d' | '30d' | '90d' | 'all';
+
+export interface StatisticsSnapshotsTable {
+  id: Generated<Int8['__select__']>;
+  range: StatsRange;
+  computed_at: Timestamp;
+  duration_ms: number;
+  body: Json<Record<string, unknown>>;
+}
+
+/** One row per scheduler run: what the API exports as scheduler metrics. */
+export interface SchedulerRunsTable {
+  id: Generated<Int8['__select__']>;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  success: boolean | null;
+  error: string | null;
+  /** `{ "24h": { "duration_ms": 12, "rows": 40 }, … }` */
+  ranges: Json<Record<string, { duration_ms: number; rows: number }>> | null;
+}
+
+/** View: relays with last-24h uptime and event counts. */
+export interface RelayHealthSummaryView {
+  relay_id: number;
+  url: string;
+  status: RelayStatus;
+  watched: boolean;
+  uptime_24h: number | null;
+  events_24h: Int8;
+  invalid_24h: Int8;
+  open_latency_ms: number | null;
+  eose_latency_ms: number | null;
+  last_event_at: Date | null;
+}
+
+/** View: one row per day with network-wide figures. */
+export interface DailyNetworkStatsView {
+  day: Day;
+  events: Int8;
+  active_users: Int8;
+  new_users: Int8;
+  zaps: Int8;
+  sats: Int8;
+}
+
+export interface Database {
+  relays: RelaysTable;
+  relay_logs: RelayLogsTable;
+  relay_health_hourly: RelayHealthHourlyTable;
+  relay_health_daily: RelayHealthDailyTable;
+  events_aggregated: EventsAggregatedTable;
+  events_aggregated_daily: EventsAggregatedDailyTable;
+  network_events_hourly: NetworkEventsHourlyTable;
+  network_events_daily: NetworkEventsDailyTable;
+  clients_hourly: ClientsHourlyTable;
+  clients: ClientsTable;
+  client_users: ClientUsersTable;
+  pubkeys: PubkeysTable;
+  active_users: ActiveUsersTable;
+  active_users_hourly: ActiveUsersHourlyTable;
+  user_activity_hourly: UserActivityHourlyTable;
+  user_activity_daily: UserActivityDailyTable;
+  zaps_hourly: ZapsHourlyTable;
+  zaps_daily: ZapsDailyTable;
+  zap_participants: ZapParticipantsTable;
+  articles: ArticlesTable;
+  replaceable_events: ReplaceableEventsTable;
+  statistics_snapshots: StatisticsSnapshotsTable;
+  scheduler_runs: SchedulerRunsTable;
+  relay_health_summary: RelayHealthSummaryView;
+  daily_network_stats: DailyNetworkStatsView;
+}
+
+export type Relay = Selectable<RelaysTable>;
+export type NewRelay = Insertable<RelaysTable>;
+export type RelayUpdate = Updateable<RelaysTable>;
+export type StatisticsSnapshot = Selectable<StatisticsSnapshotsTable>;
+export type NewStatisticsSnapshot = Insertable<StatisticsSnapshotsTable>;
+export type SchedulerRun = Selectable<SchedulerRunsTable>;
