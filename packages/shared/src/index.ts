@@ -16,3 +16,4 @@ export * from './relay/jump-hash.js';
 export * from './relay/normalize-url.js';
 export * from './relay/seed-relays.js';
 export * from './stats/ranges.js';
+export * from './stats/snapshot-schema.js';

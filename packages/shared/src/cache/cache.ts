@@ -30,6 +30,8 @@ export interface Cache {
   publish(channel: string, message: string): Promise<void>;
   /** Subscribes; resolves once the subscription is active. Returns the unsubscribe function. */
   subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
+  /** Memory in use and its limit (0 = none) on the backend, summed over cluster masters; null in process. */
+  memoryInfo(): Promise<{ usedBytes: number; maxBytes: number } | null>;
   /** True when the backend answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

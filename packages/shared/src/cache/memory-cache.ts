@@ -82,6 +82,7 @@ export function createMemoryCache({
         bus.off(channel, handler);
       };
     },
+    memoryInfo: async () => null,
     ping: async () => true,
     close: async () => {
       clearInterval(sweep);

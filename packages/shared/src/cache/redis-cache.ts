@@ -126,6 +126,17 @@ export function createRedisCache({
         }
       };
     },
+    memoryInfo: async () => {
+      const nodes: Redis[] = client instanceof Cluster ? client.nodes('master') : [client];
+      let usedBytes = 0;
+      let maxBytes = 0;
+      for (const node of nodes) {
+        const info = await node.info('memory');
+        usedBytes += Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+        maxBytes += Number(/maxmemory:(\d+)/.exec(info)?.[1] ?? 0);
+      }
+      return { usedBytes, maxBytes };
+    },
     ping: async () => {
       try {
         return (await client.ping()) === 'PONG';
