@@ -1,30 +1,173 @@
-import type { RoleContext, SchedulerEnv, Service } from '@nostr-info/shared';
+import {
+  type Database,
+  type RoleContext,
+  STATS_RANGES,
+  type SchedulerEnv,
+  type Service,
+  type StatsRange,
+} from '@nostr-info/shared';
+import type { Kysely } from 'kysely';
+import { type ComputedRange, computeSnapshot } from './compute/compute-snapshot.js';
+import { readRelayFacts } from './compute/relay-facts.js';
+import { SchedulerRunError } from './errors.js';
+import { announceSnapshots, cacheSnapshots, writeLastRun } from './publish/cache.js';
+import { pushRunMetrics } from './publish/pushgateway.js';
+import { applyRetention } from './store/retention.js';
+import { rangeFigures, recordFailedRun, tryRunLock, writeSnapshots } from './store/write-snapshots.js';
 
 /** Outcome of one scheduler run; the CLI turns `error` into the exit status. */
 export interface RunResult {
   error?: unknown;
   results: { range: string; durationMs: number; rows: number }[];
+  /** True when another run held the lock, so this one wrote nothing (not an error). */
+  skipped?: boolean;
+  /** Wall time of the whole run. */
+  durationMs?: number;
 }
 
-/** One run of every range: snapshots to the primary and the cache. */
-export async function runScheduler(ctx: RoleContext<SchedulerEnv>): Promise<RunResult> {
-  ctx.logger.info('scheduler run');
-  return { results: [] };
+export interface RunOptions {
+  /** The run's clock (tests pin it so range edges are deterministic). */
+  now?: () => Date;
+  /** Ranges to compute (default: all five). */
+  ranges?: readonly StatsRange[];
+  /** Skip retention (benchmarks time the computation alone). */
+  retention?: boolean;
+}
+
+/** Writers with a run in flight in this process (PGlite has one connection, so no advisory lock). */
+const inFlight = new WeakSet<Kysely<Database>>();
+
+async function computeAll(
+  reader: Kysely<Database>,
+  ranges: readonly StatsRange[],
+  now: Date,
+): Promise<ComputedRange[]> {
+  const relays = await readRelayFacts(reader);
+  // Ranges run side by side; each one's queries also run in parallel on the reader's pool.
+  return Promise.all(ranges.map((range) => computeSnapshot(reader, range, now, relays)));
+}
+
+/**
+ * One run of every range: reads from `ctx.dbs.reader`, then in one writer transaction inserts the
+ * snapshots and the `scheduler_runs` row and prunes old snapshots; refreshes the cache, announces
+ * the new set, pushes metrics, applies retention. On PostgreSQL the whole run holds a
+ * transaction-scoped advisory lock: a second run at the same time skips. A failed run writes no
+ * snapshot, so the previous ones keep serving.
+ */
+export async function runScheduler(ctx: RoleContext<SchedulerEnv>, options: RunOptions = {}): Promise<RunResult> {
+  const { now: clock = () => new Date(), ranges = STATS_RANGES, retention = true } = options;
+  const { dbs, cache, env } = ctx;
+  const log = ctx.logger.child({ module: 'scheduler' });
+  if (inFlight.has(dbs.writer)) {
+    log.info('a scheduler run is already in progress in this process; skipping');
+    return { results: [], skipped: true };
+  }
+  inFlight.add(dbs.writer);
+  const startedAt = clock();
+  const t0 = performance.now();
+  try {
+    const computeAndWrite = async (): Promise<ComputedRange[] | null> => {
+      const finish = (computed: ComputedRange[]) => ({
+        history: env.SNAPSHOT_HISTORY,
+        startedAt,
+        finishedAt: new Date(startedAt.getTime() + Math.round(performance.now() - t0)),
+        computed,
+      });
+      if (dbs.kind === 'pglite') {
+        // One connection serves reader and writer: compute first, then write in one transaction.
+        const computed = await computeAll(dbs.reader, ranges, startedAt);
+        await dbs.writer.transaction().execute(async (trx) => {
+          const f = finish(computed);
+          await writeSnapshots(trx, computed, f);
+          await cacheSnapshots(cache, computed).catch((err) => log.warn({ err }, 'caching snapshots failed'));
+        });
+        return computed;
+      }
+      return dbs.writer.transaction().execute(async (trx) => {
+        if (!(await tryRunLock(trx))) return null;
+        const computed = await computeAll(dbs.reader, ranges, startedAt);
+        const f = finish(computed);
+        await writeSnapshots(trx, computed, f);
+        // Still under the lock, so a later run's snapshots are never overwritten by these.
+        await cacheSnapshots(cache, computed).catch((err) => log.warn({ err }, 'caching snapshots failed'));
+        return computed;
+      });
+    };
+
+    let computed: ComputedRange[] | null;
+    try {
+      computed = await computeAndWrite();
+    } catch (cause) {
+      const error = new SchedulerRunError('scheduler run failed', { cause });
+      const finishedAt = new Date(startedAt.getTime() + Math.round(performance.now() - t0));
+      const message = cause instanceof Error ? cause.message : String(cause);
+      log.error({ err: cause }, 'scheduler run failed; previous snapshots keep serving');
+      await recordFailedRun(dbs.writer, { startedAt, finishedAt, error: message }).catch((err) =>
+        log.warn({ err }, 'recording the failed run failed'),
+      );
+      await writeLastRun(cache, {
+        finished_at: finishedAt.toISOString(),
+        success: false,
+        ranges: {},
+        error: message,
+      }).catch((err) => log.warn({ err }, 'writing stats:last-run failed'));
+      return { error, results: [], durationMs: Math.round(performance.now() - t0) };
+    }
+    if (!computed) {
+      log.info('another scheduler run holds the lock; skipping');
+      return { results: [], skipped: true };
+    }
+
+    const figures = rangeFigures(computed);
+    const finishedAt = new Date(startedAt.getTime() + Math.round(performance.now() - t0));
+    const computedAt = startedAt.toISOString();
+    await Promise.all([
+      writeLastRun(cache, { finished_at: finishedAt.toISOString(), success: true, ranges: figures }),
+      announceSnapshots(
+        cache,
+        computedAt,
+        computed.map((c) => c.range),
+      ),
+    ]).catch((err) => log.warn({ err }, 'cache update after the run failed'));
+    if (env.PUSHGATEWAY_URL) {
+      await pushRunMetrics(env.PUSHGATEWAY_URL, { finishedAt, ranges: figures }).catch((err) =>
+        log.warn({ err }, 'pushing run metrics failed'),
+      );
+    }
+    if (retention) {
+      await applyRetention(dbs.writer, {
+        now: startedAt,
+        hourlyRetentionDays: env.HOURLY_RETENTION_DAYS,
+        relayLogRetentionDays: env.RELAY_LOG_RETENTION_DAYS,
+        runHistory: env.SNAPSHOT_HISTORY,
+      })
+        .then((deleted) => log.debug({ deleted }, 'retention applied'))
+        .catch((err) => log.error({ err }, 'retention failed'));
+    }
+    const durationMs = Math.round(performance.now() - t0);
+    const results = computed.map((c) => ({ range: c.range, durationMs: c.durationMs, rows: c.rows }));
+    log.info({ durationMs, ranges: figures }, 'scheduler run finished');
+    return { results, durationMs };
+  } finally {
+    inFlight.delete(dbs.writer);
+  }
 }
 
 export interface SchedulerTimerOptions {
   intervalSeconds: number;
+  /** Passed to every run. */
+  run?: RunOptions;
 }
 
-/** Runs `runScheduler` at start and every `intervalSeconds` (all-in-one mode). */
+/** Runs `runScheduler` at start and every `intervalSeconds` (all-in-one mode); runs never overlap. */
 export function startSchedulerTimer(
   ctx: RoleContext<SchedulerEnv>,
-  { intervalSeconds }: SchedulerTimerOptions,
+  { intervalSeconds, run }: SchedulerTimerOptions,
 ): Service {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
     running = running
-      .then(() => runScheduler(ctx))
+      .then(() => runScheduler(ctx, run))
       .catch((err) => ctx.logger.error({ err }, 'scheduler run failed'));
   };
   tick();

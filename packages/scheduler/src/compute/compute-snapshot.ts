@@ -1,0 +1,46 @@
+import type { Database, FullSnapshot, StatsRange } from '@nostr-info/shared';
+import type { Kysely } from 'kysely';
+import { readRange, rowCount } from './range-data.js';
+import { rangeWindow } from './range-window.js';
+import type { RelayFacts } from './relay-facts.js';
+import { relayFigures } from './relay-rows.js';
+import {
+  activitySection,
+  clientsSection,
+  eventsSection,
+  overviewSection,
+  relaysSection,
+  topRelaysSection,
+} from './sections.js';
+
+/** One computed range: its snapshot body, how long it took and how many rows it read. */
+export interface ComputedRange {
+  range: StatsRange;
+  snapshot: FullSnapshot;
+  durationMs: number;
+  rows: number;
+}
+
+/** Computes the full snapshot of `range` at `now` from `db` (the reader). */
+export async function computeSnapshot(
+  db: Kysely<Database>,
+  range: StatsRange,
+  now: Date,
+  relays: readonly RelayFacts[],
+): Promise<ComputedRange> {
+  const started = performance.now();
+  const window = rangeWindow(range, now);
+  const data = await readRange(db, window);
+  const base = { range, computed_at: now.toISOString() };
+  const figures = relayFigures(relays, data, now);
+  const snapshot: FullSnapshot = {
+    ...base,
+    overview: overviewSection(base, data, figures),
+    relays: relaysSection(base, figures),
+    events: eventsSection(base, window, data),
+    clients: clientsSection(base, data),
+    top_relays: topRelaysSection(base, figures),
+    activity: activitySection(base, window, data),
+  };
+  return { range, snapshot, durationMs: Math.round(performance.now() - started), rows: rowCount(data) + relays.length };
+}

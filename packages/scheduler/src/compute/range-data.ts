@@ -1,0 +1,168 @@
+import type { Database } from '@nostr-info/shared';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { dayString, type RangeWindow } from './range-window.js';
+
+/** Per-relay counters summed over a range. */
+export interface RelayRangeCounters {
+  relay_id: number;
+  kind: number;
+  events: number;
+  invalid: number;
+}
+
+export interface RelayHealthSums {
+  relay_id: number;
+  connected_ms: number;
+  observed_ms: number;
+  open_sum: number;
+  open_n: number;
+  eose_sum: number;
+  eose_n: number;
+}
+
+export interface KindBucket {
+  t: Date | string;
+  kind: number;
+  events: number;
+}
+
+export interface ActivityBucket {
+  t: Date | string;
+  active_users: number;
+  new_users: number;
+}
+
+export interface RangeScalars {
+  active_users: number;
+  new_users: number;
+  articles: number;
+  senders: number;
+  receivers: number;
+  zaps: number;
+  sats: number;
+  flagged: number;
+  client_users_total: number;
+}
+
+export interface ClientCount {
+  client: string;
+  n: number;
+}
+
+/** Everything one range reads from the database, before it is shaped into sections. */
+export interface RangeData {
+  relayCounters: RelayRangeCounters[];
+  relayHealth: RelayHealthSums[];
+  networkEvents: KindBucket[];
+  activity: ActivityBucket[];
+  scalars: RangeScalars;
+  clientEvents: ClientCount[];
+  clientUsers: ClientCount[];
+  /** First day with any data (only read for `all`, to open its series). */
+  firstDay: string | null;
+}
+
+/** Row count of `data` (reported per range as `rows`). */
+export function rowCount(data: RangeData): number {
+  return (
+    data.relayCounters.length +
+    data.relayHealth.length +
+    data.networkEvents.length +
+    data.activity.length +
+    data.clientEvents.length +
+    data.clientUsers.length +
+    1
+  );
+}
+
+/**
+ * Table and bound of a window. Hour ranges read the hourly tables, day ranges the daily ones: cost
+ * follows the window's bucket count, never the length of history. `all` uses `-infinity` so one
+ * statement shape serves every range.
+ */
+function bounds(window: RangeWindow) {
+  const hourly = window.granularity === 'hour';
+  const time: RawBuilder<unknown> = window.start
+    ? sql`${window.start.toISOString()}::timestamptz`
+    : sql`'-infinity'::timestamptz`;
+  const bucket = hourly ? sql.ref('hour') : sql.ref('day');
+  const bucketStart: RawBuilder<unknown> = hourly
+    ? time
+    : window.start
+      ? sql`${dayString(window.start)}::date`
+      : sql`'-infinity'::date`;
+  const t = (hourlyTable: string, dailyTable: string) => sql.table(hourly ? hourlyTable : dailyTable);
+  return { time, bucket, bucketStart, t };
+}
+
+/** Runs every query of one range (in parallel on the reader's pool). */
+export async function readRange(db: Kysely<Database>, window: RangeWindow): Promise<RangeData> {
+  const { time, bucket, bucketStart, t } = bounds(window);
+  const [relayCounters, relayHealth, networkEvents, activity, scalars, clientEvents, clientUsers, firstDay] =
+    await Promise.all([
+      sql<RelayRangeCounters>`
+        select relay_id, kind, sum(events)::bigint as events, sum(invalid)::bigint as invalid
+          from ${t('events_aggregated', 'events_aggregated_daily')}
+         where ${bucket} >= ${bucketStart}
+         group by relay_id, kind`.execute(db),
+      sql<RelayHealthSums>`
+        select relay_id,
+               sum(connected_ms)::bigint as connected_ms, sum(observed_ms)::bigint as observed_ms,
+               sum(open_latency_ms_sum)::bigint as open_sum, sum(open_latency_count)::bigint as open_n,
+               sum(eose_latency_ms_sum)::bigint as eose_sum, sum(eose_latency_count)::bigint as eose_n
+          from ${t('relay_health_hourly', 'relay_health_daily')}
+         where ${bucket} >= ${bucketStart}
+         group by relay_id`.execute(db),
+      sql<KindBucket>`
+        select ${bucket} as t, kind, events
+          from ${t('network_events_hourly', 'network_events_daily')}
+         where ${bucket} >= ${bucketStart} and events > 0`.execute(db),
+      sql<ActivityBucket>`
+        select ${bucket} as t, active_users, new_users
+          from ${t('user_activity_hourly', 'user_activity_daily')}
+         where ${bucket} >= ${bucketStart}`.execute(db),
+      // Distinct counts come from the first/last-seen tables (one row per pubkey, article, zap
+      // participant): an index range scan on last_seen_at / first_seen_at, no per-day rows.
+      sql<RangeScalars>`
+        select
+          (select count(*) from pubkeys where last_seen_at >= ${time})::bigint as active_users,
+          (select count(*) from pubkeys where first_seen_at >= ${time})::bigint as new_users,
+          (select count(*) from articles where last_seen_at >= ${time})::bigint as articles,
+          (select count(*) from zap_participants
+            where role = 'sender' and last_seen_at >= ${time})::bigint as senders,
+          (select count(*) from zap_participants
+            where role = 'receiver' and last_seen_at >= ${time})::bigint as receivers,
+          z.zaps, z.sats, z.flagged,
+          (select count(*) from (select pubkey from client_users where last_seen_at >= ${time}
+                                  group by pubkey) u)::bigint as client_users_total
+        from (select coalesce(sum(zaps), 0)::bigint as zaps, coalesce(sum(sats), 0)::bigint as sats,
+                     coalesce(sum(flagged), 0)::bigint as flagged
+                from ${t('zaps_hourly', 'zaps_daily')} where ${bucket} >= ${bucketStart}) z`.execute(db),
+      sql<ClientCount>`
+        select client, sum(events)::bigint as n
+          from ${t('clients_hourly', 'clients')}
+         where ${bucket} >= ${bucketStart}
+         group by client`.execute(db),
+      sql<ClientCount>`
+        select client, count(*)::bigint as n from client_users
+         where last_seen_at >= ${time}
+         group by client`.execute(db),
+      window.start
+        ? Promise.resolve(null)
+        : sql<{ day: string | null }>`
+            select least((select min(day) from network_events_daily),
+                         (select min(day) from user_activity_daily)) as day`.execute(db),
+    ]);
+  const scalarRow = scalars.rows[0];
+  if (!scalarRow) throw new Error('range scalars query returned no row');
+  return {
+    relayCounters: relayCounters.rows,
+    relayHealth: relayHealth.rows,
+    networkEvents: networkEvents.rows,
+    activity: activity.rows,
+    scalars: scalarRow,
+    clientEvents: clientEvents.rows,
+    clientUsers: clientUsers.rows,
+    firstDay: firstDay?.rows[0]?.day ?? null,
+  };
+}

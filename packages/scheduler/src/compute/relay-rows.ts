@@ -1,0 +1,86 @@
+import type { RelayRow } from '@nostr-info/shared';
+import { percent, round } from './numbers.js';
+import type { RangeData } from './range-data.js';
+import type { RelayFacts } from './relay-facts.js';
+
+/** A relay row plus the figures the overview and rankings need but the row does not show. */
+export interface RelayFigures {
+  row: RelayRow;
+  watched: boolean;
+  observedMs: number;
+}
+
+/** Mean latency over the range from the health sums; the last measured value when none in range. */
+function latency(sum: number | undefined, n: number | undefined, last: number | null): number | null {
+  if (sum !== undefined && n !== undefined && n > 0) return round(sum / n, 1);
+  return last;
+}
+
+/**
+ * One entry per known relay (watched or not) with its range figures. Uptime is connected time over
+ * observed time in range (hours no collector watched the relay count neither way); null when never
+ * observed. "Last seen" is now for an online relay, else its last connect or disconnect.
+ */
+export function relayFigures(relays: readonly RelayFacts[], data: RangeData, now: Date): RelayFigures[] {
+  const counters = new Map<number, { events: number; invalid: number; byKind: Record<string, number> }>();
+  for (const c of data.relayCounters) {
+    let entry = counters.get(c.relay_id);
+    if (!entry) {
+      entry = { events: 0, invalid: 0, byKind: {} };
+      counters.set(c.relay_id, entry);
+    }
+    entry.events += c.events;
+    entry.invalid += c.invalid;
+    if (c.events > 0) entry.byKind[String(c.kind)] = c.events;
+  }
+  const health = new Map(data.relayHealth.map((h) => [h.relay_id, h]));
+  const unique = data.networkEvents.reduce((a, b) => a + b.events, 0);
+  return relays.map((relay) => {
+    const c = counters.get(relay.id);
+    const h = health.get(relay.id);
+    const events = c?.events ?? 0;
+    const lastSeen =
+      relay.status === 'online'
+        ? now
+        : latest(relay.last_connected_at, relay.last_disconnected_at);
+    return {
+      watched: relay.watched,
+      observedMs: h?.observed_ms ?? 0,
+      row: {
+        url: relay.url,
+        name: relay.name,
+        software: relay.software,
+        version: relay.version,
+        supported_nips: relay.supported_nips ?? [],
+        auth_required: relay.auth_required,
+        payment_required: relay.payment_required,
+        status: relay.status,
+        uptime_pct: h && h.observed_ms > 0 ? percent(h.connected_ms, h.observed_ms) : null,
+        open_latency_ms: latency(h?.open_sum, h?.open_n, relay.open_latency_ms),
+        eose_latency_ms: latency(h?.eose_sum, h?.eose_n, relay.eose_latency_ms),
+        events,
+        events_by_kind: c?.byKind ?? {},
+        invalid: c?.invalid ?? 0,
+        share_pct: percent(events, unique),
+        last_seen: lastSeen ? lastSeen.toISOString() : null,
+        last_event_at: relay.last_event_at ? relay.last_event_at.toISOString() : null,
+      },
+    };
+  });
+}
+
+function latest(a: Date | null, b: Date | null): Date | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a > b ? a : b;
+}
+
+/** Rows ordered by events (desc), then URL. */
+export function byEvents(a: RelayRow, b: RelayRow): number {
+  return b.events - a.events || byText(a.url, b.url);
+}
+
+/** Code-point order, the same everywhere (unlike `localeCompare`). */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

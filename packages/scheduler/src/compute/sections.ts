@@ -1,0 +1,158 @@
+import type {
+  ActivitySection,
+  ClientRow,
+  ClientsSection,
+  EventsSection,
+  Overview,
+  RelaysSection,
+  TopRelaysSection,
+} from '@nostr-info/shared';
+import { mean, nearestRank, percent } from './numbers.js';
+import type { RangeData } from './range-data.js';
+import { bucketStarts, type RangeWindow } from './range-window.js';
+import { byEvents, byText, type RelayFigures } from './relay-rows.js';
+
+type Base = { range: RangeWindow['range']; computed_at: string };
+
+/** Most clients are listed; past this the long tail of hand-typed client tags is cut. */
+export const CLIENT_LIST_LIMIT = 100;
+/** Length of each top-relays list. */
+export const TOP_RELAYS = 10;
+
+/** Bucket start of a DB value (`Date` for hours, `YYYY-MM-DD` for days) as an ISO key. */
+function bucketKey(t: Date | string): string {
+  return t instanceof Date ? t.toISOString() : new Date(`${t}T00:00:00.000Z`).toISOString();
+}
+
+function latencyStats(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { avg: mean(sorted), p50: nearestRank(sorted, 50), p95: nearestRank(sorted, 95) };
+}
+
+/** Overview: relay counts, events, users, zaps, articles, latency over online watched relays. */
+export function overviewSection(base: Base, data: RangeData, relays: RelayFigures[]): Overview {
+  const watched = relays.filter((r) => r.watched);
+  const online = watched.filter((r) => r.row.status === 'online');
+  const activeRelays = new Set(data.relayCounters.filter((c) => c.events > 0).map((c) => c.relay_id));
+  const s = data.scalars;
+  return {
+    ...base,
+    relays: { known: relays.length, watched: watched.length, online: online.length, active: activeRelays.size },
+    events: {
+      unique: data.networkEvents.reduce((a, b) => a + b.events, 0),
+      relay_sum: data.relayCounters.reduce((a, b) => a + b.events, 0),
+      invalid: data.relayCounters.reduce((a, b) => a + b.invalid, 0),
+    },
+    users: { active: s.active_users, new: s.new_users },
+    zaps: { count: s.zaps, sats: s.sats, senders: s.senders, receivers: s.receivers, flagged: s.flagged },
+    articles: s.articles,
+    latency: {
+      open_ms: latencyStats(online.flatMap((r) => (r.row.open_latency_ms === null ? [] : [r.row.open_latency_ms]))),
+      eose_ms: latencyStats(online.flatMap((r) => (r.row.eose_latency_ms === null ? [] : [r.row.eose_latency_ms]))),
+    },
+  };
+}
+
+/** Every watched relay, most events first. */
+export function relaysSection(base: Base, relays: RelayFigures[]): RelaysSection {
+  return {
+    ...base,
+    relays: relays
+      .filter((r) => r.watched)
+      .map((r) => r.row)
+      .sort(byEvents),
+  };
+}
+
+/** Network-unique events by kind, and per bucket (zero-filled, oldest first). */
+export function eventsSection(base: Base, window: RangeWindow, data: RangeData): EventsSection {
+  const byKind: Record<string, number> = {};
+  const perBucket = new Map<string, Record<string, number>>();
+  for (const e of data.networkEvents) {
+    const kind = String(e.kind);
+    byKind[kind] = (byKind[kind] ?? 0) + e.events;
+    const key = bucketKey(e.t);
+    const bucket = perBucket.get(key) ?? {};
+    bucket[kind] = (bucket[kind] ?? 0) + e.events;
+    perBucket.set(key, bucket);
+  }
+  const series = bucketStarts(window, firstDay(data)).map((t) => {
+    const kinds = perBucket.get(t.toISOString()) ?? {};
+    return { t: t.toISOString(), total: sum(Object.values(kinds)), by_kind: kinds };
+  });
+  return { ...base, granularity: window.granularity, total: sum(Object.values(byKind)), by_kind: byKind, series };
+}
+
+/** Clients by events and by distinct users, with shares of the tagged total. */
+export function clientsSection(base: Base, data: RangeData): ClientsSection {
+  const rows = new Map<string, { events: number; users: number }>();
+  for (const c of data.clientEvents) rows.set(c.client, { events: c.n, users: 0 });
+  for (const c of data.clientUsers) {
+    const row = rows.get(c.client) ?? { events: 0, users: 0 };
+    row.users = c.n;
+    rows.set(c.client, row);
+  }
+  const totalEvents = sum(data.clientEvents.map((c) => c.n));
+  const totalUsers = data.scalars.client_users_total;
+  const all: ClientRow[] = [...rows].map(([client, r]) => ({
+    client,
+    events: r.events,
+    users: r.users,
+    events_share_pct: percent(r.events, totalEvents),
+    users_share_pct: percent(r.users, totalUsers),
+  }));
+  const ranked = (key: 'events' | 'users') =>
+    all
+      .filter((r) => r[key] > 0)
+      .sort((a, b) => b[key] - a[key] || byText(a.client, b.client))
+      .slice(0, CLIENT_LIST_LIMIT);
+  return { ...base, total_events: totalEvents, total_users: totalUsers, by_events: ranked('events'), by_users: ranked('users') };
+}
+
+/**
+ * The most active and the most reliable watched relays. Reliability ranks by uptime, but only
+ * among relays observed at least half as long as the longest-observed one, so a relay seen for a
+ * minute cannot top the list.
+ */
+export function topRelaysSection(base: Base, relays: RelayFigures[]): TopRelaysSection {
+  const watched = relays.filter((r) => r.watched);
+  const mostActive = watched
+    .filter((r) => r.row.events > 0)
+    .map((r) => r.row)
+    .sort(byEvents)
+    .slice(0, TOP_RELAYS)
+    .map((r) => ({ url: r.url, name: r.name, events: r.events, share_pct: r.share_pct }));
+  const longest = Math.max(0, ...watched.map((r) => r.observedMs));
+  const mostReliable = watched
+    .flatMap((r) =>
+      r.row.uptime_pct !== null && r.observedMs * 2 >= longest ? [{ ...r.row, uptime_pct: r.row.uptime_pct }] : [],
+    )
+    .sort((a, b) => b.uptime_pct - a.uptime_pct || b.events - a.events || byText(a.url, b.url))
+    .slice(0, TOP_RELAYS)
+    .map((r) => ({ url: r.url, name: r.name, uptime_pct: r.uptime_pct, events: r.events }));
+  return { ...base, most_active: mostActive, most_reliable: mostReliable };
+}
+
+/** Timeline of network-unique events, active and new users per bucket (zero-filled). */
+export function activitySection(base: Base, window: RangeWindow, data: RangeData): ActivitySection {
+  const events = new Map<string, number>();
+  for (const e of data.networkEvents) {
+    const key = bucketKey(e.t);
+    events.set(key, (events.get(key) ?? 0) + e.events);
+  }
+  const users = new Map(data.activity.map((a) => [bucketKey(a.t), a]));
+  const series = bucketStarts(window, firstDay(data)).map((t) => {
+    const key = t.toISOString();
+    const u = users.get(key);
+    return { t: key, events: events.get(key) ?? 0, active_users: u?.active_users ?? 0, new_users: u?.new_users ?? 0 };
+  });
+  return { ...base, granularity: window.granularity, series };
+}
+
+function firstDay(data: RangeData): Date | null {
+  return data.firstDay ? new Date(`${data.firstDay}T00:00:00.000Z`) : null;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

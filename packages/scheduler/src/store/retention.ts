@@ -1,0 +1,63 @@
+import type { Database } from '@nostr-info/shared';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { dayString, truncDay, truncHour } from '../compute/range-window.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Hourly tables whose day rows are written in the same flush, so old hours can simply go. */
+const HOURLY_TABLES = [
+  'events_aggregated',
+  'network_events_hourly',
+  'clients_hourly',
+  'relay_health_hourly',
+  'zaps_hourly',
+  'user_activity_hourly',
+] as const;
+
+/** Per-hour pubkey rows serve the 7d hourly timeline; a day of margin past it. */
+export const ACTIVE_USERS_HOURLY_DAYS = 8;
+/** Per-day pubkey rows serve the 90d range; `pubkeys` (first/last seen) is all `all` needs. */
+export const ACTIVE_USERS_DAILY_DAYS = 91;
+
+export interface RetentionOptions {
+  now: Date;
+  hourlyRetentionDays: number;
+  relayLogRetentionDays: number;
+  /** `scheduler_runs` rows kept. */
+  runHistory: number;
+}
+
+/** Rows deleted per table. */
+export type RetentionResult = Record<string, number>;
+
+/**
+ * Drops rows past their retention. Each delete is a range scan on the leading key column (hour,
+ * day, at), and a run every few minutes only finds the few rows that aged out since the last one.
+ */
+export async function applyRetention(
+  db: Kysely<Database>,
+  { now, hourlyRetentionDays, relayLogRetentionDays, runHistory }: RetentionOptions,
+): Promise<RetentionResult> {
+  const hourCut = new Date(truncHour(now).getTime() - hourlyRetentionDays * DAY_MS).toISOString();
+  const activeHourCut = new Date(truncHour(now).getTime() - ACTIVE_USERS_HOURLY_DAYS * DAY_MS).toISOString();
+  const activeDayCut = dayString(new Date(truncDay(now).getTime() - ACTIVE_USERS_DAILY_DAYS * DAY_MS));
+  const logCut = new Date(now.getTime() - relayLogRetentionDays * DAY_MS).toISOString();
+  const result: RetentionResult = {};
+  const run = async (name: string, query: RawBuilder<unknown>) => {
+    const r = await query.execute(db);
+    result[name] = Number(r.numAffectedRows ?? 0);
+  };
+  for (const table of HOURLY_TABLES) {
+    await run(table, sql`delete from ${sql.table(table)} where hour < ${hourCut}::timestamptz`);
+  }
+  await run('active_users_hourly', sql`delete from active_users_hourly where hour < ${activeHourCut}::timestamptz`);
+  await run('active_users', sql`delete from active_users where day < ${activeDayCut}::date`);
+  await run('relay_logs', sql`delete from relay_logs where at < ${logCut}::timestamptz`);
+  await run(
+    'scheduler_runs',
+    sql`delete from scheduler_runs where id <= (
+          select id from scheduler_runs order by id desc offset ${runHistory} limit 1)`,
+  );
+  return result;
+}
