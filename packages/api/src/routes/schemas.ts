@@ -1,0 +1,109 @@
+import { z } from '@hono/zod-openapi';
+import {
+  activitySchema,
+  clientRowSchema,
+  clientsSchema,
+  eventsSchema,
+  fullSnapshotSchema,
+  overviewSchema,
+  relayRowSchema,
+  relaysSchema,
+  STATS_RANGES,
+  topRelaysSchema,
+} from '@nostr-info/shared';
+
+/**
+ * OpenAPI components: the shared snapshot schemas (what the scheduler writes) under stable names,
+ * plus the API's own error, health and relay-detail shapes.
+ */
+
+export const rangeParamSchema = z.enum(STATS_RANGES).openapi('Range', {
+  description: 'statistics range: the last 24 hours, 7, 30, 90 days, or all',
+  example: '24h',
+});
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_range' }),
+      message: z.string().openapi({ example: 'range must be one of 24h, 7d, 30d, 90d, all' }),
+    }),
+  })
+  .openapi('Error');
+
+export const relayRowComponent = relayRowSchema.openapi('RelayRow');
+export const clientRowComponent = clientRowSchema.openapi('ClientRow');
+
+export const sectionComponents = {
+  overview: overviewSchema.openapi('Overview'),
+  relays: relaysSchema.openapi('RelaysSection'),
+  events: eventsSchema.openapi('EventsSection'),
+  clients: clientsSchema.openapi('ClientsSection'),
+  top_relays: topRelaysSchema.openapi('TopRelaysSection'),
+  activity: activitySchema.openapi('ActivitySection'),
+} as const;
+
+export const fullSnapshotComponent = fullSnapshotSchema.openapi('FullSnapshot');
+
+export const healthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
+
+export const readySchema = z
+  .object({
+    status: z.enum(['ready', 'unavailable']),
+    cache: z.boolean().describe('the cache backend answers'),
+    database: z.boolean().describe('the database answers'),
+  })
+  .openapi('Ready');
+
+const isoTime = z.iso.datetime({ offset: true });
+
+/** The `relays` table row as shown publicly (NIP-11 fields and health). */
+export const relayInfoSchema = z
+  .object({
+    url: z.string(),
+    source: z.enum(['seed', 'discovered', 'manual']),
+    watched: z.boolean(),
+    first_seen_at: isoTime,
+    name: z.string().nullable(),
+    description: z.string().nullable(),
+    pubkey: z.string().nullable(),
+    contact: z.string().nullable(),
+    software: z.string().nullable(),
+    version: z.string().nullable(),
+    supported_nips: z.array(z.number().int()).nullable(),
+    auth_required: z.boolean().nullable(),
+    payment_required: z.boolean().nullable(),
+    restricted_writes: z.boolean().nullable(),
+    max_message_length: z.number().int().nullable(),
+    max_subscriptions: z.number().int().nullable(),
+    status: z.enum(['unknown', 'online', 'offline', 'auth_required', 'error', 'stalled']),
+    status_changed_at: isoTime.nullable(),
+    last_connected_at: isoTime.nullable(),
+    last_disconnected_at: isoTime.nullable(),
+    last_event_at: isoTime.nullable(),
+    open_latency_ms: z.number().nullable(),
+    eose_latency_ms: z.number().nullable(),
+    nip11_fetched_at: isoTime.nullable(),
+  })
+  .openapi('RelayInfo');
+
+export const relayDetailSchema = z
+  .object({
+    url: z.string().describe('normalised relay URL'),
+    range: rangeParamSchema,
+    computed_at: isoTime.nullable().describe('when the statistics below were computed'),
+    relay: relayInfoSchema.nullable().describe('what the database knows about the relay'),
+    stats: relayRowComponent.nullable().describe("the relay's row in the newest snapshot of the range"),
+  })
+  .openapi('RelayDetail');
+
+export const liveMessageSchema = z
+  .object({
+    at: isoTime,
+    events_per_second: z.number().nonnegative(),
+    events_per_second_by_kind: z.record(z.string(), z.number().nonnegative()),
+    relays_online: z.number().int().nonnegative(),
+    relays_owned: z.number().int().nonnegative(),
+    collectors: z.number().int().nonnegative(),
+  })
+  .openapi('LiveMessage');

@@ -1,0 +1,138 @@
+import { ApiError } from '../errors.js';
+import type { ApiMetrics } from '../metrics/api-metrics.js';
+
+interface Client {
+  ip: string;
+  controller: ReadableStreamDefaultController<Uint8Array>;
+  closed: boolean;
+}
+
+export interface StreamHubOptions {
+  metrics: ApiMetrics;
+  maxPerClient: number;
+  /** Reconnect delay suggested to clients (`retry:`), in milliseconds. */
+  retryMs?: number;
+  heartbeatMs?: number;
+  /** A client this many bytes behind is dropped rather than buffered without bound. */
+  maxQueuedBytes?: number;
+}
+
+/** Open Server-Sent Events streams: per-client caps, broadcast, heartbeats, graceful end. */
+export interface StreamHub {
+  /** Opens a stream for `ip`; throws `ApiError` 429 past the per-client cap. */
+  open(ip: string, signal: AbortSignal, first?: { event: string; data: unknown }): ReadableStream<Uint8Array>;
+  broadcast(event: string, data: unknown): void;
+  readonly size: number;
+  /** Ends every stream with a `retry:` hint and refuses new ones. */
+  close(): void;
+}
+
+const encoder = new TextEncoder();
+
+/** One SSE frame; data is JSON on one line, so no `data:` splitting is needed. */
+export function sseFrame(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** Creates the hub; heartbeats are one timer for all clients. */
+export function createStreamHub({
+  metrics,
+  maxPerClient,
+  retryMs = 3000,
+  heartbeatMs = 15_000,
+  maxQueuedBytes = 1 << 20,
+}: StreamHubOptions): StreamHub {
+  const clients = new Set<Client>();
+  const perIp = new Map<string, number>();
+  let closing = false;
+
+  const drop = (client: Client) => {
+    if (!clients.delete(client)) return;
+    client.closed = true;
+    const n = (perIp.get(client.ip) ?? 1) - 1;
+    if (n <= 0) perIp.delete(client.ip);
+    else perIp.set(client.ip, n);
+    metrics.sseClients.set(clients.size);
+  };
+  const send = (client: Client, text: string) => {
+    if (client.closed) return;
+    try {
+      client.controller.enqueue(encoder.encode(text));
+      if ((client.controller.desiredSize ?? 0) < -maxQueuedBytes) {
+        client.controller.close();
+        drop(client);
+      }
+    } catch {
+      drop(client);
+    }
+  };
+  const heartbeat = setInterval(() => {
+    for (const client of clients) send(client, ': heartbeat\n\n');
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    open(ip, signal, first) {
+      if (closing) throw new ApiError(503, 'unavailable', 'the server is shutting down; reconnect shortly');
+      const open = perIp.get(ip) ?? 0;
+      if (open >= maxPerClient) {
+        throw new ApiError(429, 'too_many_streams', `at most ${maxPerClient} open streams per client`, {
+          headers: { 'Retry-After': String(Math.ceil(retryMs / 1000)) },
+        });
+      }
+      let client: Client | undefined;
+      const stream = new ReadableStream<Uint8Array>(
+        {
+          start(controller) {
+            const c: Client = { ip, controller, closed: false };
+            client = c;
+            clients.add(c);
+            perIp.set(ip, open + 1);
+            metrics.sseClients.set(clients.size);
+            send(c, `retry: ${retryMs}\n: connected\n\n`);
+            if (first) send(c, sseFrame(first.event, first.data));
+          },
+          cancel() {
+            if (client) drop(client);
+          },
+        },
+        { highWaterMark: maxQueuedBytes, size: (chunk) => chunk.byteLength },
+      );
+      signal.addEventListener(
+        'abort',
+        () => {
+          if (!client || client.closed) return;
+          try {
+            client.controller.close();
+          } catch {
+            // already closed by the consumer
+          }
+          drop(client);
+        },
+        { once: true },
+      );
+      return stream;
+    },
+    broadcast(event, data) {
+      if (clients.size === 0) return;
+      const frame = sseFrame(event, data);
+      for (const client of clients) send(client, frame);
+    },
+    get size() {
+      return clients.size;
+    },
+    close() {
+      closing = true;
+      clearInterval(heartbeat);
+      for (const client of [...clients]) {
+        send(client, `retry: ${retryMs}\nevent: shutdown\ndata: {}\n\n`);
+        try {
+          client.controller.close();
+        } catch {
+          // the consumer went away first
+        }
+        drop(client);
+      }
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { type FullSnapshot, fullSnapshotSchema, type RelayRow, type StatsRange } from '@nostr-info/shared';
+
+export interface FixtureOptions {
+  computedAt?: Date;
+  /** Relays in the `relays` section (the benchmark uses a few hundred). */
+  relays?: number;
+  /** Points in the time series. */
+  points?: number;
+  /** Added to counts so two fixtures differ. */
+  seed?: number;
+}
+
+/** A relay URL of the fixture set. */
+export const fixtureRelayUrl = (i: number): string => `wss://relay${i}.example.com`;
+
+function relayRow(i: number, seed: number, computedAt: string): RelayRow {
+  return {
+    url: fixtureRelayUrl(i),
+    name: i % 3 === 0 ? null : `Relay ${i}`,
+    software: 'git+https://github.com/hoytech/strfry.git',
+    version: '1.0.0',
+    supported_nips: [1, 2, 9, 11, 40],
+    auth_required: false,
+    payment_required: i % 5 === 0,
+    status: i % 7 === 0 ? 'offline' : 'online',
+    uptime_pct: 90 + (i % 10),
+    open_latency_ms: 120 + i,
+    eose_latency_ms: i % 4 === 0 ? null : 300 + i,
+    events: 1000 * (i + 1) + seed,
+    events_by_kind: { '1': 800 * (i + 1) + seed, '7': 200 * (i + 1) },
+    invalid: i % 3,
+    share_pct: Math.min(100, (i % 50) + 0.5),
+    last_seen: computedAt,
+    last_event_at: i % 6 === 0 ? null : computedAt,
+  };
+}
+
+/** Builds a snapshot that validates against `fullSnapshotSchema` (checked here, so tests can trust it). */
+export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): FullSnapshot {
+  const { computedAt = new Date(), relays = 5, points = 24, seed = 0 } = options;
+  const at = computedAt.toISOString();
+  const base = { range, computed_at: at };
+  const rows = Array.from({ length: relays }, (_, i) => relayRow(i, seed, at));
+  const step = range === '24h' ? 3_600_000 : 86_400_000;
+  const times = Array.from({ length: points }, (_, i) =>
+    new Date(computedAt.getTime() - (points - i) * step).toISOString(),
+  );
+  const snapshot: FullSnapshot = {
+    ...base,
+    overview: {
+      ...base,
+      relays: { known: relays + 10, watched: relays, online: relays - 1, active: relays - 2 },
+      events: { unique: 123_456 + seed, relay_sum: 456_789, invalid: 12 },
+      users: { active: 4321, new: 123 },
+      zaps: { count: 100, sats: 21_000, senders: 40, receivers: 30, flagged: 1 },
+      articles: 17,
+      latency: {
+        open_ms: { avg: 150.5, p50: 120, p95: 400 },
+        eose_ms: { avg: null, p50: null, p95: null },
+      },
+    },
+    relays: { ...base, relays: rows },
+    events: {
+      ...base,
+      granularity: range === '24h' ? 'hour' : 'day',
+      total: 123_456 + seed,
+      by_kind: { '0': 100, '1': 100_000, '7': 23_356 + seed },
+      series: times.map((t, i) => ({ t, total: 1000 + i, by_kind: { '1': 900 + i, '7': 100 } })),
+    },
+    clients: {
+      ...base,
+      total_events: 5000,
+      total_users: 700,
+      by_events: [
+        { client: 'Damus', events: 3000, users: 400, events_share_pct: 60, users_share_pct: 57.1 },
+        { client: 'Amethyst', events: 2000, users: 300, events_share_pct: 40, users_share_pct: 42.9 },
+      ],
+      by_users: [
+        { client: 'Damus', events: 3000, users: 400, events_share_pct: 60, users_share_pct: 57.1 },
+        { client: 'Amethyst', events: 2000, users: 300, events_share_pct: 40, users_share_pct: 42.9 },
+      ],
+    },
+    top_relays: {
+      ...base,
+      most_active: rows
+        .slice(0, 10)
+        .map((r) => ({ url: r.url, name: r.name, events: r.events, share_pct: r.share_pct })),
+      most_reliable: rows
+        .slice(0, 10)
+        .map((r) => ({ url: r.url, name: r.name, uptime_pct: r.uptime_pct ?? 0, events: r.events })),
+    },
+    activity: {
+      ...base,
+      granularity: range === '24h' ? 'hour' : 'day',
+      series: times.map((t, i) => ({ t, events: 1000 + i, active_users: 300 + i, new_users: 10 + (i % 5) })),
+    },
+  };
+  return fullSnapshotSchema.parse(snapshot) as FullSnapshot;
+}

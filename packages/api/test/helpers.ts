@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type ApiEnv,
+  type Cache,
+  createCache,
+  createDatabases,
+  createLogger,
+  createRegistry,
+  type Databases,
+  type FullSnapshot,
+  loadEnv,
+  migrateToLatest,
+  type RoleContext,
+  SNAPSHOT_CHANNEL,
+  SNAPSHOT_TTL_SECONDS,
+  snapshotCacheKey,
+} from '@nostr-info/shared';
+import { createTestDatabase, type TestDatabase } from '@nostr-info/shared/testing';
+
+/** A unique Redis key prefix per test file, so files never see each other's keys. */
+export const uniquePrefix = (name: string): string => `test:api:${name}:${randomBytes(4).toString('hex')}:`;
+
+/** A fresh migrated database on the machine's PostgreSQL. */
+export async function migratedDatabase(prefix: string): Promise<TestDatabase> {
+  const db = await createTestDatabase(prefix);
+  const dbs = await createDatabases({ databaseUrl: db.url });
+  try {
+    const { error } = await migrateToLatest(dbs.writer, dbs.kind);
+    if (error) throw error;
+  } finally {
+    await dbs.close();
+  }
+  return db;
+}
+
+export interface ContextOptions {
+  databaseUrl: string;
+  redisUrl?: string;
+  clusterNodes?: string;
+  keyPrefix: string;
+  env?: Record<string, string>;
+}
+
+/** A real role context: Postgres, Redis (single, Cluster, or memory when neither is given). */
+export async function makeContext({
+  databaseUrl,
+  redisUrl,
+  clusterNodes,
+  keyPrefix,
+  env = {},
+}: ContextOptions): Promise<RoleContext<ApiEnv>> {
+  const apiEnv = loadEnv('api', {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_CLUSTER_NODES: clusterNodes,
+    REDIS_KEY_PREFIX: keyPrefix,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const logger = createLogger({ level: 'silent' });
+  const dbs: Databases = await createDatabases({ databaseUrl, poolMax: 4 });
+  const cache: Cache = createCache(apiEnv, logger);
+  const registry = createRegistry({ service: 'api', defaultMetrics: false });
+  // Port 0: the OS picks a free port for each server a test starts.
+  return { env: { ...apiEnv, PORT: 0 }, logger, dbs, cache, registry };
+}
+
+/** Closes what `makeContext` opened. */
+export async function closeContext(ctx: RoleContext<ApiEnv>): Promise<void> {
+  await Promise.allSettled([ctx.cache.close(), ctx.dbs.close()]);
+}
+
+/** Writes a snapshot the way the scheduler does: a `statistics_snapshots` row and/or `stats:<range>`. */
+export async function seedSnapshot(
+  ctx: RoleContext<ApiEnv>,
+  snapshot: FullSnapshot,
+  {
+    cache = true,
+    database = true,
+    publish = false,
+  }: { cache?: boolean; database?: boolean; publish?: boolean } = {},
+): Promise<void> {
+  const json = JSON.stringify(snapshot);
+  if (database) {
+    await ctx.dbs.writer
+      .insertInto('statistics_snapshots')
+      .values({ range: snapshot.range, computed_at: snapshot.computed_at, duration_ms: 5, body: json })
+      .execute();
+  }
+  if (cache) await ctx.cache.set(snapshotCacheKey(snapshot.range), json, SNAPSHOT_TTL_SECONDS);
+  if (publish) {
+    await ctx.cache.publish(
+      SNAPSHOT_CHANNEL,
+      JSON.stringify({ computed_at: snapshot.computed_at, ranges: [snapshot.range] }),
+    );
+  }
+}
