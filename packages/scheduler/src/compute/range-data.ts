@@ -59,7 +59,7 @@ export interface RangeData {
   clientEvents: ClientCount[];
   clientUsers: ClientCount[];
   /** First day with any data (only read for `all`, to open its series). */
-  firstDay: string | null;
+  firstDay: Date | string | null;
 }
 
 /** Row count of `data` (reported per range as `rows`). */
@@ -149,7 +149,7 @@ export async function readRange(db: Kysely<Database>, window: RangeWindow): Prom
          group by client`.execute(db),
       window.start
         ? Promise.resolve(null)
-        : sql<{ day: string | null }>`
+        : sql<{ day: Date | string | null }>`
             select least((select min(day) from network_events_daily),
                          (select min(day) from user_activity_daily)) as day`.execute(db),
     ]);

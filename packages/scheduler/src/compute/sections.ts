@@ -19,7 +19,10 @@ export const CLIENT_LIST_LIMIT = 100;
 /** Length of each top-relays list. */
 export const TOP_RELAYS = 10;
 
-/** Bucket start of a DB value (`Date` for hours, `YYYY-MM-DD` for days) as an ISO key. */
+/**
+ * Bucket start of a DB value as an ISO key: hours come back as `Date`, days as `YYYY-MM-DD` from
+ * node-postgres but as a `Date` at 00:00 UTC from PGlite; both map to the same key.
+ */
 function bucketKey(t: Date | string): string {
   return t instanceof Date ? t.toISOString() : new Date(`${t}T00:00:00.000Z`).toISOString();
 }
@@ -150,7 +153,7 @@ export function activitySection(base: Base, window: RangeWindow, data: RangeData
 }
 
 function firstDay(data: RangeData): Date | null {
-  return data.firstDay ? new Date(`${data.firstDay}T00:00:00.000Z`) : null;
+  return data.firstDay === null ? null : new Date(bucketKey(data.firstDay));
 }
 
 function sum(values: number[]): number {

@@ -1,0 +1,244 @@
+import { type FullSnapshot, fullSnapshotSchema, type StatsRange } from '@nostr-info/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScheduler } from '../src/scheduler.js';
+import { type Backend, createTestContext, type TestContext } from './context.js';
+import { NOW, seedDataset } from './fixture.js';
+
+const AT = NOW.toISOString();
+const H = (iso: string) => new Date(iso).toISOString();
+
+describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built dataset (%s)', (backend) => {
+  let t: TestContext;
+  const snapshots = new Map<StatsRange, FullSnapshot>();
+
+  beforeAll(async () => {
+    t = await createTestContext(backend);
+    await seedDataset(t.dbs.writer);
+    const result = await runScheduler(t.ctx, { now: () => NOW });
+    expect(result.error).toBeUndefined();
+    const rows = await t.dbs.writer.selectFrom('statistics_snapshots').selectAll().execute();
+    expect(rows).toHaveLength(5);
+    for (const row of rows) snapshots.set(row.range, fullSnapshotSchema.parse(row.body));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const get = (range: StatsRange): FullSnapshot => {
+    const s = snapshots.get(range);
+    if (!s) throw new Error(`no ${range} snapshot`);
+    return s;
+  };
+
+  it('every range carries its range and computed_at in every section', () => {
+    for (const range of ['24h', '7d', '30d', '90d', 'all'] as const) {
+      const s = get(range);
+      for (const section of [s, s.overview, s.relays, s.events, s.clients, s.top_relays, s.activity]) {
+        expect(section.range).toBe(range);
+        expect(section.computed_at).toBe(AT);
+      }
+    }
+  });
+
+  it('24h: overview', () => {
+    expect(get('24h').overview).toEqual({
+      range: '24h',
+      computed_at: AT,
+      relays: { known: 4, watched: 3, online: 2, active: 2 },
+      events: { unique: 16, relay_sum: 20, invalid: 1 },
+      users: { active: 2, new: 1 },
+      zaps: { count: 3, sats: 101_000, senders: 1, receivers: 1, flagged: 1 },
+      articles: 1,
+      latency: { open_ms: { avg: 75, p50: 50, p95: 100 }, eose_ms: { avg: 225, p50: 150, p95: 300 } },
+    });
+  });
+
+  it('24h: relays (watched only, most events first, uptime over observed time)', () => {
+    expect(get('24h').relays.relays).toEqual([
+      {
+        url: 'wss://a.example',
+        name: 'A',
+        software: 'strfry',
+        version: '1.0',
+        supported_nips: [1, 11],
+        auth_required: false,
+        payment_required: false,
+        status: 'online',
+        uptime_pct: 75,
+        open_latency_ms: 100,
+        eose_latency_ms: 300,
+        events: 14,
+        events_by_kind: { '1': 10, '7': 4 },
+        invalid: 1,
+        share_pct: 87.5,
+        last_seen: AT,
+        last_event_at: H('2026-11-24T12:29:00Z'),
+      },
+      {
+        url: 'wss://b.example',
+        name: 'B',
+        software: null,
+        version: null,
+        supported_nips: [],
+        auth_required: null,
+        payment_required: null,
+        status: 'offline',
+        uptime_pct: 100,
+        open_latency_ms: 300,
+        eose_latency_ms: null,
+        events: 6,
+        events_by_kind: { '1': 6 },
+        invalid: 0,
+        share_pct: 37.5,
+        last_seen: H('2026-11-24T06:00:00Z'),
+        last_event_at: null,
+      },
+      {
+        url: 'wss://c.example',
+        name: null,
+        software: null,
+        version: null,
+        supported_nips: [],
+        auth_required: null,
+        payment_required: true,
+        status: 'online',
+        uptime_pct: 100,
+        open_latency_ms: 50,
+        eose_latency_ms: 150,
+        events: 0,
+        events_by_kind: {},
+        invalid: 0,
+        share_pct: 0,
+        last_seen: AT,
+        last_event_at: null,
+      },
+    ]);
+  });
+
+  it('24h: events by kind and per hour; an event 24 h 1 s ago is out', () => {
+    const e = get('24h').events;
+    expect(e.granularity).toBe('hour');
+    expect(e.total).toBe(16);
+    expect(e.by_kind).toEqual({ '1': 12, '7': 4 });
+    expect(e.series).toHaveLength(24);
+    expect(e.series[0]).toEqual({ t: H('2026-11-23T13:00:00Z'), total: 4, by_kind: { '7': 4 } });
+    expect(e.series[23]).toEqual({ t: H('2026-11-24T12:00:00Z'), total: 12, by_kind: { '1': 12 } });
+    expect(e.series.slice(1, 23).every((p) => p.total === 0)).toBe(true);
+  });
+
+  it('24h: clients, top relays, activity', () => {
+    const s = get('24h');
+    const damus = { client: 'damus', events: 5, users: 2, events_share_pct: 62.5, users_share_pct: 100 };
+    const amethyst = { client: 'amethyst', events: 3, users: 1, events_share_pct: 37.5, users_share_pct: 50 };
+    expect(s.clients).toEqual({
+      range: '24h',
+      computed_at: AT,
+      total_events: 8,
+      total_users: 2,
+      by_events: [damus, amethyst],
+      by_users: [damus, amethyst],
+    });
+    expect(s.top_relays).toEqual({
+      range: '24h',
+      computed_at: AT,
+      most_active: [
+        { url: 'wss://a.example', name: 'A', events: 14, share_pct: 87.5 },
+        { url: 'wss://b.example', name: 'B', events: 6, share_pct: 37.5 },
+      ],
+      // c.example was observed 20 minutes, under half of a.example's two hours: not ranked.
+      most_reliable: [
+        { url: 'wss://b.example', name: 'B', uptime_pct: 100, events: 6 },
+        { url: 'wss://a.example', name: 'A', uptime_pct: 75, events: 14 },
+      ],
+    });
+    const a = s.activity;
+    expect(a.granularity).toBe('hour');
+    expect(a.series).toHaveLength(24);
+    expect(a.series[0]).toEqual({ t: H('2026-11-23T13:00:00Z'), events: 4, active_users: 1, new_users: 1 });
+    expect(a.series[23]).toEqual({ t: H('2026-11-24T12:00:00Z'), events: 12, active_users: 2, new_users: 0 });
+    expect(a.series.slice(1, 23).every((p) => p.events === 0 && p.active_users === 0)).toBe(true);
+  });
+
+  it('7d: hour buckets back to 2026-11-17 13:00, replaceable kinds counted per version', () => {
+    const s = get('7d');
+    expect(s.overview.relays).toEqual({ known: 4, watched: 3, online: 2, active: 3 });
+    expect(s.overview.events).toEqual({ unique: 28, relay_sum: 35, invalid: 1 });
+    expect(s.overview.users).toEqual({ active: 4, new: 2 });
+    expect(s.overview.zaps).toEqual({ count: 4, sats: 101_250, senders: 2, receivers: 1, flagged: 1 });
+    expect(s.overview.articles).toBe(2);
+    expect(s.events.by_kind).toEqual({ '0': 3, '1': 19, '7': 4, '30023': 2 });
+    expect(s.events.series).toHaveLength(168);
+    expect(s.events.series[0]?.t).toBe(H('2026-11-17T13:00:00Z'));
+    expect(s.events.series.find((p) => p.t === H('2026-11-20T08:00:00Z'))).toEqual({
+      t: H('2026-11-20T08:00:00Z'),
+      total: 5,
+      by_kind: { '0': 3, '30023': 2 },
+    });
+    expect(s.relays.relays.map((r) => [r.url, r.events, r.share_pct, r.uptime_pct])).toEqual([
+      ['wss://a.example', 19, 67.86, 50],
+      ['wss://c.example', 10, 35.71, 100],
+      ['wss://b.example', 6, 21.43, 100],
+    ]);
+    expect(s.relays.relays[1]?.events_by_kind).toEqual({ '0': 3, '1': 5, '30023': 2 });
+    expect(s.top_relays.most_reliable).toEqual([{ url: 'wss://a.example', name: 'A', uptime_pct: 50, events: 19 }]);
+    expect(s.clients.by_events.map((c) => [c.client, c.events, c.users, c.events_share_pct])).toEqual([
+      ['damus', 9, 2, 75],
+      ['amethyst', 3, 1, 25],
+    ]);
+    expect(s.activity.series.find((p) => p.t === H('2026-11-23T12:00:00Z'))).toEqual({
+      t: H('2026-11-23T12:00:00Z'),
+      events: 7,
+      active_users: 1,
+      new_users: 1,
+    });
+  });
+
+  it('30d: day buckets from 2026-10-26, the day before is out', () => {
+    const s = get('30d');
+    expect(s.overview.events).toEqual({ unique: 39, relay_sum: 46, invalid: 1 });
+    expect(s.overview.users).toEqual({ active: 4, new: 3 });
+    expect(s.overview.zaps).toEqual({ count: 5, sats: 101_251, senders: 2, receivers: 2, flagged: 1 });
+    expect(s.overview.articles).toBe(2);
+    expect(s.events.granularity).toBe('day');
+    expect(s.events.by_kind).toEqual({ '0': 3, '1': 27, '7': 4, '9735': 3, '30023': 2 });
+    expect(s.events.series).toHaveLength(30);
+    expect(s.events.series[0]).toEqual({ t: H('2026-10-26T00:00:00Z'), total: 8, by_kind: { '1': 8 } });
+    expect(s.activity.series[28]).toEqual({ t: H('2026-11-23T00:00:00Z'), events: 11, active_users: 3, new_users: 2 });
+    expect(s.activity.series[0]).toEqual({ t: H('2026-10-26T00:00:00Z'), events: 8, active_users: 1, new_users: 1 });
+    expect(s.relays.relays.map((r) => [r.url, r.events, r.uptime_pct])).toEqual([
+      ['wss://a.example', 27, 50],
+      ['wss://c.example', 10, 100],
+      ['wss://b.example', 9, 100],
+    ]);
+    expect(s.clients.total_users).toBe(3);
+    expect(s.clients.by_events.map((c) => [c.client, c.events_share_pct, c.users_share_pct])).toEqual([
+      ['damus', 47.37, 66.67],
+      ['primal', 36.84, 33.33],
+      ['amethyst', 15.79, 33.33],
+    ]);
+  });
+
+  it('90d: from 2026-08-27', () => {
+    const s = get('90d');
+    expect(s.overview.events).toEqual({ unique: 42, relay_sum: 49, invalid: 1 });
+    expect(s.overview.users).toEqual({ active: 5, new: 3 });
+    expect(s.overview.relays.active).toBe(3);
+    expect(s.events.series).toHaveLength(90);
+    expect(s.events.series[0]).toEqual({ t: H('2026-08-27T00:00:00Z'), total: 2, by_kind: { '1': 2 } });
+    expect(s.events.by_kind).toEqual({ '0': 3, '1': 29, '3': 1, '7': 4, '9735': 3, '30023': 2 });
+  });
+
+  it('all: everything, series from the first day with data', () => {
+    const s = get('all');
+    expect(s.overview.relays).toEqual({ known: 4, watched: 3, online: 2, active: 4 });
+    expect(s.overview.events).toEqual({ unique: 192, relay_sum: 199, invalid: 1 });
+    expect(s.overview.users).toEqual({ active: 5, new: 5 });
+    expect(s.overview.articles).toBe(3);
+    expect(s.events.series).toHaveLength(693);
+    expect(s.events.series[0]).toEqual({ t: H('2025-01-01T00:00:00Z'), total: 50, by_kind: { '1': 50 } });
+    expect(s.activity.series.at(-1)?.t).toBe(H('2026-11-24T00:00:00Z'));
+    // d.example delivered events but is not watched: counted as active, not listed.
+    expect(s.relays.relays.map((r) => r.url)).toEqual(['wss://a.example', 'wss://b.example', 'wss://c.example']);
+    expect(s.relays.relays[0]?.events).toBe(128);
+  });
+});
