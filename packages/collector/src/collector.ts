@@ -1,12 +1,246 @@
-import type { CollectorEnv, RoleContext, Service } from '@nostr-info/shared';
+import type { Server } from 'node:http';
+import {
+  type CollectorEnv,
+  LIVE_CHANNEL,
+  normalizeRelayUrl,
+  type RoleContext,
+  readRelayList,
+  type Service,
+} from '@nostr-info/shared';
+import { Aggregator } from './aggregate/aggregator.js';
+import { NetworkDedup, ValidIds } from './dedup/dedup.js';
+import { liveMessage } from './observe/live.js';
+import { CONNECTION_STATES, type ConnectionState, createCollectorMetrics } from './observe/metrics.js';
+import { startMetricsServer } from './observe/metrics-server.js';
+import { EventPipeline } from './pipeline.js';
+import { type ConnectionHost, type ConnectionOptions, RelayConnection } from './relay/relay-connection.js';
+import { resolveOrdinal } from './shard/ordinal.js';
+import { Reconciler } from './shard/reconciler.js';
+import { fixedReplicas, type ReplicaSource, watchStatefulSet } from './shard/replica-count.js';
+import { Flusher } from './store/flusher.js';
+import { seedRelays } from './store/relays-repo.js';
+import { VerifyPool } from './verify/verify-pool.js';
 
-/** Starts the collector role: watches this replica's share of the relays and flushes counts. */
-export async function startCollector(ctx: RoleContext<CollectorEnv>): Promise<Service> {
-  ctx.logger.info({ replicas: ctx.env.COLLECTOR_REPLICAS }, 'collector started');
+export interface CollectorOptions {
+  /** Serve `/metrics` and `/health` on METRICS_PORT (the standalone `collector` role). */
+  serveMetrics?: boolean;
+  /** Replica count source; default: the StatefulSet watch or COLLECTOR_REPLICAS. */
+  replicas?: ReplicaSource;
+  /** Connection tunables (tests shorten pings and backoff). */
+  connection?: ConnectionOptions;
+  /** Fetch NIP-11 documents (default true). */
+  nip11?: boolean;
+  /** How often the live feed message is published. */
+  liveIntervalMs?: number;
+  /** Seconds the live message is averaged over is the same interval. */
+  validIdsMax?: number;
+}
+
+/** Pipeline answers pending before reading pauses (bounds memory when Redis or verify lag). */
+const MAX_IN_FLIGHT = 50_000;
+
+/** The configured relay list: RELAYS, else RELAYS_FILE, else the bundled seed list. */
+export function configuredRelays(env: Pick<CollectorEnv, 'RELAYS' | 'RELAYS_FILE'>): string[] {
+  const raw = env.RELAYS ?? (env.RELAYS_FILE ? readRelayList(env.RELAYS_FILE) : readRelayList());
+  const urls: string[] = [];
+  for (const entry of raw) {
+    try {
+      urls.push(normalizeRelayUrl(entry));
+    } catch {
+      // Reported below as skipped; one bad line must not stop the collector.
+    }
+  }
+  return urls;
+}
+
+/**
+ * Starts the collector role: watches this replica's share of the relays, verifies, dedups and
+ * aggregates events, and flushes counts. `stop()` closes the sockets, waits for pending checks
+ * and flushes until everything is written (SIGTERM loses nothing).
+ */
+export async function startCollector(
+  ctx: RoleContext<CollectorEnv>,
+  options: CollectorOptions = {},
+): Promise<Service> {
+  const { env, logger: rootLogger } = ctx;
+  const logger = rootLogger.child({ module: 'collector' });
+  const metrics = createCollectorMetrics(ctx.registry);
+  const ordinal = resolveOrdinal(env.POD_NAME, env.COLLECTOR_ORDINAL);
+  const replicas =
+    options.replicas ??
+    (env.STATEFULSET_NAME
+      ? watchStatefulSet(
+          env.STATEFULSET_NAME,
+          env.POD_NAMESPACE ?? 'default',
+          env.COLLECTOR_REPLICAS,
+          logger.child({ module: 'statefulset-watch' }),
+        )
+      : fixedReplicas(env.COLLECTOR_REPLICAS));
+
+  const relays = configuredRelays(env);
+  await seedRelays(ctx.dbs.writer, relays);
+
+  const aggregator = new Aggregator();
+  const verifier = new VerifyPool({
+    workers: env.VERIFY_WORKERS,
+    onBatch: (seconds) => metrics.verifyDuration.observe(seconds),
+  });
+  const dedup = new NetworkDedup({
+    cache: ctx.cache,
+    ttlSeconds: env.DEDUP_TTL_SECONDS,
+    onError: (err) => logger.warn({ err }, 'dedup cache unavailable; retrying'),
+  });
+  const pipeline = new EventPipeline({
+    aggregator,
+    validIds: new ValidIds(options.validIdsMax ?? 100_000),
+    dedup,
+    verifier,
+    metrics,
+    discovery: env.DISCOVERY_ENABLED,
+  });
+  const connections = new Map<number, RelayConnection>();
+  const stateCounts = new Map<ConnectionState, number>(CONNECTION_STATES.map((s) => [s, 0]));
+  let paused = false;
+
+  const host: ConnectionHost = {
+    logger,
+    metrics,
+    buffer: () => aggregator.buffer,
+    onEventFrame: (conn, raw, atMs) => pipeline.handle(conn, raw, atMs),
+    onStateChange: (_conn, from, to) => {
+      stateCounts.set(from, Math.max(0, (stateCounts.get(from) ?? 0) - 1));
+      stateCounts.set(to, (stateCounts.get(to) ?? 0) + 1);
+    },
+    paused: () => paused,
+  };
+  const flusher = new Flusher({
+    db: ctx.dbs.writer,
+    aggregator,
+    metrics,
+    logger,
+    beforeFlush: () => {
+      for (const conn of connections.values()) conn.accountHealth();
+    },
+  });
+  const reconciler = new Reconciler({
+    db: ctx.dbs.writer,
+    ordinal,
+    replicas,
+    connections,
+    createConnection: (relay) =>
+      new RelayConnection(relay.id, relay.url, host, { ...options.connection }),
+    logger,
+    metrics,
+    nip11: options.nip11,
+    discovery: { enabled: env.DISCOVERY_ENABLED, maxRelays: env.DISCOVERY_MAX_RELAYS },
+  });
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, fn: () => void) => {
+    const t = setInterval(fn, ms);
+    t.unref();
+    timers.push(t);
+  };
+
+  let reconciling = false;
+  const reconcile = async () => {
+    if (reconciling) return;
+    reconciling = true;
+    try {
+      await reconciler.tick();
+    } catch (err) {
+      metrics.dbErrors.inc({ service: 'collector', operation: 'reconcile' });
+      logger.warn({ err }, 'reconcile failed; retrying next tick');
+    } finally {
+      reconciling = false;
+    }
+  };
+
+  // Buffer bound, size-triggered flush and gauges, checked often and cheaply.
+  let lastFlushAt = Date.now();
+  const housekeeping = () => {
+    const keys = aggregator.buffer.keys;
+    metrics.bufferKeys.set(keys);
+    const full = keys >= env.BUFFER_MAX_KEYS || pipeline.inFlight >= MAX_IN_FLIGHT;
+    const relieved = keys < env.BUFFER_MAX_KEYS * 0.8 && pipeline.inFlight < MAX_IN_FLIGHT * 0.8;
+    if (full && !paused) {
+      paused = true;
+      logger.warn({ keys, inFlight: pipeline.inFlight }, 'buffer full: pausing relay sockets');
+      for (const conn of connections.values()) conn.pause();
+    } else if (paused && relieved) {
+      paused = false;
+      logger.info({ keys }, 'buffer drained: resuming relay sockets');
+      for (const conn of connections.values()) conn.resume();
+    }
+    let connected = 0;
+    for (const conn of connections.values()) if (conn.connected) connected += 1;
+    metrics.relaysConnected.set(connected);
+    for (const [state, count] of stateCounts) metrics.connections.set({ state }, count);
+    const due =
+      aggregator.buffer.events >= env.FLUSH_MAX_EVENTS ||
+      Date.now() - lastFlushAt >= env.FLUSH_INTERVAL_MS ||
+      (paused && !flusher.busy);
+    if (due && !flusher.busy) {
+      lastFlushAt = Date.now();
+      void flusher.flush();
+    }
+  };
+
+  const liveIntervalMs = options.liveIntervalMs ?? 5000;
+  const publishLive = () => {
+    let connected = 0;
+    for (const conn of connections.values()) if (conn.connected) connected += 1;
+    const message = liveMessage(pipeline.uniqueByKind, liveIntervalMs / 1000, connected, connections.size, ordinal);
+    pipeline.uniqueByKind = new Map();
+    ctx.cache.publish(LIVE_CHANNEL, JSON.stringify(message)).catch((err: unknown) => {
+      logger.debug({ err }, 'live message not published');
+    });
+  };
+
+  await reconcile();
+  every(env.RECONCILE_INTERVAL_MS, () => void reconcile());
+  every(Math.min(200, env.FLUSH_INTERVAL_MS), housekeeping);
+  every(liveIntervalMs, publishLive);
+
+  let server: Server | undefined;
+  if (options.serveMetrics) server = await startMetricsServer(ctx.registry, env.METRICS_PORT);
+
+  logger.info(
+    { ordinal, replicas: replicas.current, configured: relays.length, verifyWorkers: verifier.size },
+    'collector started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    for (const t of timers) clearInterval(t);
+    replicas.stop();
+    for (const conn of connections.values()) conn.stop();
+    // Wait for checks already under way (verification, dedup answers) so their counts land.
+    const deadline = Date.now() + 15_000;
+    while (pipeline.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await verifier.close();
+    // Flush until written: a database that is briefly down must not lose the last counts.
+    const flushDeadline = Date.now() + 60_000;
+    for (let attempt = 0; ; attempt++) {
+      if (await flusher.flush()) {
+        if (aggregator.buffer.empty) break;
+        continue;
+      }
+      if (Date.now() > flushDeadline) {
+        logger.error({ keys: aggregator.buffer.keys }, 'final flush failed; counts lost');
+        break;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+    }
+    if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+    logger.info('collector stopped');
+  };
+
   return {
     name: 'collector',
-    stop: async () => {
-      ctx.logger.info('collector stopped');
+    stop: () => {
+      stopping ??= stop();
+      return stopping;
     },
   };
 }

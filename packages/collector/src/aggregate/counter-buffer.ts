@@ -1,0 +1,326 @@
+/** Per relay x kind x hour: valid copies, invalid copies, copies another relay delivered first. */
+export interface RelayKindRow {
+  hour: string;
+  relayId: number;
+  kind: number;
+  events: number;
+  invalid: number;
+  duplicates: number;
+}
+export interface NetworkRow {
+  hour: string;
+  kind: number;
+  events: number;
+}
+export interface ClientRow {
+  hour: string;
+  client: string;
+  events: number;
+}
+/** First/last seen (ms) of a key, plus how many events. */
+export interface SeenRow {
+  first: number;
+  last: number;
+  events: number;
+}
+export interface ZapRow {
+  hour: string;
+  zaps: number;
+  sats: number;
+  flagged: number;
+  invalidBolt11: number;
+}
+export interface ZapParticipantRow extends SeenRow {
+  role: 'sender' | 'receiver';
+  pubkey: string;
+  sats: number;
+}
+export interface ArticleRow extends SeenRow {
+  pubkey: string;
+  dTag: string;
+  latestCreatedAt: number;
+}
+export interface ReplaceableRow {
+  kind: number;
+  pubkey: string;
+  eventId: string;
+  createdAt: number;
+}
+export interface HealthRow {
+  hour: string;
+  relayId: number;
+  connectedMs: number;
+  observedMs: number;
+  connects: number;
+  disconnects: number;
+  errors: number;
+  openLatencyMsSum: number;
+  openLatencyCount: number;
+  eoseLatencyMsSum: number;
+  eoseLatencyCount: number;
+}
+/** Latest known state of a relay (the last report wins). */
+export interface RelayStatusRow {
+  relayId: number;
+  status?: 'online' | 'offline' | 'auth_required' | 'error' | 'stalled';
+  statusChangedAt?: number;
+  lastConnectedAt?: number;
+  lastDisconnectedAt?: number;
+  lastEventAt?: number;
+  lastErrorClass?: string;
+  lastErrorAt?: number;
+  openLatencyMs?: number;
+  eoseLatencyMs?: number;
+  disconnects: number;
+}
+export interface RelayLogRow {
+  relayId: number;
+  at: number;
+  event: string;
+  class: string | null;
+  message: string | null;
+}
+export interface DiscoveredRow {
+  url: string;
+  from: string;
+  count: number;
+}
+
+/** Most connection log lines kept between flushes (the oldest are dropped past it). */
+const MAX_LOGS = 5000;
+
+function mergeSeen<T extends SeenRow>(into: T, from: SeenRow): void {
+  if (from.first < into.first) into.first = from.first;
+  if (from.last > into.last) into.last = from.last;
+  into.events += from.events;
+}
+
+/**
+ * Everything counted since the last flush, as small keyed counters. Every field merges
+ * additively (or by min/max/latest), so a buffer whose flush failed can be merged back into the
+ * live one and retried without losing or double counting anything.
+ */
+export class CounterBuffer {
+  readonly relayKind = new Map<string, RelayKindRow>();
+  readonly network = new Map<string, NetworkRow>();
+  readonly clients = new Map<string, ClientRow>();
+  readonly clientUsers = new Map<string, SeenRow & { client: string; pubkey: string }>();
+  readonly pubkeys = new Map<string, SeenRow & { pubkey: string }>();
+  /** hour|pubkey: active in that hour (the day row is derived at flush time). */
+  readonly activeHourly = new Map<string, { hour: string; pubkey: string; events: number }>();
+  readonly zaps = new Map<string, ZapRow>();
+  readonly zapParticipants = new Map<string, ZapParticipantRow>();
+  readonly articles = new Map<string, ArticleRow>();
+  readonly replaceable = new Map<string, ReplaceableRow>();
+  readonly health = new Map<string, HealthRow>();
+  readonly relayStatus = new Map<number, RelayStatusRow>();
+  readonly discovered = new Map<string, DiscoveredRow>();
+  relayLogs: RelayLogRow[] = [];
+  /** Network-unique events recorded since the buffer was created, for FLUSH_MAX_EVENTS. */
+  events = 0;
+
+  /** Keyed counters held (the BUFFER_MAX_KEYS bound). */
+  get keys(): number {
+    return (
+      this.relayKind.size +
+      this.network.size +
+      this.clients.size +
+      this.clientUsers.size +
+      this.pubkeys.size +
+      this.activeHourly.size +
+      this.zaps.size +
+      this.zapParticipants.size +
+      this.articles.size +
+      this.replaceable.size +
+      this.health.size +
+      this.relayStatus.size +
+      this.discovered.size +
+      this.relayLogs.length
+    );
+  }
+
+  get empty(): boolean {
+    return this.keys === 0;
+  }
+
+  relayKindRow(hour: string, relayId: number, kind: number): RelayKindRow {
+    const key = `${hour}|${relayId}|${kind}`;
+    let row = this.relayKind.get(key);
+    if (!row) {
+      row = { hour, relayId, kind, events: 0, invalid: 0, duplicates: 0 };
+      this.relayKind.set(key, row);
+    }
+    return row;
+  }
+
+  addNetwork(hour: string, kind: number, events = 1): void {
+    const key = `${hour}|${kind}`;
+    const row = this.network.get(key);
+    if (row) row.events += events;
+    else this.network.set(key, { hour, kind, events });
+  }
+
+  addClient(hour: string, client: string, events = 1): void {
+    const key = `${hour}|${client}`;
+    const row = this.clients.get(key);
+    if (row) row.events += events;
+    else this.clients.set(key, { hour, client, events });
+  }
+
+  addClientUser(client: string, pubkey: string, seen: SeenRow): void {
+    const key = `${client}|${pubkey}`;
+    const row = this.clientUsers.get(key);
+    if (row) mergeSeen(row, seen);
+    else this.clientUsers.set(key, { client, pubkey, ...seen });
+  }
+
+  addPubkey(pubkey: string, seen: SeenRow): void {
+    const row = this.pubkeys.get(pubkey);
+    if (row) mergeSeen(row, seen);
+    else this.pubkeys.set(pubkey, { pubkey, ...seen });
+  }
+
+  addActive(hour: string, pubkey: string, events = 1): void {
+    const key = `${hour}|${pubkey}`;
+    const row = this.activeHourly.get(key);
+    if (row) row.events += events;
+    else this.activeHourly.set(key, { hour, pubkey, events });
+  }
+
+  zapRow(hour: string): ZapRow {
+    let row = this.zaps.get(hour);
+    if (!row) {
+      row = { hour, zaps: 0, sats: 0, flagged: 0, invalidBolt11: 0 };
+      this.zaps.set(hour, row);
+    }
+    return row;
+  }
+
+  addZapParticipant(role: 'sender' | 'receiver', pubkey: string, seen: SeenRow, sats: number): void {
+    const key = `${role}|${pubkey}`;
+    const row = this.zapParticipants.get(key);
+    if (row) {
+      mergeSeen(row, seen);
+      row.sats += sats;
+    } else this.zapParticipants.set(key, { role, pubkey, ...seen, sats });
+  }
+
+  addArticle(pubkey: string, dTag: string, seen: SeenRow, createdAt: number): void {
+    const key = `${pubkey}|${dTag}`;
+    const row = this.articles.get(key);
+    if (row) {
+      mergeSeen(row, seen);
+      if (createdAt > row.latestCreatedAt) row.latestCreatedAt = createdAt;
+    } else this.articles.set(key, { pubkey, dTag, ...seen, latestCreatedAt: createdAt });
+  }
+
+  addReplaceable(row: ReplaceableRow): void {
+    const key = `${row.kind}|${row.pubkey}`;
+    const current = this.replaceable.get(key);
+    // NIP-01: the newest created_at wins; on a tie the lowest id.
+    if (
+      !current ||
+      row.createdAt > current.createdAt ||
+      (row.createdAt === current.createdAt && row.eventId < current.eventId)
+    ) {
+      this.replaceable.set(key, { ...row });
+    }
+  }
+
+  healthRow(hour: string, relayId: number): HealthRow {
+    const key = `${hour}|${relayId}`;
+    let row = this.health.get(key);
+    if (!row) {
+      row = {
+        hour,
+        relayId,
+        connectedMs: 0,
+        observedMs: 0,
+        connects: 0,
+        disconnects: 0,
+        errors: 0,
+        openLatencyMsSum: 0,
+        openLatencyCount: 0,
+        eoseLatencyMsSum: 0,
+        eoseLatencyCount: 0,
+      };
+      this.health.set(key, row);
+    }
+    return row;
+  }
+
+  /** Merges a status report; fields given override, `disconnects` adds up. */
+  reportStatus(update: RelayStatusRow): void {
+    const current = this.relayStatus.get(update.relayId);
+    if (!current) {
+      this.relayStatus.set(update.relayId, { ...update });
+      return;
+    }
+    const disconnects = current.disconnects + update.disconnects;
+    for (const [k, v] of Object.entries(update)) if (v !== undefined) (current as unknown as Record<string, unknown>)[k] = v;
+    current.disconnects = disconnects;
+  }
+
+  addLog(row: RelayLogRow): void {
+    this.relayLogs.push(row);
+    if (this.relayLogs.length > MAX_LOGS) this.relayLogs.splice(0, this.relayLogs.length - MAX_LOGS);
+  }
+
+  addDiscovered(url: string, from: string, count = 1): void {
+    const row = this.discovered.get(url);
+    if (row) row.count += count;
+    else this.discovered.set(url, { url, from, count });
+  }
+
+  /** Adds everything from `older` (a buffer whose flush failed) into this one. */
+  mergeFrom(older: CounterBuffer): void {
+    for (const r of older.relayKind.values()) {
+      const row = this.relayKindRow(r.hour, r.relayId, r.kind);
+      row.events += r.events;
+      row.invalid += r.invalid;
+      row.duplicates += r.duplicates;
+    }
+    for (const r of older.network.values()) this.addNetwork(r.hour, r.kind, r.events);
+    for (const r of older.clients.values()) this.addClient(r.hour, r.client, r.events);
+    for (const r of older.clientUsers.values()) this.addClientUser(r.client, r.pubkey, r);
+    for (const r of older.pubkeys.values()) this.addPubkey(r.pubkey, r);
+    for (const r of older.activeHourly.values()) this.addActive(r.hour, r.pubkey, r.events);
+    for (const r of older.zaps.values()) {
+      const row = this.zapRow(r.hour);
+      row.zaps += r.zaps;
+      row.sats += r.sats;
+      row.flagged += r.flagged;
+      row.invalidBolt11 += r.invalidBolt11;
+    }
+    for (const r of older.zapParticipants.values()) this.addZapParticipant(r.role, r.pubkey, r, r.sats);
+    for (const r of older.articles.values()) this.addArticle(r.pubkey, r.dTag, r, r.latestCreatedAt);
+    for (const r of older.replaceable.values()) this.addReplaceable(r);
+    for (const r of older.health.values()) {
+      const row = this.healthRow(r.hour, r.relayId);
+      row.connectedMs += r.connectedMs;
+      row.observedMs += r.observedMs;
+      row.connects += r.connects;
+      row.disconnects += r.disconnects;
+      row.errors += r.errors;
+      row.openLatencyMsSum += r.openLatencyMsSum;
+      row.openLatencyCount += r.openLatencyCount;
+      row.eoseLatencyMsSum += r.eoseLatencyMsSum;
+      row.eoseLatencyCount += r.eoseLatencyCount;
+    }
+    for (const r of older.relayStatus.values()) {
+      // The live buffer's reports are newer: older fields only fill gaps.
+      const current = this.relayStatus.get(r.relayId);
+      if (!current) this.relayStatus.set(r.relayId, { ...r });
+      else {
+        for (const [k, v] of Object.entries(r)) {
+          const record = current as unknown as Record<string, unknown>;
+          if (v !== undefined && record[k] === undefined) record[k] = v;
+        }
+        current.disconnects += r.disconnects;
+      }
+    }
+    for (const r of older.discovered.values()) this.addDiscovered(r.url, r.from, r.count);
+    this.relayLogs = [...older.relayLogs, ...this.relayLogs].slice(-MAX_LOGS);
+    this.events += older.events;
+  }
+}

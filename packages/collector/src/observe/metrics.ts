@@ -1,0 +1,75 @@
+import { METRIC_PREFIX } from '@nostr-info/shared';
+import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
+
+/** Kinds used as metric label values; anything else is `other` (labels stay bounded). */
+export const COLLECTED_KINDS = [0, 1, 3, 7, 9735, 30023, 10002] as const;
+const KIND_LABELS = new Set<number>(COLLECTED_KINDS);
+
+/** Bounded label value of a kind. */
+export const kindLabel = (kind: number): string => (KIND_LABELS.has(kind) ? String(kind) : 'other');
+
+function existing<T extends Metric>(registry: Registry, name: string): T | undefined {
+  return registry.getSingleMetric(name) as T | undefined;
+}
+
+/** The collector's metrics (names in docs/metrics.md), registered once per registry. */
+export function createCollectorMetrics(registry: Registry) {
+  const p = METRIC_PREFIX;
+  const registers = [registry];
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    existing<Counter<L>>(registry, p + name) ?? new Counter<L>({ name: p + name, help, labelNames, registers });
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    existing<Gauge<L>>(registry, p + name) ?? new Gauge<L>({ name: p + name, help, labelNames, registers });
+  const histogram = (name: string, help: string, buckets: number[]) =>
+    existing<Histogram>(registry, p + name) ?? new Histogram({ name: p + name, help, buckets, registers });
+  return {
+    relaysOwned: gauge('collector_relays_owned', 'Relays this replica owns after sharding.'),
+    replicas: gauge('collector_replicas', 'Replica count this replica shards by.'),
+    relaysConnected: gauge('collector_relays_connected', 'Relays with an open, subscribed socket.'),
+    connections: gauge('collector_connections', 'Sockets by state.', ['state']),
+    eventsReceived: counter('collector_events_received_total', 'Valid event copies delivered by each relay.', [
+      'relay',
+      'kind',
+    ]),
+    eventsUnique: counter('collector_events_unique_total', 'Network-unique events this replica counted first.', [
+      'kind',
+    ]),
+    eventsInvalid: counter('collector_events_invalid_total', 'Copies with a bad id, bad signature or bad shape.', [
+      'relay',
+      'reason',
+    ]),
+    duplicatesDropped: counter('collector_duplicates_dropped_total', 'Copies already seen, by layer.', ['layer']),
+    verifyDuration: histogram(
+      'collector_verify_duration_seconds',
+      'Signature verification time per batch.',
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    ),
+    bufferKeys: gauge('collector_buffer_keys', 'Keyed counters waiting for the next flush.'),
+    flushes: counter('collector_flushes_total', 'Flushes by result.', ['result']),
+    flushDuration: histogram(
+      'collector_flush_duration_seconds',
+      'Time of one flush transaction.',
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    ),
+    lastFlushSuccess: gauge(
+      'collector_last_flush_success_timestamp_seconds',
+      'Unix time of the last good flush.',
+    ),
+    reconnects: counter('collector_reconnects_total', 'Reconnect attempts.', ['relay']),
+    relayMessages: counter(
+      'collector_relay_messages_total',
+      'NOTICE / CLOSED / AUTH messages by standard prefix class.',
+      ['relay', 'type', 'class'],
+    ),
+    dbErrors: counter('db_errors_total', 'Failed database operations (connection or query).', [
+      'service',
+      'operation',
+    ]),
+  };
+}
+
+export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;
+
+/** Socket states exported by `nostr_info_collector_connections`. */
+export const CONNECTION_STATES = ['connecting', 'open', 'backoff', 'auth_required', 'closed'] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];

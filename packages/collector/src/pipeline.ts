@@ -1,0 +1,128 @@
+import type { Aggregator } from './aggregate/aggregator.js';
+import type { NetworkDedup, ValidIds } from './dedup/dedup.js';
+import { relayHints } from './extract/relay-hints.js';
+import { type CollectorMetrics, kindLabel } from './observe/metrics.js';
+import { computeEventId, isEventShape, type NostrEvent } from './protocol/event.js';
+import { peekEventId } from './protocol/relay-message.js';
+import type { RelayConnection } from './relay/relay-connection.js';
+import type { VerifyPool } from './verify/verify-pool.js';
+
+export interface PipelineOptions {
+  aggregator: Aggregator;
+  validIds: ValidIds;
+  dedup: NetworkDedup;
+  verifier: VerifyPool;
+  metrics: CollectorMetrics;
+  discovery: boolean;
+}
+
+/**
+ * The path of every EVENT frame, cheapest checks first:
+ * 1. same id already credited to this relay (peeked from the raw frame, no parse) → drop;
+ * 2. parse, shape check, id = sha256(serialisation) → else invalid for this relay;
+ * 3. same id and signature already verified on this replica → valid without verifying again;
+ *    otherwise verify on a worker (concurrent identical copies share one verification);
+ * 4. credit the relay; the first valid copy on this replica asks the network dedup whether it is
+ *    the first anywhere, and only then counts network-wide.
+ */
+export class EventPipeline {
+  private readonly verifying = new Map<string, { sig: string; result: Promise<boolean> }>();
+  /** Events whose verification or dedup answer is still pending (for back-pressure). */
+  inFlight = 0;
+  /** Network-unique events counted since the last rate sample, by kind. */
+  uniqueByKind = new Map<number, number>();
+
+  constructor(private readonly o: PipelineOptions) {}
+
+  handle(conn: RelayConnection, raw: string, atMs: number): void {
+    const m = this.o.metrics;
+    const peeked = peekEventId(raw);
+    if (peeked !== undefined && conn.seen.has(peeked)) {
+      m.duplicatesDropped.inc({ layer: 'local' });
+      return;
+    }
+    let event: unknown;
+    try {
+      event = (JSON.parse(raw) as unknown[])[2];
+    } catch {
+      m.eventsInvalid.inc({ relay: conn.url, reason: 'frame' });
+      return;
+    }
+    if (!isEventShape(event)) {
+      const kind = (event as { kind?: unknown } | undefined)?.kind;
+      this.invalid(conn, Number.isInteger(kind) ? (kind as number) : -1, atMs, 'shape');
+      return;
+    }
+    if (computeEventId(event) !== event.id) {
+      this.invalid(conn, event.kind, atMs, 'id');
+      return;
+    }
+    if (conn.seen.has(event.id)) {
+      m.duplicatesDropped.inc({ layer: 'local' });
+      return;
+    }
+    if (this.o.validIds.sigOf(event.id) === event.sig) {
+      this.accept(conn, event, atMs, false);
+      return;
+    }
+    let pending = this.verifying.get(event.id);
+    if (!pending || pending.sig !== event.sig) {
+      const result = this.o.verifier.verify(event);
+      pending = { sig: event.sig, result };
+      this.verifying.set(event.id, pending);
+      const entry = pending;
+      void result.then(() => {
+        if (this.verifying.get(event.id) === entry) this.verifying.delete(event.id);
+      });
+    }
+    this.inFlight += 1;
+    void pending.result.then((ok) => {
+      this.inFlight -= 1;
+      if (!ok) {
+        this.invalid(conn, event.kind, atMs, 'sig');
+        return;
+      }
+      const firstHere = this.o.validIds.add(event.id, event.sig);
+      this.accept(conn, event, atMs, firstHere);
+    });
+  }
+
+  private invalid(conn: RelayConnection, kind: number, atMs: number, reason: 'shape' | 'id' | 'sig'): void {
+    this.o.metrics.eventsInvalid.inc({ relay: conn.url, reason });
+    this.o.aggregator.recordInvalid(conn.relayId, kind, atMs);
+  }
+
+  private accept(conn: RelayConnection, event: NostrEvent, atMs: number, firstHere: boolean): void {
+    // Re-check: the same relay may have sent the copy twice while the first was verifying.
+    if (conn.seen.has(event.id)) {
+      this.o.metrics.duplicatesDropped.inc({ layer: 'local' });
+      return;
+    }
+    conn.seen.add(event.id, event.created_at);
+    this.o.metrics.eventsReceived.inc({ relay: conn.url, kind: kindLabel(event.kind) });
+    const buffer = this.o.aggregator.buffer;
+    const status = buffer.relayStatus.get(conn.relayId);
+    if (status) status.lastEventAt = atMs;
+    else buffer.reportStatus({ relayId: conn.relayId, disconnects: 0, lastEventAt: atMs });
+    if (!firstHere) {
+      this.o.metrics.duplicatesDropped.inc({ layer: 'local' });
+      this.o.aggregator.recordCopy(conn.relayId, event.kind, atMs, true);
+      return;
+    }
+    this.inFlight += 1;
+    void this.o.dedup.claim(event.id).then((first) => {
+      this.inFlight -= 1;
+      this.o.aggregator.recordCopy(conn.relayId, event.kind, atMs, !first);
+      if (!first) {
+        this.o.metrics.duplicatesDropped.inc({ layer: 'redis' });
+        return;
+      }
+      this.o.aggregator.recordUnique(event, atMs);
+      this.o.metrics.eventsUnique.inc({ kind: kindLabel(event.kind) });
+      this.uniqueByKind.set(event.kind, (this.uniqueByKind.get(event.kind) ?? 0) + 1);
+      if (this.o.discovery && (event.kind === 10002 || event.kind === 3)) {
+        for (const url of relayHints(event)) this.o.aggregator.buffer.addDiscovered(url, conn.url);
+      }
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+
+/** A NIP-01 event as it arrives on the wire (shape already checked). */
+export interface NostrEvent {
+  id: string;
+  pubkey: string;
+  created_at: number;
+  kind: number;
+  tags: string[][];
+  content: string;
+  sig: string;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX128 = /^[0-9a-f]{128}$/;
+
+/** Why a copy was refused; used as the `reason` label of the invalid-events metric. */
+export type InvalidReason = 'shape' | 'id' | 'sig';
+
+/** True when `value` has every NIP-01 field with the right type (lower-case hex, integer kind). */
+export function isEventShape(value: unknown): value is NostrEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<string, unknown>;
+  if (typeof e.id !== 'string' || !HEX64.test(e.id)) return false;
+  if (typeof e.pubkey !== 'string' || !HEX64.test(e.pubkey)) return false;
+  if (typeof e.sig !== 'string' || !HEX128.test(e.sig)) return false;
+  if (typeof e.kind !== 'number' || !Number.isInteger(e.kind) || e.kind < 0 || e.kind > 65535) return false;
+  if (typeof e.created_at !== 'number' || !Number.isInteger(e.created_at) || e.created_at < 0) return false;
+  if (typeof e.content !== 'string' || !Array.isArray(e.tags)) return false;
+  for (const tag of e.tags) {
+    if (!Array.isArray(tag)) return false;
+    for (const item of tag) if (typeof item !== 'string') return false;
+  }
+  return true;
+}
+
+/** NIP-01 id: sha256 of `[0, pubkey, created_at, kind, tags, content]` serialised as JSON. */
+export function computeEventId(event: NostrEvent): string {
+  const serialized = JSON.stringify([0, event.pubkey, event.created_at, event.kind, event.tags, event.content]);
+  return createHash('sha256').update(serialized).digest('hex');
+}
+
+/** First value of the first tag named `name`. */
+export function tagValue(event: NostrEvent, name: string): string | undefined {
+  for (const tag of event.tags) if (tag[0] === name && tag.length > 1) return tag[1];
+  return undefined;
+}

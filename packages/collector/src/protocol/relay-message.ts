@@ -1,0 +1,72 @@
+/** A message a relay sends (NIP-01, NIP-42); `unknown` keeps unexpected types harmless. */
+export type RelayMessage =
+  | { type: 'EVENT'; subscriptionId: string; event: unknown }
+  | { type: 'EOSE'; subscriptionId: string }
+  | { type: 'NOTICE'; message: string }
+  | { type: 'CLOSED'; subscriptionId: string; message: string }
+  | { type: 'OK'; eventId: string; accepted: boolean; message: string }
+  | { type: 'AUTH'; challenge: string }
+  | { type: 'unknown'; label: string };
+
+/** Raised for a frame that is not a JSON array starting with a string. */
+export class RelayMessageError extends Error {
+  override readonly name = 'RelayMessageError';
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** Parses one text frame. Throws `RelayMessageError` for frames that are not NIP-01 messages. */
+export function parseRelayMessage(raw: string): RelayMessage {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch (err) {
+    throw new RelayMessageError('frame is not JSON', { cause: err });
+  }
+  if (!Array.isArray(data) || typeof data[0] !== 'string') {
+    throw new RelayMessageError('frame is not an array starting with a message type');
+  }
+  const [type, a, b, c] = data as [string, unknown, unknown, unknown];
+  switch (type) {
+    case 'EVENT':
+      return { type, subscriptionId: text(a), event: b };
+    case 'EOSE':
+      return { type, subscriptionId: text(a) };
+    case 'NOTICE':
+      return { type, message: text(a) };
+    case 'CLOSED':
+      return { type, subscriptionId: text(a), message: text(b) };
+    case 'OK':
+      return { type, eventId: text(a), accepted: b === true, message: text(c) };
+    case 'AUTH':
+      return { type, challenge: text(a) };
+    default:
+      return { type: 'unknown', label: type.slice(0, 32) };
+  }
+}
+
+// `["EVENT","sub",{..."id":"<64 hex>"...}]`: relays serialise the id early, so a short scan
+// finds it without parsing the (possibly large) content.
+const ID_KEY = '"id":"';
+
+/**
+ * The event id of an EVENT frame, read without JSON.parse (undefined when it cannot be found
+ * cheaply or the frame is not an EVENT). Only used to skip copies already counted: a wrong answer
+ * can only make a copy go through the full checks.
+ */
+export function peekEventId(raw: string): string | undefined {
+  if (!raw.startsWith('["EVENT"')) return undefined;
+  let from = 0;
+  for (;;) {
+    const at = raw.indexOf(ID_KEY, from);
+    if (at < 0) return undefined;
+    // Only accept the key at the event object's top level: after `{` or `,` (optionally spaced).
+    let p = at - 1;
+    while (p > 0 && (raw[p] === ' ' || raw[p] === '\n')) p--;
+    const before = raw[p];
+    const start = at + ID_KEY.length;
+    const id = raw.slice(start, start + 64);
+    if ((before === '{' || before === ',') && raw[start + 64] === '"' && /^[0-9a-f]{64}$/.test(id)) return id;
+    from = at + 1;
+  }
+}

@@ -1,0 +1,89 @@
+/** The parts of a NIP-11 relay information document the product uses. */
+export interface RelayInfo {
+  document: Record<string, unknown>;
+  name: string | null;
+  description: string | null;
+  pubkey: string | null;
+  contact: string | null;
+  software: string | null;
+  version: string | null;
+  supportedNips: number[] | null;
+  authRequired: boolean | null;
+  paymentRequired: boolean | null;
+  restrictedWrites: boolean | null;
+  maxMessageLength: number | null;
+  maxSubscriptions: number | null;
+}
+
+/** Raised when the information document cannot be fetched or is not a JSON object. */
+export class Nip11Error extends Error {
+  override readonly name = 'Nip11Error';
+}
+
+/** Largest document accepted (real ones are a few KB; a relay could send anything). */
+const MAX_BYTES = 256 * 1024;
+
+const str = (v: unknown, max = 1000): string | null => (typeof v === 'string' ? v.slice(0, max) : null);
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+const int = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1 ? v : null;
+
+/** The http(s) URL a relay serves its NIP-11 document on. */
+export function nip11Url(relayUrl: string): string {
+  return relayUrl.replace(/^ws(s?):\/\//, 'http$1://');
+}
+
+/** Reads the fields of a NIP-11 document, ignoring wrong types. */
+export function parseRelayInfo(document: Record<string, unknown>): RelayInfo {
+  const limitation =
+    typeof document.limitation === 'object' && document.limitation !== null
+      ? (document.limitation as Record<string, unknown>)
+      : {};
+  const nips = Array.isArray(document.supported_nips)
+    ? document.supported_nips.filter((n): n is number => typeof n === 'number' && Number.isInteger(n)).slice(0, 200)
+    : null;
+  return {
+    document,
+    name: str(document.name, 200),
+    description: str(document.description, 2000),
+    pubkey: str(document.pubkey, 128),
+    contact: str(document.contact, 500),
+    software: str(document.software, 500),
+    version: str(document.version, 100),
+    supportedNips: nips,
+    authRequired: bool(limitation.auth_required),
+    paymentRequired: bool(limitation.payment_required),
+    restrictedWrites: bool(limitation.restricted_writes),
+    maxMessageLength: int(limitation.max_message_length),
+    maxSubscriptions: int(limitation.max_subscriptions),
+  };
+}
+
+/** Fetches a relay's NIP-11 document (`Accept: application/nostr+json`). */
+export async function fetchRelayInfo(relayUrl: string, timeoutMs = 10_000): Promise<RelayInfo> {
+  let response: Response;
+  try {
+    response = await fetch(nip11Url(relayUrl), {
+      headers: { Accept: 'application/nostr+json' },
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'follow',
+    });
+  } catch (err) {
+    throw new Nip11Error(`fetch failed: ${(err as Error).message}`, { cause: err });
+  }
+  if (!response.ok) throw new Nip11Error(`HTTP ${response.status}`);
+  const length = Number(response.headers.get('content-length') ?? 0);
+  if (length > MAX_BYTES) throw new Nip11Error(`document too large (${length} bytes)`);
+  const text = await response.text();
+  if (text.length > MAX_BYTES) throw new Nip11Error('document too large');
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (err) {
+    throw new Nip11Error('document is not JSON', { cause: err });
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new Nip11Error('document is not a JSON object');
+  }
+  return parseRelayInfo(document as Record<string, unknown>);
+}

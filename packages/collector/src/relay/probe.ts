@@ -1,0 +1,24 @@
+import WebSocket from 'ws';
+import { classifySocketError } from './relay-connection.js';
+
+/**
+ * Checks that a relay accepts a WebSocket connection before it joins the watched set. Resolves
+ * `undefined` on success or the error class.
+ */
+export function probeRelay(url: string, timeoutMs = 10_000): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const ws = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
+    const finish = (result: string | undefined) => {
+      if (done) return;
+      done = true;
+      ws.removeAllListeners();
+      ws.on('error', () => undefined);
+      ws.terminate();
+      resolve(result);
+    };
+    ws.on('open', () => finish(undefined));
+    ws.on('error', (err) => finish(classifySocketError(err)));
+    ws.on('close', () => finish('closed'));
+  });
+}

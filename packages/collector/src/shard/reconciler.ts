@@ -1,0 +1,118 @@
+import { type Database, type Logger, ownerOf } from '@nostr-info/shared';
+import type { Kysely } from 'kysely';
+import type { CollectorMetrics } from '../observe/metrics.js';
+import { fetchRelayInfo } from '../relay/nip11.js';
+import { probeRelay } from '../relay/probe.js';
+import type { RelayConnection } from '../relay/relay-connection.js';
+import {
+  admitRelay,
+  listCandidates,
+  listWatched,
+  markProbeFailed,
+  saveNip11,
+  saveNip11Error,
+  type WatchedRelay,
+} from '../store/relays-repo.js';
+import type { ReplicaSource } from './replica-count.js';
+
+const DAY_MS = 86_400_000;
+
+export interface ReconcilerOptions {
+  db: Kysely<Database>;
+  ordinal: number;
+  replicas: ReplicaSource;
+  connections: Map<number, RelayConnection>;
+  createConnection: (relay: WatchedRelay) => RelayConnection;
+  logger: Logger;
+  metrics: CollectorMetrics;
+  nip11?: boolean;
+  discovery?: { enabled: boolean; maxRelays: number };
+  /** NIP-11 fetches and discovery probes started per tick (spreads load over ticks). */
+  perTick?: number;
+}
+
+/**
+ * Level-triggered sharding, like an operator: every tick reads the watched set, computes the
+ * relays this replica owns (jump hash over the normalised URL with the current replica count)
+ * and opens or closes sockets to match. It never depends on having seen a change event.
+ */
+export class Reconciler {
+  private readonly nip11InFlight = new Set<number>();
+  private probing = 0;
+
+  constructor(private readonly o: ReconcilerOptions) {}
+
+  async tick(): Promise<void> {
+    const { db, ordinal, replicas, connections, metrics } = this.o;
+    const n = replicas.current;
+    const watched = await listWatched(db);
+    const desired = new Map<number, WatchedRelay>();
+    for (const relay of watched) if (ownerOf(relay.url, n) === ordinal) desired.set(relay.id, relay);
+
+    for (const [id, conn] of connections) {
+      if (!desired.has(id)) {
+        conn.stop();
+        connections.delete(id);
+      }
+    }
+    for (const [id, relay] of desired) {
+      if (connections.has(id)) continue;
+      const conn = this.o.createConnection(relay);
+      connections.set(id, conn);
+      conn.start();
+    }
+    metrics.relaysOwned.set(desired.size);
+    metrics.replicas.set(n);
+
+    if (this.o.nip11 !== false) this.refreshNip11([...desired.values()]);
+    if (this.o.discovery?.enabled) await this.admitDiscovered(n);
+  }
+
+  private refreshNip11(owned: WatchedRelay[]): void {
+    const perTick = this.o.perTick ?? 8;
+    const now = Date.now();
+    const due = owned.filter(
+      (r) =>
+        !this.nip11InFlight.has(r.id) &&
+        (!r.nip11_fetched_at || now - new Date(r.nip11_fetched_at).getTime() > DAY_MS),
+    );
+    for (const relay of due.slice(0, Math.max(0, perTick - this.nip11InFlight.size))) {
+      this.nip11InFlight.add(relay.id);
+      fetchRelayInfo(relay.url)
+        .then(async (info) => {
+          await saveNip11(this.o.db, relay.id, info);
+          const conn = this.o.connections.get(relay.id);
+          if (conn) conn.maxMessageLength = info.maxMessageLength;
+        })
+        .catch(async (err: unknown) => {
+          await saveNip11Error(this.o.db, relay.id, (err as Error).message).catch(() => undefined);
+        })
+        .finally(() => this.nip11InFlight.delete(relay.id));
+    }
+  }
+
+  private async admitDiscovered(n: number): Promise<void> {
+    const discovery = this.o.discovery;
+    if (!discovery || discovery.maxRelays <= 0 || this.probing > 0) return;
+    const perTick = this.o.perTick ?? 8;
+    const candidates = (await listCandidates(this.o.db, perTick * 20))
+      .filter((r) => ownerOf(r.url, n) === this.o.ordinal)
+      .slice(0, perTick);
+    if (candidates.length === 0) return;
+    this.probing = candidates.length;
+    // Probes run in the background so a slow candidate never delays convergence.
+    for (const relay of candidates) {
+      probeRelay(relay.url)
+        .then(async (failure) => {
+          if (failure) await markProbeFailed(this.o.db, relay.id, failure);
+          else if (await admitRelay(this.o.db, relay.id, discovery.maxRelays)) {
+            this.o.logger.info({ relay: relay.url }, 'discovered relay admitted');
+          }
+        })
+        .catch((err: unknown) => this.o.logger.warn({ err, relay: relay.url }, 'discovery probe failed'))
+        .finally(() => {
+          this.probing -= 1;
+        });
+    }
+  }
+}

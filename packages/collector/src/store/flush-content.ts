@@ -1,0 +1,123 @@
+import type { Database } from '@nostr-info/shared';
+import { type Kysely, sql } from 'kysely';
+import { dayOf } from '../aggregate/buckets.js';
+import type { CounterBuffer, ZapRow } from '../aggregate/counter-buffer.js';
+import { chunkRows, sumBy } from './chunks.js';
+
+type Tx = Kysely<Database>;
+
+function addZap(a: ZapRow, b: ZapRow): void {
+  a.zaps += b.zaps;
+  a.sats += b.sats;
+  a.flagged += b.flagged;
+  a.invalidBolt11 += b.invalidBolt11;
+}
+
+/** Zaps, zap participants, long-form articles and latest replaceable events. */
+export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void> {
+  const zaps = sumBy(buffer.zaps.values(), (r) => r.hour, addZap);
+  const zapValues = (r: ZapRow) => ({ zaps: r.zaps, sats: r.sats, flagged: r.flagged, invalid_bolt11: r.invalidBolt11 });
+  const zapUpdate = (table: 'zaps_hourly' | 'zaps_daily') => ({
+    zaps: sql<number>`${sql.ref(`${table}.zaps`)} + excluded.zaps`,
+    sats: sql<number>`${sql.ref(`${table}.sats`)} + excluded.sats`,
+    flagged: sql<number>`${sql.ref(`${table}.flagged`)} + excluded.flagged`,
+    invalid_bolt11: sql<number>`${sql.ref(`${table}.invalid_bolt11`)} + excluded.invalid_bolt11`,
+  });
+  if (zaps.length > 0) {
+    await tx
+      .insertInto('zaps_hourly')
+      .values(zaps.map((r) => ({ hour: r.hour, ...zapValues(r) })))
+      .onConflict((oc) => oc.column('hour').doUpdateSet(zapUpdate('zaps_hourly')))
+      .execute();
+    const daily = sumBy(
+      zaps.map((r) => ({ ...r, hour: dayOf(r.hour) })),
+      (r) => r.hour,
+      addZap,
+    );
+    await tx
+      .insertInto('zaps_daily')
+      .values(daily.map((r) => ({ day: r.hour, ...zapValues(r) })))
+      .onConflict((oc) => oc.column('day').doUpdateSet(zapUpdate('zaps_daily')))
+      .execute();
+  }
+
+  const participants = [...buffer.zapParticipants.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+  for (const chunk of chunkRows(participants, 6)) {
+    await tx
+      .insertInto('zap_participants')
+      .values(
+        chunk.map((r) => ({
+          pubkey: r.pubkey,
+          role: r.role,
+          first_seen_at: new Date(r.first),
+          last_seen_at: new Date(r.last),
+          zaps: r.events,
+          sats: r.sats,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['role', 'pubkey']).doUpdateSet({
+          first_seen_at: sql`least(zap_participants.first_seen_at, excluded.first_seen_at)`,
+          last_seen_at: sql`greatest(zap_participants.last_seen_at, excluded.last_seen_at)`,
+          zaps: sql`zap_participants.zaps + excluded.zaps`,
+          sats: sql`zap_participants.sats + excluded.sats`,
+        }),
+      )
+      .execute();
+  }
+
+  const articles = [...buffer.articles.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+  for (const chunk of chunkRows(articles, 6)) {
+    await tx
+      .insertInto('articles')
+      .values(
+        chunk.map((r) => ({
+          pubkey: r.pubkey,
+          d_tag: r.dTag,
+          first_seen_at: new Date(r.first),
+          last_seen_at: new Date(r.last),
+          latest_created_at: new Date(r.latestCreatedAt),
+          versions: r.events,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['pubkey', 'd_tag']).doUpdateSet({
+          first_seen_at: sql`least(articles.first_seen_at, excluded.first_seen_at)`,
+          last_seen_at: sql`greatest(articles.last_seen_at, excluded.last_seen_at)`,
+          latest_created_at: sql`greatest(articles.latest_created_at, excluded.latest_created_at)`,
+          versions: sql`articles.versions + excluded.versions`,
+        }),
+      )
+      .execute();
+  }
+
+  const replaceable = [...buffer.replaceable.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+  for (const chunk of chunkRows(replaceable, 4)) {
+    await tx
+      .insertInto('replaceable_events')
+      .values(
+        chunk.map((r) => ({
+          kind: r.kind,
+          pubkey: r.pubkey,
+          event_id: r.eventId,
+          created_at: new Date(r.createdAt),
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['kind', 'pubkey'])
+          .doUpdateSet({ event_id: sql`excluded.event_id`, created_at: sql`excluded.created_at`, updated_at: sql`now()` })
+          // NIP-01: newer created_at wins; on a tie the lower id.
+          .where((eb) =>
+            eb.or([
+              eb('excluded.created_at', '>', eb.ref('replaceable_events.created_at')),
+              eb.and([
+                eb('excluded.created_at', '=', eb.ref('replaceable_events.created_at')),
+                eb('excluded.event_id', '<', eb.ref('replaceable_events.event_id')),
+              ]),
+            ]),
+          ),
+      )
+      .execute();
+  }
+}

@@ -1,0 +1,131 @@
+import type { Database } from '@nostr-info/shared';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { dayOf } from '../aggregate/buckets.js';
+import type { CounterBuffer, HealthRow } from '../aggregate/counter-buffer.js';
+import { chunkRows, sumBy } from './chunks.js';
+
+type Tx = Kysely<Database>;
+
+function addHealth(a: HealthRow, b: HealthRow): void {
+  a.connectedMs += b.connectedMs;
+  a.observedMs += b.observedMs;
+  a.connects += b.connects;
+  a.disconnects += b.disconnects;
+  a.errors += b.errors;
+  a.openLatencyMsSum += b.openLatencyMsSum;
+  a.openLatencyCount += b.openLatencyCount;
+  a.eoseLatencyMsSum += b.eoseLatencyMsSum;
+  a.eoseLatencyCount += b.eoseLatencyCount;
+}
+
+const healthValues = (r: HealthRow) => ({
+  relay_id: r.relayId,
+  connected_ms: Math.round(r.connectedMs),
+  observed_ms: Math.round(r.observedMs),
+  connects: r.connects,
+  disconnects: r.disconnects,
+  errors: r.errors,
+  open_latency_ms_sum: Math.round(r.openLatencyMsSum),
+  open_latency_count: r.openLatencyCount,
+  eose_latency_ms_sum: Math.round(r.eoseLatencyMsSum),
+  eose_latency_count: r.eoseLatencyCount,
+});
+
+const COUNTERS = [
+  'connected_ms',
+  'observed_ms',
+  'connects',
+  'disconnects',
+  'errors',
+  'open_latency_ms_sum',
+  'open_latency_count',
+  'eose_latency_ms_sum',
+  'eose_latency_count',
+] as const;
+
+function additive(table: string) {
+  return Object.fromEntries(
+    COUNTERS.map((c) => [c, sql<number>`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`]),
+  ) as Record<(typeof COUNTERS)[number], RawBuilder<number>>;
+}
+
+const maybeDate = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
+
+/** Relay health counters, latest status, connection log lines and newly discovered relays. */
+export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> {
+  const hourly = sumBy(buffer.health.values(), (r) => `${r.hour}|${r.relayId}`, addHealth);
+  for (const chunk of chunkRows(hourly, 11)) {
+    await tx
+      .insertInto('relay_health_hourly')
+      .values(chunk.map((r) => ({ hour: r.hour, ...healthValues(r) })))
+      .onConflict((oc) => oc.columns(['hour', 'relay_id']).doUpdateSet(additive('relay_health_hourly')))
+      .execute();
+  }
+  const daily = sumBy(
+    hourly.map((r) => ({ ...r, hour: dayOf(r.hour) })),
+    (r) => `${r.hour}|${r.relayId}`,
+    addHealth,
+  );
+  for (const chunk of chunkRows(daily, 11)) {
+    await tx
+      .insertInto('relay_health_daily')
+      .values(chunk.map((r) => ({ day: r.hour, ...healthValues(r) })))
+      .onConflict((oc) => oc.columns(['day', 'relay_id']).doUpdateSet(additive('relay_health_daily')))
+      .execute();
+  }
+
+  const statuses = [...buffer.relayStatus.values()].sort((a, b) => a.relayId - b.relayId);
+  for (const s of statuses) {
+    await tx
+      .updateTable('relays')
+      .set({
+        status: s.status,
+        status_changed_at: maybeDate(s.statusChangedAt),
+        last_connected_at: maybeDate(s.lastConnectedAt),
+        last_disconnected_at: maybeDate(s.lastDisconnectedAt),
+        last_event_at: maybeDate(s.lastEventAt),
+        last_error_class: s.lastErrorClass,
+        last_error_at: maybeDate(s.lastErrorAt),
+        open_latency_ms: s.openLatencyMs === undefined ? undefined : Math.round(s.openLatencyMs),
+        eose_latency_ms: s.eoseLatencyMs === undefined ? undefined : Math.round(s.eoseLatencyMs),
+        disconnects: sql`disconnects + ${s.disconnects}`,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', s.relayId)
+      .execute();
+  }
+
+  for (const chunk of chunkRows(buffer.relayLogs, 5)) {
+    await tx
+      .insertInto('relay_logs')
+      .values(
+        chunk.map((r) => ({
+          relay_id: r.relayId,
+          at: new Date(r.at),
+          event: r.event,
+          class: r.class,
+          message: r.message,
+        })),
+      )
+      .execute();
+  }
+
+  const discovered = [...buffer.discovered.values()].sort((a, b) => (a.url < b.url ? -1 : 1));
+  for (const chunk of chunkRows(discovered, 4)) {
+    await tx
+      .insertInto('relays')
+      .values(
+        chunk.map((r) => ({
+          url: r.url,
+          source: 'discovered' as const,
+          watched: false,
+          discovered_from: r.from,
+          discovery_count: r.count,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('url').doUpdateSet({ discovery_count: sql`relays.discovery_count + excluded.discovery_count` }),
+      )
+      .execute();
+  }
+}

@@ -1,0 +1,123 @@
+import type { Database, RelayStatus } from '@nostr-info/shared';
+import { type Kysely, sql } from 'kysely';
+import type { RelayInfo } from '../relay/nip11.js';
+
+/** A relay the collectors watch: database id and normalised URL. */
+export interface WatchedRelay {
+  id: number;
+  url: string;
+  nip11_fetched_at?: Date | null;
+}
+
+/**
+ * Puts the configured relays into `relays` as watched seeds. A relay already known (for example
+ * discovered earlier) becomes watched; nothing else about it changes.
+ */
+export async function seedRelays(db: Kysely<Database>, urls: readonly string[]): Promise<void> {
+  const unique = [...new Set(urls)].sort();
+  for (let i = 0; i < unique.length; i += 1000) {
+    const chunk = unique.slice(i, i + 1000);
+    await db
+      .insertInto('relays')
+      .values(chunk.map((url) => ({ url, source: 'seed' as const, watched: true })))
+      .onConflict((oc) => oc.column('url').doUpdateSet({ watched: true }))
+      .execute();
+  }
+}
+
+/** Every relay in the watched set, ordered by id. */
+export async function listWatched(db: Kysely<Database>): Promise<WatchedRelay[]> {
+  return db
+    .selectFrom('relays')
+    .select(['id', 'url', 'nip11_fetched_at'])
+    .where('watched', '=', true)
+    .orderBy('id')
+    .execute();
+}
+
+/** Discovered, not yet watched relays, most often advertised first. */
+export async function listCandidates(db: Kysely<Database>, limit: number): Promise<WatchedRelay[]> {
+  return db
+    .selectFrom('relays')
+    .select(['id', 'url'])
+    .where('source', '=', 'discovered')
+    .where('watched', '=', false)
+    .where('status', '!=', 'offline' satisfies RelayStatus)
+    .orderBy('discovery_count', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Admits a probed discovered relay into the watched set while the number of watched discovered
+ * relays stays under `cap` (checked in the same statement, so concurrent replicas cannot
+ * overshoot by much). Returns true when admitted.
+ */
+export async function admitRelay(db: Kysely<Database>, id: number, cap: number): Promise<boolean> {
+  const result = await db
+    .updateTable('relays')
+    .set({ watched: true, status: 'online', status_changed_at: sql`now()`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where(
+      sql<boolean>`(select count(*) from relays r where r.source = 'discovered' and r.watched) < ${cap}`,
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Marks a discovered relay that failed its probe, so it is not probed again at once. */
+export async function markProbeFailed(db: Kysely<Database>, id: number, errorClass: string): Promise<void> {
+  await db
+    .updateTable('relays')
+    .set({
+      status: 'offline',
+      status_changed_at: sql`now()`,
+      last_error_class: errorClass,
+      last_error_at: sql`now()`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** When the relay's NIP-11 document was last fetched (null when never). */
+export async function nip11FetchedAt(db: Kysely<Database>, id: number): Promise<Date | null> {
+  const row = await db.selectFrom('relays').select('nip11_fetched_at').where('id', '=', id).executeTakeFirst();
+  return row?.nip11_fetched_at ?? null;
+}
+
+/** Stores a fetched NIP-11 document and the fields the API shows. */
+export async function saveNip11(db: Kysely<Database>, id: number, info: RelayInfo): Promise<void> {
+  await db
+    .updateTable('relays')
+    .set({
+      nip11: JSON.stringify(info.document),
+      nip11_fetched_at: sql`now()`,
+      nip11_error: null,
+      name: info.name,
+      description: info.description,
+      pubkey: info.pubkey,
+      contact: info.contact,
+      software: info.software,
+      version: info.version,
+      supported_nips: info.supportedNips,
+      auth_required: info.authRequired,
+      payment_required: info.paymentRequired,
+      restricted_writes: info.restrictedWrites,
+      max_message_length: info.maxMessageLength,
+      max_subscriptions: info.maxSubscriptions,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Records a failed NIP-11 fetch (tried again a day later). */
+export async function saveNip11Error(db: Kysely<Database>, id: number, message: string): Promise<void> {
+  await db
+    .updateTable('relays')
+    .set({ nip11_error: message.slice(0, 500), nip11_fetched_at: sql`now()`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,151 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { ITEM_BYTES, packItem, verifyPacked } from './schnorr.js';
+
+/** One signature to check (hex strings as on the wire, already shape-checked). */
+export interface VerifyItem {
+  id: string;
+  pubkey: string;
+  sig: string;
+}
+
+export interface VerifyPoolOptions {
+  /** Worker threads; 0 = one per core. */
+  workers?: number;
+  /** Items sent to a worker in one message (amortises the message cost). */
+  batchSize?: number;
+  /** Called with the seconds one batch took, for the verification histogram. */
+  onBatch?: (seconds: number, items: number) => void;
+}
+
+interface Pending {
+  items: VerifyItem[];
+  resolvers: ((ok: boolean) => void)[];
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: Map<number, { resolvers: ((ok: boolean) => void)[]; started: number }>;
+}
+
+// The worker is inline CommonJS so the same code runs from `src` (tests) and `dist`; it loads
+// the verifier by its resolved path. Keep the loop in step with `verifyPacked`.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { verifySchnorr } = require(workerData.libPath);
+parentPort.on('message', ({ batchId, packed, count }) => {
+  const bytes = new Uint8Array(packed);
+  const results = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const o = i * ${ITEM_BYTES};
+    try {
+      results[i] = verifySchnorr(bytes.subarray(o, o + 32), bytes.subarray(o + 32, o + 64), bytes.subarray(o + 64, o + 128)) ? 1 : 0;
+    } catch {
+      results[i] = 0;
+    }
+  }
+  parentPort.postMessage({ batchId, results }, [results.buffer]);
+});
+`;
+
+/**
+ * Signature verification on worker threads: items are queued, packed into binary batches and
+ * sent to the least-loaded worker, so the socket thread never blocks on elliptic-curve math.
+ */
+export class VerifyPool {
+  private readonly slots: Slot[] = [];
+  private pending: Pending = { items: [], resolvers: [] };
+  private scheduled = false;
+  private nextBatchId = 1;
+  private readonly batchSize: number;
+  private readonly onBatch: ((seconds: number, items: number) => void) | undefined;
+  private closed = false;
+
+  constructor({ workers = 0, batchSize = 64, onBatch }: VerifyPoolOptions = {}) {
+    this.batchSize = batchSize;
+    this.onBatch = onBatch;
+    const count = workers > 0 ? workers : Math.max(1, availableParallelism());
+    const libPath = createRequire(import.meta.url).resolve('tiny-secp256k1');
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { libPath } });
+      const slot: Slot = { worker, inFlight: new Map() };
+      worker.on('message', (msg: { batchId?: number; results?: Uint8Array }) => {
+        if (msg.batchId === undefined || !msg.results) return;
+        const job = slot.inFlight.get(msg.batchId);
+        if (!job) return;
+        slot.inFlight.delete(msg.batchId);
+        this.onBatch?.((performance.now() - job.started) / 1000, job.resolvers.length);
+        const results = msg.results;
+        job.resolvers.forEach((resolve, i) => resolve(results[i] === 1));
+      });
+      worker.on('error', () => {
+        // A crashed worker fails its batches closed (invalid) rather than hanging the pipeline.
+        for (const job of slot.inFlight.values()) for (const resolve of job.resolvers) resolve(false);
+        slot.inFlight.clear();
+      });
+      worker.unref();
+      this.slots.push(slot);
+    }
+  }
+
+  /** Number of worker threads. */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Batches sent and not yet answered. */
+  get inFlight(): number {
+    let n = 0;
+    for (const slot of this.slots) n += slot.inFlight.size;
+    return n;
+  }
+
+  /** Resolves true when the signature is valid. */
+  verify(item: VerifyItem): Promise<boolean> {
+    if (this.closed) return Promise.resolve(verifyPacked(this.pack([item]), 1)[0] === 1);
+    return new Promise((resolve) => {
+      this.pending.items.push(item);
+      this.pending.resolvers.push(resolve);
+      if (this.pending.items.length >= this.batchSize) this.dispatch();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.dispatch();
+        });
+      }
+    });
+  }
+
+  private pack(items: VerifyItem[]): Buffer {
+    const packed = Buffer.allocUnsafe(items.length * ITEM_BYTES);
+    items.forEach((item, i) => packItem(packed, i, item.id, item.pubkey, item.sig));
+    return packed;
+  }
+
+  private dispatch(): void {
+    const { items, resolvers } = this.pending;
+    if (items.length === 0) return;
+    this.pending = { items: [], resolvers: [] };
+    let slot = this.slots[0];
+    for (const s of this.slots) if (slot && s.inFlight.size < slot.inFlight.size) slot = s;
+    if (!slot) return;
+    const packed = this.pack(items);
+    // Copy into a fresh ArrayBuffer: allocUnsafe may share the pooled slab, which cannot be transferred.
+    const buffer = new Uint8Array(packed).buffer;
+    const batchId = this.nextBatchId++;
+    slot.inFlight.set(batchId, { resolvers, started: performance.now() });
+    slot.worker.postMessage({ batchId, packed: buffer, count: items.length }, [buffer]);
+  }
+
+  /** Stops the workers; verification after close runs inline. */
+  async close(): Promise<void> {
+    this.dispatch();
+    // Let in-flight batches finish so no copy is dropped unanswered.
+    const deadline = Date.now() + 5000;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
