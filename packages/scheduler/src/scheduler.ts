@@ -1,9 +1,9 @@
 import {
   type Database,
   type RoleContext,
-  STATS_RANGES,
   type SchedulerEnv,
   type Service,
+  STATS_RANGES,
   type StatsRange,
 } from '@nostr-info/shared';
 import type { Kysely } from 'kysely';
@@ -54,7 +54,10 @@ async function computeAll(
  * transaction-scoped advisory lock: a second run at the same time skips. A failed run writes no
  * snapshot, so the previous ones keep serving.
  */
-export async function runScheduler(ctx: RoleContext<SchedulerEnv>, options: RunOptions = {}): Promise<RunResult> {
+export async function runScheduler(
+  ctx: RoleContext<SchedulerEnv>,
+  options: RunOptions = {},
+): Promise<RunResult> {
   const { now: clock = () => new Date(), ranges = STATS_RANGES, retention = true } = options;
   const { dbs, cache, env } = ctx;
   const log = ctx.logger.child({ module: 'scheduler' });

@@ -34,10 +34,14 @@ export interface TestContextOptions {
   prefix?: string;
 }
 
-export async function createTestContext(backend: Backend, options: TestContextOptions = {}): Promise<TestContext> {
+export async function createTestContext(
+  backend: Backend,
+  options: TestContextOptions = {},
+): Promise<TestContext> {
   const services = testServices();
   const prefix = options.prefix ?? `test:scheduler:${randomBytes(4).toString('hex')}:`;
-  const database = backend === 'postgres' ? (options.database ?? (await createTestDatabase('scheduler'))) : undefined;
+  const database =
+    backend === 'postgres' ? (options.database ?? (await createTestDatabase('scheduler'))) : undefined;
   const env = loadEnv('scheduler', {
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...(options.readUrl ? { DATABASE_READ_URL: options.readUrl } : {}),

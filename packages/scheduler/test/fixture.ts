@@ -19,7 +19,9 @@ type Db = Kysely<Database>;
 async function addUp(db: Db, table: string, keys: Record<string, unknown>, counters: Record<string, number>) {
   const cols = [...Object.keys(keys), ...Object.keys(counters)];
   const values = [...Object.values(keys), ...Object.values(counters)];
-  const updates = Object.keys(counters).map((c) => sql`${sql.ref(c)} = t.${sql.ref(c)} + excluded.${sql.ref(c)}`);
+  const updates = Object.keys(counters).map(
+    (c) => sql`${sql.ref(c)} = t.${sql.ref(c)} + excluded.${sql.ref(c)}`,
+  );
   await sql`insert into ${sql.table(table)} as t (${sql.join(cols.map((c) => sql.ref(c)))})
             values (${sql.join(values)})
             on conflict (${sql.join(Object.keys(keys).map((k) => sql.ref(k)))}) do update set ${sql.join(updates)}`.execute(
@@ -28,14 +30,28 @@ async function addUp(db: Db, table: string, keys: Record<string, unknown>, count
 }
 
 /** Adds to the hour and the day row of an hourly/daily table pair. */
-async function both(db: Db, hourly: string, daily: string, at: string, keys: Record<string, unknown>, c: Record<string, number>) {
+async function both(
+  db: Db,
+  hourly: string,
+  daily: string,
+  at: string,
+  keys: Record<string, unknown>,
+  c: Record<string, number>,
+) {
   await addUp(db, hourly, { hour: hourOf(at), ...keys }, c);
   await addUp(db, daily, { day: dayOf(at), ...keys }, c);
 }
 
 /** Relay `relay` delivered `events` valid copies (and `invalid` bad ones) of `kind` at `at`. */
 export const relayEvents = (db: Db, relay: number, kind: number, at: string, events: number, invalid = 0) =>
-  both(db, 'events_aggregated', 'events_aggregated_daily', at, { relay_id: relay, kind }, { events, invalid, duplicates: 0 });
+  both(
+    db,
+    'events_aggregated',
+    'events_aggregated_daily',
+    at,
+    { relay_id: relay, kind },
+    { events, invalid, duplicates: 0 },
+  );
 
 /** `events` network-unique events of `kind` observed at `at`. */
 export const networkEvents = (db: Db, kind: number, at: string, events: number) =>
@@ -47,14 +63,21 @@ export const health = (
   at: string,
   c: { connected_ms: number; observed_ms: number; open?: [number, number]; eose?: [number, number] },
 ) =>
-  both(db, 'relay_health_hourly', 'relay_health_daily', at, { relay_id: relay }, {
-    connected_ms: c.connected_ms,
-    observed_ms: c.observed_ms,
-    open_latency_ms_sum: c.open?.[0] ?? 0,
-    open_latency_count: c.open?.[1] ?? 0,
-    eose_latency_ms_sum: c.eose?.[0] ?? 0,
-    eose_latency_count: c.eose?.[1] ?? 0,
-  });
+  both(
+    db,
+    'relay_health_hourly',
+    'relay_health_daily',
+    at,
+    { relay_id: relay },
+    {
+      connected_ms: c.connected_ms,
+      observed_ms: c.observed_ms,
+      open_latency_ms_sum: c.open?.[0] ?? 0,
+      open_latency_count: c.open?.[1] ?? 0,
+      eose_latency_ms_sum: c.eose?.[0] ?? 0,
+      eose_latency_count: c.eose?.[1] ?? 0,
+    },
+  );
 
 /**
  * Seeds the dataset. Event observations (network-unique / per relay):
@@ -137,14 +160,27 @@ export async function seedDataset(db: Db): Promise<void> {
 
   // Health: r1 has a gap (half an hour down on 11-23 20:00, a whole hour down on 11-20 10:00).
   const H = 3_600_000;
-  await health(db, 1, '2026-11-24T11:00:00Z', { connected_ms: H, observed_ms: H, open: [200, 2], eose: [300, 1] });
+  await health(db, 1, '2026-11-24T11:00:00Z', {
+    connected_ms: H,
+    observed_ms: H,
+    open: [200, 2],
+    eose: [300, 1],
+  });
   await health(db, 1, '2026-11-23T20:00:00Z', { connected_ms: H / 2, observed_ms: H });
   await health(db, 1, '2026-11-20T10:00:00Z', { connected_ms: 0, observed_ms: H });
   await health(db, 2, '2026-11-24T05:00:00Z', { connected_ms: H, observed_ms: H, open: [900, 3] });
-  await health(db, 3, '2026-11-24T12:00:00Z', { connected_ms: H / 3, observed_ms: H / 3, open: [50, 1], eose: [150, 1] });
+  await health(db, 3, '2026-11-24T12:00:00Z', {
+    connected_ms: H / 3,
+    observed_ms: H / 3,
+    open: [50, 1],
+    eose: [150, 1],
+  });
 
   const pubkey = (pubkey: string, first: string, last: string) =>
-    db.insertInto('pubkeys').values({ pubkey, first_seen_at: first, last_seen_at: last, events: 1 }).execute();
+    db
+      .insertInto('pubkeys')
+      .values({ pubkey, first_seen_at: first, last_seen_at: last, events: 1 })
+      .execute();
   await pubkey('p1', '2025-01-01T10:00:00Z', '2026-11-24T12:00:00Z');
   await pubkey('p2', '2026-11-23T13:00:00Z', '2026-11-24T10:00:00Z'); // first seen exactly at the 24h edge
   await pubkey('p3', '2026-11-23T12:59:59Z', '2026-11-23T12:59:59Z'); // one second before it
@@ -171,7 +207,14 @@ export async function seedDataset(db: Db): Promise<void> {
   // Zaps, in sats as the collector stores them after decoding bolt11 amounts:
   // lnbc1m = 100,000 · lnbc10u = 1,000 · lnbc2500n = 250 · lnbc10000p = 1; plus one flagged receipt.
   const zap = (at: string, c: { zaps: number; sats: number; flagged?: number }) =>
-    both(db, 'zaps_hourly', 'zaps_daily', at, {}, { zaps: c.zaps, sats: c.sats, flagged: c.flagged ?? 0, invalid_bolt11: 0 });
+    both(
+      db,
+      'zaps_hourly',
+      'zaps_daily',
+      at,
+      {},
+      { zaps: c.zaps, sats: c.sats, flagged: c.flagged ?? 0, invalid_bolt11: 0 },
+    );
   await zap('2026-11-24T12:05:00Z', { zaps: 2, sats: 100_000, flagged: 1 });
   await zap('2026-11-23T13:30:00Z', { zaps: 1, sats: 1_000 });
   await zap('2026-11-20T09:00:00Z', { zaps: 1, sats: 250 });
@@ -190,7 +233,14 @@ export async function seedDataset(db: Db): Promise<void> {
   const article = (pubkey: string, d: string, first: string, last: string, versions: number) =>
     db
       .insertInto('articles')
-      .values({ pubkey, d_tag: d, first_seen_at: first, last_seen_at: last, latest_created_at: last, versions })
+      .values({
+        pubkey,
+        d_tag: d,
+        first_seen_at: first,
+        last_seen_at: last,
+        latest_created_at: last,
+        versions,
+      })
       .execute();
   await article('p1', 'post', '2026-10-01T00:00:00Z', '2026-11-24T09:00:00Z', 3);
   await article('p2', 'x', '2026-11-20T08:00:00Z', '2026-11-20T08:00:00Z', 1);

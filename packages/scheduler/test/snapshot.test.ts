@@ -180,7 +180,9 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
       ['wss://b.example', 6, 21.43, 100],
     ]);
     expect(s.relays.relays[1]?.events_by_kind).toEqual({ '0': 3, '1': 5, '30023': 2 });
-    expect(s.top_relays.most_reliable).toEqual([{ url: 'wss://a.example', name: 'A', uptime_pct: 50, events: 19 }]);
+    expect(s.top_relays.most_reliable).toEqual([
+      { url: 'wss://a.example', name: 'A', uptime_pct: 50, events: 19 },
+    ]);
     expect(s.clients.by_events.map((c) => [c.client, c.events, c.users, c.events_share_pct])).toEqual([
       ['damus', 9, 2, 75],
       ['amethyst', 3, 1, 25],
@@ -203,8 +205,18 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     expect(s.events.by_kind).toEqual({ '0': 3, '1': 27, '7': 4, '9735': 3, '30023': 2 });
     expect(s.events.series).toHaveLength(30);
     expect(s.events.series[0]).toEqual({ t: H('2026-10-26T00:00:00Z'), total: 8, by_kind: { '1': 8 } });
-    expect(s.activity.series[28]).toEqual({ t: H('2026-11-23T00:00:00Z'), events: 11, active_users: 3, new_users: 2 });
-    expect(s.activity.series[0]).toEqual({ t: H('2026-10-26T00:00:00Z'), events: 8, active_users: 1, new_users: 1 });
+    expect(s.activity.series[28]).toEqual({
+      t: H('2026-11-23T00:00:00Z'),
+      events: 11,
+      active_users: 3,
+      new_users: 2,
+    });
+    expect(s.activity.series[0]).toEqual({
+      t: H('2026-10-26T00:00:00Z'),
+      events: 8,
+      active_users: 1,
+      new_users: 1,
+    });
     expect(s.relays.relays.map((r) => [r.url, r.events, r.uptime_pct])).toEqual([
       ['wss://a.example', 27, 50],
       ['wss://c.example', 10, 100],
@@ -238,7 +250,11 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     expect(s.events.series[0]).toEqual({ t: H('2025-01-01T00:00:00Z'), total: 50, by_kind: { '1': 50 } });
     expect(s.activity.series.at(-1)?.t).toBe(H('2026-11-24T00:00:00Z'));
     // d.example delivered events but is not watched: counted as active, not listed.
-    expect(s.relays.relays.map((r) => r.url)).toEqual(['wss://a.example', 'wss://b.example', 'wss://c.example']);
+    expect(s.relays.relays.map((r) => r.url)).toEqual([
+      'wss://a.example',
+      'wss://b.example',
+      'wss://c.example',
+    ]);
     expect(s.relays.relays[0]?.events).toBe(128);
   });
 });

@@ -42,5 +42,10 @@ export async function computeSnapshot(
     top_relays: topRelaysSection(base, figures),
     activity: activitySection(base, window, data),
   };
-  return { range, snapshot, durationMs: Math.round(performance.now() - started), rows: rowCount(data) + relays.length };
+  return {
+    range,
+    snapshot,
+    durationMs: Math.round(performance.now() - started),
+    rows: rowCount(data) + relays.length,
+  };
 }

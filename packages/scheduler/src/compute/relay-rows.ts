@@ -40,9 +40,7 @@ export function relayFigures(relays: readonly RelayFacts[], data: RangeData, now
     const h = health.get(relay.id);
     const events = c?.events ?? 0;
     const lastSeen =
-      relay.status === 'online'
-        ? now
-        : latest(relay.last_connected_at, relay.last_disconnected_at);
+      relay.status === 'online' ? now : latest(relay.last_connected_at, relay.last_disconnected_at);
     return {
       watched: relay.watched,
       observedMs: h?.observed_ms ?? 0,

@@ -40,7 +40,12 @@ export function overviewSection(base: Base, data: RangeData, relays: RelayFigure
   const s = data.scalars;
   return {
     ...base,
-    relays: { known: relays.length, watched: watched.length, online: online.length, active: activeRelays.size },
+    relays: {
+      known: relays.length,
+      watched: watched.length,
+      online: online.length,
+      active: activeRelays.size,
+    },
     events: {
       unique: data.networkEvents.reduce((a, b) => a + b.events, 0),
       relay_sum: data.relayCounters.reduce((a, b) => a + b.events, 0),
@@ -50,8 +55,12 @@ export function overviewSection(base: Base, data: RangeData, relays: RelayFigure
     zaps: { count: s.zaps, sats: s.sats, senders: s.senders, receivers: s.receivers, flagged: s.flagged },
     articles: s.articles,
     latency: {
-      open_ms: latencyStats(online.flatMap((r) => (r.row.open_latency_ms === null ? [] : [r.row.open_latency_ms]))),
-      eose_ms: latencyStats(online.flatMap((r) => (r.row.eose_latency_ms === null ? [] : [r.row.eose_latency_ms]))),
+      open_ms: latencyStats(
+        online.flatMap((r) => (r.row.open_latency_ms === null ? [] : [r.row.open_latency_ms])),
+      ),
+      eose_ms: latencyStats(
+        online.flatMap((r) => (r.row.eose_latency_ms === null ? [] : [r.row.eose_latency_ms])),
+      ),
     },
   };
 }
@@ -83,7 +92,13 @@ export function eventsSection(base: Base, window: RangeWindow, data: RangeData):
     const kinds = perBucket.get(t.toISOString()) ?? {};
     return { t: t.toISOString(), total: sum(Object.values(kinds)), by_kind: kinds };
   });
-  return { ...base, granularity: window.granularity, total: sum(Object.values(byKind)), by_kind: byKind, series };
+  return {
+    ...base,
+    granularity: window.granularity,
+    total: sum(Object.values(byKind)),
+    by_kind: byKind,
+    series,
+  };
 }
 
 /** Clients by events and by distinct users, with shares of the tagged total. */
@@ -109,7 +124,13 @@ export function clientsSection(base: Base, data: RangeData): ClientsSection {
       .filter((r) => r[key] > 0)
       .sort((a, b) => b[key] - a[key] || byText(a.client, b.client))
       .slice(0, CLIENT_LIST_LIMIT);
-  return { ...base, total_events: totalEvents, total_users: totalUsers, by_events: ranked('events'), by_users: ranked('users') };
+  return {
+    ...base,
+    total_events: totalEvents,
+    total_users: totalUsers,
+    by_events: ranked('events'),
+    by_users: ranked('users'),
+  };
 }
 
 /**
@@ -128,7 +149,9 @@ export function topRelaysSection(base: Base, relays: RelayFigures[]): TopRelaysS
   const longest = Math.max(0, ...watched.map((r) => r.observedMs));
   const mostReliable = watched
     .flatMap((r) =>
-      r.row.uptime_pct !== null && r.observedMs * 2 >= longest ? [{ ...r.row, uptime_pct: r.row.uptime_pct }] : [],
+      r.row.uptime_pct !== null && r.observedMs * 2 >= longest
+        ? [{ ...r.row, uptime_pct: r.row.uptime_pct }]
+        : [],
     )
     .sort((a, b) => b.uptime_pct - a.uptime_pct || b.events - a.events || byText(a.url, b.url))
     .slice(0, TOP_RELAYS)
@@ -147,7 +170,12 @@ export function activitySection(base: Base, window: RangeWindow, data: RangeData
   const series = bucketStarts(window, firstDay(data)).map((t) => {
     const key = t.toISOString();
     const u = users.get(key);
-    return { t: key, events: events.get(key) ?? 0, active_users: u?.active_users ?? 0, new_users: u?.new_users ?? 0 };
+    return {
+      t: key,
+      events: events.get(key) ?? 0,
+      active_users: u?.active_users ?? 0,
+      new_users: u?.new_users ?? 0,
+    };
   });
   return { ...base, granularity: window.granularity, series };
 }

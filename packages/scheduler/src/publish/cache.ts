@@ -24,12 +24,18 @@ export interface LastRun {
 /** Puts every range's snapshot in the cache as `stats:<range>` (TTL 1 h). */
 export async function cacheSnapshots(cache: Cache, computed: readonly ComputedRange[]): Promise<void> {
   await Promise.all(
-    computed.map((c) => cache.set(snapshotCacheKey(c.range), JSON.stringify(c.snapshot), SNAPSHOT_TTL_SECONDS)),
+    computed.map((c) =>
+      cache.set(snapshotCacheKey(c.range), JSON.stringify(c.snapshot), SNAPSHOT_TTL_SECONDS),
+    ),
   );
 }
 
 /** Announces a new snapshot set on the cache's pub/sub. */
-export async function announceSnapshots(cache: Cache, computedAt: string, ranges: readonly StatsRange[]): Promise<void> {
+export async function announceSnapshots(
+  cache: Cache,
+  computedAt: string,
+  ranges: readonly StatsRange[],
+): Promise<void> {
   await cache.publish(SNAPSHOT_CHANNEL, JSON.stringify({ computed_at: computedAt, ranges }));
 }
 

@@ -51,7 +51,10 @@ export async function applyRetention(
   for (const table of HOURLY_TABLES) {
     await run(table, sql`delete from ${sql.table(table)} where hour < ${hourCut}::timestamptz`);
   }
-  await run('active_users_hourly', sql`delete from active_users_hourly where hour < ${activeHourCut}::timestamptz`);
+  await run(
+    'active_users_hourly',
+    sql`delete from active_users_hourly where hour < ${activeHourCut}::timestamptz`,
+  );
   await run('active_users', sql`delete from active_users where day < ${activeDayCut}::date`);
   await run('relay_logs', sql`delete from relay_logs where at < ${logCut}::timestamptz`);
   await run(

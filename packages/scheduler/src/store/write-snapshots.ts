@@ -10,9 +10,9 @@ export const SCHEDULER_LOCK_KEY = 7_466_736_947_111_004n;
 
 /** Takes the run lock for the rest of `trx`; false when another run holds it. */
 export async function tryRunLock(trx: Transaction<Database>): Promise<boolean> {
-  const { rows } = await sql<{ got: boolean }>`select pg_try_advisory_xact_lock(${SCHEDULER_LOCK_KEY}) as got`.execute(
-    trx,
-  );
+  const { rows } = await sql<{
+    got: boolean;
+  }>`select pg_try_advisory_xact_lock(${SCHEDULER_LOCK_KEY}) as got`.execute(trx);
   return rows[0]?.got === true;
 }
 

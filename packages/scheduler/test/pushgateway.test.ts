@@ -1,0 +1,75 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScheduler } from '../src/scheduler.js';
+import { createTestContext, type TestContext } from './context.js';
+import { NOW, seedDataset } from './fixture.js';
+
+/** Debian's prometheus-pushgateway (`apt-get install prometheus-pushgateway`). */
+const PUSHGATEWAY_BIN = '/usr/bin/prometheus-pushgateway';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(readyUrl: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = (await fetch(readyUrl).catch(() => null))?.status;
+    if (status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`pushgateway not ready at ${readyUrl}`);
+}
+
+describe.skipIf(!existsSync(PUSHGATEWAY_BIN))('pushing run metrics to a real Pushgateway', () => {
+  let gateway: ChildProcess;
+  let url: string;
+  let t: TestContext;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    gateway = spawn(PUSHGATEWAY_BIN, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], {
+      stdio: 'ignore',
+    });
+    await waitReady(`${url}/-/ready`);
+    t = await createTestContext('pglite', { env: { PUSHGATEWAY_URL: url } });
+    await seedDataset(t.dbs.writer);
+  });
+  afterAll(async () => {
+    gateway?.kill('SIGTERM');
+    await t?.close();
+  });
+
+  it('pushes the success time and per-range durations under job nostr_info_scheduler', async () => {
+    const result = await runScheduler(t.ctx, { now: () => NOW });
+    expect(result.error).toBeUndefined();
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const lines = text.split('\n').filter((l) => l.startsWith('nostr_info_stats_'));
+    const success = lines.find((l) => l.startsWith('nostr_info_stats_last_success_timestamp_seconds{'));
+    expect(success).toContain('job="nostr_info_scheduler"');
+    // The success time is the run's clock plus its duration.
+    const value = Number(success?.split(' ').at(-1));
+    expect(value).toBeGreaterThanOrEqual(NOW.getTime() / 1000);
+    expect(value).toBeLessThan(NOW.getTime() / 1000 + 60);
+    const durations = lines.filter((l) => l.startsWith('nostr_info_stats_duration_seconds{'));
+    expect(durations.map((l) => /range="([^"]+)"/.exec(l)?.[1]).sort()).toEqual([
+      '24h',
+      '30d',
+      '7d',
+      '90d',
+      'all',
+    ]);
+    for (const l of durations) expect(Number(l.split(' ').at(-1))).toBeGreaterThanOrEqual(0);
+  });
+});
