@@ -18,10 +18,10 @@ export function clientOf(event: NostrEvent): string | undefined {
 export function normalizeClientName(value: string): string {
   return (
     value
+      .replace(/\s+/g, ' ')
       // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point.
       .replace(/[\u0000-\u001f\u007f]/g, '')
       .trim()
-      .replace(/\s+/g, ' ')
       .toLowerCase()
       .slice(0, MAX_CLIENT_LENGTH)
   );
