@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Every check and test of the repository (`pnpm test:all`): makes sure the machine's PostgreSQL and
+# Redis run, starts a Redis Cluster and a Postgres primary + replica on loopback, then lint, build,
+# type checks and all tests. The loopback services this run started are stopped on exit.
+#
+# NOSTR_INFO_KEEP_SERVICES=1 leaves the cluster and the replica running afterwards.
+set -euo pipefail
+export TURBO_TELEMETRY_DISABLED=1
+export DO_NOT_TRACK=1
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+SERVICES=scripts/services
+STARTED_AT=$SECONDS
+SUMMARY=()
+STARTED_CLUSTER=0
+STARTED_REPLICA=0
+
+log() { printf '\n[test-all] %s\n' "$*"; }
+
+# step <name> <command...>: runs a command and records its outcome and duration for the summary.
+step() {
+  local name=$1 t0=$SECONDS rc=0
+  shift
+  log "$name: $*"
+  "$@" || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    SUMMARY+=("ok      $(printf '%4ss' $((SECONDS - t0)))  $name")
+  else
+    SUMMARY+=("FAILED  $(printf '%4ss' $((SECONDS - t0)))  $name (exit $rc)")
+    return "$rc"
+  fi
+}
+
+finish() {
+  local rc=$?
+  set +e
+  if [ "${NOSTR_INFO_KEEP_SERVICES:-0}" != 1 ]; then
+    # Only what this run started: services that were already up belong to someone else's session.
+    [ "$STARTED_REPLICA" = 1 ] && bash "$SERVICES/pg-replica.sh" stop
+    [ "$STARTED_CLUSTER" = 1 ] && bash "$SERVICES/redis-cluster.sh" stop
+  fi
+  printf '\n[test-all] summary (%ss in all)\n' $((SECONDS - STARTED_AT))
+  local line
+  for line in "${SUMMARY[@]}"; do printf '  %s\n' "$line"; done
+  if [ "$rc" -eq 0 ]; then printf '[test-all] all passed\n'; else printf '[test-all] FAILED (exit %s)\n' "$rc"; fi
+  exit "$rc"
+}
+trap finish EXIT
+
+step "local PostgreSQL and Redis" bash "$SERVICES/ensure-local.sh"
+
+bash "$SERVICES/redis-cluster.sh" status >/dev/null 2>&1 || STARTED_CLUSTER=1
+step "Redis Cluster 127.0.0.1:7000-7005" bash "$SERVICES/redis-cluster.sh" start
+
+bash "$SERVICES/pg-replica.sh" status >/dev/null 2>&1 || STARTED_REPLICA=1
+step "Postgres primary :5433 + replica :5434" bash "$SERVICES/pg-replica.sh" start
+
+step "lint (biome)" pnpm lint
+step "build + typecheck" pnpm turbo run build typecheck
+step "tests (every package, one at a time)" pnpm turbo run test --concurrency=1
+
+# chart and topology checks
+# (Helm chart lint/template/schema checks and the k8s/ drift check are added here.)
