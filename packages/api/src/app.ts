@@ -2,12 +2,12 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv, RoleContext } from '@nostr-info/shared';
 import { STATS_RANGES } from '@nostr-info/shared';
 import type { Context } from 'hono';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ApiError, errorBody } from './errors.js';
+import { corsHeaders } from './http/cors-headers.js';
 import { requestMetrics } from './http/request-metrics.js';
 import { type ApiParts, createApiParts } from './parts.js';
 import { registerOpsRoutes } from './routes/ops-routes.js';
@@ -73,7 +73,7 @@ export function createApp(
     }),
   );
   app.use(
-    cors({
+    corsHeaders({
       origin: '*',
       allowMethods: ['GET', 'HEAD', 'OPTIONS'],
       exposeHeaders: [

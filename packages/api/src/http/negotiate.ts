@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { type EncodedBody, isUncompressed } from '../snapshot/encode.js';
 
 export type Coding = 'br' | 'gzip' | 'identity';
@@ -59,16 +60,18 @@ export interface SendOptions {
 
 /** Answers with precomputed bytes: 304 on a matching validator, else the negotiated encoding. */
 export function sendEncoded(
+  c: Context,
   body: EncodedBody,
   { acceptEncoding, ifNoneMatch, headers }: SendOptions,
 ): Response {
   const coding = isUncompressed(body) ? 'identity' : pickCoding(acceptEncoding);
   const etag = etagFor(body, coding);
   const common: Record<string, string> = { ...headers, ETag: etag, Vary: 'Accept-Encoding' };
-  if (matchesIfNoneMatch(ifNoneMatch, body)) return new Response(null, { status: 304, headers: common });
+  // c.body keeps headers set earlier (X-Request-Id) and node-server's fast path for bytes.
+  if (matchesIfNoneMatch(ifNoneMatch, body)) return c.body(null, 304, common);
   const bytes = coding === 'br' ? body.br : coding === 'gzip' ? body.gzip : body.identity;
   common['Content-Type'] = 'application/json; charset=utf-8';
   common['Content-Length'] = String(bytes.length);
   if (coding !== 'identity') common['Content-Encoding'] = coding;
-  return new Response(bytes, { status: 200, headers: common });
+  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, common);
 }

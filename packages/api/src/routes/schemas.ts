@@ -12,6 +12,19 @@ import {
   topRelaysSchema,
 } from '@nostr-info/shared';
 
+type Named = <T extends z.ZodType>(schema: T, refId: string) => T;
+
+/**
+ * Names a schema as an OpenAPI component. The shared schemas may be built before
+ * `@hono/zod-openapi` extends zod (module evaluation order), so their instances can lack the
+ * `.openapi` method; the prototype's method works on any instance.
+ */
+export const named: Named = (schema, refId) =>
+  (z.ZodType.prototype as unknown as { openapi: (this: unknown, id: string) => unknown }).openapi.call(
+    schema,
+    refId,
+  ) as typeof schema;
+
 /**
  * OpenAPI components: the shared snapshot schemas (what the scheduler writes) under stable names,
  * plus the API's own error, health and relay-detail shapes.
@@ -31,19 +44,19 @@ export const errorSchema = z
   })
   .openapi('Error');
 
-export const relayRowComponent = relayRowSchema.openapi('RelayRow');
-export const clientRowComponent = clientRowSchema.openapi('ClientRow');
+export const relayRowComponent = named(relayRowSchema, 'RelayRow');
+export const clientRowComponent = named(clientRowSchema, 'ClientRow');
 
 export const sectionComponents = {
-  overview: overviewSchema.openapi('Overview'),
-  relays: relaysSchema.openapi('RelaysSection'),
-  events: eventsSchema.openapi('EventsSection'),
-  clients: clientsSchema.openapi('ClientsSection'),
-  top_relays: topRelaysSchema.openapi('TopRelaysSection'),
-  activity: activitySchema.openapi('ActivitySection'),
+  overview: named(overviewSchema, 'Overview'),
+  relays: named(relaysSchema, 'RelaysSection'),
+  events: named(eventsSchema, 'EventsSection'),
+  clients: named(clientsSchema, 'ClientsSection'),
+  top_relays: named(topRelaysSchema, 'TopRelaysSection'),
+  activity: named(activitySchema, 'ActivitySection'),
 } as const;
 
-export const fullSnapshotComponent = fullSnapshotSchema.openapi('FullSnapshot');
+export const fullSnapshotComponent = named(fullSnapshotSchema, 'FullSnapshot');
 
 export const healthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
 

@@ -14,12 +14,12 @@ export function maxAgeSeconds(computedAtMs: number, now = Date.now()): number {
 export function sendSnapshot(c: Context, entry: SnapshotEntry, key: BodyKey): Response {
   const body = entry.bodies.get(key);
   if (!body) throw new Error(`snapshot body ${key} missing`);
-  return sendEncoded(body, {
+  return sendEncoded(c, body, {
     acceptEncoding: c.req.header('accept-encoding'),
     ifNoneMatch: c.req.header('if-none-match'),
     headers: {
       'Cache-Control': `public, max-age=${maxAgeSeconds(entry.computedAtMs)}`,
-      'Last-Modified': new Date(entry.computedAtMs).toUTCString(),
+      'Last-Modified': entry.lastModified,
     },
   });
 }

@@ -31,14 +31,11 @@ export function registerStreamRoute(app: OpenAPIHono, parts: ApiParts, ctx: Role
   app.openapi(route, (c) => {
     const ip = clientIp(c, ctx.env.TRUST_PROXY_HOPS);
     const stream = parts.hub.open(ip, c.req.raw.signal, { event: 'live', data: parts.live.current() });
-    return new Response(stream, {
-      status: 200,
-      headers: {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-cache, no-transform',
-        // Reverse proxies (nginx) must pass events through as they come.
-        'X-Accel-Buffering': 'no',
-      },
+    return c.body(stream, 200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      // Reverse proxies (nginx) must pass events through as they come.
+      'X-Accel-Buffering': 'no',
     }) as never;
   });
 }

@@ -25,6 +25,8 @@ export interface SnapshotEntry {
   range: StatsRange;
   computedAt: string;
   computedAtMs: number;
+  /** `computed_at` as an HTTP date, formatted once. */
+  lastModified: string;
   /** The JSON text as read, to notice an unchanged snapshot without re-encoding. */
   json: string;
   snapshot: FullSnapshot;
@@ -59,6 +61,7 @@ export async function buildEntry(
     range,
     computedAt: snapshot.computed_at,
     computedAtMs: Date.parse(snapshot.computed_at),
+    lastModified: new Date(snapshot.computed_at).toUTCString(),
     json,
     snapshot,
     bodies: new Map(encoded),

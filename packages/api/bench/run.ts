@@ -1,0 +1,139 @@
+/**
+ * API benchmark (on demand: `pnpm --filter @nostr-info/api bench [-- --duration 10]`).
+ * Seeds snapshots into real Redis and Postgres, starts three servers in their own processes
+ * (bare node:http, this API, the Express stack), drives each with autocannon (50 connections)
+ * against the cached `overview` and `full/all`, and prints one table.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import {
+  createCache,
+  createDatabases,
+  loadEnv,
+  migrateToLatest,
+  SNAPSHOT_TTL_SECONDS,
+  snapshotCacheKey,
+} from '@nostr-info/shared';
+import { createTestDatabase, testServices } from '@nostr-info/shared/testing';
+import autocannon from 'autocannon';
+import { buildSnapshot } from '../test/fixtures.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const durationSeconds = flag('duration', 10);
+const connections = flag('connections', 50);
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+function startServer(file: string, argv: string[]): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', here(file), ...argv], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /READY (\d+)/.exec(out);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+}
+
+interface Row {
+  server: string;
+  endpoint: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  mbps: number;
+  errors: number;
+}
+
+async function measure(server: string, port: number, endpoint: string, path: string): Promise<Row> {
+  const url = `http://127.0.0.1:${port}${path}`;
+  await autocannon({ url, connections, duration: 1 }); // warm-up
+  const r = await autocannon({ url, connections, duration: durationSeconds });
+  return {
+    server,
+    endpoint,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    mbps: r.throughput.average / 1e6,
+    errors: r.errors + r.timeouts + r.non2xx,
+  };
+}
+
+const { TEST_REDIS_URL } = testServices();
+const keyPrefix = `bench:api:${randomBytes(4).toString('hex')}:`;
+const db = await createTestDatabase('api_bench');
+const children: ChildProcess[] = [];
+try {
+  const dbs = await createDatabases({ databaseUrl: db.url });
+  const migrated = await migrateToLatest(dbs.writer, dbs.kind);
+  if (migrated.error) throw migrated.error;
+  const cache = createCache(loadEnv('api', { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: keyPrefix }));
+  const sizes: Record<string, number> = {};
+  for (const [range, points] of [
+    ['24h', 24],
+    ['all', 365],
+  ] as const) {
+    const json = JSON.stringify(buildSnapshot(range, { relays: 240, points }));
+    sizes[range] = json.length;
+    await cache.set(snapshotCacheKey(range), json, SNAPSHOT_TTL_SECONDS);
+    await dbs.writer
+      .insertInto('statistics_snapshots')
+      .values({ range, computed_at: new Date().toISOString(), duration_ms: 1, body: json })
+      .execute();
+  }
+  await dbs.close();
+
+  const rows: Row[] = [];
+  const endpoints = [
+    ['overview', '/api/v1/stats/overview?range=24h'],
+    ['full/all', '/api/v1/stats/full/all'],
+  ] as const;
+  const servers = [
+    ['node:http', 'bare-server.ts', [TEST_REDIS_URL, keyPrefix]],
+    ['hono api', 'hono-server.ts', [db.url, TEST_REDIS_URL, keyPrefix]],
+    ['express', 'express-server.ts', [TEST_REDIS_URL, keyPrefix]],
+  ] as const;
+  for (const [name, file, argv] of servers) {
+    const { child, port } = await startServer(file, [...argv]);
+    children.push(child);
+    for (const [endpoint, path] of endpoints) rows.push(await measure(name, port, endpoint, path));
+    child.kill('SIGTERM');
+  }
+
+  const fmt = (n: number, d = 0) => n.toFixed(d).padStart(9);
+  const out = [
+    `autocannon: ${connections} connections, ${durationSeconds} s per run; full/all body ${(sizes.all ?? 0) / 1000} kB`,
+    `${'server'.padEnd(10)} ${'endpoint'.padEnd(9)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'MB/s'.padStart(9)} ${'errors'.padStart(9)}`,
+    ...rows.map(
+      (r) =>
+        `${r.server.padEnd(10)} ${r.endpoint.padEnd(9)} ${fmt(r.rps)} ${fmt(r.p50, 1)} ${fmt(r.p99, 1)} ${fmt(r.mbps, 1)} ${fmt(r.errors)}`,
+    ),
+    '',
+  ];
+  for (const [endpoint] of endpoints) {
+    const get = (server: string) => rows.find((r) => r.server === server && r.endpoint === endpoint);
+    const bare = get('node:http');
+    const hono = get('hono api');
+    const exp = get('express');
+    if (!bare || !hono || !exp) continue;
+    out.push(
+      `${endpoint}: api/node:http ${((100 * hono.rps) / bare.rps).toFixed(0)} % (target >= 70 %), ` +
+        `api/express ${(hono.rps / exp.rps).toFixed(2)}x (target >= 2x), api p99 ${hono.p99} ms (target <= 15 ms)`,
+    );
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+  await cache.close();
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await db.drop();
+}
