@@ -1,0 +1,167 @@
+import type { Database } from '@nostr-info/shared';
+import { type Kysely, sql } from 'kysely';
+
+/** Shape of a generated dataset (defaults: the benchmark's target). */
+export interface DatasetShape {
+  /** Days of history ending at `now`. */
+  days: number;
+  now: Date;
+  relays?: number;
+  /** Watched relays (the first ones). */
+  watched?: number;
+  /** Relays that deliver events: a long tail, relay i weighs 1/i. */
+  active?: number;
+  /** Watched relays online now. */
+  online?: number;
+  pubkeys?: number;
+  clients?: number;
+  /** Days of hourly rows kept (the scheduler's HOURLY_RETENTION_DAYS). */
+  hourlyDays?: number;
+}
+
+/** Kinds the collector subscribes to, with their share of traffic. */
+const KINDS = sql`(values (0, 0.05), (1, 0.40), (3, 0.05), (7, 0.35), (9735, 0.08), (30023, 0.01), (10002, 0.06)) k(kind, w)`;
+
+/**
+ * Fills an empty, migrated database with `days` of collector output, set-based (`generate_series`,
+ * `insert … select`) so a year takes minutes. Hour tables cover the last `hourlyDays` only, as
+ * retention would leave them; day tables and first/last-seen tables cover the whole history.
+ */
+export async function generateDataset(
+  db: Kysely<Database>,
+  shape: DatasetShape,
+): Promise<Record<string, number>> {
+  const {
+    days,
+    now,
+    relays = 1000,
+    watched = 600,
+    active = 300,
+    online = 250,
+    pubkeys = 500_000,
+    clients = 200,
+    hourlyDays = 92,
+  } = shape;
+  const hours = Math.min(days, hourlyDays) * 24;
+  const nowSql = sql`${now.toISOString()}::timestamptz`;
+  const hourSeries = sql`generate_series(date_trunc('hour', ${nowSql}) - ${hours - 1}::int * interval '1 hour',
+                                         date_trunc('hour', ${nowSql}), interval '1 hour')`;
+  const daySeries = sql`generate_series((${nowSql} at time zone 'utc')::date - ${days - 1}::int,
+                                        (${nowSql} at time zone 'utc')::date, interval '1 day')`;
+  // `history` in days from a random u in [0,1): recent days are denser (the network grows).
+  const span = sql`(${days}::int * interval '1 day')`;
+
+  return db.connection().execute(async (conn) => {
+    const run = (q: ReturnType<typeof sql>) => q.execute(conn);
+    await run(sql`select setseed(0.42)`);
+    await run(sql`
+      insert into relays (url, source, watched, name, software, version, supported_nips, auth_required,
+                          payment_required, status, open_latency_ms, eose_latency_ms, last_connected_at,
+                          last_disconnected_at, last_event_at, first_seen_at)
+      select 'wss://relay-' || lpad(i::text, 4, '0') || '.example',
+             case when i <= 240 then 'seed' else 'discovered' end, i <= ${watched}::int, 'Relay ' || i,
+             (array['strfry', 'nostr-rs-relay', 'khatru', 'nostream'])[1 + i % 4], '1.' || (i % 10),
+             array[1, 11, 42], i % 17 = 0, i % 23 = 0,
+             case when i <= ${online}::int then 'online'
+                  when i <= ${watched}::int then (array['offline', 'error', 'stalled', 'auth_required'])[1 + i % 4]
+                  else 'unknown' end,
+             case when i <= ${watched}::int then 50 + (i * 37) % 900 end,
+             case when i <= ${watched}::int then 80 + (i * 53) % 1500 end,
+             case when i <= ${watched}::int then ${nowSql} - (i % 48) * interval '1 hour' end,
+             case when i > ${online}::int and i <= ${watched}::int then ${nowSql} - (i % 24) * interval '1 hour' end,
+             case when i <= ${active}::int then ${nowSql} - (i % 60) * interval '1 minute' end,
+             ${nowSql} - ${span}
+        from generate_series(1, ${relays}::int) i`);
+
+    // Per-relay events: the 50 biggest relays carry every kind every hour, the tail thins out as 1/i.
+    await run(sql`
+      insert into events_aggregated (hour, relay_id, kind, events, invalid, duplicates)
+      select h, r, k.kind, greatest(1, (k.w * 20000.0 / r * (0.5 + random()))::bigint),
+             case when random() < 0.05 then 1 + (random() * 5)::int else 0 end, 0
+        from ${hourSeries} h cross join generate_series(1, ${active}::int) r cross join ${KINDS}
+       where r <= 50 or random() < 25.0 / r * least(1, k.w * 10)`);
+    await run(sql`
+      insert into events_aggregated_daily (day, relay_id, kind, events, invalid, duplicates)
+      select d, r, k.kind, greatest(1, (k.w * 480000.0 / r * (0.5 + random()))::bigint),
+             case when random() < 0.3 then 1 + (random() * 50)::int else 0 end, 0
+        from ${daySeries} d cross join generate_series(1, ${active}::int) r cross join ${KINDS}
+       where r <= 150 or random() < 75.0 / r * least(1, k.w * 10)`);
+    await run(sql`
+      insert into network_events_hourly (hour, kind, events)
+      select h, k.kind, (k.w * 60000 * (0.8 + 0.4 * random()))::bigint from ${hourSeries} h cross join ${KINDS}`);
+    await run(sql`
+      insert into network_events_daily (day, kind, events)
+      select d, k.kind, (k.w * 1440000 * (0.8 + 0.4 * random()))::bigint from ${daySeries} d cross join ${KINDS}`);
+
+    // Health: every watched relay is observed every hour; online ones are up nearly all the time.
+    await run(sql`
+      insert into relay_health_hourly (hour, relay_id, connected_ms, observed_ms, connects, disconnects, errors,
+                                       open_latency_ms_sum, open_latency_count, eose_latency_ms_sum, eose_latency_count)
+      select h, r, case when r <= ${online}::int then 3600000 - (random() < 0.02)::int * 1800000
+                        else (random() * 3600000)::bigint end,
+             3600000, 1, (random() < 0.05)::int, (random() < 0.05)::int,
+             (50 + (r * 37) % 900) * 2, 2, (80 + (r * 53) % 1500), 1
+        from ${hourSeries} h cross join generate_series(1, ${watched}::int) r`);
+    await run(sql`
+      insert into relay_health_daily (day, relay_id, connected_ms, observed_ms, connects, disconnects, errors,
+                                      open_latency_ms_sum, open_latency_count, eose_latency_ms_sum, eose_latency_count)
+      select d, r, case when r <= ${online}::int then 86400000 - (random() * 3600000)::bigint
+                        else (random() * 86400000)::bigint end,
+             86400000, 2, 1, 1, (50 + (r * 37) % 900) * 48, 48, (80 + (r * 53) % 1500) * 24, 24
+        from ${daySeries} d cross join generate_series(1, ${watched}::int) r`);
+
+    await run(sql`
+      insert into clients_hourly (hour, client, events)
+      select h, 'client-' || c, greatest(1, (5000.0 / c * random())::bigint)
+        from ${hourSeries} h cross join generate_series(1, ${clients}::int) c where c <= 20 or random() < 10.0 / c`);
+    await run(sql`
+      insert into clients (day, client, events)
+      select d, 'client-' || c, greatest(1, (120000.0 / c * random())::bigint)
+        from ${daySeries} d cross join generate_series(1, ${clients}::int) c where c <= 100 or random() < 100.0 / c`);
+
+    // Pubkeys: first seen anywhere in the history, last seen skewed towards now.
+    await run(sql`
+      insert into pubkeys (pubkey, first_seen_at, last_seen_at, events)
+      select pk, f, ${nowSql} - (${nowSql} - f) * power(random(), 3), 1 + (random() * 500)::int
+        from (select md5(i::text) || md5((i + 1)::text) as pk, ${nowSql} - ${span} * random() as f
+                from generate_series(1, ${pubkeys}::int) i) p`);
+    await run(sql`
+      insert into client_users (client, pubkey, first_seen_at, last_seen_at)
+      select 'client-' || (1 + floor(100 * power(random(), 3)))::int, pubkey, first_seen_at, last_seen_at
+        from pubkeys where random() < 0.6
+      union all
+      select 'client-' || (101 + floor(100 * power(random(), 3)))::int, pubkey, first_seen_at, last_seen_at
+        from pubkeys where random() < 0.1`);
+    await run(sql`
+      insert into user_activity_hourly (hour, active_users, new_users)
+      select h, 20000 + (random() * 5000)::int, 500 + (random() * 200)::int from ${hourSeries} h`);
+    await run(sql`
+      insert into user_activity_daily (day, active_users, new_users)
+      select d, 120000 + (random() * 20000)::int, 5000 + (random() * 2000)::int from ${daySeries} d`);
+    await run(sql`
+      insert into zaps_hourly (hour, zaps, sats, flagged, invalid_bolt11)
+      select h, 2000 + (random() * 500)::int, 2000000 + (random() * 500000)::int, (random() * 3)::int, 0
+        from ${hourSeries} h`);
+    await run(sql`
+      insert into zaps_daily (day, zaps, sats, flagged, invalid_bolt11)
+      select d, 48000 + (random() * 5000)::int, 48000000 + (random() * 5000000)::int, (random() * 50)::int, 0
+        from ${daySeries} d`);
+    await run(sql`
+      insert into zap_participants (pubkey, role, first_seen_at, last_seen_at, zaps, sats)
+      select pubkey, 'sender', first_seen_at, last_seen_at, 1 + (random() * 50)::int, 1000
+        from pubkeys where random() < 0.12
+      union all
+      select pubkey, 'receiver', first_seen_at, last_seen_at, 1 + (random() * 50)::int, 1000
+        from pubkeys where random() < 0.08`);
+    await run(sql`
+      insert into articles (pubkey, d_tag, first_seen_at, last_seen_at, latest_created_at, versions)
+      select pubkey, 'post-' || n, first_seen_at, last_seen_at, last_seen_at, 1 + n
+        from pubkeys cross join generate_series(1, 2) n where random() < 0.08`);
+
+    await run(sql`vacuum analyze`);
+    const { rows } = await sql<{ table: string; n: number }>`
+      select relname as table, n_live_tup::bigint as n from pg_stat_user_tables
+       where schemaname = 'public' and n_live_tup > 0 order by relname`.execute(conn);
+    return Object.fromEntries(rows.map((r) => [r.table, r.n]));
+  });
+}

@@ -1,0 +1,170 @@
+/**
+ * Scheduler benchmark (on demand: `pnpm --filter @nostr-info/scheduler bench [--keep] [--runs N]
+ * [--only 1w,3m,1y]`). Fills one database per dataset on the machine's PostgreSQL (1 week, 3 months,
+ * 1 year of collector output for 1,000 relays, 500,000 pubkeys, 200 clients), then times full runs
+ * and each range alone, and prints one table with the datasets side by side.
+ */
+import { parseArgs } from 'node:util';
+import {
+  createDatabases,
+  createLogger,
+  createMemoryCache,
+  loadEnv,
+  migrateToLatest,
+  type RoleContext,
+  type SchedulerEnv,
+  STATS_RANGES,
+  type StatsRange,
+} from '@nostr-info/shared';
+import { testServices } from '@nostr-info/shared/testing';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { Registry } from 'prom-client';
+import { computeSnapshot } from '../src/compute/compute-snapshot.js';
+import { readRelayFacts } from '../src/compute/relay-facts.js';
+import { runScheduler } from '../src/scheduler.js';
+import { generateDataset } from './generate.js';
+
+const DATASETS = [
+  { key: '1w', label: '1 week', days: 7 },
+  { key: '3m', label: '3 months', days: 91 },
+  { key: '1y', label: '1 year', days: 365 },
+] as const;
+
+const { values } = parseArgs({
+  options: {
+    keep: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '5' },
+    only: { type: 'string' },
+  },
+});
+const runs = Number(values.runs);
+const only = values.only?.split(',');
+const adminUrl = testServices().TEST_PG_ADMIN_URL;
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
+/** Creates (or with --keep reuses) the dataset's database; returns its URL and its clock. */
+async function prepare(key: string, days: number): Promise<{ url: string; now: Date }> {
+  const name = `nostr_info_bench_${key}`;
+  const url = withDatabase(adminUrl, name);
+  const exists = await admin(
+    async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1,
+  );
+  if (exists && values.keep) {
+    const dbs = await createDatabases({ databaseUrl: url });
+    try {
+      const { rows } = await sql<{ at: Date }>`select generated_at as at from bench_meta`.execute(dbs.writer);
+      const at = rows[0]?.at;
+      if (at) return { url, now: at };
+    } catch {
+      // Not a finished dataset: generate again.
+    } finally {
+      await dbs.close();
+    }
+  }
+  await admin(async (c) => {
+    await c.query(`drop database if exists "${name}" with (force)`);
+    await c.query(`create database "${name}"`);
+  });
+  const now = new Date();
+  const dbs = await createDatabases({ databaseUrl: url });
+  try {
+    await migrateToLatest(dbs.writer, dbs.kind);
+    const t0 = performance.now();
+    const counts = await generateDataset(dbs.writer, { days, now });
+    const seconds = ((performance.now() - t0) / 1000).toFixed(0);
+    out(`generated ${key} (${days} days) in ${seconds} s: ${JSON.stringify(counts)}`);
+    await sql`create table bench_meta (generated_at timestamptz not null)`.execute(dbs.writer);
+    await sql`insert into bench_meta values (${now.toISOString()}::timestamptz)`.execute(dbs.writer);
+  } finally {
+    await dbs.close();
+  }
+  return { url, now };
+}
+
+interface Timing {
+  full: number;
+  ranges: Record<StatsRange, number>;
+}
+
+async function measure(url: string, now: Date): Promise<Timing> {
+  const env = loadEnv('scheduler', { DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  const dbs = await createDatabases({ databaseUrl: url, poolMax: env.DATABASE_POOL_MAX });
+  const ctx: RoleContext<SchedulerEnv> = {
+    env,
+    logger: createLogger({ level: 'silent' }),
+    dbs,
+    cache: createMemoryCache(),
+    registry: new Registry(),
+  };
+  try {
+    const clock = () => now;
+    const warm = await runScheduler(ctx, { now: clock });
+    if (warm.error) throw warm.error;
+    const full: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const r = await runScheduler(ctx, { now: clock });
+      if (r.error) throw r.error;
+      full.push(performance.now() - t0);
+    }
+    const ranges = {} as Record<StatsRange, number>;
+    for (const range of STATS_RANGES) {
+      const xs: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await computeSnapshot(dbs.reader, range, now, await readRelayFacts(dbs.reader));
+        xs.push(performance.now() - t0);
+      }
+      ranges[range] = median(xs);
+    }
+    return { full: median(full), ranges };
+  } finally {
+    await dbs.close();
+  }
+}
+
+const results: { label: string; timing: Timing }[] = [];
+for (const d of DATASETS) {
+  if (only && !only.includes(d.key)) continue;
+  const { url, now } = await prepare(d.key, d.days);
+  results.push({ label: d.label, timing: await measure(url, now) });
+}
+
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+out();
+out(`Scheduler run time (median of ${runs}; 1,000 relays, 500,000 pubkeys, 200 clients)`);
+out();
+out(`| | ${results.map((r) => r.label).join(' | ')} |`);
+out(`|---|${results.map(() => '---:').join('|')}|`);
+out(`| full run (all 5 ranges, with writes) | ${results.map((r) => ms(r.timing.full)).join(' | ')} |`);
+for (const range of STATS_RANGES) {
+  out(`| ${range} alone | ${results.map((r) => ms(r.timing.ranges[range])).join(' | ')} |`);
+}
+const first = results[0];
+const last = results.at(-1);
+if (first && last && first !== last) {
+  out();
+  out(`${last.label} / ${first.label} full run: ${(last.timing.full / first.timing.full).toFixed(2)} ×`);
+}
