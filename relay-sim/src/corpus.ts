@@ -1,0 +1,237 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { BOLT11_MULTIPLIERS, type Bolt11Multiplier, bolt11SatsStep, encodeBolt11 } from './bolt11.js';
+import { markdown, profile, relayListUrl, words } from './corpus-content.js';
+import { deriveSecretKey, Rng } from './rng.js';
+import type { Signer } from './signer.js';
+import type { EventTemplate, NostrEvent } from './types.js';
+
+/** Kinds a collector watches, with the default share of each in the stream. */
+export const DEFAULT_KIND_WEIGHTS: Readonly<Record<number, number>> = {
+  1: 0.42,
+  7: 0.25,
+  0: 0.05,
+  3: 0.05,
+  9735: 0.12,
+  30023: 0.05,
+  10002: 0.06,
+};
+
+/** Client names for NIP-89 `client` tags (as apps write them; the truth normalises). */
+export const DEFAULT_CLIENTS: readonly string[] = [
+  'Damus',
+  'Amethyst',
+  'Primal',
+  'noStrudel',
+  'Coracle',
+  'YakiHonne',
+  'snort',
+];
+
+/** Plausible zap amounts in sats (all at most 1,000,000). */
+const ZAP_SATS = [1, 5, 21, 69, 100, 210, 500, 1000, 2100, 5000, 10_000, 21_000, 100_000, 500_000, 1_000_000];
+/** Implausible amounts in sats (at least 100,000,000,000 = 1,000 BTC). */
+const IMPLAUSIBLE_SATS = [100_000_000_000, 210_000_000_000, 5_000_000_000_000];
+
+export interface CorpusOptions {
+  size: number;
+  seed: string;
+  kinds?: Readonly<Record<number, number>>;
+  clients?: readonly string[];
+  /** Share of events (not zap receipts) that carry a `client` tag. */
+  clientTagShare?: number;
+  /** Share of events whose created_at is hours or days old (late publication). */
+  latePublishedShare?: number;
+  /** Share of zap receipts with an implausible amount, and with an undecodable bolt11. */
+  implausibleZapShare?: number;
+  brokenBolt11Share?: number;
+  authors?: number;
+  /** Newest created_at in the corpus (unix seconds); default now. */
+  now?: number;
+  signer: Signer;
+}
+
+interface Author {
+  secret: Uint8Array;
+  pubkey: string;
+}
+
+/**
+ * Builds `size` signed, realistically shaped events: notes and reactions with e/p tags, profiles,
+ * follow lists (some with the legacy relay map), relay lists with good and bad URLs, republished
+ * replaceables (a few with equal timestamps), republished long-form articles, zap receipts with real
+ * bolt11 invoices for every multiplier, NIP-89 client tags written in mixed case and whitespace.
+ * Deterministic for a seed except the Schnorr signatures' randomness.
+ */
+export function generateCorpus(opts: CorpusOptions): NostrEvent[] {
+  const rng = new Rng(`${opts.seed}:corpus`);
+  const signer = opts.signer;
+  const weights = new Map(Object.entries(opts.kinds ?? DEFAULT_KIND_WEIGHTS).map(([k, w]) => [Number(k), w]));
+  const clients = opts.clients ?? DEFAULT_CLIENTS;
+  const clientShare = opts.clientTagShare ?? 0.6;
+  const lateShare = opts.latePublishedShare ?? 0.02;
+  const implausibleShare = opts.implausibleZapShare ?? 0.04;
+  const brokenShare = opts.brokenBolt11Share ?? 0.03;
+  const authorCount = Math.max(4, opts.authors ?? 200);
+  const authors: Author[] = [];
+  for (let i = 0; i < authorCount; i++) {
+    const secret = deriveSecretKey(opts.seed, 'author', i);
+    authors.push({ secret, pubkey: signer.publicKey(secret) });
+  }
+  const servers = [0, 1, 2].map((i) => deriveSecretKey(opts.seed, 'zap-server', i));
+  // Replaceables and articles come from a smaller set of authors so republishing happens often.
+  const fewAuthors = Math.max(2, Math.floor(authorCount / 4));
+  const lastReplaceable = new Map<string, number>();
+  const articles: { author: Author; d: string; last: number }[] = [];
+  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  const start = now - Math.ceil(opts.size / 20);
+  const out: NostrEvent[] = [];
+
+  const author = (few = false): Author => {
+    const a = authors[rng.int(few ? fewAuthors : authorCount)];
+    if (!a) throw new RangeError('no author');
+    return a;
+  };
+  const refTags = (): string[][] => {
+    const tags: string[][] = [];
+    const prev = out.length > 0 ? out[rng.int(out.length)] : undefined;
+    if (prev && rng.chance(0.5)) tags.push(['e', prev.id, '', 'reply'], ['p', prev.pubkey]);
+    return tags;
+  };
+  const clientTags = (): string[][] => {
+    if (!rng.chance(clientShare)) return [];
+    const name = rng.pick(clients);
+    const roll = rng.next();
+    const written = roll < 0.1 ? ` ${name} ` : roll < 0.2 ? name.toUpperCase() : name;
+    const tags = [['client', written, `31990:${authors[0]?.pubkey ?? ''}:${name.toLowerCase()}`]];
+    // A second client tag must not count: only the first one names the client.
+    if (rng.chance(0.05)) tags.push(['client', rng.pick(clients)]);
+    return tags;
+  };
+
+  for (let i = 0; i < opts.size; i++) {
+    const kind = rng.weighted(weights);
+    let created_at = start + Math.floor(i / 20);
+    if (rng.chance(lateShare)) created_at -= 3600 + rng.int(3 * 86_400);
+    let t: EventTemplate;
+    let signerKey: Uint8Array;
+    if (kind === 9735) {
+      out.push(zapReceipt(rng, signer, authors, servers, created_at, implausibleShare, brokenShare, out));
+      continue;
+    }
+    if (kind === 0 || kind === 3 || kind === 10002) {
+      const a = author(true);
+      signerKey = a.secret;
+      const key = `${kind}:${a.pubkey}`;
+      const last = lastReplaceable.get(key);
+      // Strictly newer versions, except a few equal timestamps (NIP-01: the lowest id wins).
+      if (last !== undefined) created_at = rng.chance(0.03) ? last : Math.max(created_at, last + 1);
+      lastReplaceable.set(key, Math.max(created_at, last ?? created_at));
+      t = { kind, created_at, tags: [], content: '' };
+      if (kind === 0) t.content = profile(rng, i);
+      else if (kind === 3) {
+        for (let k = rng.int(20); k >= 0; k--) t.tags.push(['p', author().pubkey]);
+        if (rng.chance(0.5)) {
+          const map: Record<string, { read: boolean; write: boolean }> = {};
+          for (let k = 1 + rng.int(3); k > 0; k--)
+            map[relayListUrl(rng)] = { read: true, write: rng.chance(0.7) };
+          t.content = JSON.stringify(map);
+        }
+      } else {
+        for (let k = 1 + rng.int(4); k > 0; k--) {
+          const marker = rng.next();
+          const tag = ['r', relayListUrl(rng)];
+          if (marker < 0.3) tag.push('read');
+          else if (marker < 0.5) tag.push('write');
+          t.tags.push(tag);
+        }
+      }
+    } else if (kind === 30023) {
+      const existing =
+        articles.length > 0 && rng.chance(0.5) ? articles[rng.int(articles.length)] : undefined;
+      const art = existing ?? { author: author(true), d: `article-${i}`, last: created_at - 1 };
+      if (!existing) articles.push(art);
+      created_at = Math.max(created_at, art.last + 1);
+      art.last = created_at;
+      signerKey = art.author.secret;
+      t = {
+        kind,
+        created_at,
+        tags: [
+          ['d', art.d],
+          ['title', words(rng, 3, 8)],
+          ['published_at', String(created_at)],
+          ['t', rng.pick(['bitcoin', 'nostr', 'art'])],
+        ],
+        content: markdown(rng, 800 + rng.int(3000)),
+      };
+    } else if (kind === 7) {
+      const a = author();
+      signerKey = a.secret;
+      t = { kind, created_at, tags: refTags(), content: rng.pick(['+', '+', '🤙', '❤️', '-']) };
+    } else {
+      const a = author();
+      signerKey = a.secret;
+      const tags = refTags();
+      if (rng.chance(0.2)) tags.push(['t', rng.pick(['nostr', 'bitcoin', 'gm', 'zap'])]);
+      t = { kind, created_at, tags, content: words(rng, 1, rng.chance(0.1) ? 200 : 30) };
+    }
+    if (kind !== 10002) t.tags.push(...clientTags());
+    out.push(signer.finalize(t, signerKey));
+  }
+  return out;
+}
+
+function zapReceipt(
+  rng: Rng,
+  signer: Signer,
+  authors: Author[],
+  servers: Uint8Array[],
+  created_at: number,
+  implausibleShare: number,
+  brokenShare: number,
+  prior: NostrEvent[],
+): NostrEvent {
+  const sender = authors[rng.int(authors.length)];
+  const receiver = authors[rng.int(authors.length)];
+  const server = rng.pick(servers);
+  if (!sender || !receiver) throw new RangeError('no author');
+  const multiplier: Bolt11Multiplier = rng.pick(BOLT11_MULTIPLIERS);
+  let msats: bigint | undefined;
+  if (multiplier !== 'none') {
+    const step = bolt11SatsStep(multiplier);
+    const raw = rng.chance(implausibleShare) ? rng.pick(IMPLAUSIBLE_SATS) : rng.pick(ZAP_SATS);
+    msats = BigInt(Math.max(step, Math.round(raw / step) * step)) * 1000n;
+  }
+  const zapped = prior.length > 0 && rng.chance(0.7) ? prior[rng.int(prior.length)] : undefined;
+  const reqTags: string[][] = [
+    ['p', receiver.pubkey],
+    ['relays', 'wss://relay1.sim.example', 'wss://relay2.sim.example'],
+  ];
+  if (msats !== undefined) reqTags.push(['amount', msats.toString()]);
+  if (zapped) reqTags.push(['e', zapped.id]);
+  const request = signer.finalize(
+    { kind: 9734, created_at, tags: reqTags, content: rng.chance(0.3) ? words(rng, 1, 8) : '' },
+    sender.secret,
+  );
+  const description = JSON.stringify(request);
+  const bolt11 = rng.chance(brokenShare)
+    ? `lnbc${rng.int(1000)}n1notaninvoice`
+    : encodeBolt11({
+        ...(msats === undefined ? {} : { msats }),
+        multiplier,
+        timestamp: created_at,
+        paymentHash: rng.hex32(),
+        descriptionHash: sha256(utf8ToBytes(description)),
+        nodeSecretKey: server,
+      });
+  // Who paid: 70% both the P tag and the zap request, 20% only the request, 10% only P.
+  const roll = rng.next();
+  const tags: string[][] = [['p', receiver.pubkey]];
+  if (zapped) tags.push(['e', zapped.id]);
+  if (roll < 0.7 || roll >= 0.9) tags.push(['P', sender.pubkey]);
+  tags.push(['bolt11', bolt11]);
+  if (roll < 0.9) tags.push(['description', description]);
+  tags.push(['preimage', bytesToHex(sha256(utf8ToBytes(bolt11)))]);
+  return signer.finalize({ kind: 9735, created_at, tags, content: '' }, server);
+}

@@ -1,0 +1,45 @@
+/** Tunables shared by every simulated relay of a network (all optional in `SimNetworkOptions`). */
+export interface RelayBehaviour {
+  /** Stored history per relay (copies); the oldest are forgotten past this. */
+  historySize: number;
+  /** Most stored events one REQ replays before EOSE, whatever its `limit`. */
+  historyLimit: number;
+  /** `slow-eose`: delay before stored events and EOSE. */
+  slowEoseMs: number;
+  /** `closed`: a subscription lives this long before the relay closes it. */
+  closedAfterMs: number;
+  /** Reason sent with the unprompted CLOSED (must start with a NIP-01 prefix). */
+  closedReason: string;
+  /** `disconnect-loop`: a socket lives this long. */
+  disconnectAfterMs: number;
+  /** `oversized`: size of the oversized EVENT frames, and how often one is sent. */
+  oversizedBytes: number;
+  oversizedIntervalMs: number;
+  /** `garbage`: probability of a garbage frame before each normal frame. */
+  garbageShare: number;
+  /** NIP-11 limits, enforced: incoming frame size and open subscriptions per socket. */
+  maxMessageLength: number;
+  maxSubscriptions: number;
+  paymentRequired: boolean;
+  /** Events for a socket whose send buffer exceeds this are dropped (and not counted as delivered). */
+  maxBufferedBytes: number;
+  /** Apply since/until to live events too (default false: only to stored ones). */
+  liveRespectsSince: boolean;
+}
+
+export const DEFAULT_BEHAVIOUR: RelayBehaviour = {
+  historySize: 5000,
+  historyLimit: 5000,
+  slowEoseMs: 3000,
+  closedAfterMs: 3000,
+  closedReason: 'rate-limited: subscription closed by relay, slow down',
+  disconnectAfterMs: 2000,
+  oversizedBytes: 1_100_000,
+  oversizedIntervalMs: 1000,
+  garbageShare: 0.2,
+  maxMessageLength: 131_072,
+  maxSubscriptions: 20,
+  paymentRequired: false,
+  maxBufferedBytes: 32 * 1024 * 1024,
+  liveRespectsSince: false,
+};

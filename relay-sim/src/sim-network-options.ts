@@ -1,0 +1,43 @@
+import type { RelayBehaviour } from './relay-behaviour.js';
+import type { Signer } from './signer.js';
+import type { NostrEvent, RelayMode } from './types.js';
+
+/** Options of `startSimNetwork`; every field has a default. */
+export interface SimNetworkOptions extends Partial<RelayBehaviour> {
+  /** Number of relays (default 5). */
+  relays?: number;
+  /** Loopback address to bind (default 127.0.0.1). */
+  host?: string;
+  /** First port; relay i listens on port + i. Default 0: each relay gets a random free port. */
+  port?: number;
+  /** Seed for keys, contents and every random choice of the stream (default "relay-sim"). */
+  seed?: string;
+  /** Network-unique events per second streamed while not paused (default 50). */
+  rate?: number;
+  /** Relays that carry a multi-relay event (default 6, capped at the relay count). */
+  copies?: number;
+  /** Share of events sent to `copies` relays; the rest go to a single relay (default 0.8). */
+  multiRelayShare?: number;
+  /** Share of copies whose signature is broken, and whose id is broken (defaults 0.02 and 0.01). */
+  invalidSigShare?: number;
+  invalidIdShare?: number;
+  /** Pre-signed events; the stream cycles through them (ids repeat after that; default 2000). */
+  corpusSize?: number;
+  /** A ready corpus (e.g. loaded from disk) instead of generating one. */
+  corpus?: NostrEvent[];
+  /** Kind weights (default `DEFAULT_KIND_WEIGHTS`). */
+  kinds?: Record<number, number>;
+  /** Client names for NIP-89 tags (default `DEFAULT_CLIENTS`) and the share of tagged events (0.6). */
+  clients?: string[];
+  clientTagShare?: number;
+  /** Authors in the corpus (default 200). */
+  authors?: number;
+  /** Mode per relay index (default all `normal`). */
+  modes?: Record<number, RelayMode> | RelayMode[];
+  /** Start streaming at once (default true); false starts paused. */
+  autoStart?: boolean;
+  /** Stream timer period (default 20 ms). */
+  tickMs?: number;
+  /** Signer for the corpus (default nostr-tools with nostr-wasm). */
+  signer?: Signer;
+}

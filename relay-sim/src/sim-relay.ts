@@ -1,0 +1,325 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { matchAny } from './filter.js';
+import { garbageFrame } from './garbage.js';
+import { nip11Document } from './nip11.js';
+import type { EventRegistry } from './registry.js';
+import type { RelayBehaviour } from './relay-behaviour.js';
+import { type Conn, handleClientMessage, type StoredCopy, type Sub } from './relay-protocol.js';
+import { deriveSecretKey } from './rng.js';
+import { pureSigner } from './signer.js';
+import type { RelayLedger } from './truth.js';
+import type { CopyState, NostrEvent, RelayMode } from './types.js';
+
+const FLOOD_HIGH_WATER = 1024 * 1024;
+
+/** One simulated relay: an HTTP server (NIP-11) with a WebSocket endpoint on the same port. */
+export class SimRelay implements RelayLedger {
+  url = '';
+  readonly emitted = new Map<number, CopyState>();
+  readonly delivered = new Map<number, CopyState>();
+  readonly counters = {
+    eventFrames: 0,
+    garbageFrames: 0,
+    oversizedFrames: 0,
+    closedSent: 0,
+    authChallenges: 0,
+    droppedSlowConsumer: 0,
+  };
+  readonly conns = new Set<Conn>();
+  history: StoredCopy[] = [];
+  paused = false;
+  private readonly server: Server;
+  private readonly wss: WebSocketServer;
+  private oversizedTimer: NodeJS.Timeout | undefined;
+  private oversizedJson: string | undefined;
+  private garbageCounter = 0;
+
+  constructor(
+    readonly index: number,
+    readonly registry: EventRegistry,
+    readonly behaviour: RelayBehaviour,
+    public mode: RelayMode,
+    private readonly seed: string,
+  ) {
+    this.server = createServer((req, res) => this.onHttp(req, res));
+    // autoPong off: a stalled relay must not answer pings, the others pong by hand.
+    this.wss = new WebSocketServer({
+      noServer: true,
+      autoPong: false,
+      maxPayload: behaviour.maxMessageLength,
+    });
+    this.server.on('upgrade', (req, socket, head) => {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+    });
+  }
+
+  /** Starts listening; resolves to the relay's ws:// URL. */
+  async listen(host: string, port: number): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    const addr = this.server.address() as AddressInfo;
+    this.url = `ws://${host}:${addr.port}`;
+    this.applyModeTimers();
+    return this.url;
+  }
+
+  get silent(): boolean {
+    return this.mode === 'stall';
+  }
+
+  /** Subscriptions that have had their EOSE (or are live without one). */
+  liveSubscriptions(): number {
+    let n = 0;
+    for (const c of this.conns) for (const s of c.subs.values()) if (s.live) n++;
+    return n;
+  }
+
+  bufferedBytes(): number {
+    let n = 0;
+    for (const c of this.conns) n += c.ws.bufferedAmount;
+    return n;
+  }
+
+  /** Stores one copy and pushes it to matching live subscriptions; false if the relay had it already. */
+  accept(index: number, state: CopyState, json: string): boolean {
+    if (this.emitted.has(index)) return false;
+    const ev = this.registry.events[index];
+    if (!ev) return false;
+    this.emitted.set(index, state);
+    const copy: StoredCopy = { index, state, json, ev };
+    this.history.push(copy);
+    if (this.history.length > this.behaviour.historySize * 1.25) {
+      this.history = this.history.slice(this.history.length - this.behaviour.historySize);
+    }
+    if (this.conns.size === 0) return true;
+    const withTime = this.behaviour.liveRespectsSince;
+    for (const conn of this.conns) {
+      for (const sub of conn.subs.values()) {
+        if (sub.pending) {
+          if (matchAny(sub.filters, ev, withTime)) sub.pending.push(copy);
+        } else if (sub.live && matchAny(sub.filters, ev, withTime)) this.sendEvent(conn, sub, copy);
+      }
+    }
+    return true;
+  }
+
+  /** Writes one EVENT frame and records the delivery; false when nothing was written. */
+  sendEvent(conn: Conn, sub: Sub, copy: StoredCopy): boolean {
+    if (this.silent || conn.ws.readyState !== WebSocket.OPEN) return false;
+    if (conn.ws.bufferedAmount > this.behaviour.maxBufferedBytes) {
+      this.counters.droppedSlowConsumer++;
+      return false;
+    }
+    if (this.mode === 'garbage' && Math.random() < this.behaviour.garbageShare)
+      this.sendGarbage(conn, sub.id);
+    conn.ws.send(`${sub.head}${copy.json}]`);
+    this.counters.eventFrames++;
+    if (!this.delivered.has(copy.index)) this.delivered.set(copy.index, copy.state);
+    return true;
+  }
+
+  sendGarbage(conn: Conn, subId: string): void {
+    conn.ws.send(garbageFrame(this.garbageCounter++, subId));
+    this.counters.garbageFrames++;
+  }
+
+  /** Sends a control frame unless the relay is stalled. */
+  sendRaw(conn: Conn, frame: unknown[]): void {
+    if (this.silent || conn.ws.readyState !== WebSocket.OPEN) return;
+    conn.ws.send(JSON.stringify(frame));
+  }
+
+  /** Changes behaviour at runtime; timers and existing sockets follow. */
+  setMode(mode: RelayMode): void {
+    this.mode = mode;
+    this.applyModeTimers();
+    for (const conn of this.conns) {
+      if (mode === 'disconnect-loop') this.scheduleDisconnect(conn);
+      if (mode === 'auth-required' && !conn.authed) {
+        this.sendChallenge(conn);
+        for (const sub of [...conn.subs.values()]) {
+          conn.subs.delete(sub.id);
+          this.sendClosed(conn, sub.id, 'auth-required: this relay now requires authentication');
+        }
+      }
+      if (mode === 'closed') for (const sub of conn.subs.values()) this.scheduleClose(conn, sub);
+      if (mode === 'flood') this.pumpFlood(conn);
+    }
+  }
+
+  sendClosed(conn: Conn, subId: string, reason: string): void {
+    if (this.silent) return;
+    this.sendRaw(conn, ['CLOSED', subId, reason]);
+    this.counters.closedSent++;
+  }
+
+  sendChallenge(conn: Conn): void {
+    this.sendRaw(conn, ['AUTH', conn.challenge]);
+    this.counters.authChallenges++;
+  }
+
+  scheduleClose(conn: Conn, sub: Sub): void {
+    const t = setTimeout(() => {
+      conn.timers.delete(t);
+      if (this.mode !== 'closed' || conn.subs.get(sub.id) !== sub) return;
+      conn.subs.delete(sub.id);
+      this.sendClosed(conn, sub.id, this.behaviour.closedReason);
+    }, this.behaviour.closedAfterMs);
+    conn.timers.add(t);
+  }
+
+  private scheduleDisconnect(conn: Conn): void {
+    const t = setTimeout(() => {
+      conn.timers.delete(t);
+      if (this.mode === 'disconnect-loop') conn.ws.close(1001, 'going away');
+    }, this.behaviour.disconnectAfterMs);
+    conn.timers.add(t);
+  }
+
+  /** `flood`: every corpus event, round and round, as fast as each socket drains. */
+  pumpFlood(conn: Conn): void {
+    if (conn.flooding) return;
+    conn.flooding = true;
+    const corpus = this.registry.corpusSize;
+    const step = (): void => {
+      if (this.mode !== 'flood' || conn.ws.readyState !== WebSocket.OPEN || corpus === 0) {
+        conn.flooding = false;
+        return;
+      }
+      if (!this.paused && conn.subs.size > 0) {
+        for (let i = 0; i < 256 && conn.ws.bufferedAmount < FLOOD_HIGH_WATER; i++) {
+          const index = conn.floodPos++ % corpus;
+          const ev = this.registry.events[index];
+          if (!ev) continue;
+          let state = this.emitted.get(index);
+          if (state === undefined) {
+            state = 'valid';
+            this.emitted.set(index, state);
+          }
+          const copy: StoredCopy = { index, state, ev, json: this.registry.copyJson(index, state) };
+          for (const sub of conn.subs.values()) {
+            if (sub.live && matchAny(sub.filters, ev, false)) this.sendEvent(conn, sub, copy);
+          }
+        }
+      }
+      if (conn.ws.bufferedAmount >= FLOOD_HIGH_WATER || this.paused || conn.subs.size === 0)
+        setTimeout(step, 2);
+      else setImmediate(step);
+    };
+    setImmediate(step);
+  }
+
+  private applyModeTimers(): void {
+    if (this.mode === 'oversized' && !this.oversizedTimer) {
+      this.oversizedTimer = setInterval(() => this.sendOversized(), this.behaviour.oversizedIntervalMs);
+    } else if (this.mode !== 'oversized' && this.oversizedTimer) {
+      clearInterval(this.oversizedTimer);
+      this.oversizedTimer = undefined;
+    }
+  }
+
+  private sendOversized(): void {
+    if (this.paused) return;
+    this.oversizedJson ??= JSON.stringify(this.oversizedEvent());
+    for (const conn of this.conns) {
+      for (const sub of conn.subs.values()) {
+        if (!sub.live || conn.ws.readyState !== WebSocket.OPEN) continue;
+        conn.ws.send(`${sub.head}${this.oversizedJson}]`);
+        this.counters.oversizedFrames++;
+        break;
+      }
+    }
+  }
+
+  private oversizedEvent(): NostrEvent {
+    return pureSigner.finalize(
+      {
+        kind: 1,
+        created_at: Math.floor(Date.now() / 1000),
+        tags: [],
+        content: 'x'.repeat(this.behaviour.oversizedBytes),
+      },
+      deriveSecretKey(this.seed, 'oversized', this.index),
+    );
+  }
+
+  private onConnection(ws: WebSocket): void {
+    const conn: Conn = {
+      ws,
+      subs: new Map(),
+      authed: false,
+      challenge: `sim-${this.index}-${Math.random().toString(36).slice(2)}`,
+      timers: new Set(),
+      flooding: false,
+      floodPos: 0,
+    };
+    this.conns.add(conn);
+    ws.on('ping', (data) => {
+      if (!this.silent && ws.readyState === WebSocket.OPEN) ws.pong(data);
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (this.silent) return;
+      handleClientMessage(this, conn, data, isBinary);
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      for (const t of conn.timers) clearTimeout(t);
+      conn.timers.clear();
+      conn.subs.clear();
+      this.conns.delete(conn);
+    });
+    if (this.mode === 'auth-required') this.sendChallenge(conn);
+    if (this.mode === 'disconnect-loop') this.scheduleDisconnect(conn);
+    if (this.mode === 'garbage') this.sendGarbage(conn, 'sub');
+  }
+
+  private onHttp(req: IncomingMessage, res: ServerResponse): void {
+    const accept = req.headers.accept ?? '';
+    const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' };
+    if (!accept.includes('application/nostr+json')) {
+      res.writeHead(200, { 'content-type': 'text/plain', ...cors });
+      res.end('Please use a Nostr client to connect.\n');
+      return;
+    }
+    if (this.mode === 'no-nip11') {
+      res.writeHead(404, { 'content-type': 'text/plain', ...cors });
+      res.end('not found\n');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/nostr+json', ...cors });
+    if (this.mode === 'bad-nip11') {
+      res.end('{"name": "broken relay", "limitation": {"max_message_length": ');
+      return;
+    }
+    const b = this.behaviour;
+    res.end(
+      JSON.stringify(
+        nip11Document({
+          index: this.index,
+          mode: this.mode,
+          maxMessageLength: b.maxMessageLength,
+          maxSubscriptions: b.maxSubscriptions,
+          paymentRequired: b.paymentRequired,
+        }),
+      ),
+    );
+  }
+
+  /** Closes every socket and the server. */
+  async close(): Promise<void> {
+    if (this.oversizedTimer) clearInterval(this.oversizedTimer);
+    this.oversizedTimer = undefined;
+    for (const conn of this.conns) {
+      for (const t of conn.timers) clearTimeout(t);
+      conn.ws.terminate();
+    }
+    this.conns.clear();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,116 @@
+import type { RelayMode } from './types.js';
+
+/**
+ * Which copies the truth counts.
+ * - `delivered` (default): copies a relay actually wrote to a socket as `["EVENT", <sub>, …]` for an
+ *   open subscription (stored-event replay or live), deduplicated per relay by event id. This is
+ *   what a collector that reads every frame it is sent must count.
+ * - `emitted`: every copy each relay accepted into its history, whether or not anyone was
+ *   subscribed (what a collector would see if it never missed anything).
+ */
+export type TruthScope = 'delivered' | 'emitted';
+
+export interface TruthOptions {
+  scope?: TruthScope;
+  /** Zap amounts above this (sats) are flagged, not summed. Default 100,000,000 (1 BTC). */
+  maxPlausibleSats?: number;
+  /** Zap amounts below this (sats) are flagged too. Default 0 (none). */
+  minPlausibleSats?: number;
+}
+
+/** Per-relay truth. "Copy" = one relay's copy of one event id, counted once per relay. */
+export interface RelayTruth {
+  url: string;
+  mode: RelayMode;
+  /** Distinct ids this relay sent with a valid id and signature, by kind. */
+  validByKind: Record<number, number>;
+  valid: number;
+  /** Distinct ids this relay sent only with a broken signature or id, by kind of the original. */
+  invalidByKind: Record<number, number>;
+  invalid: number;
+  invalidBySignature: number;
+  invalidById: number;
+  /** Raw `EVENT` frames written for subscriptions, repeats included (not deduplicated). */
+  eventFrames: number;
+  /** Non-JSON or wrong-shaped frames sent in `garbage` mode (never events; not in `invalid`). */
+  garbageFrames: number;
+  /** Frames over `oversizedBytes` sent in `oversized` mode; their events are NOT in any count. */
+  oversizedFrames: number;
+  /** `CLOSED` messages sent (auth-required answers and unprompted closes). */
+  closedSent: number;
+  /** NIP-42 challenges sent. */
+  authChallenges: number;
+  /** Events not sent because the socket's send buffer was over the limit (client too slow). */
+  droppedSlowConsumer: number;
+}
+
+export interface ZapTruth {
+  /** Network-unique valid kind-9735 events. */
+  receipts: number;
+  /** Receipts whose bolt11 decodes and carries an amount. */
+  withAmount: number;
+  /** Receipts whose bolt11 decodes but has no amount (neither summed nor flagged). */
+  noAmount: number;
+  /** Receipts whose bolt11 tag is missing or does not decode. */
+  invalidBolt11: number;
+  /** Receipts with an amount inside [minPlausibleSats, maxPlausibleSats]: counted and summed. */
+  plausible: number;
+  plausibleSats: number;
+  plausibleMsats: number;
+  /** Receipts with an amount outside the plausible range: counted here, never summed. */
+  flagged: number;
+  /** Amount-bearing receipts by bolt11 multiplier (`m`, `u`, `n`, `p`, `btc` = no multiplier letter). */
+  byMultiplier: Record<string, number>;
+  /**
+   * Distinct senders over all receipts: the `P` tag, else the pubkey of the zap request embedded
+   * in `description`; receipts with neither have no sender.
+   */
+  senders: number;
+  /** Distinct receivers over all receipts: the first `p` tag. */
+  receivers: number;
+}
+
+export interface ClientTruth {
+  /** Network-unique valid events whose FIRST `client` tag value, trimmed and lower-cased, is this. */
+  events: number;
+  /** Distinct pubkeys among those events. */
+  users: number;
+}
+
+/**
+ * The exact ground truth of a simulated network. Network-wide figures are over "network-unique
+ * valid events": ids for which at least one relay's copy (in the chosen scope) was valid. An id
+ * that only ever appeared as invalid copies counts in its relays' `invalid` and nowhere else.
+ */
+export interface GroundTruth {
+  scope: TruthScope;
+  relays: Record<string, RelayTruth>;
+  uniqueByKind: Record<number, number>;
+  unique: number;
+  /** Ids seen only as invalid copies on every relay that sent them. */
+  invalidOnly: number;
+  /** Distinct pubkeys (authors) of network-unique valid events. */
+  pubkeys: number;
+  clients: Record<string, ClientTruth>;
+  /** Network-unique valid events with no usable `client` tag. */
+  withoutClient: number;
+  zaps: ZapTruth;
+  /** Distinct (pubkey, d tag) long-form articles (kind 30023), and the raw versions seen. */
+  articles: number;
+  articleVersions: number;
+  /**
+   * Latest replaceable event per `"<kind>:<pubkey>"` for kinds 0, 3 and 10002: greatest
+   * created_at, ties broken by the lowest id (NIP-01).
+   */
+  replaceable: Record<string, { id: string; created_at: number }>;
+  /** Distinct pubkeys with a replaceable event, by kind. */
+  replaceableByKind: Record<number, number>;
+  /**
+   * Relay URLs named by network-unique valid kind 10002 `r` tags and kind 3 relay-map keys,
+   * normalised (lower-case scheme/host, no default port, no trailing slash) and with non-ws(s),
+   * loopback, private and malformed URLs removed; sorted.
+   */
+  discoveredRelays: string[];
+  /** Relay-list entries rejected by those rules (counted per occurrence in unique events). */
+  rejectedRelayUrls: number;
+}

@@ -1,0 +1,75 @@
+/** A Nostr event as NIP-01 puts it on the wire. */
+export interface NostrEvent {
+  id: string;
+  pubkey: string;
+  created_at: number;
+  kind: number;
+  tags: string[][];
+  content: string;
+  sig: string;
+}
+
+/** An unsigned event template. */
+export interface EventTemplate {
+  kind: number;
+  created_at: number;
+  tags: string[][];
+  content: string;
+}
+
+/** A NIP-01 REQ filter (the fields the simulated relays understand). */
+export interface Filter {
+  ids?: string[];
+  authors?: string[];
+  kinds?: number[];
+  since?: number;
+  until?: number;
+  limit?: number;
+  [tag: `#${string}`]: string[] | undefined;
+}
+
+/**
+ * How one simulated relay behaves.
+ * - `normal`: a well-behaved relay.
+ * - `garbage`: interleaves non-JSON frames and wrong-shaped arrays with its normal traffic.
+ * - `oversized`: now and then sends an EVENT frame larger than `oversizedBytes`.
+ * - `flood`: pushes every corpus event to every subscription as fast as the socket drains.
+ * - `stall`: accepts sockets, then never answers anything again (no EOSE, events or pongs).
+ * - `disconnect-loop`: closes every socket `disconnectAfterMs` after it opened.
+ * - `auth-required`: sends a NIP-42 challenge and answers REQ with `CLOSED "auth-required: …"` until
+ *   the client authenticates.
+ * - `closed`: closes each subscription unprompted (`CLOSED`) `closedAfterMs` after it was opened.
+ * - `slow-eose`: holds stored events and EOSE back for `slowEoseMs`.
+ * - `no-nip11`: answers the NIP-11 request with 404.
+ * - `bad-nip11`: answers the NIP-11 request with broken JSON.
+ */
+export type RelayMode =
+  | 'normal'
+  | 'garbage'
+  | 'oversized'
+  | 'flood'
+  | 'stall'
+  | 'disconnect-loop'
+  | 'auth-required'
+  | 'closed'
+  | 'slow-eose'
+  | 'no-nip11'
+  | 'bad-nip11';
+
+/** Every relay mode, for iteration in tests and the CLI. */
+export const RELAY_MODES: readonly RelayMode[] = [
+  'normal',
+  'garbage',
+  'oversized',
+  'flood',
+  'stall',
+  'disconnect-loop',
+  'auth-required',
+  'closed',
+  'slow-eose',
+  'no-nip11',
+  'bad-nip11',
+];
+
+/** What a relay does to one copy of an event: pass it on intact, break the signature or the id. */
+export type CopyState = 'valid' | 'bad-sig' | 'bad-id';
