@@ -1,4 +1,6 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import {
   type ApiEnv,
   type Cache,
@@ -95,4 +97,46 @@ export async function seedSnapshot(
       JSON.stringify({ computed_at: snapshot.computed_at, ranges: [snapshot.range] }),
     );
   }
+}
+
+/** An API running in its own process (see `serve-api.ts`). */
+export interface ApiProcess {
+  port: number;
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `serve-api.ts` in a child process and waits for it to listen. */
+export function spawnApi(
+  env: Record<string, string>,
+  options: Record<string, unknown> = {},
+): Promise<ApiProcess> {
+  const script = fileURLToPath(new URL('./serve-api.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify({ env, options })], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onExit = (code: number | null) => reject(new Error(`API process exited early (${code})`));
+    child.once('exit', onExit);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (\d+)/.exec(out);
+      if (!match) return;
+      child.off('exit', onExit);
+      const port = Number(match[1]);
+      resolve({
+        port,
+        url: `http://127.0.0.1:${port}`,
+        child,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
 }
