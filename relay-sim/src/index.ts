@@ -5,6 +5,7 @@ export * from './relay-behaviour.js';
 export * from './signer.js';
 export * from './sim-network.js';
 export * from './sim-network-options.js';
+export * from './third-party-relay.js';
 export * from './truth-derive.js';
 export * from './truth-types.js';
 export * from './types.js';
