@@ -69,6 +69,10 @@ export class Aggregator {
     const receipt = readZapReceipt(event);
     const row = this.buffer.zapRow(hour);
     const seen = { first: atMs, last: atMs, events: 1 };
+    // Senders and receivers count for every receipt; only plausible amounts are summed.
+    const sats = receipt.ok ? receipt.sats : 0;
+    if (receipt.sender) this.buffer.addZapParticipant('sender', receipt.sender, seen, sats);
+    if (receipt.receiver) this.buffer.addZapParticipant('receiver', receipt.receiver, seen, sats);
     if (!receipt.ok) {
       if (receipt.problem === 'flagged') row.flagged += 1;
       else row.invalidBolt11 += 1;
@@ -76,7 +80,5 @@ export class Aggregator {
     }
     row.zaps += 1;
     row.sats += receipt.sats;
-    if (receipt.sender) this.buffer.addZapParticipant('sender', receipt.sender, seen, receipt.sats);
-    if (receipt.receiver) this.buffer.addZapParticipant('receiver', receipt.receiver, seen, receipt.sats);
   }
 }

@@ -1,0 +1,81 @@
+import type { Database } from '@nostr-info/shared';
+import type { GroundTruth } from '@nostr-info/relay-sim';
+import { type Kysely, sql } from 'kysely';
+
+/** What the collector wrote, in the shape of the simulator's ground truth. */
+export async function dbFigures(db: Kysely<Database>) {
+  const perRelay = await db
+    .selectFrom('events_aggregated as e')
+    .innerJoin('relays as r', 'r.id', 'e.relay_id')
+    .select(['r.url', sql<number>`sum(e.events)::int`.as('valid'), sql<number>`sum(e.invalid)::int`.as('invalid')])
+    .groupBy('r.url')
+    .execute();
+  const byKind = await db
+    .selectFrom('network_events_daily')
+    .select(['kind', sql<number>`sum(events)::int`.as('n')])
+    .groupBy('kind')
+    .execute();
+  const zaps = await db
+    .selectFrom('zaps_daily')
+    .select([
+      sql<number>`coalesce(sum(zaps), 0)::int`.as('zaps'),
+      sql<number>`coalesce(sum(sats), 0)::bigint`.as('sats'),
+      sql<number>`coalesce(sum(flagged), 0)::int`.as('flagged'),
+      sql<number>`coalesce(sum(invalid_bolt11), 0)::int`.as('invalid_bolt11'),
+    ])
+    .executeTakeFirstOrThrow();
+  const count = async (table: 'pubkeys' | 'articles') =>
+    Number((await db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n);
+  const clients = await db
+    .selectFrom('clients')
+    .select(['client', sql<number>`sum(events)::int`.as('n')])
+    .groupBy('client')
+    .execute();
+  const senders = await db
+    .selectFrom('zap_participants')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('role', '=', 'sender')
+    .executeTakeFirstOrThrow();
+  const replaceable = await db.selectFrom('replaceable_events').select(['kind', 'pubkey', 'event_id']).execute();
+  const users = await db
+    .selectFrom('user_activity_daily')
+    .select([sql<number>`sum(active_users)::int`.as('active'), sql<number>`sum(new_users)::int`.as('new')])
+    .executeTakeFirstOrThrow();
+  return {
+    relays: Object.fromEntries(perRelay.map((r) => [r.url, { valid: r.valid, invalid: r.invalid }])),
+    uniqueByKind: Object.fromEntries(byKind.map((r) => [r.kind, r.n])),
+    zaps,
+    pubkeys: await count('pubkeys'),
+    articles: await count('articles'),
+    clients: Object.fromEntries(clients.map((c) => [c.client, c.n])),
+    senders: senders.n,
+    replaceable: Object.fromEntries(replaceable.map((r) => [`${r.kind}:${r.pubkey}`, r.event_id])),
+    users,
+  };
+}
+
+/** The truth reduced to the same shape (relays limited to `urls`). */
+export function truthFigures(truth: GroundTruth, urls: readonly string[]) {
+  const relays: Record<string, { valid: number; invalid: number }> = {};
+  for (const url of urls) {
+    const r = truth.relays[url];
+    if (r && (r.valid > 0 || r.invalid > 0)) relays[url] = { valid: r.valid, invalid: r.invalid };
+  }
+  return {
+    relays,
+    uniqueByKind: Object.fromEntries(Object.entries(truth.uniqueByKind).filter(([, n]) => n > 0)),
+    zaps: {
+      zaps: truth.zaps.plausible,
+      sats: truth.zaps.plausibleSats,
+      flagged: truth.zaps.flagged,
+      // Receipts without an amount cannot be summed: the collector counts them as unusable bolt11.
+      invalid_bolt11: truth.zaps.invalidBolt11 + truth.zaps.noAmount,
+    },
+    pubkeys: truth.pubkeys,
+    articles: truth.articles,
+    clients: Object.fromEntries(Object.entries(truth.clients).map(([c, t]) => [c, t.events])),
+    senders: truth.zaps.senders,
+    replaceable: Object.fromEntries(Object.entries(truth.replaceable).map(([k, v]) => [k, v.id])),
+    users: { active: truth.pubkeys, new: truth.pubkeys },
+  };
+}
