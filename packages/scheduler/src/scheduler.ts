@@ -7,13 +7,13 @@ import {
   type StatsRange,
 } from '@nostr-info/shared';
 import type { Kysely } from 'kysely';
-import { type ComputedRange, computeSnapshot } from './compute/compute-snapshot.js';
-import { readRelayFacts } from './compute/relay-facts.js';
+import type { ComputedRange } from './compute/compute-snapshot.js';
 import { SchedulerRunError } from './errors.js';
-import { announceSnapshots, cacheSnapshots, writeLastRun } from './publish/cache.js';
+import { announceSnapshots, writeLastRun } from './publish/cache.js';
 import { pushRunMetrics } from './publish/pushgateway.js';
+import { computeAndStore } from './store/compute-and-store.js';
 import { applyRetention } from './store/retention.js';
-import { rangeFigures, recordFailedRun, tryRunLock, writeSnapshots } from './store/write-snapshots.js';
+import { rangeFigures, recordFailedRun } from './store/write-snapshots.js';
 
 /** Outcome of one scheduler run; the CLI turns `error` into the exit status. */
 export interface RunResult {
@@ -37,16 +37,6 @@ export interface RunOptions {
 /** Writers with a run in flight in this process (PGlite has one connection, so no advisory lock). */
 const inFlight = new WeakSet<Kysely<Database>>();
 
-async function computeAll(
-  reader: Kysely<Database>,
-  ranges: readonly StatsRange[],
-  now: Date,
-): Promise<ComputedRange[]> {
-  const relays = await readRelayFacts(reader);
-  // Ranges run side by side; each one's queries also run in parallel on the reader's pool.
-  return Promise.all(ranges.map((range) => computeSnapshot(reader, range, now, relays)));
-}
-
 /**
  * One run of every range: reads from `ctx.dbs.reader`, then in one writer transaction inserts the
  * snapshots and the `scheduler_runs` row and prunes old snapshots; refreshes the cache, announces
@@ -69,37 +59,18 @@ export async function runScheduler(
   const startedAt = clock();
   const t0 = performance.now();
   try {
-    const computeAndWrite = async (): Promise<ComputedRange[] | null> => {
-      const finish = (computed: ComputedRange[]) => ({
-        history: env.SNAPSHOT_HISTORY,
-        startedAt,
-        finishedAt: new Date(startedAt.getTime() + Math.round(performance.now() - t0)),
-        computed,
-      });
-      if (dbs.kind === 'pglite') {
-        // One connection serves reader and writer: compute first, then write in one transaction.
-        const computed = await computeAll(dbs.reader, ranges, startedAt);
-        await dbs.writer.transaction().execute(async (trx) => {
-          const f = finish(computed);
-          await writeSnapshots(trx, computed, f);
-          await cacheSnapshots(cache, computed).catch((err) => log.warn({ err }, 'caching snapshots failed'));
-        });
-        return computed;
-      }
-      return dbs.writer.transaction().execute(async (trx) => {
-        if (!(await tryRunLock(trx))) return null;
-        const computed = await computeAll(dbs.reader, ranges, startedAt);
-        const f = finish(computed);
-        await writeSnapshots(trx, computed, f);
-        // Still under the lock, so a later run's snapshots are never overwritten by these.
-        await cacheSnapshots(cache, computed).catch((err) => log.warn({ err }, 'caching snapshots failed'));
-        return computed;
-      });
-    };
-
     let computed: ComputedRange[] | null;
     try {
-      computed = await computeAndWrite();
+      computed = await computeAndStore({
+        dbs,
+        cache,
+        log,
+        ranges,
+        now: startedAt,
+        history: env.SNAPSHOT_HISTORY,
+        poolMax: env.DATABASE_POOL_MAX,
+        elapsedMs: () => performance.now() - t0,
+      });
     } catch (cause) {
       const error = new SchedulerRunError('scheduler run failed', { cause });
       const finishedAt = new Date(startedAt.getTime() + Math.round(performance.now() - t0));
@@ -167,17 +138,23 @@ export function startSchedulerTimer(
   ctx: RoleContext<SchedulerEnv>,
   { intervalSeconds, run }: SchedulerTimerOptions,
 ): Service {
-  let running: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
   const tick = () => {
-    running = running
-      .then(() => runScheduler(ctx, run))
-      .catch((err) => ctx.logger.error({ err }, 'scheduler run failed'));
+    // A run that outlasts the interval is not queued behind: the next tick after it ends runs.
+    if (running || stopped) return;
+    running = runScheduler(ctx, run)
+      .catch((err) => ctx.logger.error({ err }, 'scheduler run failed'))
+      .finally(() => {
+        running = null;
+      });
   };
   tick();
   const timer = setInterval(tick, intervalSeconds * 1000);
   return {
     name: 'scheduler',
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
       await running;
     },

@@ -54,6 +54,7 @@ export async function createTestContext(
     databaseUrl: env.DATABASE_URL,
     databaseReadUrl: env.DATABASE_READ_URL,
     dataDir: 'memory://',
+    poolMax: env.DATABASE_POOL_MAX,
   });
   await migrateToLatest(dbs.writer, dbs.kind);
   const cache = createCache(env);

@@ -225,3 +225,17 @@ describe('runs at the same time and failed runs (PostgreSQL)', () => {
     expect(lastRun.last_success_at).toBe(lastBefore.last_success_at);
   });
 });
+
+describe('a one-connection pool without a replica (PostgreSQL)', () => {
+  it('reads inside the run transaction instead of waiting for a second connection', async () => {
+    const t = await createTestContext('postgres', { env: { DATABASE_POOL_MAX: '1' } });
+    try {
+      await seedDataset(t.dbs.writer);
+      const result = await runScheduler(t.ctx, { now: () => NOW });
+      expect(result.error).toBeUndefined();
+      expect(await snapshotCounts(t)).toEqual(Object.fromEntries(RANGES.map((r) => [r, 1])));
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import type { Cache, Database, Databases, Logger, StatsRange } from '@nostr-info/shared';
+import type { Kysely } from 'kysely';
+import { type ComputedRange, computeSnapshot } from '../compute/compute-snapshot.js';
+import { readRelayFacts } from '../compute/relay-facts.js';
+import { cacheSnapshots } from '../publish/cache.js';
+import { tryRunLock, writeSnapshots } from './write-snapshots.js';
+
+export interface ComputeAndStoreOptions {
+  dbs: Databases;
+  cache: Cache;
+  log: Logger;
+  ranges: readonly StatsRange[];
+  /** The run's clock: every range is computed at this instant. */
+  now: Date;
+  history: number;
+  poolMax: number;
+  /** Wall time of the run so far, for the `scheduler_runs` row. */
+  elapsedMs: () => number;
+}
+
+async function computeAll(reader: Kysely<Database>, ranges: readonly StatsRange[], now: Date) {
+  const relays = await readRelayFacts(reader);
+  // Ranges run side by side; each one's queries also run in parallel on the reader's pool.
+  return Promise.all(ranges.map((range) => computeSnapshot(reader, range, now, relays)));
+}
+
+/**
+ * Computes every range from the reader and stores the snapshots in one writer transaction (all of
+ * a run's snapshots or none), then caches them while still holding the run lock, so an older set
+ * never overwrites a newer one in the cache. Null when another run holds the lock.
+ */
+export async function computeAndStore(o: ComputeAndStoreOptions): Promise<ComputedRange[] | null> {
+  const { dbs, cache, log, ranges, now } = o;
+  const store = async (trx: Parameters<typeof writeSnapshots>[0], computed: ComputedRange[]) => {
+    const finishedAt = new Date(now.getTime() + Math.round(o.elapsedMs()));
+    await writeSnapshots(trx, computed, { history: o.history, startedAt: now, finishedAt });
+    await cacheSnapshots(cache, computed).catch((err) => log.warn({ err }, 'caching snapshots failed'));
+  };
+  if (dbs.kind === 'pglite') {
+    // One connection serves reader and writer (and one process owns it): compute, then write.
+    const computed = await computeAll(dbs.reader, ranges, now);
+    await dbs.writer.transaction().execute((trx) => store(trx, computed));
+    return computed;
+  }
+  return dbs.writer.transaction().execute(async (trx) => {
+    if (!(await tryRunLock(trx))) return null;
+    // The transaction holds one pooled connection for the whole run; with a one-connection pool
+    // and no replica the reads must share it, or they would wait for it forever.
+    const reader = !dbs.readerIsReplica && o.poolMax < 2 ? trx : dbs.reader;
+    const computed = await computeAll(reader, ranges, now);
+    await store(trx, computed);
+    return computed;
+  });
+}

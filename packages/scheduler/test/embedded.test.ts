@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScheduler, startSchedulerTimer } from '../src/scheduler.js';
+import { createTestContext, type TestContext } from './context.js';
+import { NOW, seedDataset } from './fixture.js';
+
+async function snapshotCount(t: TestContext): Promise<number> {
+  const row = await t.dbs.writer
+    .selectFrom('statistics_snapshots')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describe('the embedded database (PGlite): overlapping runs and the all-in-one timer', () => {
+  let t: TestContext;
+
+  beforeAll(async () => {
+    t = await createTestContext('pglite');
+    await seedDataset(t.dbs.writer);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('a second run started while one is in flight skips; the first writes a full set', async () => {
+    const [first, second] = await Promise.all([
+      runScheduler(t.ctx, { now: () => NOW }),
+      runScheduler(t.ctx, { now: () => NOW }),
+    ]);
+    expect(first?.error).toBeUndefined();
+    expect(first?.skipped).toBeUndefined();
+    expect(second?.skipped).toBe(true);
+    expect(await snapshotCount(t)).toBe(5);
+  });
+
+  it('the timer runs once at start and stops cleanly', async () => {
+    const before = await snapshotCount(t);
+    const service = startSchedulerTimer(t.ctx, { intervalSeconds: 3600, run: { now: () => NOW } });
+    const deadline = Date.now() + 20_000;
+    while ((await snapshotCount(t)) === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await service.stop();
+    expect(await snapshotCount(t)).toBe(before + 5);
+  });
+});
