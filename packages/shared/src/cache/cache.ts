@@ -37,7 +37,7 @@ export interface Cache {
   close(): Promise<void>;
 }
 
-/** Raised when the cache backend cannot be reached or answers with an error. */
+/** Raised when the cache backend cannot be reached or answers with an error; `cause` has the reason. */
 export class CacheError extends Error {
   override readonly name = 'CacheError';
 }

@@ -14,5 +14,5 @@ export function createCache(env: CacheEnv, logger?: Logger): Cache {
     });
   }
   if (env.REDIS_URL) return createRedisCache({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, logger });
-  return createMemoryCache();
+  return createMemoryCache({ logger });
 }

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import type { Logger } from '../log/logger.js';
 import type { Cache, MessageHandler, WindowHit } from './cache.js';
 
 interface Entry {
@@ -12,6 +12,8 @@ export interface MemoryCacheOptions {
   /** How often expired keys are swept. */
   sweepIntervalMs?: number;
   now?: () => number;
+  /** Where a failing subscriber's error is reported. */
+  logger?: Logger;
 }
 
 /** In-process cache for the all-in-one mode: same semantics as Redis, within one process. */
@@ -19,10 +21,10 @@ export function createMemoryCache({
   maxKeys = 1_000_000,
   sweepIntervalMs = 30_000,
   now = Date.now,
+  logger,
 }: MemoryCacheOptions = {}): Cache {
   const entries = new Map<string, Entry>();
-  const bus = new EventEmitter();
-  bus.setMaxListeners(0);
+  const channels = new Map<string, Set<MessageHandler>>();
 
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
@@ -73,20 +75,36 @@ export function createMemoryCache({
       return { count, resetMs: Math.max(0, entry.expiresAt - now()) };
     },
     publish: async (channel, message) => {
-      // Deliver asynchronously, as Redis does.
-      queueMicrotask(() => bus.emit(channel, message));
+      // Deliver asynchronously, as Redis does; one failing handler must not starve the others.
+      const handlers = channels.get(channel);
+      if (!handlers) return;
+      for (const handler of [...handlers]) {
+        queueMicrotask(() => {
+          try {
+            handler(message);
+          } catch (err) {
+            logger?.error({ err, channel }, 'cache message handler failed');
+          }
+        });
+      }
     },
     subscribe: async (channel, handler: MessageHandler) => {
-      bus.on(channel, handler);
+      let handlers = channels.get(channel);
+      if (!handlers) {
+        handlers = new Set();
+        channels.set(channel, handlers);
+      }
+      handlers.add(handler);
       return async () => {
-        bus.off(channel, handler);
+        handlers.delete(handler);
+        if (handlers.size === 0 && channels.get(channel) === handlers) channels.delete(channel);
       };
     },
     memoryInfo: async () => null,
     ping: async () => true,
     close: async () => {
       clearInterval(sweep);
-      bus.removeAllListeners();
+      channels.clear();
       entries.clear();
     },
   };

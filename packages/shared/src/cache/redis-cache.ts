@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log/logger.js';
-import type { Cache, CacheKind, MessageHandler, WindowHit } from './cache.js';
+import { type Cache, CacheError, type CacheKind, type MessageHandler, type WindowHit } from './cache.js';
 
 /**
  * One round trip for a fixed window: INCR, start the window on the first hit, report the TTL.
@@ -64,9 +64,22 @@ export function createRedisCache({
   const client = make();
   let subscriber: Client | undefined;
   const handlers = new Map<string, Set<MessageHandler>>();
+  /** SUBSCRIBE in flight per channel, so concurrent subscribers all wait for the same one. */
+  const subscribing = new Map<string, Promise<unknown>>();
   const onError = (role: string) => (err: Error) =>
     logger?.warn({ err, role, kind }, 'redis connection error');
   client.on('error', onError('commands'));
+
+  /** Runs a command; failures become `CacheError` with the ioredis error as cause. */
+  const run = async <T>(what: string, command: () => Promise<T>): Promise<T> => {
+    try {
+      return await command();
+    } catch (err) {
+      throw new CacheError(`${kind} cache: ${what} failed: ${err instanceof Error ? err.message : err}`, {
+        cause: err,
+      });
+    }
+  };
 
   const subscriberClient = (): Client => {
     if (subscriber) return subscriber;
@@ -75,7 +88,15 @@ export function createRedisCache({
     // Pub/sub channels are not prefixed by ioredis; prefix them ourselves for isolation.
     sub.on('message', (channel: string, message: string) => {
       const set = handlers.get(channel);
-      if (set) for (const handler of set) handler(message);
+      if (!set) return;
+      for (const handler of set) {
+        // One failing handler must neither starve the others nor crash the process.
+        try {
+          handler(message);
+        } catch (err) {
+          logger?.error({ err, channel }, 'cache message handler failed');
+        }
+      }
     });
     subscriber = sub;
     return sub;
@@ -83,38 +104,54 @@ export function createRedisCache({
 
   return {
     kind,
-    get: (key) => client.get(key),
-    set: async (key, value, ttlSeconds) => {
-      if (ttlSeconds) await client.set(key, value, 'EX', ttlSeconds);
-      else await client.set(key, value);
-    },
-    del: async (key) => {
-      await client.del(key);
-    },
-    setIfAbsent: async (key, value, ttlSeconds) =>
-      (await client.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK',
-    setManyIfAbsent: async (keys, ttlSeconds) => {
-      // Auto-pipelining batches these into one round trip per node, across slots.
-      const answers = await Promise.all(keys.map((key) => client.set(key, '1', 'EX', ttlSeconds, 'NX')));
-      return answers.map((answer) => answer === 'OK');
-    },
-    hitWindow: async (key, windowSeconds): Promise<WindowHit> => {
-      const [count, ttl] = (await client.eval(HIT_WINDOW_SCRIPT, 1, key, String(windowSeconds * 1000))) as [
-        number,
-        number,
-      ];
-      return { count: Number(count), resetMs: Math.max(0, Number(ttl)) };
-    },
-    publish: async (channel, message) => {
-      await client.publish(`${keyPrefix}${channel}`, message);
-    },
+    get: (key) => run('GET', () => client.get(key)),
+    set: (key, value, ttlSeconds) =>
+      run('SET', async () => {
+        if (ttlSeconds) await client.set(key, value, 'EX', ttlSeconds);
+        else await client.set(key, value);
+      }),
+    del: (key) =>
+      run('DEL', async () => {
+        await client.del(key);
+      }),
+    setIfAbsent: (key, value, ttlSeconds) =>
+      run('SET NX', async () => (await client.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK'),
+    setManyIfAbsent: (keys, ttlSeconds) =>
+      run('SET NX (batch)', async () => {
+        // Auto-pipelining batches these into one round trip per node, across slots.
+        const answers = await Promise.all(keys.map((key) => client.set(key, '1', 'EX', ttlSeconds, 'NX')));
+        return answers.map((answer) => answer === 'OK');
+      }),
+    hitWindow: (key, windowSeconds) =>
+      run('hit window', async (): Promise<WindowHit> => {
+        const [count, ttl] = (await client.eval(HIT_WINDOW_SCRIPT, 1, key, String(windowSeconds * 1000))) as [
+          number,
+          number,
+        ];
+        return { count: Number(count), resetMs: Math.max(0, Number(ttl)) };
+      }),
+    publish: (channel, message) =>
+      run('PUBLISH', async () => {
+        await client.publish(`${keyPrefix}${channel}`, message);
+      }),
     subscribe: async (channel, handler) => {
       const full = `${keyPrefix}${channel}`;
       let set = handlers.get(full);
       if (!set) {
         set = new Set();
         handlers.set(full, set);
-        await subscriberClient().subscribe(full);
+        const pending = run('SUBSCRIBE', () => subscriberClient().subscribe(full));
+        subscribing.set(full, pending);
+        try {
+          await pending;
+        } catch (err) {
+          handlers.delete(full);
+          throw err;
+        } finally {
+          subscribing.delete(full);
+        }
+      } else {
+        await subscribing.get(full);
       }
       set.add(handler);
       return async () => {
@@ -126,17 +163,18 @@ export function createRedisCache({
         }
       };
     },
-    memoryInfo: async () => {
-      const nodes: Redis[] = client instanceof Cluster ? client.nodes('master') : [client];
-      let usedBytes = 0;
-      let maxBytes = 0;
-      for (const node of nodes) {
-        const info = await node.info('memory');
-        usedBytes += Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
-        maxBytes += Number(/maxmemory:(\d+)/.exec(info)?.[1] ?? 0);
-      }
-      return { usedBytes, maxBytes };
-    },
+    memoryInfo: () =>
+      run('INFO memory', async () => {
+        const nodes: Redis[] = client instanceof Cluster ? client.nodes('master') : [client];
+        let usedBytes = 0;
+        let maxBytes = 0;
+        for (const node of nodes) {
+          const info = await node.info('memory');
+          usedBytes += Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+          maxBytes += Number(/maxmemory:(\d+)/.exec(info)?.[1] ?? 0);
+        }
+        return { usedBytes, maxBytes };
+      }),
     ping: async () => {
       try {
         return (await client.ping()) === 'PONG';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EnvError, type EnvProblem } from './env-error.js';
-import { redactUrl } from './redact.js';
+import { redactText, redactUrl } from './redact.js';
 
 /**
  * The one place `process.env` is read. Each service role validates exactly the settings it uses
@@ -12,7 +12,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** `"true"`/`"1"`/`"yes"` → true; `z.coerce.boolean()` would turn `"false"` into true. */
 const bool = (fallback: boolean) =>
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+    .preprocess(
+      (v) => (typeof v === 'string' ? v.toLowerCase() : v),
+      z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' }),
+    )
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -175,8 +178,7 @@ const SECRET_NAMES = /URL$|PASSWORD|SECRET|TOKEN/;
 /** Shows a value given for `name` without credentials. */
 function shown(name: string, value: unknown): string {
   if (value === undefined) return '(not set)';
-  const text = String(value);
-  if (SECRET_NAMES.test(name)) return JSON.stringify(redactUrl(text));
+  const text = SECRET_NAMES.test(name) ? redactUrl(String(value)) : redactText(String(value));
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
 }
 
@@ -198,7 +200,8 @@ export function loadEnv<R extends Role>(role: R, source: NodeJS.ProcessEnv = pro
       const name = String(issue.path[0] ?? '(env)');
       problems.push({ name, given: shown(name, input[name]), expected: issue.message });
     }
-  } else if ('REDIS_URL' in result.data && result.data.REDIS_URL && input.REDIS_CLUSTER_NODES) {
+  }
+  if ('REDIS_URL' in schema.shape && input.REDIS_URL && input.REDIS_CLUSTER_NODES) {
     problems.push({
       name: 'REDIS_CLUSTER_NODES',
       given: shown('REDIS_CLUSTER_NODES', input.REDIS_CLUSTER_NODES),
@@ -207,4 +210,21 @@ export function loadEnv<R extends Role>(role: R, source: NodeJS.ProcessEnv = pro
   }
   if (problems.length > 0 || !result.success) throw new EnvError(role, problems);
   return result.data as EnvFor<R>;
+}
+
+/** One setting of a role and its default (for `--help`). */
+export interface EnvSetting {
+  name: string;
+  /** The default as text; undefined when the setting is optional without a default. */
+  defaultValue: string | undefined;
+}
+
+/** Every setting a role reads, in schema order, with its default. */
+export function envSettings(role: Role): EnvSetting[] {
+  const shape: Record<string, z.ZodType> = envSchemas[role].shape;
+  return Object.entries(shape).map(([name, field]) => {
+    const parsed = field.safeParse(undefined);
+    const value = parsed.success ? parsed.data : undefined;
+    return { name, defaultValue: value === undefined ? undefined : String(value) };
+  });
 }

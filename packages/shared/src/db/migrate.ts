@@ -12,7 +12,8 @@ function migrator(db: Kysely<any>): Migrator {
 /**
  * Runs every pending migration. On PostgreSQL a session advisory lock is held around the Kysely
  * Migrator, so processes starting together queue up instead of racing to create its bookkeeping
- * tables (the Migrator's own lock lives in a table that may not exist yet). PGlite belongs to a
+ * tables (the Migrator's own lock lives in a table that may not exist yet). The Migrator runs on
+ * the locked connection itself, so a pool of one connection cannot deadlock. PGlite belongs to a
  * single process and has a single connection, so it needs no outer lock.
  */
 export async function migrateToLatest(db: Kysely<any>, kind: DatabaseKind): Promise<MigrationResultSet> {
@@ -20,7 +21,7 @@ export async function migrateToLatest(db: Kysely<any>, kind: DatabaseKind): Prom
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
     try {
-      return await migrator(db).migrateToLatest();
+      return await migrator(conn).migrateToLatest();
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn);
     }

@@ -17,7 +17,8 @@ export function jumpHash(key: bigint, buckets: number): number {
   while (j < buckets) {
     b = j;
     k = (k * JUMP_MULTIPLIER + 1n) & MASK64;
-    j = Math.floor(((b + 1) * 2 ** 31) / (Number(k >> 33n) + 1));
+    // Same floating-point steps as the paper's C++, so every language computes the same owner.
+    j = Math.floor((b + 1) * (2 ** 31 / (Number(k >> 33n) + 1)));
   }
   return b;
 }

@@ -4,7 +4,7 @@ export class RelayUrlError extends Error {
 }
 
 export interface NormalizeOptions {
-  /** Refuse loopback, private, link-local and `.local`/`.onion`-less local names (for discovery). */
+  /** Refuse loopback, private, link-local, multicast and single-label or `.local` names (for discovery). */
   rejectPrivate?: boolean;
 }
 
@@ -21,7 +21,10 @@ const PRIVATE_V4 = [
 
 /** True for hosts that must never be dialled because of a public relay list. */
 export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (
     host === 'localhost' ||
     host.endsWith('.localhost') ||
@@ -34,10 +37,12 @@ export function isPrivateHost(hostname: string): boolean {
     return (
       host === '::' ||
       host === '::1' ||
-      host.startsWith('fc') ||
+      host.startsWith('fc') || // unique local fc00::/7
       host.startsWith('fd') ||
-      host.startsWith('fe80') ||
-      host.startsWith('::ffff:')
+      /^fe[89a-f]/.test(host) || // link-local fe80::/10 and old site-local fec0::/10
+      host.startsWith('ff') || // multicast
+      host.startsWith('::ffff:') || // IPv4-mapped
+      host.startsWith('64:ff9b:') // NAT64: an IPv4 address in disguise
     );
   }
   // A bare name without a dot is a local name (e.g. "relay"), not a public relay.
