@@ -205,7 +205,8 @@ export async function seedDataset(db: Db): Promise<void> {
     .execute();
 
   // Zaps, in sats as the collector stores them after decoding bolt11 amounts:
-  // lnbc1m = 100,000 · lnbc10u = 1,000 · lnbc2500n = 250 · lnbc10000p = 1; plus one flagged receipt.
+  // lnbc1m = 100,000 · lnbc10u = 1,000 · lnbc2500n = 250 · lnbc10000p = 1; plus one flagged receipt,
+  // which (as in the collector) counts apart: neither in `zaps` nor in `sats`.
   const zap = (at: string, c: { zaps: number; sats: number; flagged?: number }) =>
     both(
       db,
@@ -215,7 +216,7 @@ export async function seedDataset(db: Db): Promise<void> {
       {},
       { zaps: c.zaps, sats: c.sats, flagged: c.flagged ?? 0, invalid_bolt11: 0 },
     );
-  await zap('2026-11-24T12:05:00Z', { zaps: 2, sats: 100_000, flagged: 1 });
+  await zap('2026-11-24T12:05:00Z', { zaps: 1, sats: 100_000, flagged: 1 });
   await zap('2026-11-23T13:30:00Z', { zaps: 1, sats: 1_000 });
   await zap('2026-11-20T09:00:00Z', { zaps: 1, sats: 250 });
   await zap('2026-11-01T09:00:00Z', { zaps: 1, sats: 1 });
