@@ -223,7 +223,6 @@ export class SimRelay implements RelayLedger {
   }
 
   private sendOversized(): void {
-    if (this.paused) return;
     this.oversizedJson ??= JSON.stringify(this.oversizedEvent());
     for (const conn of this.conns) {
       for (const sub of conn.subs.values()) {

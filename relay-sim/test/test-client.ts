@@ -35,11 +35,13 @@ export class TestClient {
 
   static async connect(url: string, opts: WebSocket.ClientOptions = {}): Promise<TestClient> {
     const ws = new WebSocket(url, opts);
+    // Listen before 'open': a relay's first frame (AUTH challenge) can arrive with the handshake.
+    const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new TestClient(ws);
+    return client;
   }
 
   send(msg: unknown[]): void {
