@@ -14,6 +14,7 @@ import { CONNECTION_STATES, type ConnectionState, createCollectorMetrics } from 
 import { startMetricsServer } from './observe/metrics-server.js';
 import { EventPipeline } from './pipeline.js';
 import { type ConnectionHost, type ConnectionOptions, RelayConnection } from './relay/relay-connection.js';
+import { Handover } from './shard/handover.js';
 import { resolveOrdinal } from './shard/ordinal.js';
 import { Reconciler } from './shard/reconciler.js';
 import { fixedReplicas, type ReplicaSource, watchStatefulSet } from './shard/replica-count.js';
@@ -32,8 +33,13 @@ export interface CollectorOptions {
   nip11?: boolean;
   /** How often the live feed message is published. */
   liveIntervalMs?: number;
-  /** Seconds the live message is averaged over is the same interval. */
+  /** Ids remembered as verified (the local dedup LRU in front of the shared cache). */
   validIdsMax?: number;
+}
+
+/** The running collector; `ownedRelays` lists the relays this replica currently watches. */
+export interface CollectorService extends Service {
+  ownedRelays(): string[];
 }
 
 /** Pipeline answers pending before reading pauses (bounds memory when Redis or verify lag). */
@@ -61,7 +67,7 @@ export function configuredRelays(env: Pick<CollectorEnv, 'RELAYS' | 'RELAYS_FILE
 export async function startCollector(
   ctx: RoleContext<CollectorEnv>,
   options: CollectorOptions = {},
-): Promise<Service> {
+): Promise<CollectorService> {
   const { env, logger: rootLogger } = ctx;
   const logger = rootLogger.child({ module: 'collector' });
   const metrics = createCollectorMetrics(ctx.registry);
@@ -122,6 +128,7 @@ export async function startCollector(
       for (const conn of connections.values()) conn.accountHealth();
     },
   });
+  const handover = new Handover({ cache: ctx.cache, logger });
   const reconciler = new Reconciler({
     db: ctx.dbs.writer,
     ordinal,
@@ -133,6 +140,9 @@ export async function startCollector(
     metrics,
     nip11: options.nip11,
     discovery: { enabled: env.DISCOVERY_ENABLED, maxRelays: env.DISCOVERY_MAX_RELAYS },
+    handover,
+    // The previous owner notices a re-shard on its next tick; allow two ticks and some slack.
+    handoverWaitMs: Math.min(30_000, 2 * env.RECONCILE_INTERVAL_MS + 2000),
   });
 
   const timers: NodeJS.Timeout[] = [];
@@ -215,6 +225,8 @@ export async function startCollector(
     for (const t of timers) clearInterval(t);
     replicas.stop();
     for (const conn of connections.values()) conn.stop();
+    // Whoever watches these relays next (this replica after a restart, or another) resumes here.
+    await Promise.all([...connections.values()].map((conn) => handover.save(conn)));
     // Wait for checks already under way (verification, dedup answers) so their counts land.
     const deadline = Date.now() + 15_000;
     while (pipeline.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -238,6 +250,7 @@ export async function startCollector(
 
   return {
     name: 'collector',
+    ownedRelays: () => [...connections.values()].map((c) => c.url),
     stop: () => {
       stopping ??= stop();
       return stopping;

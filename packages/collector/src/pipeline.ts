@@ -1,5 +1,5 @@
 import type { Aggregator } from './aggregate/aggregator.js';
-import type { NetworkDedup, ValidIds } from './dedup/dedup.js';
+import { InvalidSeen, type NetworkDedup, type ValidIds } from './dedup/dedup.js';
 import { relayHints } from './extract/relay-hints.js';
 import { type CollectorMetrics, kindLabel } from './observe/metrics.js';
 import { computeEventId, isEventShape, type NostrEvent } from './protocol/event.js';
@@ -31,13 +31,14 @@ export class EventPipeline {
   inFlight = 0;
   /** Network-unique events counted since the last rate sample, by kind. */
   uniqueByKind = new Map<number, number>();
+  private readonly invalidSeen = new InvalidSeen();
 
   constructor(private readonly o: PipelineOptions) {}
 
   handle(conn: RelayConnection, raw: string, atMs: number): void {
     const m = this.o.metrics;
     const peeked = peekEventId(raw);
-    if (peeked !== undefined && conn.seen.has(peeked)) {
+    if (peeked !== undefined && (conn.seen.has(peeked) || this.o.validIds.credited(peeked, conn.relayId))) {
       m.duplicatesDropped.inc({ layer: 'local' });
       return;
     }
@@ -48,20 +49,26 @@ export class EventPipeline {
       m.eventsInvalid.inc({ relay: conn.url, reason: 'frame' });
       return;
     }
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+      // No event object at all: a broken frame, not an invalid event of this relay.
+      m.eventsInvalid.inc({ relay: conn.url, reason: 'frame' });
+      return;
+    }
     if (!isEventShape(event)) {
-      const kind = (event as { kind?: unknown } | undefined)?.kind;
-      this.invalid(conn, Number.isInteger(kind) ? (kind as number) : -1, atMs, 'shape');
+      const e = event as { kind?: unknown; id?: unknown } | undefined;
+      const kind = Number.isInteger(e?.kind) ? (e?.kind as number) : -1;
+      this.invalid(conn, typeof e?.id === 'string' ? e.id.slice(0, 64) : raw.slice(0, 200), kind, atMs, 'shape');
       return;
     }
     if (computeEventId(event) !== event.id) {
-      this.invalid(conn, event.kind, atMs, 'id');
+      this.invalid(conn, event.id, event.kind, atMs, 'id');
       return;
     }
     if (conn.seen.has(event.id)) {
       m.duplicatesDropped.inc({ layer: 'local' });
       return;
     }
-    if (this.o.validIds.sigOf(event.id) === event.sig) {
+    if (this.o.validIds.get(event.id)?.sig === event.sig) {
       this.accept(conn, event, atMs, false);
       return;
     }
@@ -79,7 +86,7 @@ export class EventPipeline {
     void pending.result.then((ok) => {
       this.inFlight -= 1;
       if (!ok) {
-        this.invalid(conn, event.kind, atMs, 'sig');
+        this.invalid(conn, `${event.id}:${event.sig}`, event.kind, atMs, 'sig');
         return;
       }
       const firstHere = this.o.validIds.add(event.id, event.sig);
@@ -87,17 +94,21 @@ export class EventPipeline {
     });
   }
 
-  private invalid(conn: RelayConnection, kind: number, atMs: number, reason: 'shape' | 'id' | 'sig'): void {
+  private invalid(conn: RelayConnection, key: string, kind: number, atMs: number, reason: 'shape' | 'id' | 'sig'): void {
     this.o.metrics.eventsInvalid.inc({ relay: conn.url, reason });
+    // A relay re-sending the same bad copy (replay after a reconnect) is counted once.
+    if (!this.invalidSeen.first(conn.relayId, key)) return;
     this.o.aggregator.recordInvalid(conn.relayId, kind, atMs);
   }
 
   private accept(conn: RelayConnection, event: NostrEvent, atMs: number, firstHere: boolean): void {
     // Re-check: the same relay may have sent the copy twice while the first was verifying.
-    if (conn.seen.has(event.id)) {
+    const entry = this.o.validIds.get(event.id);
+    if (conn.seen.has(event.id) || entry?.relays.includes(conn.relayId)) {
       this.o.metrics.duplicatesDropped.inc({ layer: 'local' });
       return;
     }
+    entry?.relays.push(conn.relayId);
     conn.seen.add(event.id, event.created_at);
     this.o.metrics.eventsReceived.inc({ relay: conn.url, kind: kindLabel(event.kind) });
     const buffer = this.o.aggregator.buffer;

@@ -75,35 +75,60 @@ export class NetworkDedup {
   }
 }
 
+/** A verified id: its valid signature and the relays already credited for it on this replica. */
+export interface ValidEntry {
+  sig: string;
+  relays: number[];
+}
+
 /**
  * Ids this replica has already verified as valid, with their signature: a later copy with the
  * same id and the same signature is valid without verifying again; a copy with a different
  * signature is verified on its own, so an invalid copy can neither shadow nor borrow validity.
+ * Each entry also lists the relays credited for the id, so a relay that repeats an event (floods,
+ * replays after a reconnect) is credited once.
  */
 export class ValidIds {
-  private readonly lru: LRUCache<string, string>;
+  private readonly lru: LRUCache<string, ValidEntry>;
 
   constructor(max = 100_000) {
     this.lru = new LRUCache({ max });
   }
 
-  /** The known-valid signature of `id`, if any. */
-  sigOf(id: string): string | undefined {
+  get(id: string): ValidEntry | undefined {
     return this.lru.get(id);
   }
 
-  has(id: string): boolean {
-    return this.lru.has(id);
+  /** True when `relayId` was already credited for `id` (no LRU reordering: hot path). */
+  credited(id: string, relayId: number): boolean {
+    return this.lru.peek(id)?.relays.includes(relayId) ?? false;
   }
 
   /** Records a verified id; returns false when it was already known (another copy won). */
   add(id: string, sig: string): boolean {
     if (this.lru.has(id)) return false;
-    this.lru.set(id, sig);
+    this.lru.set(id, { sig, relays: [] });
     return true;
   }
 
   get size(): number {
     return this.lru.size;
+  }
+}
+
+/** (relay, id) pairs already counted as invalid, so a re-sent bad copy is counted once. */
+export class InvalidSeen {
+  private readonly lru: LRUCache<string, true>;
+
+  constructor(max = 20_000) {
+    this.lru = new LRUCache({ max });
+  }
+
+  /** Returns true the first time a relay delivers this bad id. */
+  first(relayId: number, id: string): boolean {
+    const key = `${relayId}:${id}`;
+    if (this.lru.has(key)) return false;
+    this.lru.set(key, true);
+    return true;
   }
 }

@@ -63,4 +63,23 @@ export class RelaySeen {
     if (since > this.floor) this.floor = since;
     return since;
   }
+
+  /** State to hand to the next owner of the relay (after a re-shard or a restart). */
+  export(): RelaySeenState {
+    return { floor: this.floor, ids: [...this.ids.entries()] };
+  }
+
+  /** Takes over the state another replica exported (ids newer than its floor). */
+  import(state: RelaySeenState): void {
+    this.floor = Math.max(this.floor, state.floor);
+    for (const [id, createdAt] of state.ids) {
+      if (typeof id === 'string' && Number.isInteger(createdAt)) this.add(id, createdAt);
+    }
+  }
+}
+
+/** Serialisable `RelaySeen` contents. */
+export interface RelaySeenState {
+  floor: number;
+  ids: [string, number][];
 }

@@ -2,7 +2,7 @@ import type { Logger } from '@nostr-info/shared';
 import WebSocket from 'ws';
 import { hourOf } from '../aggregate/buckets.js';
 import type { CounterBuffer, RelayStatusRow } from '../aggregate/counter-buffer.js';
-import { RelaySeen } from '../dedup/relay-seen.js';
+import { RelaySeen, type RelaySeenState } from '../dedup/relay-seen.js';
 import type { CollectorMetrics, ConnectionState } from '../observe/metrics.js';
 import { classifyReason } from '../protocol/classify.js';
 import { parseRelayMessage, RelayMessageError } from '../protocol/relay-message.js';
@@ -28,14 +28,21 @@ export interface ConnectionHost {
 export interface ConnectionOptions {
   pingIntervalMs?: number;
   openTimeoutMs?: number;
-  /** Largest frame accepted; larger ones close the socket (the relay is then retried later). */
-  maxPayloadBytes?: number;
-  backoff?: Backoff;
+  /** Largest frame processed; larger ones are dropped unread (the socket stays open). */
+  maxFrameBytes?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
   overlapSeconds?: number;
   seenCapacity?: number;
 }
 
 const shortText = (s: string) => s.slice(0, 300);
+
+/** A relay's resume point, handed between replicas through the shared cache. */
+export interface ResumeCheckpoint {
+  lastHeardSec: number;
+  seen: RelaySeenState;
+}
 
 /**
  * One relay: one socket and one subscription, reconnected with backoff, kept alive with pings,
@@ -61,7 +68,7 @@ export class RelayConnection {
   private stopped = false;
   private readonly pingIntervalMs: number;
   private readonly openTimeoutMs: number;
-  private readonly maxPayloadBytes: number;
+  private readonly maxFrameBytes: number;
   /** Events received since the last rate sample (events/s for the live feed). */
   received = 0;
   maxMessageLength: number | null = null;
@@ -73,16 +80,18 @@ export class RelayConnection {
     {
       pingIntervalMs = 30_000,
       openTimeoutMs = 10_000,
-      maxPayloadBytes = 4 * 1024 * 1024,
-      backoff = new Backoff(),
+      // Real events stay far below 1 MiB; bigger frames are abuse and are skipped.
+      maxFrameBytes = 1024 * 1024,
+      backoffInitialMs = 1000,
+      backoffMaxMs = 30 * 60_000,
       overlapSeconds = 120,
       seenCapacity = 512,
     }: ConnectionOptions = {},
   ) {
     this.pingIntervalMs = pingIntervalMs;
     this.openTimeoutMs = openTimeoutMs;
-    this.maxPayloadBytes = maxPayloadBytes;
-    this.backoff = backoff;
+    this.maxFrameBytes = maxFrameBytes;
+    this.backoff = new Backoff({ initialMs: backoffInitialMs, maxMs: backoffMaxMs });
     this.seen = new RelaySeen({ capacity: seenCapacity, overlapSeconds });
   }
 
@@ -136,7 +145,9 @@ export class RelayConnection {
     try {
       ws = new WebSocket(this.url, {
         handshakeTimeout: this.openTimeoutMs,
-        maxPayload: this.maxPayloadBytes,
+        // Frames up to 16× the limit are read and dropped so the stream behind them is kept;
+        // anything larger closes the socket (1009).
+        maxPayload: this.maxFrameBytes * 16,
         // Compression costs more CPU than the bandwidth it saves at this event rate.
         perMessageDeflate: false,
         headers: { 'User-Agent': 'nostr-info-collector' },
@@ -152,6 +163,12 @@ export class RelayConnection {
       this.lastHeardAt = Date.now();
       this.heardSincePing = true;
       if (isBinary) return;
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      if (size > this.maxFrameBytes) {
+        this.host.metrics.relayMessages.inc({ relay: this.url, type: 'oversized', class: 'message-too-big' });
+        this.report({ lastErrorClass: 'message-too-big', lastErrorAt: Date.now() });
+        return;
+      }
       this.onFrame(data.toString());
     });
     ws.on('pong', () => {
@@ -334,6 +351,22 @@ export class RelayConnection {
     this.host.metrics.reconnects.inc({ relay: this.url });
     this.timer = setTimeout(() => this.connect(), delay);
     this.timer.unref();
+  }
+
+  /**
+   * Where this relay's stream stands, for the replica that watches it next: the ids already
+   * credited and when the relay was last heard, so it resumes with an overlap and no double count.
+   */
+  checkpoint(): ResumeCheckpoint | undefined {
+    if (!this.subscribedOnce) return undefined;
+    return { lastHeardSec: Math.floor(this.lastHeardAt / 1000), seen: this.seen.export() };
+  }
+
+  /** Resumes from another replica's checkpoint instead of starting at "now" (call before start). */
+  resumeFrom(checkpoint: ResumeCheckpoint): void {
+    this.seen.import(checkpoint.seen);
+    this.lastHeardAt = checkpoint.lastHeardSec * 1000;
+    this.subscribedOnce = true;
   }
 
   /** Stops reading frames (back-pressure); TCP flow control then slows the relay down. */

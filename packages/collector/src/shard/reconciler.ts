@@ -13,6 +13,7 @@ import {
   saveNip11Error,
   type WatchedRelay,
 } from '../store/relays-repo.js';
+import type { Handover } from './handover.js';
 import type { ReplicaSource } from './replica-count.js';
 
 const DAY_MS = 86_400_000;
@@ -29,6 +30,16 @@ export interface ReconcilerOptions {
   discovery?: { enabled: boolean; maxRelays: number };
   /** NIP-11 fetches and discovery probes started per tick (spreads load over ticks). */
   perTick?: number;
+  /** Resume points handed between replicas; without it every new relay starts at "now". */
+  handover?: Handover;
+  /** How long a new owner waits for the previous owner's checkpoint. */
+  handoverWaitMs?: number;
+}
+
+/** True when the relay table says some replica has the relay open right now. */
+function heldElsewhere(relay: WatchedRelay): boolean {
+  if (!relay.last_connected_at) return false;
+  return !relay.last_disconnected_at || new Date(relay.last_disconnected_at) < new Date(relay.last_connected_at);
 }
 
 /**
@@ -49,17 +60,30 @@ export class Reconciler {
     const desired = new Map<number, WatchedRelay>();
     for (const relay of watched) if (ownerOf(relay.url, n) === ordinal) desired.set(relay.id, relay);
 
+    const handover = this.o.handover;
     for (const [id, conn] of connections) {
       if (!desired.has(id)) {
         conn.stop();
         connections.delete(id);
+        if (handover) void handover.save(conn);
       }
     }
     for (const [id, relay] of desired) {
       if (connections.has(id)) continue;
       const conn = this.o.createConnection(relay);
       connections.set(id, conn);
-      conn.start();
+      if (!handover) {
+        conn.start();
+        continue;
+      }
+      const waitMs = heldElsewhere(relay) ? (this.o.handoverWaitMs ?? 10_000) : 0;
+      void handover
+        .take(relay.url, waitMs, () => connections.get(id) !== conn)
+        .then((checkpoint) => {
+          if (connections.get(id) !== conn) return;
+          if (checkpoint) conn.resumeFrom(checkpoint);
+          conn.start();
+        });
     }
     metrics.relaysOwned.set(desired.size);
     metrics.replicas.set(n);

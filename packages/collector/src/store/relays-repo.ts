@@ -7,6 +7,8 @@ export interface WatchedRelay {
   id: number;
   url: string;
   nip11_fetched_at?: Date | null;
+  last_connected_at?: Date | null;
+  last_disconnected_at?: Date | null;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function seedRelays(db: Kysely<Database>, urls: readonly string[]):
 export async function listWatched(db: Kysely<Database>): Promise<WatchedRelay[]> {
   return db
     .selectFrom('relays')
-    .select(['id', 'url', 'nip11_fetched_at'])
+    .select(['id', 'url', 'nip11_fetched_at', 'last_connected_at', 'last_disconnected_at'])
     .where('watched', '=', true)
     .orderBy('id')
     .execute();

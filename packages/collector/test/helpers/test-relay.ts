@@ -4,7 +4,6 @@ import { WebSocket, WebSocketServer } from 'ws';
 interface StoredEvent {
   created_at: number;
   kind: number;
-  [key: string]: unknown;
 }
 
 /**
