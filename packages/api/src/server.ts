@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { ApiEnv, RoleContext, Service } from '@nostr-info/shared';
 import { createApp } from './app.js';
@@ -16,6 +16,13 @@ export interface StartApiOptions extends ApiPartsOptions {
 /** A running API; `port` is the bound port (useful with `PORT=0`-style free ports in tests). */
 export interface ApiService extends Service {
   readonly port: number;
+}
+
+/** Sends FIN once the pending bytes are flushed, then frees the socket without waiting for the peer. */
+function endSocket(socket: Socket): void {
+  if (socket.destroyed) return;
+  socket.once('finish', () => socket.destroy());
+  socket.end();
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -48,9 +55,21 @@ export async function startApi(ctx: RoleContext<ApiEnv>, options: StartApiOption
         headers: { 'Content-Type': 'application/json; charset=utf-8' },
       }),
   });
+  // Open requests per socket, so shutdown can end idle sockets gracefully and busy ones after
+  // their response is flushed (Node's closeIdleConnections would cut a response still buffered).
+  const sockets = new Map<Socket, number>();
+  let stopping: Promise<void> | undefined;
   const server = createServer(
     { maxHeaderSize: 16 * 1024, requestTimeout: 30_000 },
     (req: IncomingMessage, res) => {
+      const socket = req.socket;
+      sockets.set(socket, (sockets.get(socket) ?? 0) + 1);
+      res.once('close', () => {
+        const open = (sockets.get(socket) ?? 1) - 1;
+        sockets.set(socket, open);
+        if (stopping && open === 0) endSocket(socket);
+      });
+      if (stopping) res.setHeader('Connection', 'close');
       // Checked before the URL is parsed at all: a huge target costs nothing further.
       if ((req.url?.length ?? 0) > parts.maxUrlLength) {
         req.resume();
@@ -64,6 +83,15 @@ export async function startApi(ctx: RoleContext<ApiEnv>, options: StartApiOption
       void listener(req, res);
     },
   );
+  server.on('connection', (socket: Socket) => {
+    sockets.set(socket, 0);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  // Node's own version (also run by server.close) destroys sockets whose last response is
+  // written but not yet flushed, so a slow reader loses the tail: end idle sockets gracefully.
+  server.closeIdleConnections = () => {
+    for (const [socket, open] of sockets) if (open === 0) endSocket(socket);
+  };
   server.keepAliveTimeout = 65_000;
   // Malformed HTTP never reaches the app: answer it in JSON as well, then drop the socket.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -87,17 +115,19 @@ export async function startApi(ctx: RoleContext<ApiEnv>, options: StartApiOption
   const port = (server.address() as AddressInfo).port;
   log.info({ port, host: ctx.env.HOST }, 'api listening');
 
-  let stopping: Promise<void> | undefined;
   return {
     name: 'api',
     port,
     stop() {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        // Streams end with a retry hint, then idle keep-alive sockets go; busy ones finish first.
+        // Streams end with a retry hint; idle keep-alive sockets close now, busy ones after
+        // their response (see the request handler); past the grace period, everything goes.
         await parts.stop();
         server.closeIdleConnections();
-        const grace = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
+        const grace = setTimeout(() => {
+          for (const socket of sockets.keys()) socket.destroy();
+        }, shutdownGraceMs);
         await closed;
         clearTimeout(grace);
         log.info('api stopped');
