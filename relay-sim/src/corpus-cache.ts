@@ -1,0 +1,25 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CorpusOptions, generateCorpus } from './corpus.js';
+import type { NostrEvent } from './types.js';
+
+/**
+ * Loads a signed corpus from `dir` or generates and saves it (NDJSON, one event a line). Signing
+ * 100,000 events takes about half a minute; load runs reuse the file. Cached events keep the
+ * created_at of the day they were made.
+ */
+export function loadOrGenerateCorpus(dir: string, opts: CorpusOptions): NostrEvent[] {
+  const file = join(dir, `corpus-${opts.seed.replace(/[^\w-]/g, '_')}-${opts.size}.ndjson`);
+  if (existsSync(file)) {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as NostrEvent);
+  }
+  const corpus = generateCorpus(opts);
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${corpus.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  renameSync(tmp, file);
+  return corpus;
+}
