@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './migrations/2026-11-24T00-00-00-initial-schema.js';
+import * as statsRollups from './migrations/2026-11-24T06-00-00-stats-rollups.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -7,6 +8,7 @@ import * as initialSchema from './migrations/2026-11-24T00-00-00-initial-schema.
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-24T00-00-00-initial-schema': initialSchema,
+  '2026-11-24T06-00-00-stats-rollups': statsRollups,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

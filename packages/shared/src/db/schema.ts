@@ -209,6 +209,27 @@ export interface ReplaceableEventsTable {
   updated_at: DefaultedTimestamp;
 }
 
+/**
+ * Sums of the day tables over every day up to `stats_rollup_state.through_day`, kept by the
+ * scheduler so the `all` range reads these plus the days after instead of the whole history.
+ */
+export interface StatsRollupStateTable {
+  name: string;
+  through_day: Day;
+}
+export interface EventsAggregatedTotalsTable {
+  relay_id: number;
+  kind: number;
+  events: Int8;
+  invalid: Int8;
+  duplicates: Int8;
+}
+export type RelayHealthTotalsTable = RelayHealthCounters;
+export interface ClientsTotalsTable {
+  client: string;
+  events: Int8;
+}
+
 export type StatsRange = '24h' | '7d' | '30d' | '90d' | 'all';
 
 export interface StatisticsSnapshotsTable {
@@ -278,6 +299,10 @@ export interface Database {
   replaceable_events: ReplaceableEventsTable;
   statistics_snapshots: StatisticsSnapshotsTable;
   scheduler_runs: SchedulerRunsTable;
+  stats_rollup_state: StatsRollupStateTable;
+  events_aggregated_totals: EventsAggregatedTotalsTable;
+  relay_health_totals: RelayHealthTotalsTable;
+  clients_totals: ClientsTotalsTable;
   relay_health_summary: RelayHealthSummaryView;
   daily_network_stats: DailyNetworkStatsView;
 }
