@@ -257,4 +257,46 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     ]);
     expect(s.relays.relays[0]?.events).toBe(128);
   });
+
+  it('all reads the running totals plus the days after them, with the same figures', async () => {
+    // The first run rolled every day up to today - 2 into the totals tables.
+    const state = await t.dbs.writer.selectFrom('stats_rollup_state').selectAll().executeTakeFirstOrThrow();
+    expect(new Date(state.through_day).toISOString().slice(0, 10)).toBe('2026-11-22');
+    const totals = await t.dbs.writer
+      .selectFrom('events_aggregated_totals')
+      .select(['relay_id', 'kind', 'events'])
+      .orderBy('relay_id')
+      .orderBy('kind')
+      .execute();
+    // Days up to 11-22 only: E1/E2/E3 (11-23, 11-24) stay in the day rows after the totals.
+    expect(totals.map((r) => [r.relay_id, r.kind, r.events])).toEqual([
+      [1, 1, 108],
+      [1, 3, 1],
+      [2, 1, 2],
+      [2, 9735, 3],
+      [3, 0, 3],
+      [3, 30023, 2],
+      [4, 1, 50],
+    ]);
+    const again = await runScheduler(t.ctx, { now: () => new Date(NOW.getTime() + 60_000) });
+    expect(again.error).toBeUndefined();
+    const rows = await t.dbs.writer
+      .selectFrom('statistics_snapshots')
+      .select('body')
+      .where('range', '=', 'all')
+      .orderBy('computed_at', 'desc')
+      .execute();
+    const latest = fullSnapshotSchema.parse(rows[0]?.body);
+    const first = get('all');
+    expect(latest.computed_at).not.toBe(first.computed_at);
+    expect(latest.relays.relays).toEqual(
+      first.relays.relays.map((r) => ({
+        ...r,
+        last_seen: r.status === 'online' ? latest.computed_at : r.last_seen,
+      })),
+    );
+    expect(latest.overview.events).toEqual(first.overview.events);
+    expect(latest.clients.by_events).toEqual(first.clients.by_events);
+    expect(latest.top_relays.most_reliable).toEqual(first.top_relays.most_reliable);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Database } from '@nostr-info/shared';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { ROLLUP_NAME } from '../store/rollups.js';
 import { dayString, type RangeWindow } from './range-window.js';
 
 /** Per-relay counters summed over a range. */
@@ -95,23 +96,39 @@ function bounds(window: RangeWindow) {
   return { time, bucket, bucketStart, t };
 }
 
+const HEALTH_COLUMNS = sql`relay_id, connected_ms, observed_ms, open_latency_ms_sum, open_latency_count,
+                               eose_latency_ms_sum, eose_latency_count`;
+
+/**
+ * `all` over a per-relay or per-client day table: the scheduler's running totals up to
+ * `through_day` plus the day rows after it. One statement, so one snapshot: totals and the day
+ * rows after them can never overlap or leave a gap, even while the replica replays a rollup.
+ */
+function rolledUp(totals: string, daily: string, columns: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    select ${columns} from ${sql.table(totals)}
+    union all
+    select ${columns} from ${sql.table(daily)}
+     where day > coalesce((select through_day from stats_rollup_state where name = ${ROLLUP_NAME}),
+                          '-infinity'::date)`;
+}
+
 /** Runs every query of one range (in parallel on the reader's pool). */
 export async function readRange(db: Kysely<Database>, window: RangeWindow): Promise<RangeData> {
   const { time, bucket, bucketStart, t } = bounds(window);
+  const all = window.start === null;
   const [relayCounters, relayHealth, networkEvents, activity, scalars, clientEvents, clientUsers, firstDay] =
     await Promise.all([
       sql<RelayRangeCounters>`
         select relay_id, kind, sum(events)::bigint as events, sum(invalid)::bigint as invalid
-          from ${t('events_aggregated', 'events_aggregated_daily')}
-         where ${bucket} >= ${bucketStart}
+          from ${all ? sql`(${rolledUp('events_aggregated_totals', 'events_aggregated_daily', sql`relay_id, kind, events, invalid`)}) r` : sql`${t('events_aggregated', 'events_aggregated_daily')} where ${bucket} >= ${bucketStart}`}
          group by relay_id, kind`.execute(db),
       sql<RelayHealthSums>`
         select relay_id,
                sum(connected_ms)::bigint as connected_ms, sum(observed_ms)::bigint as observed_ms,
                sum(open_latency_ms_sum)::bigint as open_sum, sum(open_latency_count)::bigint as open_n,
                sum(eose_latency_ms_sum)::bigint as eose_sum, sum(eose_latency_count)::bigint as eose_n
-          from ${t('relay_health_hourly', 'relay_health_daily')}
-         where ${bucket} >= ${bucketStart}
+          from ${all ? sql`(${rolledUp('relay_health_totals', 'relay_health_daily', HEALTH_COLUMNS)}) r` : sql`${t('relay_health_hourly', 'relay_health_daily')} where ${bucket} >= ${bucketStart}`}
          group by relay_id`.execute(db),
       sql<KindBucket>`
         select ${bucket} as t, kind, events
@@ -143,8 +160,7 @@ export async function readRange(db: Kysely<Database>, window: RangeWindow): Prom
                 from ${t('zaps_hourly', 'zaps_daily')} where ${bucket} >= ${bucketStart}) z`.execute(db),
       sql<ClientCount>`
         select client, sum(events)::bigint as n
-          from ${t('clients_hourly', 'clients')}
-         where ${bucket} >= ${bucketStart}
+          from ${all ? sql`(${rolledUp('clients_totals', 'clients', sql`client, events`)}) r` : sql`${t('clients_hourly', 'clients')} where ${bucket} >= ${bucketStart}`}
          group by client`.execute(db),
       sql<ClientCount>`
         select client, count(*)::bigint as n from client_users

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { type ComputedRange, computeSnapshot } from '../compute/compute-snapshot.js';
 import { readRelayFacts } from '../compute/relay-facts.js';
 import { cacheSnapshots } from '../publish/cache.js';
+import { advanceRollups } from './rollups.js';
 import { tryRunLock, writeSnapshots } from './write-snapshots.js';
 
 export interface ComputeAndStoreOptions {
@@ -26,14 +27,16 @@ async function computeAll(reader: Kysely<Database>, ranges: readonly StatsRange[
 
 /**
  * Computes every range from the reader and stores the snapshots in one writer transaction (all of
- * a run's snapshots or none), then caches them while still holding the run lock, so an older set
- * never overwrites a newer one in the cache. Null when another run holds the lock.
+ * a run's snapshots or none) that also moves the `all` range's running totals forward, then caches
+ * them while still holding the run lock, so an older set never overwrites a newer one in the cache.
+ * Null when another run holds the lock.
  */
 export async function computeAndStore(o: ComputeAndStoreOptions): Promise<ComputedRange[] | null> {
   const { dbs, cache, log, ranges, now } = o;
   const store = async (trx: Parameters<typeof writeSnapshots>[0], computed: ComputedRange[]) => {
     const finishedAt = new Date(now.getTime() + Math.round(o.elapsedMs()));
     await writeSnapshots(trx, computed, { history: o.history, startedAt: now, finishedAt });
+    await advanceRollups(trx, now);
     await cacheSnapshots(cache, computed).catch((err) => log.warn({ err }, 'caching snapshots failed'));
   };
   if (dbs.kind === 'pglite') {
