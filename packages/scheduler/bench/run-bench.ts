@@ -164,7 +164,9 @@ out();
 out(`| | ${results.map((r) => r.label).join(' | ')} |`);
 out(`|---|${results.map(() => '---:').join('|')}|`);
 out(`| full run (all 5 ranges, with writes) | ${results.map((r) => ms(r.timing.full)).join(' | ')} |`);
-out(`| first run on the dataset (builds the all-range totals) | ${results.map((r) => ms(r.timing.first)).join(' | ')} |`);
+out(
+  `| first run on the dataset (builds the all-range totals) | ${results.map((r) => ms(r.timing.first)).join(' | ')} |`,
+);
 for (const range of STATS_RANGES) {
   out(`| ${range} alone | ${results.map((r) => ms(r.timing.ranges[range])).join(' | ')} |`);
 }
