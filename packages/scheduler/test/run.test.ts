@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchedulerRunError } from '../src/errors.js';
 import { LAST_RUN_KEY, type LastRun } from '../src/publish/cache.js';
 import { runScheduler } from '../src/scheduler.js';
+import { applyRetention } from '../src/store/retention.js';
 import { SCHEDULER_LOCK_KEY } from '../src/store/write-snapshots.js';
 import { createTestContext, type TestContext } from './context.js';
 import { NOW, seedDataset } from './fixture.js';
@@ -132,6 +133,30 @@ describe('a run on PostgreSQL: cache, announcement, history, retention', () => {
     ]);
     const runs = await t.dbs.writer.selectFrom('scheduler_runs').select('id').execute();
     expect(runs).toHaveLength(2);
+  });
+
+  it('prunes scheduler_runs to SNAPSHOT_HISTORY but keeps the newest good run', async () => {
+    const db = t.dbs.writer;
+    const good = await db
+      .selectFrom('scheduler_runs')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirstOrThrow();
+    for (let i = 0; i < 3; i++) {
+      await db
+        .insertInto('scheduler_runs')
+        .values({ started_at: NOW, finished_at: NOW, success: false, error: 'boom', ranges: null })
+        .execute();
+    }
+    const deleted = await applyRetention(db, {
+      now: NOW,
+      hourlyRetentionDays: 92,
+      relayLogRetentionDays: 7,
+      runHistory: 2,
+    });
+    expect(deleted.scheduler_runs).toBe(2);
+    const left = await db.selectFrom('scheduler_runs').select(['id', 'success']).orderBy('id').execute();
+    expect(left.map((r) => r.success)).toEqual([true, false, false]);
+    expect(left[0]?.id).toBe(good.id);
   });
 });
 

@@ -59,8 +59,10 @@ export async function applyRetention(
   await run('relay_logs', sql`delete from relay_logs where at < ${logCut}::timestamptz`);
   await run(
     'scheduler_runs',
+    // The newest good run stays whatever follows it: the API falls back to it for its gauges.
     sql`delete from scheduler_runs where id <= (
-          select id from scheduler_runs order by id desc offset ${runHistory} limit 1)`,
+          select id from scheduler_runs order by id desc offset ${runHistory} limit 1)
+          and id is distinct from (select max(id) from scheduler_runs where success)`,
   );
   return result;
 }
