@@ -224,7 +224,7 @@ export async function startCollector(
   const stop = async () => {
     for (const t of timers) clearInterval(t);
     replicas.stop();
-    for (const conn of connections.values()) conn.stop();
+    await Promise.all([...connections.values()].map((conn) => conn.stop()));
     // Whoever watches these relays next (this replica after a restart, or another) resumes here.
     await Promise.all([...connections.values()].map((conn) => handover.save(conn)));
     // Wait for checks already under way (verification, dedup answers) so their counts land.

@@ -232,6 +232,8 @@ export class RelayConnection {
       this.host.onEventFrame(this, raw, this.lastHeardAt);
       return;
     }
+    // While closing, only the events still on the wire matter.
+    if (this.stopped) return;
     let message: ReturnType<typeof parseRelayMessage>;
     try {
       message = parseRelayMessage(raw);
@@ -388,28 +390,46 @@ export class RelayConnection {
     this.pingTimer = undefined;
   }
 
-  /** Closes the socket for good (relay no longer ours, or shutdown). */
-  stop(): void {
+  /**
+   * Closes the socket for good (relay no longer ours, or shutdown). Graceful: CLOSE the
+   * subscription and the socket, and keep reading until the relay's close arrives, so frames
+   * already on the wire are counted before the checkpoint is handed on. Resolves once closed.
+   */
+  stop(graceMs = 2000): Promise<void> {
     this.accountHealth();
     this.stopped = true;
     this.clearTimer();
     this.clearPing();
     const ws = this.ws;
-    this.ws = undefined;
     this.subscribed = false;
-    if (ws) {
-      ws.removeAllListeners();
-      ws.on('error', () => undefined);
-      if (ws.readyState === WebSocket.OPEN) {
-        try {
-          ws.send(JSON.stringify(['CLOSE', this.subId]));
-        } catch {
-          // Closing anyway.
-        }
-      }
-      ws.terminate();
-    }
     this.setState('closed');
+    if (!ws) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        if (this.ws === ws) this.ws = undefined;
+        ws.removeAllListeners();
+        ws.on('error', () => undefined);
+        ws.terminate();
+        resolve();
+      };
+      const timer = setTimeout(finish, graceMs);
+      ws.removeAllListeners('close');
+      ws.removeAllListeners('error');
+      ws.on('error', finish);
+      ws.on('close', finish);
+      if (ws.readyState !== WebSocket.OPEN) {
+        finish();
+        return;
+      }
+      ws.resume();
+      try {
+        ws.send(JSON.stringify(['CLOSE', this.subId]));
+        ws.close(1000);
+      } catch {
+        finish();
+      }
+    });
   }
 }
 

@@ -63,9 +63,9 @@ export class Reconciler {
     const handover = this.o.handover;
     for (const [id, conn] of connections) {
       if (!desired.has(id)) {
-        conn.stop();
         connections.delete(id);
-        if (handover) void handover.save(conn);
+        // The checkpoint is written once the socket is closed, i.e. after its last frame.
+        void conn.stop().then(() => handover?.save(conn));
       }
     }
     for (const [id, relay] of desired) {
