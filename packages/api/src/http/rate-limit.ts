@@ -2,6 +2,7 @@ import type { Cache, Logger } from '@nostr-info/shared';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
+import { withTimeout } from '../timeout.js';
 import { clientIp } from './client-ip.js';
 
 export interface RateLimitOptions {
@@ -13,6 +14,10 @@ export interface RateLimitOptions {
   trustProxyHops: number;
   /** Key namespace inside the cache (the cache adds its own prefix). */
   keyPrefix?: string;
+  /** A store slower than this lets the request through (fail open). */
+  timeoutMs?: number;
+  /** After a store failure, requests skip the store for this long instead of each waiting. */
+  backoffMs?: number;
 }
 
 /**
@@ -29,17 +34,29 @@ export function rateLimit({
   windowSeconds,
   trustProxyHops,
   keyPrefix = 'ratelimit:',
+  timeoutMs = 500,
+  backoffMs = 5000,
 }: RateLimitOptions): MiddlewareHandler {
   const policy = `${max};w=${windowSeconds}`;
   const log = logger.child({ module: 'rate-limit' });
   let lastWarnMs = 0;
+  let skipUntil = 0;
   return async function rateLimitMiddleware(c, next) {
     const ip = clientIp(c, trustProxyHops);
+    if (Date.now() < skipUntil) {
+      metrics.rateLimitErrors.inc();
+      return next();
+    }
     let hit: { count: number; resetMs: number };
     try {
-      hit = await cache.hitWindow(`${keyPrefix}${ip}`, windowSeconds);
+      hit = await withTimeout(
+        cache.hitWindow(`${keyPrefix}${ip}`, windowSeconds),
+        timeoutMs,
+        'rate-limit store',
+      );
     } catch (err) {
       metrics.rateLimitErrors.inc();
+      skipUntil = Date.now() + backoffMs;
       if (Date.now() - lastWarnMs > 10_000) {
         lastWarnMs = Date.now();
         log.warn({ err }, 'rate-limit store unavailable; letting requests through');

@@ -1,6 +1,7 @@
 import { type Cache, type Databases, type Logger, METRIC_PREFIX, STATS_RANGES } from '@nostr-info/shared';
 import { Gauge, type Registry } from 'prom-client';
 import type { SnapshotStore } from '../snapshot/snapshot-store.js';
+import { within } from '../timeout.js';
 import { type ApiMetrics, shared } from './api-metrics.js';
 
 /** Cache key where the scheduler leaves the outcome of its newest run (docs/metrics.md). */
@@ -9,14 +10,6 @@ export const LAST_RUN_KEY = 'stats:last-run';
 interface RunFigures {
   lastSuccessSeconds: number | undefined;
   durations: Record<string, number>;
-}
-
-/** A scrape must not hang on a backend that is away. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return Promise.race([
-    promise,
-    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref()),
-  ]);
 }
 
 const seconds = (iso: unknown): number | undefined => {
@@ -35,9 +28,9 @@ function durationsOf(ranges: unknown): Record<string, number> {
 }
 
 /** The scheduler's figures: `stats:last-run` when it reports a success, else the newest good row. */
-async function readRunFigures(cache: Cache, dbs: Databases): Promise<RunFigures> {
+async function readRunFigures(cache: Cache, dbs: Databases, cacheTimeoutMs: number): Promise<RunFigures> {
   try {
-    const text = await cache.get(LAST_RUN_KEY);
+    const text = await within(cache.get(LAST_RUN_KEY), cacheTimeoutMs, null);
     if (text) {
       const run = JSON.parse(text) as { finished_at?: unknown; success?: unknown; ranges?: unknown };
       if (run.success === true) {
@@ -75,7 +68,7 @@ export function registerScrapeGauges({
   logger,
   store,
   metrics,
-  timeoutMs = 1500,
+  timeoutMs = 500,
 }: ScrapeGaugeOptions): void {
   const registers = [registry];
   shared(
@@ -87,14 +80,14 @@ export function registerScrapeGauges({
         help: '1 when the cache backend answers.',
         registers,
         async collect() {
-          this.set((await within(cache.ping(), timeoutMs)) ? 1 : 0);
+          this.set((await within(cache.ping(), timeoutMs, false)) ? 1 : 0);
         },
       }),
   );
   // One INFO per scrape feeds both memory gauges.
   let memory: Promise<{ usedBytes: number; maxBytes: number } | null | undefined> | undefined;
   const memoryOnce = () => {
-    memory ??= within(cache.memoryInfo(), timeoutMs)
+    memory ??= within(cache.memoryInfo(), timeoutMs, undefined)
       .catch(() => undefined)
       .finally(() =>
         setTimeout(() => {
@@ -138,7 +131,7 @@ export function registerScrapeGauges({
   });
   let figures: Promise<RunFigures | undefined> | undefined;
   const figuresOnce = () => {
-    figures ??= within(readRunFigures(cache, dbs), timeoutMs)
+    figures ??= within(readRunFigures(cache, dbs, timeoutMs / 3), timeoutMs, undefined)
       .catch((err: unknown) => {
         metrics.dbErrors.inc({ service: 'api', operation: 'read_scheduler_runs' });
         logger.warn({ err }, 'reading scheduler figures failed');

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { type ApiEnv, PACKAGE_VERSION, type RoleContext } from '@nostr-info/shared';
 import { sql } from 'kysely';
 import { DOCS_CSS, renderDocsPage } from '../docs/docs-page.js';
+import { within } from '../timeout.js';
 import { healthSchema, readySchema } from './schemas.js';
 
 const OPENAPI_PATH = '/api/v1/openapi.json';
@@ -24,13 +25,6 @@ export const OPENAPI_CONFIG = {
     { name: 'ops', description: 'health and readiness' },
   ],
 };
-
-async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms).unref()),
-  ]);
-}
 
 /** Registers health, readiness, metrics, the OpenAPI document and the docs page. */
 export function registerOpsRoutes(app: OpenAPIHono, ctx: RoleContext<ApiEnv>): void {
@@ -63,7 +57,7 @@ export function registerOpsRoutes(app: OpenAPIHono, ctx: RoleContext<ApiEnv>): v
     }),
     async (c) => {
       const [cache, database] = await Promise.all([
-        within(ctx.cache.ping(), 2000, false),
+        within(ctx.cache.ping(), 1000, false),
         within(
           sql`select 1`
             .execute(ctx.dbs.reader)

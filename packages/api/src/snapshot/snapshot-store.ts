@@ -12,6 +12,7 @@ import {
 } from '@nostr-info/shared';
 import { ApiError } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
+import { withTimeout } from '../timeout.js';
 import { buildEntry, type SnapshotEntry } from './snapshot-entry.js';
 
 /** The "snapshot ready" notice as published by the scheduler. */
@@ -29,6 +30,8 @@ export interface SnapshotStoreOptions {
   maxAgeMs?: number;
   /** After a cache error, go straight to the database for this long instead of waiting on it. */
   cacheBackoffMs?: number;
+  /** A cache read slower than this counts as an error (the database answers instead). */
+  cacheTimeoutMs?: number;
 }
 
 /** Snapshot reader: process memory → cache (`stats:<range>`) → newest `statistics_snapshots` row. */
@@ -65,6 +68,7 @@ export function createSnapshotStore({
   metrics,
   maxAgeMs = 5000,
   cacheBackoffMs = 5000,
+  cacheTimeoutMs = 500,
 }: SnapshotStoreOptions): SnapshotStore {
   const log = logger.child({ module: 'snapshot-store' });
   const held = new Map<StatsRange, SnapshotEntry>();
@@ -101,7 +105,7 @@ export function createSnapshotStore({
     if (Date.now() < cacheSkipUntil) return undefined;
     let json: string | null;
     try {
-      json = await cache.get(snapshotCacheKey(range));
+      json = await withTimeout(cache.get(snapshotCacheKey(range)), cacheTimeoutMs, 'cache read');
     } catch (err) {
       metrics.cacheLookups.inc({ layer: 'cache', result: 'error' });
       cacheSkipUntil = Date.now() + cacheBackoffMs;
