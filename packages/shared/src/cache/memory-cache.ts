@@ -25,6 +25,7 @@ export function createMemoryCache({
 }: MemoryCacheOptions = {}): Cache {
   const entries = new Map<string, Entry>();
   const channels = new Map<string, Set<MessageHandler>>();
+  let closed = false;
 
   const live = (key: string): Entry | undefined => {
     const entry = entries.get(key);
@@ -101,8 +102,9 @@ export function createMemoryCache({
       };
     },
     memoryInfo: async () => null,
-    ping: async () => true,
+    ping: async () => !closed,
     close: async () => {
+      closed = true;
       clearInterval(sweep);
       channels.clear();
       entries.clear();

@@ -55,8 +55,8 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
   const parsers = Object.fromEntries(
     Object.entries(valueParsers).map(([oid, fn]) => [oid, (v: string) => fn(v)]),
   );
-  const db = await PGlite.create(target, { parsers });
-  return db;
+  // One options object: PGlite.create(undefined, options) would drop the options (and parsers).
+  return PGlite.create({ dataDir: target, parsers });
 }
 
 /**
