@@ -1,0 +1,19 @@
+// Runs the collector role as its own process, wired like the CLI's `collector` command (env →
+// context → startCollector with /metrics served; SIGTERM stops, flushes and exits 0).
+import { createCache, createDatabases, createLogger, createRegistry, loadEnv } from '@nostr-info/shared';
+import { startCollector } from '../../src/collector.js';
+
+const env = loadEnv('collector');
+const logger = createLogger({ level: env.LOG_LEVEL });
+const dbs = await createDatabases({ databaseUrl: env.DATABASE_URL, poolMax: 4, logger });
+const cache = createCache(env, logger);
+const registry = createRegistry({ service: 'collector' });
+const service = await startCollector({ env, logger, dbs, cache, registry }, { serveMetrics: true, nip11: false });
+process.once('SIGTERM', () => {
+  void (async () => {
+    await service.stop();
+    await cache.close();
+    await dbs.close();
+    process.exit(0);
+  })();
+});

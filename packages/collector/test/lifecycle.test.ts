@@ -1,0 +1,136 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createDatabases } from '@nostr-info/shared';
+import { testServices } from '@nostr-info/shared/testing';
+import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCollector } from '../src/collector.js';
+import { dbFigures, truthFigures } from './helpers/compare.js';
+import { createWorld, type TestWorld } from './helpers/context.js';
+import { waitFor } from './helpers/test-relay.js';
+
+// Nothing is lost when PostgreSQL is unreachable for a while, nor on SIGTERM.
+
+/** How long the database refuses connections (the product target is 30 s; shortened for CI time). */
+const OUTAGE_MS = 8000;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Makes the test database refuse connections and drops the open ones, then restores it. */
+async function databaseOutage(name: string, ms: number): Promise<void> {
+  const admin = await createDatabases({ databaseUrl: testServices().TEST_PG_ADMIN_URL, poolMax: 1 });
+  try {
+    await sql`alter database ${sql.id(name)} with allow_connections false`.execute(admin.writer);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name}`.execute(admin.writer);
+    await new Promise((r) => setTimeout(r, ms));
+    await sql`alter database ${sql.id(name)} with allow_connections true`.execute(admin.writer);
+  } finally {
+    await admin.close();
+  }
+}
+
+describe('durability', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it('keeps every count through a database outage', async () => {
+    const world: TestWorld = await createWorld('outage');
+    cleanups.push(() => world.drop());
+    const net: SimNetwork = await startSimNetwork({ relays: 6, seed: 'collector-outage', rate: 150, autoStart: false });
+    cleanups.push(() => net.stop());
+    const ctx = await world.context({ RELAYS: net.urls.join(','), BUFFER_MAX_KEYS: '100000' });
+    const service = await startCollector(ctx, { nip11: false });
+    cleanups.push(() => service.stop());
+    await net.waitForSubscribers(6, 15_000);
+    net.resume();
+    await new Promise((r) => setTimeout(r, 1000));
+    await databaseOutage(world.db.name, OUTAGE_MS);
+    await new Promise((r) => setTimeout(r, 1500));
+    net.pause();
+    await net.drain();
+    await new Promise((r) => setTimeout(r, 500));
+    await service.stop();
+
+    const failures = (await ctx.registry.getSingleMetric('nostr_info_collector_flushes_total')?.get())?.values.find(
+      (v) => v.labels.result === 'failure',
+    );
+    expect(failures?.value ?? 0).toBeGreaterThan(0);
+    const check = await world.context({ RELAYS: net.urls[0] ?? '' });
+    expect(await dbFigures(check.dbs.reader)).toEqual(truthFigures(net.truth(), net.urls));
+  });
+
+  it('flushes everything on SIGTERM and serves /metrics meanwhile', async () => {
+    const world = await createWorld('sigterm');
+    cleanups.push(() => world.drop());
+    const net = await startSimNetwork({ relays: 6, seed: 'collector-sigterm', rate: 150, autoStart: false });
+    cleanups.push(() => net.stop());
+    const port = await freePort();
+    const script = fileURLToPath(new URL('./helpers/collector-process.ts', import.meta.url));
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+      env: {
+        ...process.env,
+        DATABASE_URL: world.db.url,
+        REDIS_URL: testServices().TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: world.prefix,
+        RELAYS: net.urls.join(','),
+        METRICS_PORT: String(port),
+        // Nothing is flushed before the signal: the final flush must write it all.
+        FLUSH_INTERVAL_MS: '3600000',
+        FLUSH_MAX_EVENTS: '1000000',
+        DISCOVERY_ENABLED: 'false',
+        VERIFY_WORKERS: '1',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true,
+      30_000,
+      'collector /health',
+    );
+    await net.waitForSubscribers(6, 15_000);
+    net.resume();
+    await new Promise((r) => setTimeout(r, 3000));
+    net.pause();
+    await net.drain();
+    await new Promise((r) => setTimeout(r, 300));
+
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const name of [
+      'nostr_info_collector_relays_owned 6',
+      'nostr_info_collector_relays_connected 6',
+      'nostr_info_collector_events_received_total{',
+      'nostr_info_collector_events_unique_total{',
+      'nostr_info_collector_connections{state="open"} 6',
+      'nostr_info_collector_buffer_keys',
+    ]) {
+      expect(metrics).toContain(name);
+    }
+    const check = await world.context({ RELAYS: net.urls[0] ?? '' });
+    const before = await check.dbs.reader
+      .selectFrom('network_events_daily')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
+    expect(before.n).toBe(0);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(await dbFigures(check.dbs.reader)).toEqual(truthFigures(net.truth(), net.urls));
+  });
+});
