@@ -18,7 +18,7 @@ export async function allInOneCommand(): Promise<void> {
 export async function collectorCommand(): Promise<void> {
   const env = envOrExit('collector');
   const ctx = await buildContext('collector', env);
-  const collector = await startCollector(ctx);
+  const collector = await startCollector(ctx, { serveMetrics: true });
   await stopOnSignal(ctx, [collector]);
 }
 
