@@ -1,6 +1,7 @@
 export * from './bolt11.js';
 export * from './corpus.js';
 export * from './corpus-cache.js';
+export * from './fixture-set.js';
 export * from './fixtures.js';
 export * from './relay-behaviour.js';
 export * from './signer.js';

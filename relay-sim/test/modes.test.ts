@@ -34,7 +34,7 @@ describe('misbehaving relay modes', () => {
       modes: [...RELAY_MODES],
       seed: 'modes',
       corpusSize: 400,
-      rate: 300,
+      rate: 100,
       copies: RELAY_MODES.length,
       multiRelayShare: 1,
       autoStart: false,
@@ -112,11 +112,12 @@ describe('misbehaving relay modes', () => {
     await flood.waitFor(() => flood.eose.has('f') && normal.eose.has('n'));
     const [f0, n0] = [flood.events.length, normal.events.length];
     net.resume();
-    await new Promise((r) => setTimeout(r, 500));
+    // The flood relay cycles the whole corpus (400 events) again and again; the others stream at `rate`.
+    await flood.waitFor(() => flood.events.length - f0 >= 2000, 15_000, 'a flood of events');
     net.pause();
     const fast = flood.events.length - f0;
     const slow = normal.events.length - n0;
-    expect(fast).toBeGreaterThan(10 * Math.max(slow, 20));
+    expect(fast).toBeGreaterThan(4 * slow);
   });
 
   it('stall: accepts the socket, then answers nothing, not even pings', async () => {
