@@ -41,16 +41,3 @@ export class ApiError extends Error {
 export function errorBody(code: ApiErrorCode, message: string): ErrorBody {
   return { error: { code, message } };
 }
-
-/** A JSON error response, for code paths outside Hono's context (the server's front checks). */
-export function errorResponse(
-  status: number,
-  code: ApiErrorCode,
-  message: string,
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(JSON.stringify(errorBody(code, message)), {
-    status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
-  });
-}
