@@ -41,3 +41,25 @@ describe('real third-party relay (@nostr-relay/*)', () => {
     expect(body.includes('supported_nips')).toBe(false);
   });
 });
+
+describe('real third-party relay subscription limit', () => {
+  it('silently drops the oldest subscription past 20 per socket', async () => {
+    const relay = await startThirdPartyRelay();
+    try {
+      const c = await TestClient.connect(relay.url);
+      for (let i = 0; i <= 20; i++) c.req(`s${i}`, { kinds: [1] });
+      await c.waitFor(() => c.eose.size === 21, 5000, 'EOSE for every REQ');
+      const ev = makeEvent({ kind: 1, content: 'to every subscription', keyIndex: 12 });
+      await relay.publish(ev);
+      await c.waitFor(() => c.events.length >= 20, 5000, 'live copies');
+      await new Promise((r) => setTimeout(r, 100));
+      const subs = c.events.map((e) => e.sub).sort();
+      expect(subs).toHaveLength(20);
+      expect(subs).not.toContain('s0');
+      expect(c.framesOf('CLOSED')).toHaveLength(0);
+      c.close();
+    } finally {
+      await relay.stop();
+    }
+  });
+});
