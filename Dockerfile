@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1.7
+# One image for every role: `docker run IMAGE <all-in-one|collector|scheduler run|api|migrate>`.
+# The production stage holds only the pruned bundle of `pnpm deploy --prod` (what
+# scripts/bundle/check.sh builds and starts outside the workspace) and runs as a non-root user.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: install the workspace, compile the CLI and its packages, prune to production deps
+FROM ${NODE_IMAGE} AS build
+ENV CI=true PNPM_HOME=/pnpm PATH=/pnpm:$PATH
+RUN corepack enable
+WORKDIR /src
+# Lockfile first: dependencies are fetched in their own layer, reused while only sources change.
+COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm fetch
+COPY . .
+# Install scripts are skipped: no runtime dependency needs one (better-sqlite3 is a test-only
+# dependency of the relay simulator), so no compiler toolchain is needed in the image.
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --offline --ignore-scripts
+RUN pnpm --filter '@nostr-info/cli...' run build
+RUN pnpm --filter @nostr-info/cli deploy --prod --legacy /out \
+ && node /out/dist/main.js --help >/dev/null
+
+# ---- runtime
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    DATA_DIR=/data
+# UID/GID 10001 match the chart's podSecurityContext (runAsUser/runAsGroup/fsGroup).
+RUN groupadd --system --gid 10001 nostr \
+ && useradd --system --uid 10001 --gid nostr --home-dir /app --no-create-home --shell /usr/sbin/nologin nostr \
+ && mkdir -p /data \
+ && chown nostr:nostr /data
+WORKDIR /app
+# Code owned by root and read-only to the service user; only /data (embedded database of the
+# all-in-one mode) is writable.
+COPY --from=build /out /app
+USER 10001:10001
+VOLUME ["/data"]
+# API (PORT) and collector metrics (METRICS_PORT).
+EXPOSE 3000 9464
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["node", "/app/dist/main.js"]
+CMD ["all-in-one"]
