@@ -91,6 +91,8 @@ export const health = (
  * E8 08-27 00:00  k1 net 2; r2 2                     (first day of 90d)
  * E9 08-26 12:00  k1 net 100; r1 100                 (out of 90d)
  * E10 2025-01-01  k1 net 50; r4 50                   (all only; r4 is no longer watched)
+ * E11 11-17 13:00:00 k7 net 1; r2 1                  (first hour of 7d)
+ * E12 11-17 12:59:59 k7 net 1; r2 1                  (one second before it: out of 7d)
  */
 export async function seedDataset(db: Db): Promise<void> {
   const relay = (r: Record<string, unknown>) =>
@@ -148,6 +150,10 @@ export async function seedDataset(db: Db): Promise<void> {
   await relayEvents(db, 1, 1, '2026-08-26T12:00:00Z', 100);
   await networkEvents(db, 1, '2025-01-01T10:00:00Z', 50);
   await relayEvents(db, 4, 1, '2025-01-01T10:00:00Z', 50);
+  await networkEvents(db, 7, '2026-11-17T13:00:00Z', 1);
+  await relayEvents(db, 2, 7, '2026-11-17T13:00:00Z', 1);
+  await networkEvents(db, 7, '2026-11-17T12:59:59Z', 1);
+  await relayEvents(db, 2, 7, '2026-11-17T12:59:59Z', 1);
 
   // Replaceable kinds keep only their latest version here; counts above count every version.
   await db

@@ -162,22 +162,23 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
   it('7d: hour buckets back to 2026-11-17 13:00, replaceable kinds counted per version', () => {
     const s = get('7d');
     expect(s.overview.relays).toEqual({ known: 4, watched: 3, online: 2, active: 3 });
-    expect(s.overview.events).toEqual({ unique: 28, relay_sum: 35, invalid: 1 });
+    expect(s.overview.events).toEqual({ unique: 29, relay_sum: 36, invalid: 1 });
     expect(s.overview.users).toEqual({ active: 4, new: 2 });
     expect(s.overview.zaps).toEqual({ count: 3, sats: 101_250, senders: 2, receivers: 1, flagged: 1 });
     expect(s.overview.articles).toBe(2);
-    expect(s.events.by_kind).toEqual({ '0': 3, '1': 19, '7': 4, '30023': 2 });
+    expect(s.events.by_kind).toEqual({ '0': 3, '1': 19, '7': 5, '30023': 2 });
     expect(s.events.series).toHaveLength(168);
-    expect(s.events.series[0]?.t).toBe(H('2026-11-17T13:00:00Z'));
+    // E11 at 13:00:00 opens the window; E12 one second earlier is out.
+    expect(s.events.series[0]).toEqual({ t: H('2026-11-17T13:00:00Z'), total: 1, by_kind: { '7': 1 } });
     expect(s.events.series.find((p) => p.t === H('2026-11-20T08:00:00Z'))).toEqual({
       t: H('2026-11-20T08:00:00Z'),
       total: 5,
       by_kind: { '0': 3, '30023': 2 },
     });
     expect(s.relays.relays.map((r) => [r.url, r.events, r.share_pct, r.uptime_pct])).toEqual([
-      ['wss://a.example', 19, 67.86, 50],
-      ['wss://c.example', 10, 35.71, 100],
-      ['wss://b.example', 6, 21.43, 100],
+      ['wss://a.example', 19, 65.52, 50],
+      ['wss://c.example', 10, 34.48, 100],
+      ['wss://b.example', 7, 24.14, 100],
     ]);
     expect(s.relays.relays[1]?.events_by_kind).toEqual({ '0': 3, '1': 5, '30023': 2 });
     expect(s.top_relays.most_reliable).toEqual([
@@ -197,12 +198,12 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
 
   it('30d: day buckets from 2026-10-26, the day before is out', () => {
     const s = get('30d');
-    expect(s.overview.events).toEqual({ unique: 39, relay_sum: 46, invalid: 1 });
+    expect(s.overview.events).toEqual({ unique: 41, relay_sum: 48, invalid: 1 });
     expect(s.overview.users).toEqual({ active: 4, new: 3 });
     expect(s.overview.zaps).toEqual({ count: 4, sats: 101_251, senders: 2, receivers: 2, flagged: 1 });
     expect(s.overview.articles).toBe(2);
     expect(s.events.granularity).toBe('day');
-    expect(s.events.by_kind).toEqual({ '0': 3, '1': 27, '7': 4, '9735': 3, '30023': 2 });
+    expect(s.events.by_kind).toEqual({ '0': 3, '1': 27, '7': 6, '9735': 3, '30023': 2 });
     expect(s.events.series).toHaveLength(30);
     expect(s.events.series[0]).toEqual({ t: H('2026-10-26T00:00:00Z'), total: 8, by_kind: { '1': 8 } });
     expect(s.activity.series[28]).toEqual({
@@ -219,8 +220,8 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     });
     expect(s.relays.relays.map((r) => [r.url, r.events, r.uptime_pct])).toEqual([
       ['wss://a.example', 27, 50],
+      ['wss://b.example', 11, 100],
       ['wss://c.example', 10, 100],
-      ['wss://b.example', 9, 100],
     ]);
     expect(s.clients.total_users).toBe(3);
     expect(s.clients.by_events.map((c) => [c.client, c.events_share_pct, c.users_share_pct])).toEqual([
@@ -232,18 +233,18 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
 
   it('90d: from 2026-08-27', () => {
     const s = get('90d');
-    expect(s.overview.events).toEqual({ unique: 42, relay_sum: 49, invalid: 1 });
+    expect(s.overview.events).toEqual({ unique: 44, relay_sum: 51, invalid: 1 });
     expect(s.overview.users).toEqual({ active: 5, new: 3 });
     expect(s.overview.relays.active).toBe(3);
     expect(s.events.series).toHaveLength(90);
     expect(s.events.series[0]).toEqual({ t: H('2026-08-27T00:00:00Z'), total: 2, by_kind: { '1': 2 } });
-    expect(s.events.by_kind).toEqual({ '0': 3, '1': 29, '3': 1, '7': 4, '9735': 3, '30023': 2 });
+    expect(s.events.by_kind).toEqual({ '0': 3, '1': 29, '3': 1, '7': 6, '9735': 3, '30023': 2 });
   });
 
   it('all: everything, series from the first day with data', () => {
     const s = get('all');
     expect(s.overview.relays).toEqual({ known: 4, watched: 3, online: 2, active: 4 });
-    expect(s.overview.events).toEqual({ unique: 192, relay_sum: 199, invalid: 1 });
+    expect(s.overview.events).toEqual({ unique: 194, relay_sum: 201, invalid: 1 });
     expect(s.overview.users).toEqual({ active: 5, new: 5 });
     expect(s.overview.articles).toBe(3);
     expect(s.events.series).toHaveLength(693);
@@ -273,6 +274,7 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
       [1, 1, 108],
       [1, 3, 1],
       [2, 1, 2],
+      [2, 7, 2],
       [2, 9735, 3],
       [3, 0, 3],
       [3, 30023, 2],
