@@ -35,6 +35,12 @@ export interface Conn {
   timers: Set<NodeJS.Timeout>;
   flooding: boolean;
   floodPos: number;
+  /**
+   * `oversized`: an oversized frame went out on this socket, so no further events do. A client
+   * that refuses the frame drops the socket, and nothing written after it would have been read:
+   * keeping quiet keeps the delivered truth exact either way.
+   */
+  poisoned: boolean;
 }
 
 function isEvent(v: unknown): v is NostrEvent {

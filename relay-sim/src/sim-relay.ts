@@ -109,7 +109,7 @@ export class SimRelay implements RelayLedger {
 
   /** Writes one EVENT frame and records the delivery; false when nothing was written. */
   sendEvent(conn: Conn, sub: Sub, copy: StoredCopy): boolean {
-    if (this.silent || conn.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.silent || conn.poisoned || conn.ws.readyState !== WebSocket.OPEN) return false;
     if (conn.ws.bufferedAmount > this.behaviour.maxBufferedBytes) {
       this.counters.droppedSlowConsumer++;
       return false;
@@ -225,9 +225,11 @@ export class SimRelay implements RelayLedger {
   private sendOversized(): void {
     this.oversizedJson ??= JSON.stringify(this.oversizedEvent());
     for (const conn of this.conns) {
+      if (conn.poisoned || this.silent) continue;
       for (const sub of conn.subs.values()) {
         if (!sub.live || conn.ws.readyState !== WebSocket.OPEN) continue;
         conn.ws.send(`${sub.head}${this.oversizedJson}]`);
+        conn.poisoned = true;
         this.counters.oversizedFrames++;
         break;
       }
@@ -255,6 +257,7 @@ export class SimRelay implements RelayLedger {
       timers: new Set(),
       flooding: false,
       floodPos: 0,
+      poisoned: false,
     };
     this.conns.add(conn);
     ws.on('ping', (data) => {

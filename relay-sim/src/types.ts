@@ -32,7 +32,8 @@ export interface Filter {
  * How one simulated relay behaves.
  * - `normal`: a well-behaved relay.
  * - `garbage`: interleaves non-JSON frames and wrong-shaped arrays with its normal traffic.
- * - `oversized`: now and then sends an EVENT frame larger than `oversizedBytes`.
+ * - `oversized`: `oversizedIntervalMs` after a subscription goes live, sends one EVENT frame larger
+ *   than `oversizedBytes` on that socket and no events after it (see `Conn.poisoned`).
  * - `flood`: pushes every corpus event to every subscription as fast as the socket drains.
  * - `stall`: accepts sockets, then never answers anything again (no EOSE, events or pongs).
  * - `disconnect-loop`: closes every socket `disconnectAfterMs` after it opened.
