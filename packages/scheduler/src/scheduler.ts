@@ -25,6 +25,7 @@ export interface RunResult {
   durationMs?: number;
 }
 
+/** Options of one run. */
 export interface RunOptions {
   /** The run's clock (tests pin it so range edges are deterministic). */
   now?: () => Date;
@@ -127,6 +128,7 @@ export async function runScheduler(
   }
 }
 
+/** Options of the all-in-one timer. */
 export interface SchedulerTimerOptions {
   intervalSeconds: number;
   /** Passed to every run. */

@@ -182,6 +182,8 @@ export async function seedDataset(db: Db): Promise<void> {
     eose: [150, 1],
   });
 
+  // One row per pubkey however many days it was active: p1 posted on 2025-01-01, 11-23 and 11-24
+  // and counts once in every range it touches.
   const pubkey = (pubkey: string, first: string, last: string) =>
     db
       .insertInto('pubkeys')

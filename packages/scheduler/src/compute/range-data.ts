@@ -11,6 +11,7 @@ export interface RelayRangeCounters {
   invalid: number;
 }
 
+/** Per-relay health counters summed over a range. */
 export interface RelayHealthSums {
   relay_id: number;
   connected_ms: number;
@@ -21,18 +22,21 @@ export interface RelayHealthSums {
   eose_n: number;
 }
 
+/** Network-unique events of one kind in one bucket. */
 export interface KindBucket {
   t: Date | string;
   kind: number;
   events: number;
 }
 
+/** Active and new users of one bucket. */
 export interface ActivityBucket {
   t: Date | string;
   active_users: number;
   new_users: number;
 }
 
+/** Single figures of a range: distinct users, articles, zap sums and participants. */
 export interface RangeScalars {
   active_users: number;
   new_users: number;
@@ -45,6 +49,7 @@ export interface RangeScalars {
   client_users_total: number;
 }
 
+/** Events or users of one client. */
 export interface ClientCount {
   client: string;
   n: number;

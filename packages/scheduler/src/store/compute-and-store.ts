@@ -6,6 +6,7 @@ import { cacheSnapshots } from '../publish/cache.js';
 import { advanceRollups } from './rollups.js';
 import { tryRunLock, writeSnapshots } from './write-snapshots.js';
 
+/** What `computeAndStore` needs from the run. */
 export interface ComputeAndStoreOptions {
   dbs: Databases;
   cache: Cache;

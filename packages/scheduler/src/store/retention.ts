@@ -20,6 +20,7 @@ export const ACTIVE_USERS_HOURLY_DAYS = 8;
 /** Per-day pubkey rows serve the 90d range; `pubkeys` (first/last seen) is all `all` needs. */
 export const ACTIVE_USERS_DAILY_DAYS = 91;
 
+/** Retention settings of one run (from the scheduler env). */
 export interface RetentionOptions {
   now: Date;
   hourlyRetentionDays: number;

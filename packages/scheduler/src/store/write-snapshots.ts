@@ -16,6 +16,7 @@ export async function tryRunLock(trx: Transaction<Database>): Promise<boolean> {
   return rows[0]?.got === true;
 }
 
+/** Per-range duration and row count of computed ranges. */
 export function rangeFigures(computed: readonly ComputedRange[]): RangeFigures {
   return Object.fromEntries(computed.map((c) => [c.range, { duration_ms: c.durationMs, rows: c.rows }]));
 }
