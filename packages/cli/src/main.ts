@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { HELP } from './commands/help.js';
+import { redactText } from '@nostr-info/shared';
+import { HELP, helpFor } from './commands/help.js';
 import { migrateCommand } from './commands/migrate.js';
 import { allInOneCommand, apiCommand, collectorCommand, schedulerRunCommand } from './commands/roles.js';
 import { ExitError } from './runtime.js';
@@ -18,7 +19,7 @@ async function main(argv: string[]): Promise<void> {
     options: { help: { type: 'boolean', short: 'h' }, down: { type: 'boolean' } },
   });
   const [command, sub] = positionals;
-  const help = HELP[command ?? 'main'] ?? HELP.main ?? '';
+  const help = helpFor(command);
   if (values.help) {
     process.stdout.write(`${help}\n`);
     return;
@@ -38,6 +39,9 @@ async function main(argv: string[]): Promise<void> {
       return schedulerRunCommand();
     case 'migrate':
       return migrateCommand({ down: values.down === true });
+    case 'help':
+      process.stdout.write(`${helpFor(sub)}\n`);
+      return;
     case undefined:
       process.stdout.write(`${HELP.main}\n`);
       return;
@@ -46,9 +50,18 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  const code = err instanceof ExitError ? err.exitCode : 1;
-  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-  process.stderr.write(`nostr-info: ${err instanceof Error ? err.message : String(err)}${cause}\n`);
-  process.exit(code);
-});
+main(process.argv.slice(2)).then(
+  () => {
+    // Every role has stopped: a handle a library left open must not keep the process alive.
+    setTimeout(() => process.exit(), 5000).unref();
+  },
+  (err: unknown) => {
+    const code = err instanceof ExitError ? err.exitCode : 1;
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    // Driver errors may quote a connection string: mask credentials before printing.
+    process.stderr.write(
+      redactText(`nostr-info: ${err instanceof Error ? err.message : String(err)}${cause}\n`),
+    );
+    process.exit(code);
+  },
+);

@@ -1,3 +1,5 @@
+import { envSettings, type Role } from '@nostr-info/shared';
+
 /** Help texts, one per subcommand; `--help` prints them and exits 0. */
 export const HELP: Record<string, string> = {
   main: `nostr-info — Nostr network statistics backend
@@ -39,3 +41,26 @@ Serves the public read-only JSON API on PORT (default 3000): /health, /ready, /m
 Applies every pending migration under a lock (safe when several processes start together).
 --down reverts the newest migration.`,
 };
+
+/** The env role each subcommand validates. */
+const ROLE_OF: Record<string, Role> = {
+  'all-in-one': 'all-in-one',
+  collector: 'collector',
+  scheduler: 'scheduler',
+  api: 'api',
+  migrate: 'migrate',
+};
+
+/** Help of a command followed by every setting it reads, with defaults (generated from env.ts). */
+export function helpFor(command: string | undefined): string {
+  const text = HELP[command ?? 'main'] ?? HELP.main ?? '';
+  const role = command ? ROLE_OF[command] : undefined;
+  if (!role) return text;
+  const settings = envSettings(role);
+  const width = Math.max(...settings.map((s) => s.name.length));
+  const lines = settings.map(
+    (s) =>
+      `  ${s.name.padEnd(width)}  ${s.defaultValue === undefined ? '(unset)' : `default ${s.defaultValue}`}`,
+  );
+  return `${text}\n\nSettings (environment variables):\n${lines.join('\n')}`;
+}

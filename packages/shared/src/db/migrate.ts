@@ -37,3 +37,15 @@ export async function migrateDownAll(db: Kysely<any>): Promise<MigrationResultSe
 export async function migrateDown(db: Kysely<any>): Promise<MigrationResultSet> {
   return migrator(db).migrateDown();
 }
+
+/** One migration and when it was applied (undefined: pending). */
+export interface MigrationState {
+  name: string;
+  executedAt: Date | undefined;
+}
+
+/** Every known migration with its state, oldest first (`nostr-info migrate` output, tests). */
+export async function migrationStates(db: Kysely<any>): Promise<MigrationState[]> {
+  const infos = await migrator(db).getMigrations();
+  return infos.map((m) => ({ name: m.name, executedAt: m.executedAt }));
+}
