@@ -26,6 +26,7 @@ export const USAGE = `relay-sim: run a simulated Nostr relay network on loopback
   --stats-every S       print a stats line every S seconds (default 0 = never)
   --options-json JSON   any SimNetworkOptions as JSON (used by startSimNetworkProcess)
   --ipc                 take commands over the Node IPC channel
+  --help                this text
 `;
 
 export interface CliOptions {
@@ -34,6 +35,7 @@ export interface CliOptions {
   portFile: string | undefined;
   statsEverySeconds: number;
   ipc: boolean;
+  help: boolean;
 }
 
 function num(name: string, v: string | undefined): number | undefined {
@@ -81,6 +83,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'stats-every': { type: 'string' },
         'options-json': { type: 'string' },
         ipc: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }).values;
@@ -119,5 +122,6 @@ export function parseCliArgs(argv: string[]): CliOptions {
     portFile: s('port-file'),
     statsEverySeconds: num('stats-every', s('stats-every')) ?? 0,
     ipc: values.ipc === true,
+    help: values.help === true,
   };
 }

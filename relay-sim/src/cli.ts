@@ -22,6 +22,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  if (cli.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const options = { ...cli.network };
   if (cli.corpusCache) {
     options.corpus = loadOrGenerateCorpus(cli.corpusCache, {

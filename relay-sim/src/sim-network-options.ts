@@ -30,6 +30,11 @@ export interface SimNetworkOptions extends Partial<RelayBehaviour> {
   /** Client names for NIP-89 tags (default `DEFAULT_CLIENTS`) and the share of tagged events (0.6). */
   clients?: string[];
   clientTagShare?: number;
+  /**
+   * Newest created_at of the corpus (unix seconds; default now). Pin it, with `seed`, for the same
+   * event ids run after run (signatures still differ: Schnorr signing is randomised).
+   */
+  createdAtBase?: number;
   /** Authors in the corpus (default 200). */
   authors?: number;
   /** Mode per relay index (default all `normal`). */

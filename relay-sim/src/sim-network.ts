@@ -71,6 +71,7 @@ export async function startSimNetwork(options: SimNetworkOptions = {}): Promise<
   if (options.clients) corpusOpts.clients = options.clients;
   if (options.clientTagShare !== undefined) corpusOpts.clientTagShare = options.clientTagShare;
   if (options.authors !== undefined) corpusOpts.authors = options.authors;
+  if (options.createdAtBase !== undefined) corpusOpts.now = options.createdAtBase;
   const corpus = options.corpus ?? generateCorpus(corpusOpts);
   for (const ev of corpus) registry.add(ev, true);
   registry.corpusSize = registry.size;

@@ -78,6 +78,9 @@ describe('simulator in its own process', () => {
   });
 
   it('CLI: writes the URLs to --port-file and refuses bad arguments with exit code 2', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--port-file');
     const bad = await runCli(['--relays', 'many']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--relays must be');
