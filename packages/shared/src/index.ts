@@ -8,6 +8,7 @@ export * from './config/redact.js';
 export * from './db/factory.js';
 export * from './db/migrate.js';
 export * from './db/migrations.js';
+export * from './db/read-pool.js';
 export * from './db/schema.js';
 export * from './lifecycle/service.js';
 export * from './log/logger.js';

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, type Server, connect as tcpConnect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -127,6 +129,48 @@ describe('createDatabases against a real primary + streaming replica', () => {
       expect(row?.url).toBe('wss://fallback.example');
     } finally {
       await Promise.all([alone.close(), same.close()]);
+    }
+  });
+
+  it('reads from the primary while the replica cannot be reached, and from the replica once it is back', async () => {
+    // A loopback TCP proxy to the replica, closed at first: the "replica" is down, then comes back.
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const address = probe.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    probe.close();
+    await once(probe, 'close');
+    const replicaPort = new URL(services.TEST_PG_REPLICA_URL).port;
+    const proxyUrl = new URL(onDatabase(services.TEST_PG_REPLICA_URL, testDb.name));
+    proxyUrl.port = String(address.port);
+
+    const flaky = await createDatabases({
+      databaseUrl: testDb.url,
+      databaseReadUrl: proxyUrl.toString(),
+      poolMax: 2,
+      replicaRetryMs: 300,
+    });
+    let proxy: Server | undefined;
+    try {
+      expect(flaky.readerIsReplica).toBe(true);
+      expect(await whereAmI(flaky.reader)).toEqual({ port: 5433, recovery: false });
+      // Still within the retry delay: the primary again, without a new attempt.
+      expect(await whereAmI(flaky.reader)).toEqual({ port: 5433, recovery: false });
+
+      proxy = createServer((socket) => {
+        const upstream = tcpConnect(Number(replicaPort), '127.0.0.1');
+        socket.pipe(upstream).pipe(socket);
+        socket.on('error', () => upstream.destroy());
+        upstream.on('error', () => socket.destroy());
+      });
+      proxy.listen(address.port, '127.0.0.1');
+      await once(proxy, 'listening');
+      await sleep(400);
+      expect(await whereAmI(flaky.reader)).toEqual({ port: 5434, recovery: true });
+    } finally {
+      await flaky.close();
+      proxy?.close();
     }
   });
 

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Logger } from '../log/logger.js';
+import { createFallbackReadPool } from './read-pool.js';
 import type { Database } from './schema.js';
 import { pgTypes, valueParsers } from './types.js';
 
@@ -27,20 +28,29 @@ export interface DatabaseOptions {
   dataDir?: string;
   poolMax?: number;
   applicationName?: string;
-  logger?: Logger;
+  logger?: Logger | undefined;
+  /** Connect timeout of each pool connection. */
+  connectionTimeoutMs?: number;
+  /** After the replica failed to connect, reads use the primary this long before retrying it. */
+  replicaRetryMs?: number;
 }
 
 /** Builds a pg pool with the project's value parsers; pool errors are logged, never thrown. */
 export function createPgPool(
   connectionString: string,
-  { poolMax = 10, applicationName = 'nostr-info', logger }: Omit<DatabaseOptions, 'databaseUrl'> = {},
+  {
+    poolMax = 10,
+    applicationName = 'nostr-info',
+    logger,
+    connectionTimeoutMs = 10_000,
+  }: Omit<DatabaseOptions, 'databaseUrl'> = {},
 ): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max: poolMax,
     application_name: applicationName,
     types: pgTypes,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: connectionTimeoutMs,
     idleTimeoutMillis: 30_000,
   });
   // An idle client losing its server must not crash the process (pg emits 'error' on the pool).
@@ -61,8 +71,9 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
 
 /**
  * The db factory. With `databaseUrl`: a pg pool on the primary for writes and, when
- * `databaseReadUrl` is set, a second pool on the replica for reads. Without: an embedded PGlite
- * database under `dataDir` (default `./data`) that survives restarts, used for both.
+ * `databaseReadUrl` is set, a second pool on the replica for reads (falling back to the primary
+ * while the replica cannot be reached). Without: an embedded PGlite database under `dataDir`
+ * (default `./data`) that survives restarts, used for both.
  */
 export async function createDatabases({
   databaseUrl,
@@ -71,6 +82,7 @@ export async function createDatabases({
   poolMax = 10,
   applicationName = 'nostr-info',
   logger,
+  replicaRetryMs = 30_000,
 }: DatabaseOptions = {}): Promise<Databases> {
   if (!databaseUrl) {
     const pglite = await openPglite(dataDir);
@@ -83,9 +95,8 @@ export async function createDatabases({
       close: () => db.destroy(),
     };
   }
-  const writer = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: createPgPool(databaseUrl, { poolMax, applicationName, logger }) }),
-  });
+  const primaryPool = createPgPool(databaseUrl, { poolMax, applicationName, logger });
+  const writer = new Kysely<Database>({ dialect: new PostgresDialect({ pool: primaryPool }) });
   if (!databaseReadUrl || databaseReadUrl === databaseUrl) {
     return {
       kind: 'postgres',
@@ -95,9 +106,21 @@ export async function createDatabases({
       close: () => writer.destroy(),
     };
   }
+  const replicaPool = createPgPool(databaseReadUrl, {
+    poolMax,
+    applicationName: `${applicationName}-read`,
+    logger,
+    // Fail over to the primary quickly instead of waiting the full connect timeout.
+    connectionTimeoutMs: 3000,
+  });
   const reader = new Kysely<Database>({
     dialect: new PostgresDialect({
-      pool: createPgPool(databaseReadUrl, { poolMax, applicationName: `${applicationName}-read`, logger }),
+      pool: createFallbackReadPool({
+        replica: replicaPool,
+        primary: primaryPool,
+        retryAfterMs: replicaRetryMs,
+        logger,
+      }),
     }),
   });
   return {
@@ -106,7 +129,11 @@ export async function createDatabases({
     reader,
     readerIsReplica: true,
     close: async () => {
-      await Promise.allSettled([writer.destroy(), reader.destroy()]);
+      // The reader first: it borrows primary connections while the replica is away.
+      await reader.destroy().catch(() => undefined);
+      await writer.destroy();
+      // Kysely ends a pool only once it used it; the reader may have been its only user.
+      if (!primaryPool.ended) await primaryPool.end();
     },
   };
 }
