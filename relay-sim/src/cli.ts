@@ -35,6 +35,8 @@ async function main(): Promise<void> {
       ...(options.kinds ? { kinds: options.kinds } : {}),
       ...(options.clients ? { clients: options.clients } : {}),
       ...(options.authors !== undefined ? { authors: options.authors } : {}),
+      ...(options.clientTagShare !== undefined ? { clientTagShare: options.clientTagShare } : {}),
+      ...(options.createdAtBase !== undefined ? { now: options.createdAtBase } : {}),
     });
   }
   const net = await startSimNetwork(options);

@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { type CorpusOptions, generateCorpus } from './corpus.js';
 import type { NostrEvent } from './types.js';
 
@@ -9,7 +11,16 @@ import type { NostrEvent } from './types.js';
  * created_at of the day they were made.
  */
 export function loadOrGenerateCorpus(dir: string, opts: CorpusOptions): NostrEvent[] {
-  const file = join(dir, `corpus-${opts.seed.replace(/[^\w-]/g, '_')}-${opts.size}.ndjson`);
+  // Anything that shapes the content is part of the name, so a changed option never reuses a file.
+  const shape = JSON.stringify([
+    opts.kinds,
+    opts.clients,
+    opts.clientTagShare,
+    opts.authors,
+    opts.latePublishedShare,
+  ]);
+  const tag = bytesToHex(sha256(utf8ToBytes(shape))).slice(0, 8);
+  const file = join(dir, `corpus-${opts.seed.replace(/[^\w-]/g, '_')}-${opts.size}-${tag}.ndjson`);
   if (existsSync(file)) {
     return readFileSync(file, 'utf8')
       .split('\n')
