@@ -12,8 +12,8 @@ const HEADER = [
 ].join('\n');
 
 /**
- * The chart's defaults as plain manifests, one object per file, numbered in Helm's install order
- * (hooks such as the migration Job last), plus a kustomization listing them. The test pod is left
+ * The chart's defaults as plain manifests, one object per file named `<kind>-<name>.yaml`, plus a
+ * kustomization listing them in Helm's install order (hooks such as the migration Job last). The test pod is left
  * out. The kustomization is named `Kustomization` (a name kustomize reads) rather than
  * `kustomization.yaml`, so `kubectl apply -f k8s/` does not try to apply it as an object.
  */
@@ -24,13 +24,13 @@ export function renderK8sManifests(): ManifestFile[] {
     .map((c) => c.trim())
     .filter((c) => c.length > 0);
   const files: ManifestFile[] = [];
-  chunks.forEach((chunk, index) => {
+  for (const chunk of chunks) {
     const [object] = parseManifests(chunk);
-    if (!object) return;
-    const name = `${String(index + 1).padStart(2, '0')}-${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
+    if (!object) continue;
+    const name = `${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
     const body = chunk.replace(/^# Source: .*\n/m, '');
     files.push({ name, content: `${HEADER}\n${body}\n` });
-  });
+  }
   const kustomization = [
     HEADER,
     'apiVersion: kustomize.config.k8s.io/v1beta1',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chartDocs, k8sFiles, staleK8sFiles } from '../src/generated.js';
-import { parseManifests } from '../src/helm.js';
+import { parseManifests, renderText } from '../src/helm.js';
 import { CHART_DIR, REPO_ROOT } from '../src/paths.js';
 import { validateAll } from '../src/validate/kubernetes.js';
 import { readValuesDocs, renderSchema, undocumentedLeaves } from '../src/values-doc.js';
@@ -37,6 +37,8 @@ describe('generated files are up to date (regenerate: bash scripts/chart/render-
     expect(validateAll(manifests.flatMap((f) => parseManifests(f.content)))).toEqual([]);
     for (const f of manifests) expect(kustomization?.content).toContain(`  - ${f.path.split('/').at(-1)}`);
     expect(manifests.some((f) => f.content.includes('kind: Pod\n'))).toBe(false);
+    // One file per object: no two objects share a file name.
+    expect(manifests).toHaveLength(parseManifests(renderText({ args: ['--skip-tests'] })).length);
   });
 });
 

@@ -77,6 +77,23 @@ describe('API Deployment, Service, HPA, PDB, Ingress', () => {
     expect(findOne(objects, 'Deployment', '-api').spec.replicas).toBe(4);
   });
 
+  it('leaves HPA metrics out when none is set (Kubernetes then scales on CPU)', () => {
+    const hpa = findOne(
+      render({ set: ['api.autoscaling.targetCPUUtilizationPercentage='] }),
+      'HorizontalPodAutoscaler',
+    );
+    expect(hpa.spec.metrics).toBeUndefined();
+  });
+
+  it('has no API PDB over a single pod, which would block node drains', () => {
+    const single = render({ set: ['api.autoscaling.enabled=false', 'api.replicas=1'] });
+    expect(single.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name.endsWith('-api'))).toBe(
+      false,
+    );
+    const pdb = findOne(render(), 'PodDisruptionBudget', '-api');
+    expect(pdb.spec.minAvailable).toBe(1);
+  });
+
   it('spreads API pods over zones and nodes', () => {
     const deployment = findOne(render(), 'Deployment', '-api');
     const keys = deployment.spec.template.spec.topologySpreadConstraints.map(
