@@ -355,4 +355,39 @@ describe('operations', () => {
     );
     expect(text).toContain('nostr_info_stats_duration_seconds{range="24h"} 1.5');
   });
+
+  it('keeps the last success time through a failed run, and falls back to scheduler_runs', async () => {
+    await ctx.cache.set(
+      'stats:last-run',
+      JSON.stringify({
+        finished_at: '2026-11-24T01:00:00.000Z',
+        success: false,
+        ranges: { '24h': { duration_ms: 250, rows: 0 } },
+        last_success_at: '2026-11-24T00:30:00.000Z',
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150)); // past the per-scrape memo
+    let text = await (await app.request('/metrics')).text();
+    expect(text).toContain(
+      `nostr_info_stats_last_success_timestamp_seconds ${Date.parse('2026-11-24T00:30:00Z') / 1000}`,
+    );
+    expect(text).toContain('nostr_info_stats_duration_seconds{range="24h"} 0.25');
+
+    await ctx.cache.del('stats:last-run');
+    await ctx.dbs.writer
+      .insertInto('scheduler_runs')
+      .values({
+        started_at: '2026-11-23T23:59:00Z',
+        finished_at: '2026-11-24T00:00:05Z',
+        success: true,
+        ranges: JSON.stringify({ '7d': { duration_ms: 3000, rows: 9 } }),
+      })
+      .execute();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    text = await (await app.request('/metrics')).text();
+    expect(text).toContain(
+      `nostr_info_stats_last_success_timestamp_seconds ${Date.parse('2026-11-24T00:00:05Z') / 1000}`,
+    );
+    expect(text).toContain('nostr_info_stats_duration_seconds{range="7d"} 3');
+  });
 });

@@ -27,15 +27,24 @@ function durationsOf(ranges: unknown): Record<string, number> {
   return out;
 }
 
-/** The scheduler's figures: `stats:last-run` when it reports a success, else the newest good row. */
+/**
+ * The scheduler's figures from `stats:last-run` (`last_success_at` survives a failed run), else
+ * from the newest successful `scheduler_runs` row.
+ */
 async function readRunFigures(cache: Cache, dbs: Databases, cacheTimeoutMs: number): Promise<RunFigures> {
   try {
     const text = await within(cache.get(LAST_RUN_KEY), cacheTimeoutMs, null);
     if (text) {
-      const run = JSON.parse(text) as { finished_at?: unknown; success?: unknown; ranges?: unknown };
-      if (run.success === true) {
-        return { lastSuccessSeconds: seconds(run.finished_at), durations: durationsOf(run.ranges) };
-      }
+      const run = JSON.parse(text) as {
+        finished_at?: unknown;
+        success?: unknown;
+        ranges?: unknown;
+        last_success_at?: unknown;
+      };
+      const lastSuccess =
+        seconds(run.last_success_at) ?? (run.success === true ? seconds(run.finished_at) : undefined);
+      if (lastSuccess !== undefined)
+        return { lastSuccessSeconds: lastSuccess, durations: durationsOf(run.ranges) };
     }
   } catch {
     // fall through to the database
