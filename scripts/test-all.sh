@@ -18,6 +18,9 @@ STARTED_REPLICA=0
 log() { printf '\n[test-all] %s\n' "$*"; }
 
 # step <name> <command...>: runs a command and records its outcome and duration for the summary.
+# A failing step fails the run; with CONTINUE=1 the next steps still run, so one run shows every
+# problem (lint, types and tests) at once.
+FAILED=0
 step() {
   local name=$1 t0=$SECONDS rc=0
   shift
@@ -27,7 +30,8 @@ step() {
     SUMMARY+=("ok      $(printf '%4ss' $((SECONDS - t0)))  $name")
   else
     SUMMARY+=("FAILED  $(printf '%4ss' $((SECONDS - t0)))  $name (exit $rc)")
-    return "$rc"
+    FAILED=$((FAILED + 1))
+    [ "${CONTINUE:-0}" = 1 ] || return "$rc"
   fi
 }
 
@@ -47,6 +51,7 @@ finish() {
 }
 trap finish EXIT
 
+# Without these services no test can run: they always stop the run when they fail.
 step "local PostgreSQL and Redis" bash "$SERVICES/ensure-local.sh"
 
 bash "$SERVICES/redis-cluster.sh" status >/dev/null 2>&1 || STARTED_CLUSTER=1
@@ -55,9 +60,13 @@ step "Redis Cluster 127.0.0.1:7000-7005" bash "$SERVICES/redis-cluster.sh" start
 bash "$SERVICES/pg-replica.sh" status >/dev/null 2>&1 || STARTED_REPLICA=1
 step "Postgres primary :5433 + replica :5434" bash "$SERVICES/pg-replica.sh" start
 
+CONTINUE=1
 step "lint (biome)" pnpm lint
 step "build + typecheck" pnpm turbo run build typecheck
-step "tests (every package, one at a time)" pnpm turbo run test --concurrency=1
+# --continue: a failing package does not hide the results of the packages after it.
+step "tests (every package, one at a time)" pnpm turbo run test --concurrency=1 --continue
 
 # chart and topology checks
-# (Helm chart lint/template/schema checks and the k8s/ drift check are added here.)
+# (Helm chart lint/template/schema checks and the k8s/ drift check are added here, as steps.)
+
+[ "$FAILED" -eq 0 ] || exit 1
