@@ -3,10 +3,11 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ciValuesFiles, findOne, render, renderCi } from '../src/helm.js';
-import { documentedMetrics, metricsIn } from '../src/metrics-catalogue.js';
+import { documentedLabels, documentedMetrics, metricsIn, unknownLabels } from '../src/metrics-catalogue.js';
 import { CHART_DIR, RUNBOOKS_DIR } from '../src/paths.js';
 
 const catalogue = documentedMetrics();
+const labels = documentedLabels();
 const MONITORING = ['--api-versions', 'monitoring.coreos.com/v1'];
 const ALERTS = [
   'NostrInfoServiceDown',
@@ -128,6 +129,8 @@ describe('Grafana dashboards', () => {
       const used = new Set(exprs.flatMap((e) => metricsIn(e, catalogue)));
       expect(used.size).toBeGreaterThan(0);
       for (const name of used) expect(catalogue, `${file}: ${name}`).toContain(name);
+      for (const expr of exprs)
+        expect(unknownLabels(expr, catalogue, labels), `${file}: ${expr}`).toEqual([]);
     });
   }
 
@@ -171,6 +174,19 @@ describe('the metrics catalogue reader', () => {
     ]);
     const made_up = metricsIn('nostr_info_made_up_total', catalogue);
     expect(made_up.every((n) => catalogue.has(n))).toBe(false);
+  });
+
+  it('knows the labels of each metric and reports labels a metric does not have', () => {
+    expect(labels.get('nostr_info_http_requests_total')).toEqual(new Set(['route', 'method', 'status']));
+    expect(
+      unknownLabels('sum by (kind) (rate(nostr_info_collector_events_unique_total[5m]))', catalogue, labels),
+    ).toEqual([]);
+    expect(
+      unknownLabels('sum by (relay) (rate(nostr_info_collector_events_unique_total[5m]))', catalogue, labels),
+    ).toEqual(['by (relay)']);
+    expect(
+      unknownLabels('nostr_info_collector_flushes_total{result="failure", state="x"}', catalogue, labels),
+    ).toEqual(['nostr_info_collector_flushes_total{state}']);
   });
 
   it('reads the rendered alerts file the same way promtool gets it', () => {
