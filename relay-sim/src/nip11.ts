@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RelayBehaviour } from './relay-behaviour.js';
 import type { RelayMode } from './types.js';
 
 export interface Nip11Options {
@@ -27,4 +29,44 @@ export function nip11Document(o: Nip11Options): Record<string, unknown> {
       restricted_writes: false,
     },
   };
+}
+
+/** What the HTTP handler needs to know about its relay. */
+export interface Nip11Source {
+  index: number;
+  mode: RelayMode;
+  behaviour: RelayBehaviour;
+}
+
+/** Answers NIP-11 requests (Accept: application/nostr+json) as the relay's mode says; plain text otherwise. */
+export function serveNip11(req: IncomingMessage, res: ServerResponse, relay: Nip11Source): void {
+  const accept = req.headers.accept ?? '';
+  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' };
+  if (!accept.includes('application/nostr+json')) {
+    res.writeHead(200, { 'content-type': 'text/plain', ...cors });
+    res.end('Please use a Nostr client to connect.\n');
+    return;
+  }
+  if (relay.mode === 'no-nip11') {
+    res.writeHead(404, { 'content-type': 'text/plain', ...cors });
+    res.end('not found\n');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/nostr+json', ...cors });
+  if (relay.mode === 'bad-nip11') {
+    res.end('{"name": "broken relay", "limitation": {"max_message_length": ');
+    return;
+  }
+  const b = relay.behaviour;
+  res.end(
+    JSON.stringify(
+      nip11Document({
+        index: relay.index,
+        mode: relay.mode,
+        maxMessageLength: b.maxMessageLength,
+        maxSubscriptions: b.maxSubscriptions,
+        paymentRequired: b.paymentRequired,
+      }),
+    ),
+  );
 }

@@ -1,18 +1,17 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { matchAny } from './filter.js';
 import { garbageFrame } from './garbage.js';
-import { nip11Document } from './nip11.js';
+import { serveNip11 } from './nip11.js';
 import type { EventRegistry } from './registry.js';
 import type { RelayBehaviour } from './relay-behaviour.js';
+import { pumpFlood } from './relay-flood.js';
 import { type Conn, handleClientMessage, type StoredCopy, type Sub } from './relay-protocol.js';
 import { deriveSecretKey } from './rng.js';
 import { pureSigner } from './signer.js';
 import type { RelayLedger } from './truth.js';
 import type { CopyState, NostrEvent, RelayMode } from './types.js';
-
-const FLOOD_HIGH_WATER = 1024 * 1024;
 
 /** One simulated relay: an HTTP server (NIP-11) with a WebSocket endpoint on the same port. */
 export class SimRelay implements RelayLedger {
@@ -43,7 +42,7 @@ export class SimRelay implements RelayLedger {
     public mode: RelayMode,
     private readonly seed: string,
   ) {
-    this.server = createServer((req, res) => this.onHttp(req, res));
+    this.server = createServer((req, res) => serveNip11(req, res, this));
     // autoPong off: a stalled relay must not answer pings, the others pong by hand.
     this.wss = new WebSocketServer({
       noServer: true,
@@ -182,35 +181,7 @@ export class SimRelay implements RelayLedger {
 
   /** `flood`: every corpus event, round and round, as fast as each socket drains. */
   pumpFlood(conn: Conn): void {
-    if (conn.flooding) return;
-    conn.flooding = true;
-    const corpus = this.registry.corpusSize;
-    const step = (): void => {
-      if (this.mode !== 'flood' || conn.ws.readyState !== WebSocket.OPEN || corpus === 0) {
-        conn.flooding = false;
-        return;
-      }
-      if (!this.paused && conn.subs.size > 0) {
-        for (let i = 0; i < 256 && conn.ws.bufferedAmount < FLOOD_HIGH_WATER; i++) {
-          const index = conn.floodPos++ % corpus;
-          const ev = this.registry.events[index];
-          if (!ev) continue;
-          let state = this.emitted.get(index);
-          if (state === undefined) {
-            state = 'valid';
-            this.emitted.set(index, state);
-          }
-          const copy: StoredCopy = { index, state, ev, json: this.registry.copyJson(index, state) };
-          for (const sub of conn.subs.values()) {
-            if (sub.live && matchAny(sub.filters, ev, false)) this.sendEvent(conn, sub, copy);
-          }
-        }
-      }
-      if (conn.ws.bufferedAmount >= FLOOD_HIGH_WATER || this.paused || conn.subs.size === 0)
-        setTimeout(step, 2);
-      else setImmediate(step);
-    };
-    setImmediate(step);
+    pumpFlood(this, conn);
   }
 
   private applyModeTimers(): void {
@@ -277,38 +248,6 @@ export class SimRelay implements RelayLedger {
     if (this.mode === 'auth-required') this.sendChallenge(conn);
     if (this.mode === 'disconnect-loop') this.scheduleDisconnect(conn);
     if (this.mode === 'garbage') this.sendGarbage(conn, 'sub');
-  }
-
-  private onHttp(req: IncomingMessage, res: ServerResponse): void {
-    const accept = req.headers.accept ?? '';
-    const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' };
-    if (!accept.includes('application/nostr+json')) {
-      res.writeHead(200, { 'content-type': 'text/plain', ...cors });
-      res.end('Please use a Nostr client to connect.\n');
-      return;
-    }
-    if (this.mode === 'no-nip11') {
-      res.writeHead(404, { 'content-type': 'text/plain', ...cors });
-      res.end('not found\n');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/nostr+json', ...cors });
-    if (this.mode === 'bad-nip11') {
-      res.end('{"name": "broken relay", "limitation": {"max_message_length": ');
-      return;
-    }
-    const b = this.behaviour;
-    res.end(
-      JSON.stringify(
-        nip11Document({
-          index: this.index,
-          mode: this.mode,
-          maxMessageLength: b.maxMessageLength,
-          maxSubscriptions: b.maxSubscriptions,
-          paymentRequired: b.paymentRequired,
-        }),
-      ),
-    );
   }
 
   /** Closes every socket and the server. */
