@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { reportCpuOnSignal } from './cpu-report.js';
 
 const [redisUrl = '', keyPrefix = ''] = process.argv.slice(2);
 const redis = new Redis(redisUrl, { keyPrefix });
@@ -29,4 +30,5 @@ const server = createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`);
 });
+reportCpuOnSignal();
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -11,6 +11,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { Redis } from 'ioredis';
 import { type RedisReply, RedisStore } from 'rate-limit-redis';
+import { reportCpuOnSignal } from './cpu-report.js';
 
 const [redisUrl = '', keyPrefix = ''] = process.argv.slice(2);
 const redis = new Redis(redisUrl);
@@ -48,6 +49,7 @@ app.get('/api/v1/stats/full/:range', async (req, res) => {
 const server = app.listen(0, '127.0.0.1', () => {
   process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`);
 });
+reportCpuOnSignal();
 process.on('SIGTERM', () => {
   server.close(() => {
     void redis.quit().finally(() => process.exit(0));

@@ -4,6 +4,7 @@
  */
 import { createCache, createDatabases, createLogger, createRegistry, loadEnv } from '@nostr-info/shared';
 import { startApi } from '../src/server.js';
+import { reportCpuOnSignal } from './cpu-report.js';
 
 const [databaseUrl = '', redisUrl = '', keyPrefix = ''] = process.argv.slice(2);
 const env = loadEnv('api', {
@@ -20,6 +21,7 @@ const cache = createCache(env, logger);
 const registry = createRegistry({ service: 'api' });
 const api = await startApi({ env: { ...env, PORT: 0 }, logger, dbs, cache, registry });
 process.stdout.write(`READY ${api.port}\n`);
+reportCpuOnSignal();
 process.on('SIGTERM', () => {
   void api
     .stop()

@@ -29,16 +29,36 @@ const connections = flag('connections', 50);
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-function startServer(file: string, argv: string[]): Promise<{ child: ChildProcess; port: number }> {
+interface Server {
+  child: ChildProcess;
+  port: number;
+  /** The server's CPU time so far, in µs. */
+  cpu(): Promise<number>;
+}
+
+function startServer(file: string, argv: string[]): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', here(file), ...argv], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const cpuWaiters: ((us: number) => void)[] = [];
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      cpuWaiters.push(resolve);
+      child.kill('SIGUSR2');
+    });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
+      for (let m = /CPU (\d+)\n/.exec(out); m; m = /CPU (\d+)\n/.exec(out)) {
+        out = out.replace(m[0], '');
+        cpuWaiters.shift()?.(Number(m[1]));
+      }
+      const ready = /READY (\d+)/.exec(out);
+      if (ready) {
+        out = out.replace(ready[0], '');
+        resolve({ child, port: Number(ready[1]), cpu });
+      }
     });
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
   });
@@ -52,20 +72,25 @@ interface Row {
   p99: number;
   mbps: number;
   errors: number;
+  /** Server CPU per request: robust to other load on the machine, unlike req/s. */
+  cpuUs: number;
 }
 
-async function measure(server: string, port: number, endpoint: string, path: string): Promise<Row> {
-  const url = `http://127.0.0.1:${port}${path}`;
+async function measure(name: string, server: Server, endpoint: string, path: string): Promise<Row> {
+  const url = `http://127.0.0.1:${server.port}${path}`;
   await autocannon({ url, connections, duration: 1 }); // warm-up
+  const cpuBefore = await server.cpu();
   const r = await autocannon({ url, connections, duration: durationSeconds });
+  const cpuUs = (await server.cpu()) - cpuBefore;
   return {
-    server,
+    server: name,
     endpoint,
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
     mbps: r.throughput.average / 1e6,
     errors: r.errors + r.timeouts + r.non2xx,
+    cpuUs: cpuUs / Math.max(1, r.requests.total),
   };
 }
 
@@ -104,19 +129,19 @@ try {
     ['express', 'express-server.ts', [TEST_REDIS_URL, keyPrefix]],
   ] as const;
   for (const [name, file, argv] of servers) {
-    const { child, port } = await startServer(file, [...argv]);
-    children.push(child);
-    for (const [endpoint, path] of endpoints) rows.push(await measure(name, port, endpoint, path));
-    child.kill('SIGTERM');
+    const server = await startServer(file, [...argv]);
+    children.push(server.child);
+    for (const [endpoint, path] of endpoints) rows.push(await measure(name, server, endpoint, path));
+    server.child.kill('SIGTERM');
   }
 
   const fmt = (n: number, d = 0) => n.toFixed(d).padStart(9);
   const out = [
     `autocannon: ${connections} connections, ${durationSeconds} s per run; full/all body ${(sizes.all ?? 0) / 1000} kB`,
-    `${'server'.padEnd(10)} ${'endpoint'.padEnd(9)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'MB/s'.padStart(9)} ${'errors'.padStart(9)}`,
+    `${'server'.padEnd(10)} ${'endpoint'.padEnd(9)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'MB/s'.padStart(9)} ${'errors'.padStart(9)} ${'cpu µs/req'.padStart(11)}`,
     ...rows.map(
       (r) =>
-        `${r.server.padEnd(10)} ${r.endpoint.padEnd(9)} ${fmt(r.rps)} ${fmt(r.p50, 1)} ${fmt(r.p99, 1)} ${fmt(r.mbps, 1)} ${fmt(r.errors)}`,
+        `${r.server.padEnd(10)} ${r.endpoint.padEnd(9)} ${fmt(r.rps)} ${fmt(r.p50, 1)} ${fmt(r.p99, 1)} ${fmt(r.mbps, 1)} ${fmt(r.errors)} ${fmt(r.cpuUs, 1).padStart(11)}`,
     ),
     '',
   ];
@@ -128,7 +153,8 @@ try {
     if (!bare || !hono || !exp) continue;
     out.push(
       `${endpoint}: api/node:http ${((100 * hono.rps) / bare.rps).toFixed(0)} % (target >= 70 %), ` +
-        `api/express ${(hono.rps / exp.rps).toFixed(2)}x (target >= 2x), api p99 ${hono.p99} ms (target <= 15 ms)`,
+        `api/express ${(hono.rps / exp.rps).toFixed(2)}x (target >= 2x), api p99 ${hono.p99} ms (target <= 15 ms); ` +
+        `server CPU per request: node:http/api ${((100 * bare.cpuUs) / hono.cpuUs).toFixed(0)} %, express/api ${(exp.cpuUs / hono.cpuUs).toFixed(2)}x`,
     );
   }
   process.stdout.write(`${out.join('\n')}\n`);
