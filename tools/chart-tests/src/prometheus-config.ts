@@ -45,7 +45,7 @@ export function prometheusFiles(targets: Targets, set: string[] = []): Prometheu
     };
   });
   const config = stringify({
-    global: { scrape_interval: jobs[0]?.scrape_interval, evaluation_interval: '30s' },
+    global: { scrape_interval: jobs[0]?.scrape_interval, evaluation_interval: jobs[0]?.scrape_interval },
     rule_files: ['rules.yaml'],
     scrape_configs: jobs,
   });

@@ -102,6 +102,14 @@ describe('alerts', () => {
     expect(rules.find((r) => r.alert === 'NostrInfoStatisticsStale')?.expr).toMatch(/>\s*600\s*$/);
   });
 
+  it('take one pending time for all from forOverride (fast test setups)', () => {
+    const own = renderedRules().map((r) => (r as unknown as { for: string }).for);
+    expect(new Set(own)).toEqual(new Set(['5m', '10m']));
+    const objects = render({ set: [...enabled, 'metrics.prometheusRule.forOverride=0s'], args: MONITORING });
+    const rules: { for: string }[] = findOne(objects, 'PrometheusRule').spec.groups[0].rules;
+    expect(new Set(rules.map((r) => r.for))).toEqual(new Set(['0s']));
+  });
+
   it('keep Prometheus templates ({{ $value }}) in the descriptions', () => {
     const rules = renderedRules();
     expect(rules.filter((r) => r.annotations.description?.includes('{{ $')).length).toBeGreaterThanOrEqual(5);

@@ -8,17 +8,23 @@ import { REPO_ROOT } from '../paths.js';
  * nothing and exits 1 listing every file that differs (CI's drift check).
  */
 const check = process.argv.includes('--check');
-const files: GeneratedFile[] = [...chartDocs(), ...k8sFiles()];
 const drifted: string[] = [];
-for (const file of files) {
-  const current = existsSync(file.path) ? readFileSync(file.path, 'utf8') : undefined;
-  if (current === file.content) continue;
-  drifted.push(relative(REPO_ROOT, file.path));
-  if (!check) {
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, file.content);
+let total = 0;
+function update(files: GeneratedFile[]): void {
+  for (const file of files) {
+    total += 1;
+    const current = existsSync(file.path) ? readFileSync(file.path, 'utf8') : undefined;
+    if (current === file.content) continue;
+    drifted.push(relative(REPO_ROOT, file.path));
+    if (!check) {
+      mkdirSync(dirname(file.path), { recursive: true });
+      writeFileSync(file.path, file.content);
+    }
   }
 }
+// values.schema.json first: Helm validates the values against it when rendering k8s/.
+update(chartDocs());
+update(k8sFiles());
 for (const stale of staleK8sFiles()) {
   drifted.push(`${relative(REPO_ROOT, stale)} (no longer rendered)`);
   if (!check) rmSync(stale);
@@ -29,6 +35,4 @@ if (check && drifted.length > 0) {
   );
   process.exit(1);
 }
-console.log(
-  check ? `generated files up to date (${files.length})` : `updated ${drifted.length} generated file(s)`,
-);
+console.log(check ? `generated files up to date (${total})` : `updated ${drifted.length} generated file(s)`);
