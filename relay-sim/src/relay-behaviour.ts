@@ -15,6 +15,8 @@ export interface RelayBehaviour {
   /** `oversized`: size of the oversized EVENT frames, and how often one is sent. */
   oversizedBytes: number;
   oversizedIntervalMs: number;
+  /** `notice`: period of the NOTICE messages. */
+  noticeIntervalMs: number;
   /** `garbage`: probability of a garbage frame before each normal frame. */
   garbageShare: number;
   /** NIP-11 limits, enforced: incoming frame size and open subscriptions per socket. */
@@ -36,6 +38,7 @@ export const DEFAULT_BEHAVIOUR: RelayBehaviour = {
   disconnectAfterMs: 2000,
   oversizedBytes: 1_100_000,
   oversizedIntervalMs: 1000,
+  noticeIntervalMs: 500,
   garbageShare: 0.2,
   maxMessageLength: 131_072,
   maxSubscriptions: 20,

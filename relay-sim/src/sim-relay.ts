@@ -13,6 +13,17 @@ import { pureSigner } from './signer.js';
 import type { RelayLedger } from './truth.js';
 import type { CopyState, NostrEvent, RelayMode } from './types.js';
 
+/** What `notice` mode says, in turn: every standard NIP-01 prefix, then free text. */
+const NOTICES = [
+  'rate-limited: slow down, you are sending too fast',
+  'error: internal error while processing your request',
+  'restricted: this relay only serves paying members',
+  'blocked: your IP address is blocked',
+  'invalid: filter too broad',
+  'auth-required: please authenticate',
+  'relay will restart in 5 minutes',
+];
+
 /** One simulated relay: an HTTP server (NIP-11) with a WebSocket endpoint on the same port. */
 export class SimRelay implements RelayLedger {
   url = '';
@@ -23,6 +34,7 @@ export class SimRelay implements RelayLedger {
     garbageFrames: 0,
     oversizedFrames: 0,
     closedSent: 0,
+    noticesSent: 0,
     authChallenges: 0,
     droppedSlowConsumer: 0,
   };
@@ -32,6 +44,7 @@ export class SimRelay implements RelayLedger {
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private oversizedTimer: NodeJS.Timeout | undefined;
+  private noticeTimer: NodeJS.Timeout | undefined;
   private oversizedJson: string | undefined;
   private garbageCounter = 0;
 
@@ -185,11 +198,26 @@ export class SimRelay implements RelayLedger {
   }
 
   private applyModeTimers(): void {
+    if (this.mode === 'notice' && !this.noticeTimer) {
+      this.noticeTimer = setInterval(() => this.sendNotices(), this.behaviour.noticeIntervalMs);
+    } else if (this.mode !== 'notice' && this.noticeTimer) {
+      clearInterval(this.noticeTimer);
+      this.noticeTimer = undefined;
+    }
     if (this.mode === 'oversized' && !this.oversizedTimer) {
       this.oversizedTimer = setInterval(() => this.sendOversized(), this.behaviour.oversizedIntervalMs);
     } else if (this.mode !== 'oversized' && this.oversizedTimer) {
       clearInterval(this.oversizedTimer);
       this.oversizedTimer = undefined;
+    }
+  }
+
+  private sendNotices(): void {
+    const text = NOTICES[this.counters.noticesSent % NOTICES.length] ?? 'error: notice';
+    for (const conn of this.conns) {
+      if (conn.ws.readyState !== WebSocket.OPEN) continue;
+      conn.ws.send(JSON.stringify(['NOTICE', text]));
+      this.counters.noticesSent++;
     }
   }
 
@@ -253,7 +281,9 @@ export class SimRelay implements RelayLedger {
   /** Closes every socket and the server. */
   async close(): Promise<void> {
     if (this.oversizedTimer) clearInterval(this.oversizedTimer);
+    if (this.noticeTimer) clearInterval(this.noticeTimer);
     this.oversizedTimer = undefined;
+    this.noticeTimer = undefined;
     for (const conn of this.conns) {
       for (const t of conn.timers) clearTimeout(t);
       conn.ws.terminate();

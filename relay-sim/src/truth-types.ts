@@ -38,6 +38,8 @@ export interface RelayTruth {
   oversizedFrames: number;
   /** `CLOSED` messages sent (auth-required answers and unprompted closes). */
   closedSent: number;
+  /** `NOTICE` messages sent in `notice` mode (answers to broken client frames are not counted). */
+  noticesSent: number;
   /** NIP-42 challenges sent. */
   authChallenges: number;
   /** Events not sent because the socket's send buffer was over the limit (client too slow). */

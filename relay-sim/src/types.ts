@@ -43,6 +43,9 @@ export interface Filter {
  * - `slow-eose`: holds stored events and EOSE back for `slowEoseMs`.
  * - `no-nip11`: answers the NIP-11 request with 404.
  * - `bad-nip11`: answers the NIP-11 request with broken JSON.
+ * - `notice`: normal traffic plus a `NOTICE` every `noticeIntervalMs`, cycling through the standard
+ *   prefixes (`rate-limited:`, `error:`, `restricted:`, `blocked:`, `invalid:`, `auth-required:`)
+ *   and one without a prefix.
  */
 export type RelayMode =
   | 'normal'
@@ -55,7 +58,8 @@ export type RelayMode =
   | 'closed'
   | 'slow-eose'
   | 'no-nip11'
-  | 'bad-nip11';
+  | 'bad-nip11'
+  | 'notice';
 
 /** Every relay mode, for iteration in tests and the CLI. */
 export const RELAY_MODES: readonly RelayMode[] = [
@@ -70,6 +74,7 @@ export const RELAY_MODES: readonly RelayMode[] = [
   'slow-eose',
   'no-nip11',
   'bad-nip11',
+  'notice',
 ];
 
 /** What a relay does to one copy of an event: pass it on intact, break the signature or the id. */

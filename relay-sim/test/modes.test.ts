@@ -43,6 +43,7 @@ describe('misbehaving relay modes', () => {
       disconnectAfterMs: 300,
       oversizedBytes: 200_000,
       oversizedIntervalMs: 100,
+      noticeIntervalMs: 50,
       garbageShare: 0.5,
     });
     net.emit(50);
@@ -221,6 +222,19 @@ describe('misbehaving relay modes', () => {
     expect(bad.status).toBe(200);
     const text = await bad.text();
     expect(() => JSON.parse(text)).toThrow();
+  });
+
+  it('notice: sends NOTICEs with every standard prefix alongside normal traffic', async () => {
+    const c = await connect('notice');
+    c.req('n', { kinds: COLLECTED_KINDS, since: 0 });
+    await c.waitFor(() => c.framesOf('NOTICE').length >= 7, 6000, 'seven notices');
+    const prefixes = new Set(c.framesOf('NOTICE').map((f) => String(f[1]).split(':')[0]));
+    for (const p of ['rate-limited', 'error', 'restricted', 'blocked', 'invalid', 'auth-required']) {
+      expect(prefixes.has(p)).toBe(true);
+    }
+    const stored = net.truth({ scope: 'emitted' }).relays[url('notice')];
+    expect(c.events.length).toBe((stored?.valid ?? 0) + (stored?.invalid ?? 0));
+    expect(net.truth().relays[url('notice')]?.noticesSent).toBe(c.framesOf('NOTICE').length);
   });
 
   it('setMode switches a relay at runtime', async () => {
