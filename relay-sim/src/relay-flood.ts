@@ -33,7 +33,7 @@ export function pumpFlood(relay: SimRelay, conn: Conn): void {
       }
     }
     if (conn.ws.bufferedAmount >= FLOOD_HIGH_WATER || relay.paused || conn.subs.size === 0)
-      setTimeout(step, 2);
+      setTimeout(step, relay.paused ? 50 : 2);
     else setImmediate(step);
   };
   setImmediate(step);
