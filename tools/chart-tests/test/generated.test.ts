@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chartDocs, k8sFiles, staleK8sFiles } from '../src/generated.js';
-import { parseManifests, renderText } from '../src/helm.js';
+import { parseManifests, render, renderText } from '../src/helm.js';
 import { CHART_DIR, REPO_ROOT } from '../src/paths.js';
 import { validateAll } from '../src/validate/kubernetes.js';
 import { readValuesDocs, renderSchema, undocumentedLeaves } from '../src/values-doc.js';
@@ -51,6 +51,19 @@ describe('values documentation', () => {
 
   it('the reader finds an undocumented value', () => {
     expect(undocumentedLeaves(`${text}\nsurprise:\n  value: 1\n`)).toEqual(['surprise.value']);
+  });
+
+  it('helm rejects a misspelt value, a wrong type and an out-of-range value', () => {
+    expect(() => render({ set: ['collector.replica=3'] })).toThrow(
+      /additional properties 'replica' not allowed/,
+    );
+    expect(() => render({ set: ['api.autoscaling.enabled=maybe'] })).toThrow(/autoscaling\/enabled/);
+    expect(() => render({ set: ['collector.replicas=0'] })).toThrow(/minimum/);
+  });
+
+  it('renders for the oldest supported Kubernetes (1.27) and refuses older ones', () => {
+    expect(render({ args: ['--kube-version', '1.27.0'] }).length).toBeGreaterThan(10);
+    expect(() => render({ args: ['--kube-version', '1.26.9'] })).toThrow(/kubeVersion/);
   });
 
   it('the schema rejects unknown keys and follows @schema hints', () => {
