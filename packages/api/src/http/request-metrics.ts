@@ -9,6 +9,10 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
  * client controls); requests that matched no route are labelled `unmatched`.
  */
 export function requestMetrics(metrics: ApiMetrics): MiddlewareHandler {
+  // Label sets are few (routes x methods x statuses): keep each child instead of hashing labels
+  // on every request.
+  const counters = new Map<string, { inc(): void }>();
+  const timers = new Map<string, { observe(value: number): void }>();
   return async function requestMetricsMiddleware(c, next) {
     const started = performance.now();
     try {
@@ -24,8 +28,21 @@ export function requestMetrics(metrics: ApiMetrics): MiddlewareHandler {
         }
       }
       const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : 'OTHER';
-      metrics.requests.inc({ route, method, status: String(c.res.status) });
-      metrics.duration.observe({ route, method }, (performance.now() - started) / 1000);
+      const status = String(c.res.status);
+      const timerKey = `${method} ${route}`;
+      const counterKey = `${status} ${timerKey}`;
+      let counter = counters.get(counterKey);
+      if (!counter) {
+        counter = metrics.requests.labels({ route, method, status });
+        counters.set(counterKey, counter);
+      }
+      let timer = timers.get(timerKey);
+      if (!timer) {
+        timer = metrics.duration.labels({ route, method });
+        timers.set(timerKey, timer);
+      }
+      counter.inc();
+      timer.observe((performance.now() - started) / 1000);
     }
   };
 }
