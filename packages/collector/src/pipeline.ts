@@ -3,7 +3,7 @@ import { InvalidSeen, type NetworkDedup, type ValidIds } from './dedup/dedup.js'
 import { relayHints } from './extract/relay-hints.js';
 import { type CollectorMetrics, kindLabel } from './observe/metrics.js';
 import { computeEventId, isEventShape, type NostrEvent } from './protocol/event.js';
-import { peekEventId } from './protocol/relay-message.js';
+import { eventDigest, peekEventId } from './protocol/relay-message.js';
 import type { RelayConnection } from './relay/relay-connection.js';
 import type { VerifyPool } from './verify/verify-pool.js';
 
@@ -35,12 +35,33 @@ export class EventPipeline {
 
   constructor(private readonly o: PipelineOptions) {}
 
+  /** EVENT frames handled since start (for the benchmark). */
+  framesHandled = 0;
+
   handle(conn: RelayConnection, raw: string, atMs: number): void {
+    this.framesHandled += 1;
     const m = this.o.metrics;
     const peeked = peekEventId(raw);
-    if (peeked !== undefined && (conn.seen.has(peeked) || this.o.validIds.credited(peeked, conn.relayId))) {
-      m.duplicatesDropped.inc({ layer: 'local' });
-      return;
+    if (peeked !== undefined) {
+      if (conn.seen.has(peeked)) {
+        m.duplicatesDropped.inc({ layer: 'local' });
+        return;
+      }
+      const known = this.o.validIds.peek(peeked);
+      if (known) {
+        if (known.relays.includes(conn.relayId)) {
+          m.duplicatesDropped.inc({ layer: 'local' });
+          return;
+        }
+        // Byte-identical to the copy already verified: valid, without parsing or hashing it.
+        if (known.digest !== undefined && known.digest === eventDigest(raw)) {
+          this.credit(conn, peeked, known.kind, known.createdAt, atMs);
+          known.relays.push(conn.relayId);
+          this.o.metrics.duplicatesDropped.inc({ layer: 'local' });
+          this.o.aggregator.recordCopy(conn.relayId, known.kind, atMs, true);
+          return;
+        }
+      }
     }
     let event: unknown;
     try {
@@ -89,7 +110,12 @@ export class EventPipeline {
         this.invalid(conn, `${event.id}:${event.sig}`, event.kind, atMs, 'sig');
         return;
       }
-      const firstHere = this.o.validIds.add(event.id, event.sig);
+      const firstHere = this.o.validIds.add(event.id, {
+        sig: event.sig,
+        kind: event.kind,
+        createdAt: event.created_at,
+        digest: eventDigest(raw),
+      });
       this.accept(conn, event, atMs, firstHere);
     });
   }
@@ -101,6 +127,16 @@ export class EventPipeline {
     this.o.aggregator.recordInvalid(conn.relayId, kind, atMs);
   }
 
+  /** Marks a valid copy as delivered by `conn` (per-relay seen set, metric, last event time). */
+  private credit(conn: RelayConnection, id: string, kind: number, createdAt: number, atMs: number): void {
+    conn.seen.add(id, createdAt);
+    this.o.metrics.eventsReceived.inc({ relay: conn.url, kind: kindLabel(kind) });
+    const buffer = this.o.aggregator.buffer;
+    const status = buffer.relayStatus.get(conn.relayId);
+    if (status) status.lastEventAt = atMs;
+    else buffer.reportStatus({ relayId: conn.relayId, disconnects: 0, lastEventAt: atMs });
+  }
+
   private accept(conn: RelayConnection, event: NostrEvent, atMs: number, firstHere: boolean): void {
     // Re-check: the same relay may have sent the copy twice while the first was verifying.
     const entry = this.o.validIds.get(event.id);
@@ -109,12 +145,7 @@ export class EventPipeline {
       return;
     }
     entry?.relays.push(conn.relayId);
-    conn.seen.add(event.id, event.created_at);
-    this.o.metrics.eventsReceived.inc({ relay: conn.url, kind: kindLabel(event.kind) });
-    const buffer = this.o.aggregator.buffer;
-    const status = buffer.relayStatus.get(conn.relayId);
-    if (status) status.lastEventAt = atMs;
-    else buffer.reportStatus({ relayId: conn.relayId, disconnects: 0, lastEventAt: atMs });
+    this.credit(conn, event.id, event.kind, event.created_at, atMs);
     if (!firstHere) {
       this.o.metrics.duplicatesDropped.inc({ layer: 'local' });
       this.o.aggregator.recordCopy(conn.relayId, event.kind, atMs, true);

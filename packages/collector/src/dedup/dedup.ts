@@ -79,6 +79,10 @@ export class NetworkDedup {
 export interface ValidEntry {
   sig: string;
   relays: number[];
+  kind: number;
+  createdAt: number;
+  /** sha256 of the verified copy's raw JSON: a byte-identical copy needs no parse at all. */
+  digest: string | undefined;
 }
 
 /**
@@ -99,15 +103,20 @@ export class ValidIds {
     return this.lru.get(id);
   }
 
+  /** Like `get` without refreshing recency (hot path). */
+  peek(id: string): ValidEntry | undefined {
+    return this.lru.peek(id);
+  }
+
   /** True when `relayId` was already credited for `id` (no LRU reordering: hot path). */
   credited(id: string, relayId: number): boolean {
     return this.lru.peek(id)?.relays.includes(relayId) ?? false;
   }
 
   /** Records a verified id; returns false when it was already known (another copy won). */
-  add(id: string, sig: string): boolean {
+  add(id: string, entry: Omit<ValidEntry, 'relays'>): boolean {
     if (this.lru.has(id)) return false;
-    this.lru.set(id, { sig, relays: [] });
+    this.lru.set(id, { ...entry, relays: [] });
     return true;
   }
 

@@ -47,8 +47,9 @@ export class RelaySeen {
     if (first.done) return;
     const [id, createdAt] = first.value;
     this.ids.delete(id);
+    // Ids left below the floor are harmless (never re-requested) and leave in insertion order;
+    // scanning for them here would cost O(capacity) per event.
     if (createdAt + 1 > this.floor) this.floor = createdAt + 1;
-    for (const [otherId, other] of this.ids) if (other < this.floor) this.ids.delete(otherId);
   }
 
   /**

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** A message a relay sends (NIP-01, NIP-42); `unknown` keeps unexpected types harmless. */
 export type RelayMessage =
   | { type: 'EVENT'; subscriptionId: string; event: unknown }
@@ -69,4 +71,15 @@ export function peekEventId(raw: string): string | undefined {
     if ((before === '{' || before === ',') && raw[start + 64] === '"' && /^[0-9a-f]{64}$/.test(id)) return id;
     from = at + 1;
   }
+}
+
+/**
+ * sha256 of the event object's raw JSON in an EVENT frame (from the first `{` to the last `}`),
+ * whatever the subscription id. Two copies with the same digest are byte-identical events.
+ */
+export function eventDigest(raw: string): string | undefined {
+  const start = raw.indexOf('{');
+  const end = raw.lastIndexOf('}');
+  if (start < 0 || end <= start) return undefined;
+  return createHash('sha256').update(raw.slice(start, end + 1)).digest('base64');
 }

@@ -61,6 +61,8 @@ export class VerifyPool {
   private readonly batchSize: number;
   private readonly onBatch: ((seconds: number, items: number) => void) | undefined;
   private closed = false;
+  /** Signatures checked since start. */
+  verified = 0;
 
   constructor({ workers = 0, batchSize = 64, onBatch }: VerifyPoolOptions = {}) {
     this.batchSize = batchSize;
@@ -75,6 +77,7 @@ export class VerifyPool {
         const job = slot.inFlight.get(msg.batchId);
         if (!job) return;
         slot.inFlight.delete(msg.batchId);
+        this.verified += job.resolvers.length;
         this.onBatch?.((performance.now() - job.started) / 1000, job.resolvers.length);
         const results = msg.results;
         job.resolvers.forEach((resolve, i) => resolve(results[i] === 1));
