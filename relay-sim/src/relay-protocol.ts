@@ -34,7 +34,6 @@ export interface Conn {
   challenge: string;
   timers: Set<NodeJS.Timeout>;
   flooding: boolean;
-  floodPos: number;
   /**
    * `oversized`: an oversized frame went out on this socket, so no further events do. A client
    * that refuses the frame drops the socket, and nothing written after it would have been read:

@@ -35,12 +35,16 @@ export class SimRelay implements RelayLedger {
     oversizedFrames: 0,
     closedSent: 0,
     noticesSent: 0,
+    floodJunk: 0,
     authChallenges: 0,
     droppedSlowConsumer: 0,
   };
   readonly conns = new Set<Conn>();
   history: StoredCopy[] = [];
   paused = false;
+  /** `flood`: next corpus index to offer, and junk events made so far. */
+  floodCursor = 0;
+  floodJunkMade = 0;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private oversizedTimer: NodeJS.Timeout | undefined;
@@ -131,6 +135,15 @@ export class SimRelay implements RelayLedger {
     conn.ws.send(`${sub.head}${copy.json}]`);
     this.counters.eventFrames++;
     if (!this.delivered.has(copy.index)) this.delivered.set(copy.index, copy.state);
+    return true;
+  }
+
+  /** Writes one `flood` junk EVENT frame (not in the registry; counted by the flood pump). */
+  sendJunk(conn: Conn, sub: Sub, json: string): boolean {
+    if (this.silent || conn.poisoned || conn.ws.readyState !== WebSocket.OPEN) return false;
+    if (conn.ws.bufferedAmount > this.behaviour.maxBufferedBytes) return false;
+    conn.ws.send(`${sub.head}${json}]`);
+    this.counters.eventFrames++;
     return true;
   }
 
@@ -255,7 +268,6 @@ export class SimRelay implements RelayLedger {
       challenge: `sim-${this.index}-${Math.random().toString(36).slice(2)}`,
       timers: new Set(),
       flooding: false,
-      floodPos: 0,
       poisoned: false,
     };
     this.conns.add(conn);

@@ -36,6 +36,12 @@ export interface RelayTruth {
   garbageFrames: number;
   /** Frames over `oversizedBytes` sent in `oversized` mode; their events are NOT in any count. */
   oversizedFrames: number;
+  /**
+   * `flood` junk events sent: kind 1, each with its own id that is not the event's hash. Already
+   * included in `invalid`, `invalidByKind[1]` and `invalidById` (and in the network's
+   * `invalidOnly`), in both scopes.
+   */
+  floodJunk: number;
   /** `CLOSED` messages sent (auth-required answers and unprompted closes). */
   closedSent: number;
   /** `NOTICE` messages sent in `notice` mode (answers to broken client frames are not counted). */

@@ -37,6 +37,7 @@ export function computeTruth(
   const relays: Record<string, RelayTruth> = {};
   const validIdx = new Set<number>();
   const invalidIdx = new Set<number>();
+  let floodJunk = 0;
   for (const ledger of ledgers) {
     const rt: RelayTruth = {
       url: ledger.url,
@@ -64,6 +65,12 @@ export function computeTruth(
         else rt.invalidBySignature++;
         invalidIdx.add(index);
       }
+    }
+    if (rt.floodJunk > 0) {
+      rt.invalid += rt.floodJunk;
+      rt.invalidById += rt.floodJunk;
+      rt.invalidByKind[1] = (rt.invalidByKind[1] ?? 0) + rt.floodJunk;
+      floodJunk += rt.floodJunk;
     }
     relays[ledger.url] = rt;
   }
@@ -147,7 +154,7 @@ export function computeTruth(
   zaps.plausibleSats = Math.floor(zaps.plausibleMsats / 1000);
   zaps.senders = senders.size;
   zaps.receivers = receivers.size;
-  let invalidOnly = 0;
+  let invalidOnly = floodJunk;
   for (const i of invalidIdx) if (!validIdx.has(i)) invalidOnly++;
   const clients: Record<string, ClientTruth> = {};
   for (const [name, events] of clientEvents)

@@ -125,6 +125,14 @@ describe('misbehaving relay modes', () => {
     const fast = flood.events.length - f0;
     const slow = normal.events.length - n0;
     expect(fast).toBeGreaterThan(4 * slow);
+    // Never the same id twice from a flooding relay, and the truth counts exactly what came.
+    await net.drain();
+    const t = net.truth().relays[url('flood')];
+    await flood.waitFor(() => flood.events.length === t?.eventFrames, 5000, 'every flood frame');
+    const ids = flood.events.map((e) => e.ev.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect((t?.valid ?? 0) + (t?.invalid ?? 0)).toBe(ids.length);
+    expect(t?.floodJunk).toBeGreaterThan(0);
   });
 
   it('stall: accepts the socket, then answers nothing, not even pings', async () => {
