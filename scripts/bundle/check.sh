@@ -1,21 +1,33 @@
 #!/usr/bin/env bash
-# Builds the pruned production bundle the Dockerfile ships (`pnpm deploy --prod`) into a directory
-# outside the workspace and starts every role from there, against the local PostgreSQL and Redis:
-# --help, a bad command and a bad setting (exit 2), migrate, scheduler run, api (/health, /ready,
-# /metrics, a stats endpoint) and collector (/health, /metrics), each stopped with SIGTERM.
-# Usage: scripts/bundle/check.sh [--no-build]
+# Builds the production bundle the image ships and starts every role from it, outside the
+# workspace, against the local PostgreSQL and Redis: --help, a bad command and a bad setting
+# (exit 2), migrate, scheduler run, api (/health, /ready, /metrics, a stats endpoint) and
+# collector (/health, /metrics), each stopped with SIGTERM.
+#
+# Default: the bundle comes from the Dockerfile's build stage run without Docker
+# (scripts/bundle/docker-steps.sh: build context per .dockerignore, pnpm fetch/install/build/deploy).
+#   --workspace   bundle with `pnpm deploy --prod` straight from this checkout (faster)
+#   --no-build    with --workspace: use the packages' current dist/ as they are
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PG="postgresql://postgres@127.0.0.1:5432"
 REDIS="redis://127.0.0.1:6379"
+MODE=docker
+BUILD=1
+for arg in "$@"; do
+  case "${arg}" in
+    --workspace) MODE=workspace ;;
+    --no-build) BUILD=0 ;;
+    *) echo "unknown option ${arg}" >&2; exit 2 ;;
+  esac
+done
 start=$(date +%s)
 passed=0
 failed=0
 pids=()
 
 WORK="$(mktemp -d /tmp/nostr-info-bundle.XXXXXX)"
-APP="${WORK}/app"
 DB="nostr_info_bundle_$$_$(date +%s)"
 PREFIX="test:bundle:$$:"
 
@@ -58,15 +70,21 @@ stop() { # pid name
 echo "== services"
 if [[ -f "${ROOT}/scripts/services/ensure-local.sh" ]]; then bash "${ROOT}/scripts/services/ensure-local.sh" >/dev/null; fi
 
-if [[ "${1:-}" != "--no-build" ]]; then
-  echo "== build the CLI and its workspace dependencies"
-  (cd "${ROOT}" && pnpm --filter '@nostr-info/cli...' run build >/dev/null)
-fi
-
-echo "== pnpm deploy --prod (the Dockerfile's step) into ${APP}"
 t0=$(date +%s)
-(cd "${ROOT}" && pnpm --filter @nostr-info/cli deploy --prod --legacy "${APP}" >/dev/null)
-echo "  $(du -sh "${APP}" | cut -f1) in $(( $(date +%s) - t0 )) s"
+if [[ "${MODE}" == docker ]]; then
+  echo "== the Dockerfile's build stage, without Docker, in ${WORK}/context"
+  bash "${ROOT}/scripts/bundle/docker-steps.sh" "${WORK}"
+  APP="${WORK}/out"
+else
+  if [[ ${BUILD} -eq 1 ]]; then
+    echo "== build the CLI and its workspace dependencies"
+    (cd "${ROOT}" && pnpm --filter '@nostr-info/cli...' run build >/dev/null)
+  fi
+  echo "== pnpm deploy --prod from the workspace into ${WORK}/app"
+  APP="${WORK}/app"
+  (cd "${ROOT}" && pnpm --filter @nostr-info/cli deploy --prod --legacy "${APP}" >/dev/null)
+fi
+echo "  bundle: $(du -sh "${APP}" | cut -f1), built in $(( $(date +%s) - t0 )) s"
 
 echo "== bundle contents"
 leaks=$(ls "${APP}/node_modules/.pnpm" | grep -E '^(vitest|@vitest|@biomejs|tsx|turbo|@nostr-info\+relay-sim)' || true)
