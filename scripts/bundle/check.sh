@@ -35,6 +35,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "${pid}" 2>/dev/null || true; done
   dropdb --if-exists -h 127.0.0.1 -U postgres "${DB}" 2>/dev/null || true
   redis-cli -u "${REDIS}" --scan --pattern "${PREFIX}*" 2>/dev/null | xargs -r redis-cli -u "${REDIS}" del >/dev/null 2>&1 || true
+  chmod -R u+w "${WORK}" 2>/dev/null || true
   rm -rf "${WORK}"
 }
 trap cleanup EXIT
@@ -42,13 +43,17 @@ trap cleanup EXIT
 ok() { passed=$((passed + 1)); echo "  ok   $*"; }
 bad() { failed=$((failed + 1)); echo "  FAIL $*"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# As the image runs it: an unprivileged user, code not writable (root runs as `nobody` here;
+# setpriv execs, so signals reach node itself).
+AS_USER=()
+if [[ "$(id -u)" -eq 0 ]]; then AS_USER=(setpriv --reuid=nobody --regid=nogroup --clear-groups); fi
 # Runs the CLI from the bundle with a clean environment plus the given settings.
-cli() { env -i -C "${APP}" PATH="${PATH}" HOME="${WORK}" NODE_ENV=production LOG_LEVEL=warn "$@"; }
+cli() { "${AS_USER[@]}" env -i -C "${APP}" PATH="${PATH}" HOME="${WORK}" NODE_ENV=production LOG_LEVEL=warn "$@"; }
 # Same in the background (a simple command, so $! is the node process itself): bg LOG settings...
 bg() {
   local log=$1
   shift
-  env -i -C "${APP}" PATH="${PATH}" HOME="${WORK}" NODE_ENV=production LOG_LEVEL=warn "$@" >"${log}" 2>&1 &
+  "${AS_USER[@]}" env -i -C "${APP}" PATH="${PATH}" HOME="${WORK}" NODE_ENV=production LOG_LEVEL=warn "$@" >"${log}" 2>&1 &
   bg_pid=$!
   pids+=("${bg_pid}")
 }
@@ -86,6 +91,10 @@ else
 fi
 echo "  bundle: $(du -sh "${APP}" | cut -f1), built in $(( $(date +%s) - t0 )) s"
 
+# Read-only code, readable by everyone: the runtime image's /app.
+chmod 755 "${WORK}"
+chmod -R a-w,a+rX "${APP}"
+
 echo "== bundle contents"
 leaks=$(ls "${APP}/node_modules/.pnpm" | grep -E '^(vitest|@vitest|@biomejs|tsx|turbo|@nostr-info\+relay-sim)' || true)
 if [[ -z "${leaks}" ]]; then ok "no development dependency in the bundle"; else bad "development dependencies bundled: ${leaks}"; fi
@@ -96,6 +105,9 @@ for pkg in "${APP}"/node_modules/@nostr-info/*; do
 done
 if [[ -z "${outside}" ]]; then ok "workspace packages copied into the bundle, no link back"; else bad "links out of the bundle:${outside}"; fi
 if [[ -f "${APP}/node_modules/@nostr-info/shared/assets/seed-relays.txt" ]]; then ok "seed relay list shipped"; else bad "seed relay list missing"; fi
+
+uid=$(cli node -e 'process.stdout.write(String(process.getuid()))')
+if [[ "$(id -u)" -ne 0 || "${uid}" -ne 0 ]]; then ok "roles run unprivileged (uid ${uid}) on read-only code"; else bad "roles run as root"; fi
 
 echo "== CLI"
 if cli node dist/main.js --help | grep -q 'Usage: nostr-info'; then ok "--help"; else bad "--help"; fi
@@ -136,6 +148,7 @@ echo "== collector"
 mport=$(free_port)
 closed=$(free_port)
 echo "ws://127.0.0.1:${closed}" >"${WORK}/relays.txt"
+chmod 644 "${WORK}/relays.txt"
 bg "${WORK}/collector.log" "${common[@]}" METRICS_PORT="${mport}" RELAYS_FILE="${WORK}/relays.txt" \
   DISCOVERY_ENABLED=false COLLECTOR_REPLICAS=1 POD_NAME=nostr-info-collector-0 FLUSH_INTERVAL_MS=500 \
   node dist/main.js collector
