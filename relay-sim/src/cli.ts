@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       ...(options.authors !== undefined ? { authors: options.authors } : {}),
       ...(options.clientTagShare !== undefined ? { clientTagShare: options.clientTagShare } : {}),
       ...(options.createdAtBase !== undefined ? { now: options.createdAtBase } : {}),
+      ...((options.rate ?? 50) > 0 ? { eventsPerSecond: options.rate ?? 50 } : {}),
     });
   }
   const net = await startSimNetwork(options);

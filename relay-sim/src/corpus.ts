@@ -46,8 +46,13 @@ export interface CorpusOptions {
   implausibleZapShare?: number;
   brokenBolt11Share?: number;
   authors?: number;
-  /** Newest created_at in the corpus (unix seconds); default now. */
+  /** created_at of the first corpus event (unix seconds); default now. */
   now?: number;
+  /**
+   * created_at advances one second per this many events (default 20). The network passes its
+   * stream rate, so an event's created_at is about the moment it is streamed, as on a real relay.
+   */
+  eventsPerSecond?: number;
   signer: Signer;
 }
 
@@ -83,8 +88,8 @@ export function generateCorpus(opts: CorpusOptions): NostrEvent[] {
   const fewAuthors = Math.max(2, Math.floor(authorCount / 4));
   const lastReplaceable = new Map<string, number>();
   const articles: { author: Author; d: string; last: number }[] = [];
-  const now = opts.now ?? Math.floor(Date.now() / 1000);
-  const start = now - Math.ceil(opts.size / 20);
+  const start = opts.now ?? Math.floor(Date.now() / 1000);
+  const perSecond = Math.max(1, opts.eventsPerSecond ?? 20);
   const out: NostrEvent[] = [];
 
   const author = (few = false): Author => {
@@ -111,7 +116,7 @@ export function generateCorpus(opts: CorpusOptions): NostrEvent[] {
 
   for (let i = 0; i < opts.size; i++) {
     const kind = rng.weighted(weights);
-    let created_at = start + Math.floor(i / 20);
+    let created_at = start + Math.floor(i / perSecond);
     if (rng.chance(lateShare)) created_at -= 3600 + rng.int(3 * 86_400);
     let t: EventTemplate;
     let signerKey: Uint8Array;

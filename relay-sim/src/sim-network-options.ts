@@ -31,8 +31,9 @@ export interface SimNetworkOptions extends Partial<RelayBehaviour> {
   clients?: string[];
   clientTagShare?: number;
   /**
-   * Newest created_at of the corpus (unix seconds; default now). Pin it, with `seed`, for the same
-   * event ids run after run (signatures still differ: Schnorr signing is randomised).
+   * created_at of the first corpus event (unix seconds; default now); event i gets
+   * `createdAtBase + floor(i / rate)`, i.e. about the moment the stream sends it. Pin it, with
+   * `seed`, for the same event ids run after run (signatures differ: Schnorr signing is randomised).
    */
   createdAtBase?: number;
   /** Authors in the corpus (default 200). */

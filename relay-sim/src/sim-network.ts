@@ -72,6 +72,7 @@ export async function startSimNetwork(options: SimNetworkOptions = {}): Promise<
   if (options.clientTagShare !== undefined) corpusOpts.clientTagShare = options.clientTagShare;
   if (options.authors !== undefined) corpusOpts.authors = options.authors;
   if (options.createdAtBase !== undefined) corpusOpts.now = options.createdAtBase;
+  if ((options.rate ?? 50) > 0) corpusOpts.eventsPerSecond = options.rate ?? 50;
   const corpus = options.corpus ?? generateCorpus(corpusOpts);
   for (const ev of corpus) registry.add(ev, true);
   registry.corpusSize = registry.size;

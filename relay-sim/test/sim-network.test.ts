@@ -32,6 +32,12 @@ describe('simulated network: protocol and ground truth', () => {
     net.resume();
     await c.waitFor(() => c.events.length > stored + 20, 5000, 'live events');
     net.pause();
+    // Streamed events carry a created_at close to now (a real relay's fresh events), apart from
+    // the few late-published ones.
+    const now = Date.now() / 1000;
+    const live = c.events.slice(stored).map((e) => e.ev.created_at);
+    const fresh = live.filter((t) => Math.abs(t - now) < 30).length;
+    expect(fresh / live.length).toBeGreaterThan(0.9);
     await net.drain();
     c.close();
   });
