@@ -9,6 +9,7 @@ import { reportCpuOnSignal } from './cpu-report.js';
 
 const [redisUrl = '', keyPrefix = ''] = process.argv.slice(2);
 const redis = new Redis(redisUrl, { keyPrefix });
+redis.on('error', () => {});
 const bodies = new Map<string, Buffer>();
 for (const range of ['24h', 'all']) {
   const json = await redis.get(`stats:${range}`);

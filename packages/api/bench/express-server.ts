@@ -15,6 +15,8 @@ import { reportCpuOnSignal } from './cpu-report.js';
 
 const [redisUrl = '', keyPrefix = ''] = process.argv.slice(2);
 const redis = new Redis(redisUrl);
+// Connections reset while the process stops are expected here.
+redis.on('error', () => {});
 const app = express();
 app.use(helmet());
 app.use(cors());
