@@ -54,6 +54,8 @@ export async function openDatabases(env: BaseEnv, logger: Logger, service: strin
     poolMax: env.DATABASE_POOL_MAX,
     applicationName: `nostr-info-${service}`,
     logger,
+    // A replica outage must slow reads down (served by the primary), not stop them.
+    readFallback: true,
   });
   logger.info(
     {

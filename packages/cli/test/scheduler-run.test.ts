@@ -26,6 +26,15 @@ describe('nostr-info scheduler run', () => {
     }
   });
 
+  it('reads from the primary when the read replica is unreachable, and still succeeds', async () => {
+    const run = await runCli(['scheduler', 'run'], {
+      DATABASE_URL: db.url,
+      DATABASE_READ_URL: 'postgres://postgres@127.0.0.1:1/replica',
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('read replica unreachable; reading from the primary');
+  });
+
   it('exits non-zero when the run cannot work (database unreachable)', async () => {
     const run = await runCli(['scheduler', 'run'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
     expect(run.code).not.toBe(0);

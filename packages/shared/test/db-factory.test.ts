@@ -132,7 +132,7 @@ describe('createDatabases against a real primary + streaming replica', () => {
     }
   });
 
-  it('reads from the primary while the replica cannot be reached, and from the replica once it is back', async () => {
+  it('with readFallback, reads from the primary while the replica is unreachable and from the replica once back', async () => {
     // A loopback TCP proxy to the replica, closed at first: the "replica" is down, then comes back.
     const probe = createServer();
     probe.listen(0, '127.0.0.1');
@@ -145,10 +145,24 @@ describe('createDatabases against a real primary + streaming replica', () => {
     const proxyUrl = new URL(onDatabase(services.TEST_PG_REPLICA_URL, testDb.name));
     proxyUrl.port = String(address.port);
 
+    // Without the fallback, an unreachable replica is an error.
+    const strict = await createDatabases({
+      databaseUrl: testDb.url,
+      databaseReadUrl: proxyUrl.toString(),
+      poolMax: 1,
+    });
+    try {
+      await expect(whereAmI(strict.reader)).rejects.toThrow(/ECONNREFUSED/);
+      expect(await whereAmI(strict.writer)).toEqual({ port: 5433, recovery: false });
+    } finally {
+      await strict.close();
+    }
+
     const flaky = await createDatabases({
       databaseUrl: testDb.url,
       databaseReadUrl: proxyUrl.toString(),
       poolMax: 2,
+      readFallback: true,
       replicaRetryMs: 300,
     });
     let proxy: Server | undefined;

@@ -31,7 +31,12 @@ export interface DatabaseOptions {
   logger?: Logger | undefined;
   /** Connect timeout of each pool connection. */
   connectionTimeoutMs?: number;
-  /** After the replica failed to connect, reads use the primary this long before retrying it. */
+  /**
+   * Read from the primary while the replica cannot be reached (default off: a missing replica is
+   * an error). The CLI turns it on, so a replica outage slows the primary instead of stopping reads.
+   */
+  readFallback?: boolean;
+  /** With `readFallback`: after the replica failed to connect, how long reads use the primary. */
   replicaRetryMs?: number;
 }
 
@@ -71,8 +76,8 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
 
 /**
  * The db factory. With `databaseUrl`: a pg pool on the primary for writes and, when
- * `databaseReadUrl` is set, a second pool on the replica for reads (falling back to the primary
- * while the replica cannot be reached). Without: an embedded PGlite database under `dataDir`
+ * `databaseReadUrl` is set, a second pool on the replica for reads (with `readFallback`, the
+ * primary serves reads while the replica cannot be reached). Without: an embedded PGlite database under `dataDir`
  * (default `./data`) that survives restarts, used for both.
  */
 export async function createDatabases({
@@ -82,6 +87,7 @@ export async function createDatabases({
   poolMax = 10,
   applicationName = 'nostr-info',
   logger,
+  readFallback = false,
   replicaRetryMs = 30_000,
 }: DatabaseOptions = {}): Promise<Databases> {
   if (!databaseUrl) {
@@ -110,19 +116,18 @@ export async function createDatabases({
     poolMax,
     applicationName: `${applicationName}-read`,
     logger,
-    // Fail over to the primary quickly instead of waiting the full connect timeout.
-    connectionTimeoutMs: 3000,
+    // With a fallback, give up on the replica quickly instead of waiting the full connect timeout.
+    ...(readFallback ? { connectionTimeoutMs: 3000 } : {}),
   });
-  const reader = new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: createFallbackReadPool({
+  const readPool = readFallback
+    ? createFallbackReadPool({
         replica: replicaPool,
         primary: primaryPool,
         retryAfterMs: replicaRetryMs,
         logger,
-      }),
-    }),
-  });
+      })
+    : replicaPool;
+  const reader = new Kysely<Database>({ dialect: new PostgresDialect({ pool: readPool }) });
   return {
     kind: 'postgres',
     writer,
