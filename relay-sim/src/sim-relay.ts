@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { matchAny } from './filter.js';
 import { garbageFrame } from './garbage.js';
@@ -49,6 +50,7 @@ export class SimRelay implements RelayLedger {
   private readonly wss: WebSocketServer;
   private oversizedTimer: NodeJS.Timeout | undefined;
   private noticeTimer: NodeJS.Timeout | undefined;
+  private readonly stalledSockets = new Set<Duplex>();
   private oversizedJson: string | undefined;
   private garbageCounter = 0;
 
@@ -67,6 +69,13 @@ export class SimRelay implements RelayLedger {
       maxPayload: behaviour.maxMessageLength,
     });
     this.server.on('upgrade', (req, socket, head) => {
+      // `stall-open`: the TCP connection is accepted, the WebSocket handshake never answered.
+      if (this.mode === 'stall-open') {
+        this.stalledSockets.add(socket);
+        socket.on('error', () => socket.destroy());
+        socket.once('close', () => this.stalledSockets.delete(socket));
+        return;
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
     });
   }
@@ -301,6 +310,8 @@ export class SimRelay implements RelayLedger {
       conn.ws.terminate();
     }
     this.conns.clear();
+    for (const socket of this.stalledSockets) socket.destroy();
+    this.stalledSockets.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

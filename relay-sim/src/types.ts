@@ -36,6 +36,7 @@ export interface Filter {
  *   than `oversizedBytes` on that socket and no events after it (see `Conn.poisoned`).
  * - `flood`: pushes every corpus event to every subscription as fast as the socket drains.
  * - `stall`: accepts sockets, then never answers anything again (no EOSE, events or pongs).
+ * - `stall-open`: accepts the TCP connection but never answers the WebSocket handshake.
  * - `disconnect-loop`: closes every socket `disconnectAfterMs` after it opened.
  * - `auth-required`: sends a NIP-42 challenge and answers REQ with `CLOSED "auth-required: …"` until
  *   the client authenticates.
@@ -59,7 +60,8 @@ export type RelayMode =
   | 'slow-eose'
   | 'no-nip11'
   | 'bad-nip11'
-  | 'notice';
+  | 'notice'
+  | 'stall-open';
 
 /** Every relay mode, for iteration in tests and the CLI. */
 export const RELAY_MODES: readonly RelayMode[] = [
@@ -75,6 +77,7 @@ export const RELAY_MODES: readonly RelayMode[] = [
   'no-nip11',
   'bad-nip11',
   'notice',
+  'stall-open',
 ];
 
 /** What a relay does to one copy of an event: pass it on intact, break the signature or the id. */

@@ -157,6 +157,16 @@ describe('misbehaving relay modes', () => {
     await n.waitFor(() => normalPong, 2000, 'pong from a normal relay');
   });
 
+  it('stall-open: never completes the WebSocket handshake', async () => {
+    await expect(TestClient.connect(url('stall-open'), { handshakeTimeout: 400 })).rejects.toThrow(
+      /handshake/i,
+    );
+    const res = await fetch(url('stall-open').replace('ws:', 'http:'), {
+      headers: { accept: 'application/nostr+json' },
+    });
+    expect(res.status).toBe(200);
+  });
+
   it('disconnect-loop: closes every socket shortly after it opens', async () => {
     for (let round = 0; round < 2; round++) {
       const c = await connect('disconnect-loop');
