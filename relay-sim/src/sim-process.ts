@@ -32,7 +32,10 @@ export interface SimNetworkProcess {
 export interface SimProcessOptions extends Omit<SimNetworkOptions, 'corpus' | 'signer'> {
   /** Keep the signed corpus in this folder and reuse it across runs. */
   corpusCacheDir?: string;
-  /** Milliseconds to wait for the child to be ready (default 120 s: a large corpus takes a while). */
+  /**
+   * Milliseconds to wait for the child to be ready. Default 60 s plus 3 ms per corpus event:
+   * signing runs at ~1,000-3,000 events/s on a busy or idle core (once, with `corpusCacheDir`).
+   */
   startTimeoutMs?: number;
 }
 
@@ -48,7 +51,7 @@ function cliEntry(): { file: string; execArgv: string[] } {
  * share its cores) and controls it over IPC.
  */
 export async function startSimNetworkProcess(options: SimProcessOptions = {}): Promise<SimNetworkProcess> {
-  const { corpusCacheDir, startTimeoutMs = 120_000, ...network } = options;
+  const { corpusCacheDir, startTimeoutMs = 60_000 + 3 * (options.corpusSize ?? 2000), ...network } = options;
   const { file, execArgv } = cliEntry();
   const args = ['--ipc', '--options-json', JSON.stringify(network)];
   if (corpusCacheDir) args.push('--corpus-cache', corpusCacheDir);
