@@ -40,6 +40,7 @@ export function bolt11SatsStep(multiplier: Bolt11Multiplier): number {
   return multiplier === 'm' ? 100_000 : multiplier === 'u' ? 100 : 1;
 }
 
+/** What `encodeBolt11` puts into an invoice. */
 export interface Bolt11Options {
   /** Amount in millisatoshis; omitted or with multiplier `none` the invoice has no amount. */
   msats?: bigint | number;

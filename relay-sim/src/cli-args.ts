@@ -7,6 +7,7 @@ export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
 
+/** The CLI usage text. */
 export const USAGE = `relay-sim: run a simulated Nostr relay network on loopback
 
   --relays N            relays (default 5)
@@ -29,6 +30,7 @@ export const USAGE = `relay-sim: run a simulated Nostr relay network on loopback
   --help                this text
 `;
 
+/** A parsed command line. */
 export interface CliOptions {
   network: SimNetworkOptions;
   corpusCache: string | undefined;

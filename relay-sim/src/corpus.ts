@@ -33,6 +33,7 @@ const ZAP_SATS = [1, 5, 21, 69, 100, 210, 500, 1000, 2100, 5000, 10_000, 21_000,
 /** Implausible amounts in sats (at least 100,000,000,000 = 1,000 BTC). */
 const IMPLAUSIBLE_SATS = [100_000_000_000, 210_000_000_000, 5_000_000_000_000];
 
+/** Options of `generateCorpus`. */
 export interface CorpusOptions {
   size: number;
   seed: string;

@@ -5,6 +5,7 @@ import { deriveSecretKey } from './rng.js';
 import { pureSigner, type Signer } from './signer.js';
 import type { NostrEvent } from './types.js';
 
+/** Options of `makeEvent`. */
 export interface MakeEventOptions {
   kind: number;
   /** Signing key; default a key derived from `seed` and `keyIndex`. */
@@ -51,6 +52,7 @@ export function corruptId(ev: NostrEvent): NostrEvent {
   return { ...ev, content: `${ev.content} ` };
 }
 
+/** Options of `makeZapReceipt`. */
 export interface MakeZapReceiptOptions {
   /** Amount; give `sats` or `msats` (ignored with multiplier `none`). */
   sats?: number;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RelayBehaviour } from './relay-behaviour.js';
 import type { RelayMode } from './types.js';
 
+/** What a relay tells about itself in its NIP-11 document. */
 export interface Nip11Options {
   index: number;
   mode: RelayMode;

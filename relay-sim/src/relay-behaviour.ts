@@ -29,6 +29,7 @@ export interface RelayBehaviour {
   liveRespectsSince: boolean;
 }
 
+/** Defaults of `RelayBehaviour`. */
 export const DEFAULT_BEHAVIOUR: RelayBehaviour = {
   historySize: 5000,
   historyLimit: 5000,

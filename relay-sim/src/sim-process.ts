@@ -29,6 +29,7 @@ export interface SimNetworkProcess {
   stop(): Promise<void>;
 }
 
+/** Options of `startSimNetworkProcess`: the network options, minus in-memory objects. */
 export interface SimProcessOptions extends Omit<SimNetworkOptions, 'corpus' | 'signer'> {
   /** Keep the signed corpus in this folder and reuse it across runs. */
   corpusCacheDir?: string;

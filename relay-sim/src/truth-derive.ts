@@ -9,6 +9,7 @@ export function clientOf(ev: NostrEvent): string | undefined {
   return name ? name : undefined;
 }
 
+/** What the truth reads from one zap receipt. */
 export interface ZapFacts {
   /** undefined: bolt11 missing or undecodable; null: no amount. */
   msats: bigint | null | undefined;

@@ -10,6 +10,7 @@ import type { RelayMode } from './types.js';
  */
 export type TruthScope = 'delivered' | 'emitted';
 
+/** Options of `truth()`. */
 export interface TruthOptions {
   scope?: TruthScope;
   /** Zap amounts above this (sats) are flagged, not summed. Default 100,000,000 (1 BTC). */
@@ -52,6 +53,7 @@ export interface RelayTruth {
   droppedSlowConsumer: number;
 }
 
+/** Zap figures over network-unique valid kind 9735 events. */
 export interface ZapTruth {
   /** Network-unique valid kind-9735 events. */
   receipts: number;
@@ -78,6 +80,7 @@ export interface ZapTruth {
   receivers: number;
 }
 
+/** Figures of one NIP-89 client. */
 export interface ClientTruth {
   /** Network-unique valid events whose FIRST `client` tag value, trimmed and lower-cased, is this. */
   events: number;
