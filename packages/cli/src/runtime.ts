@@ -12,6 +12,7 @@ import {
   type Logger,
   loadEnv,
   migrateToLatest,
+  PACKAGE_VERSION,
   type Role,
   type RoleContext,
   type Service,
@@ -86,6 +87,7 @@ export async function buildContext<R extends Role>(
   { runMigrations = false }: { runMigrations?: boolean } = {},
 ): Promise<RoleContext<EnvFor<R>>> {
   const logger = loggerFor(env, role);
+  logger.info({ version: PACKAGE_VERSION, node: process.version }, 'starting');
   const dbs = await openDatabases(env, logger, role);
   if (runMigrations) await migrate(dbs, logger);
   const cache: Cache = createCache(env, logger.child({ module: 'cache' }));
@@ -94,11 +96,34 @@ export async function buildContext<R extends Role>(
   return { env, logger, dbs, cache, registry };
 }
 
+let pendingSignal: NodeJS.Signals | undefined;
+let onSignal: ((signal: NodeJS.Signals) => void) | undefined;
+let tracking = false;
+
+/**
+ * Catches SIGTERM/SIGINT from the very start of a long-running role, so a signal that arrives
+ * while the role is still starting (opening the database, migrating) stops it cleanly once it
+ * is up instead of killing it half-started. One-shot commands keep the default handling.
+ */
+export function trackStopSignals(): void {
+  if (tracking) return;
+  tracking = true;
+  const handle = (signal: NodeJS.Signals) => {
+    if (onSignal) onSignal(signal);
+    else if (pendingSignal)
+      process.exit(1); // a second signal while still starting
+    else pendingSignal = signal;
+  };
+  process.on('SIGTERM', handle);
+  process.on('SIGINT', handle);
+}
+
 /**
  * Keeps the process alive until SIGTERM/SIGINT, then stops the services in order (first the ones
  * that accept work), closes the cache and databases, and exits 0. A second signal exits at once.
  */
 export function stopOnSignal(ctx: RoleContext<unknown>, services: Service[]): Promise<void> {
+  trackStopSignals();
   return new Promise((resolve) => {
     let stopping = false;
     const stop = async (signal: NodeJS.Signals) => {
@@ -123,7 +148,10 @@ export function stopOnSignal(ctx: RoleContext<unknown>, services: Service[]): Pr
       process.exitCode = failed ? 1 : 0;
       resolve();
     };
-    process.once('SIGTERM', (s) => void stop(s));
-    process.once('SIGINT', (s) => void stop(s));
+    onSignal = (signal) => void stop(signal);
+    if (pendingSignal) {
+      ctx.logger.info({ signal: pendingSignal }, 'signal received while starting');
+      void stop(pendingSignal);
+    }
   });
 }

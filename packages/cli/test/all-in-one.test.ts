@@ -11,7 +11,7 @@ const NAMES = Object.keys(migrations).sort();
  * The all-in-one process as the README starts it: no DATABASE_URL, no REDIS_URL. The relay list is
  * one closed loopback port so the test never dials the public relays.
  */
-async function startAllInOne(dataDir: string): Promise<{ proc: CliProcess; port: number }> {
+async function spawnAllInOne(dataDir: string): Promise<{ proc: CliProcess; port: number }> {
   const port = await freePort();
   const proc = new CliProcess(['all-in-one'], {
     DATA_DIR: dataDir,
@@ -22,8 +22,13 @@ async function startAllInOne(dataDir: string): Promise<{ proc: CliProcess; port:
     DISCOVERY_ENABLED: 'false',
     STATS_INTERVAL_SECONDS: '3600',
   });
-  await waitForStatus(`http://127.0.0.1:${port}/health`, 200, proc);
   return { proc, port };
+}
+
+async function startAllInOne(dataDir: string): Promise<{ proc: CliProcess; port: number }> {
+  const started = await spawnAllInOne(dataDir);
+  await waitForStatus(`http://127.0.0.1:${started.port}/health`, 200, started.proc);
+  return started;
 }
 
 function migrationLines(proc: CliProcess): string[] {
@@ -89,6 +94,25 @@ describe('nostr-info all-in-one', () => {
       expect(row).toEqual({ url: 'wss://kept.example', source: 'manual' });
     } finally {
       await after.close();
+    }
+  });
+
+  it('stops cleanly, exit 0, when SIGTERM arrives while it is still starting', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'nostr-info-aio-early-'));
+    try {
+      const { proc } = await spawnAllInOne(fresh);
+      // Opening the embedded database, migrating and starting the roles are still to come.
+      await proc.waitForLog((l) => l.msg === 'starting');
+      const end = await proc.stop('SIGTERM', 60_000);
+      expect(end.signal).toBeNull();
+      expect(end.code).toBe(0);
+      const logs = proc.logs();
+      expect(logs.some((l) => l.msg === 'signal received while starting' && l.signal === 'SIGTERM')).toBe(
+        true,
+      );
+      expect(logs.some((l) => l.msg === 'stopped')).toBe(true);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
     }
   });
 });

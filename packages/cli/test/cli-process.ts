@@ -69,6 +69,17 @@ export class CliProcess {
     return this.finished(timeoutMs);
   }
 
+  /** Waits for a log line matching `predicate`; fails after `timeoutMs` or when the process ends. */
+  async waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.logs().some(predicate)) {
+      if (this.child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`log line not seen (exit ${this.child.exitCode})\n${this.stdout}\n${this.stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** Parsed NDJSON log lines (non-JSON lines are skipped). */
   logs(): Record<string, unknown>[] {
     return this.stdout

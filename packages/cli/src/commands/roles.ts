@@ -1,10 +1,11 @@
 import { startApi } from '@nostr-info/api';
 import { startCollector } from '@nostr-info/collector';
 import { runScheduler, startSchedulerTimer } from '@nostr-info/scheduler';
-import { buildContext, ExitError, envOrExit, stopOnSignal } from '../runtime.js';
+import { buildContext, ExitError, envOrExit, stopOnSignal, trackStopSignals } from '../runtime.js';
 
 /** `nostr-info all-in-one`: collector + scheduler timer + API sharing one database and cache. */
 export async function allInOneCommand(): Promise<void> {
+  trackStopSignals();
   const env = envOrExit('all-in-one');
   const ctx = await buildContext('all-in-one', env, { runMigrations: true });
   const collector = await startCollector(ctx);
@@ -16,6 +17,7 @@ export async function allInOneCommand(): Promise<void> {
 
 /** `nostr-info collector` */
 export async function collectorCommand(): Promise<void> {
+  trackStopSignals();
   const env = envOrExit('collector');
   const ctx = await buildContext('collector', env);
   const collector = await startCollector(ctx, { serveMetrics: true });
@@ -24,6 +26,7 @@ export async function collectorCommand(): Promise<void> {
 
 /** `nostr-info api` */
 export async function apiCommand(): Promise<void> {
+  trackStopSignals();
   const env = envOrExit('api');
   const ctx = await buildContext('api', env);
   const api = await startApi(ctx);
