@@ -43,6 +43,7 @@ describe('simulated network: protocol and ground truth', () => {
   });
 
   it('delivers properly signed events, except the intended invalid copies', async () => {
+    net.emit(200);
     const c = await TestClient.connect(net.urls[1] ?? '');
     c.req('all', { since: 0 });
     await c.waitFor(() => c.eose.has('all'), 5000, 'EOSE');
