@@ -115,4 +115,19 @@ describe('nostr-info all-in-one', () => {
       rmSync(fresh, { recursive: true, force: true });
     }
   });
+
+  it('refuses a second process on the same embedded database while the first keeps serving', async () => {
+    const { proc: first, port } = await startAllInOne(dataDir);
+    try {
+      const { proc: second } = await spawnAllInOne(dataDir);
+      const end = await second.finished(60_000);
+      expect(end.code).toBe(1);
+      expect(end.stderr).toContain(`the embedded database is in use by process ${first.child.pid}`);
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(res.status).toBe(200);
+      await res.body?.cancel();
+    } finally {
+      expect((await first.stop('SIGTERM')).code).toBe(0);
+    }
+  });
 });

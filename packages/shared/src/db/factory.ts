@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Logger } from '../log/logger.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { createFallbackReadPool } from './read-pool.js';
 import type { Database } from './schema.js';
 import { pgTypes, valueParsers } from './types.js';
@@ -74,6 +75,19 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
   return PGlite.create({ dataDir: target, parsers });
 }
 
+/** `openPglite` under an exclusive lock on the directory; the release runs after close. */
+async function openLockedPglite(dataDir: string): Promise<{ pglite: PGlite; release: () => void }> {
+  if (dataDir === 'memory://') return { pglite: await openPglite(dataDir), release: () => undefined };
+  mkdirSync(resolve(dataDir), { recursive: true });
+  const release = lockDataDir(resolve(dataDir, 'pglite.lock'));
+  try {
+    return { pglite: await openPglite(dataDir), release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
 /**
  * The db factory. With `databaseUrl`: a pg pool on the primary for writes and, when
  * `databaseReadUrl` is set, a second pool on the replica for reads (with `readFallback`, the
@@ -91,14 +105,22 @@ export async function createDatabases({
   replicaRetryMs = 30_000,
 }: DatabaseOptions = {}): Promise<Databases> {
   if (!databaseUrl) {
-    const pglite = await openPglite(dataDir);
+    const { pglite, release } = await openLockedPglite(dataDir);
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     return {
       kind: 'pglite',
       writer: db,
       reader: db,
       readerIsReplica: false,
-      close: () => db.destroy(),
+      close: async () => {
+        try {
+          // Kysely closes PGlite only if it ran a query; closing twice is harmless.
+          await db.destroy();
+          if (!pglite.closed) await pglite.close();
+        } finally {
+          release();
+        }
+      },
     };
   }
   const primaryPool = createPgPool(databaseUrl, { poolMax, applicationName, logger });
