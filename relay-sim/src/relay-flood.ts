@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { cork, uncork } from './cork.js';
 import { matchAny } from './filter.js';
 import type { Conn, StoredCopy } from './relay-protocol.js';
 import type { SimRelay } from './sim-relay.js';
@@ -43,6 +44,7 @@ export function pumpFlood(relay: SimRelay, conn: Conn): void {
       return;
     }
     if (!relay.paused && conn.subs.size > 0) {
+      cork(conn.ws);
       for (let i = 0; i < BATCH && conn.ws.bufferedAmount < FLOOD_HIGH_WATER; i++) {
         const next = nextFlood(relay);
         let sent = false;
@@ -55,6 +57,7 @@ export function pumpFlood(relay: SimRelay, conn: Conn): void {
         }
         if (sent) relay.counters.floodJunk++;
       }
+      uncork(conn.ws);
     }
     if (conn.ws.bufferedAmount >= FLOOD_HIGH_WATER || relay.paused || conn.subs.size === 0)
       setTimeout(step, relay.paused ? 50 : 2);

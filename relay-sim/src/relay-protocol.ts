@@ -1,4 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
+import { cork, uncork } from './cork.js';
 import { asFilter, matchFilter } from './filter.js';
 import { verifyNostrEvent } from './signer.js';
 import type { SimRelay } from './sim-relay.js';
@@ -138,12 +139,14 @@ function replay(relay: SimRelay, conn: Conn, sub: Sub): void {
     for (const copy of matched.slice(0, limit)) chosen.set(copy.index, copy);
   }
   const ordered = [...chosen.values()].sort((a, b) => b.ev.created_at - a.ev.created_at || b.index - a.index);
+  cork(conn.ws);
   for (const copy of ordered) relay.sendEvent(conn, sub, copy);
   relay.sendRaw(conn, ['EOSE', sub.id]);
   sub.live = true;
   const pending = sub.pending ?? [];
   sub.pending = null;
   for (const copy of pending) if (!chosen.has(copy.index)) relay.sendEvent(conn, sub, copy);
+  uncork(conn.ws);
   if (relay.mode === 'closed') relay.scheduleClose(conn, sub);
   if (relay.mode === 'flood') relay.pumpFlood(conn);
 }

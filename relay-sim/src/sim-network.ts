@@ -126,10 +126,13 @@ export async function startSimNetwork(options: SimNetworkOptions = {}): Promise<
     last = now;
     // Never burst more than a second's worth after a stall of the event loop.
     owed = Math.min(owed, Math.max(rate, 1));
+    if (owed < 1) return;
+    for (const r of relays) r.cork();
     while (owed >= 1) {
       emitOne();
       owed--;
     }
+    for (const r of relays) r.uncork();
   }, tickMs);
 
   const setPaused = (p: boolean): void => {

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { cork, uncork } from './cork.js';
 import { matchAny } from './filter.js';
 import { garbageFrame } from './garbage.js';
 import { serveNip11 } from './nip11.js';
@@ -101,6 +102,15 @@ export class SimRelay implements RelayLedger {
     let n = 0;
     for (const c of this.conns) for (const s of c.subs.values()) if (s.live) n++;
     return n;
+  }
+
+  /** Batches a stream tick's frames into one write per socket (see `cork`). */
+  cork(): void {
+    for (const c of this.conns) cork(c.ws);
+  }
+
+  uncork(): void {
+    for (const c of this.conns) uncork(c.ws);
   }
 
   bufferedBytes(): number {
