@@ -109,6 +109,9 @@ describe('SSE across replicas', () => {
       s1.close();
       s2.close();
     }
+    // HEAD opens no stream, so it cannot pin a slot.
+    for (let i = 0; i < 3; i++)
+      expect((await fetch(`${a.url}/api/v1/stream`, { method: 'HEAD' })).status).toBe(200);
     // Closed streams free their slots.
     await expect
       .poll(async () => {

@@ -29,13 +29,16 @@ const route = createRoute({
 /** Registers `GET /api/v1/stream` (SSE). */
 export function registerStreamRoute(app: OpenAPIHono, parts: ApiParts, ctx: RoleContext<ApiEnv>): void {
   app.openapi(route, (c) => {
-    const ip = clientIp(c, ctx.env.TRUST_PROXY_HOPS);
-    const stream = parts.hub.open(ip, c.req.raw.signal, { event: 'live', data: parts.live.current() });
-    return c.body(stream, 200, {
+    const headers = {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
       // Reverse proxies (nginx) must pass events through as they come.
       'X-Accel-Buffering': 'no',
-    }) as never;
+    };
+    // Hono answers HEAD with the GET handler and drops the body unread: open no stream for it.
+    if (c.req.method === 'HEAD') return c.body(null, 200, headers) as never;
+    const ip = clientIp(c, ctx.env.TRUST_PROXY_HOPS);
+    const stream = parts.hub.open(ip, c.req.raw.signal, { event: 'live', data: parts.live.current() });
+    return c.body(stream, 200, headers) as never;
   });
 }
