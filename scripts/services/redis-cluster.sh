@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A 6-node Redis Cluster (3 masters, 3 replicas) on 127.0.0.1:7000-7005 for tests.
+# A 6-node Redis Cluster (3 masters, 3 replicas) on 127.0.0.1:7000-7005 for tests
+# (REDIS_CLUSTER_BASE_PORT=7100 gives 7100-7105 instead).
 #
 #   redis-cluster.sh start             start (no-op when already healthy; leftovers are recreated)
 #   redis-cluster.sh stop              stop every node and remove its directory
@@ -9,9 +10,12 @@
 set -euo pipefail
 
 ROOT=${NOSTR_INFO_SERVICES_DIR:-/tmp/nostr-info-services}
-DIR=$ROOT/redis-cluster
+# Another base port gives a second, independent cluster (failover tests use their own).
+BASE_PORT=${REDIS_CLUSTER_BASE_PORT:-7000}
 HOST=127.0.0.1
-PORTS=(7000 7001 7002 7003 7004 7005)
+PORTS=()
+for ((i = 0; i < 6; i++)); do PORTS+=($((BASE_PORT + i))); done
+if [ "$BASE_PORT" = 7000 ]; then DIR=$ROOT/redis-cluster; else DIR=$ROOT/redis-cluster-$BASE_PORT; fi
 WAIT_SECONDS=${REDIS_CLUSTER_WAIT_SECONDS:-60}
 
 log() { printf '[redis-cluster] %s\n' "$*"; }
@@ -163,7 +167,7 @@ restart_node() {
 
 mkdir -p "$ROOT"
 # Several test runs may call this at once: one at a time.
-exec 9>"$ROOT/.redis-cluster.lock"
+exec 9>"$ROOT/.redis-cluster-$BASE_PORT.lock"
 flock -w 300 9 || fail "another redis-cluster.sh is still running"
 
 case "${1:-}" in

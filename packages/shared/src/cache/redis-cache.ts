@@ -28,8 +28,8 @@ export interface RedisCacheOptions {
 }
 
 /**
- * Cache on ioredis, single node or Cluster. Cluster uses auto-pipelining so batches spread over
- * slots stay one round trip per node. A second connection carries subscriptions.
+ * Cache on ioredis, single node or Cluster. Commands of a batch are sent without waiting for
+ * each other (auto-pipelined on a single node). A second connection carries subscriptions.
  */
 export function createRedisCache({
   url,
@@ -49,7 +49,11 @@ export function createRedisCache({
   const make = (): Client => {
     if (clusterNodes && clusterNodes.length > 0) {
       return new Cluster(clusterNodes, {
-        enableAutoPipelining: true,
+        // No auto-pipelining on a Cluster: after a failover a batch spanning slots gets MOVED
+        // replies that differ per slot, which ioredis neither retries nor uses to refresh its slot
+        // map, so every batch kept failing. Single commands follow MOVED and refresh the map, and
+        // ioredis still sends them without waiting for replies (one round trip per batch).
+        enableAutoPipelining: false,
         keyPrefix,
         scaleReads: 'master',
         clusterRetryStrategy: (times) => Math.min(times * 200, 2000),
@@ -118,7 +122,7 @@ export function createRedisCache({
       run('SET NX', async () => (await client.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK'),
     setManyIfAbsent: (keys, ttlSeconds) =>
       run('SET NX (batch)', async () => {
-        // Auto-pipelining batches these into one round trip per node, across slots.
+        // Sent back to back without waiting for replies: about one round trip for the batch.
         const answers = await Promise.all(keys.map((key) => client.set(key, '1', 'EX', ttlSeconds, 'NX')));
         return answers.map((answer) => answer === 'OK');
       }),

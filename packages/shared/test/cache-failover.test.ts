@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Cache } from '../src/cache/cache.js';
+import { createRedisCache } from '../src/cache/redis-cache.js';
+
+const run = promisify(execFile);
+const SCRIPT = fileURLToPath(new URL('../../../scripts/services/redis-cluster.sh', import.meta.url));
+/** A cluster of its own, so killing a master never disturbs tests using the shared one on 7000. */
+const BASE_PORT = 7100;
+const env = { ...process.env, REDIS_CLUSTER_BASE_PORT: String(BASE_PORT) };
+
+function cluster(...args: string[]) {
+  return run('bash', [SCRIPT, ...args], { env, timeout: 120_000 });
+}
+
+/** Retries `action` until it succeeds: during a failover commands fail for a moment. */
+async function eventually<T>(action: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await action();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(200);
+    }
+  }
+}
+
+describe('Redis Cluster cache through a master failover', () => {
+  let cache: Cache;
+  let listener: Cache;
+
+  beforeAll(async () => {
+    await cluster('start');
+    const clusterNodes = [0, 1, 2].map((i) => ({ host: '127.0.0.1', port: BASE_PORT + i }));
+    cache = createRedisCache({ clusterNodes, keyPrefix: 'test:failover:' });
+    listener = createRedisCache({ clusterNodes, keyPrefix: 'test:failover:' });
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.allSettled([cache?.close(), listener?.close()]);
+    await cluster('stop');
+  }, 60_000);
+
+  it('keeps data, accepts writes and keeps delivering messages after a master dies', async () => {
+    const keys = Array.from({ length: 200 }, (_, i) => `k:${i}`);
+    expect(await cache.setManyIfAbsent(keys, 600)).toEqual(keys.map(() => true));
+    const got: string[] = [];
+    await listener.subscribe('events', (m) => got.push(m));
+    await cache.publish('events', 'before');
+    await eventually(async () => {
+      if (!got.includes('before')) throw new Error('not yet');
+    });
+    // Asynchronous replication: give the replicas a moment to receive the writes.
+    await sleep(500);
+
+    const { stdout } = await cluster('kill-master', String(BASE_PORT));
+    expect(stdout).toContain('failover done');
+
+    // Written before the failover: still there (now served by the promoted replicas).
+    const again = await eventually(() => cache.setManyIfAbsent(keys, 600));
+    expect(again).toEqual(keys.map(() => false));
+    // New writes over every slot work.
+    await eventually(() => cache.set('after', 'yes', 60));
+    expect(await cache.get('after')).toBe('yes');
+    expect((await cache.hitWindow('rl', 60)).count).toBe(1);
+    // Pub/sub survives too, whichever node carried the subscription.
+    await eventually(async () => {
+      await cache.publish('events', 'after');
+      await sleep(100);
+      if (!got.includes('after')) throw new Error('not delivered yet');
+    });
+    expect(await cache.ping()).toBe(true);
+  });
+});
