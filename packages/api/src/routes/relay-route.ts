@@ -60,7 +60,13 @@ const route = createRoute({
         }),
     }),
     query: z.object({
-      range: rangeParamSchema.default('24h').openapi({ param: { name: 'range', in: 'query' } }),
+      range: rangeParamSchema.default('24h').openapi({
+        param: {
+          name: 'range',
+          in: 'query',
+          description: 'statistics range (default 24h): 24h, 7d, 30d, 90d or all',
+        },
+      }),
     }),
   },
   responses: {

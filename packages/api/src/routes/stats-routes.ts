@@ -6,7 +6,13 @@ import { fullSnapshotComponent, rangeParamSchema, sectionComponents } from './sc
 import { sendSnapshot } from './send-snapshot.js';
 
 const rangeQuery = z.object({
-  range: rangeParamSchema.default('24h').openapi({ param: { name: 'range', in: 'query' } }),
+  range: rangeParamSchema.default('24h').openapi({
+    param: {
+      name: 'range',
+      in: 'query',
+      description: 'statistics range (default 24h): 24h, 7d, 30d, 90d or all',
+    },
+  }),
 });
 const rangePath = z.object({
   range: rangeParamSchema.openapi({ param: { name: 'range', in: 'path' } }),
