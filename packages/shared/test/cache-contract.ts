@@ -138,6 +138,15 @@ export function cacheContract(kind: CacheKind, open: (keyPrefix: string) => Prom
       await a.del(k('rl-other'));
     });
 
+    it('hitWindow gives a counter without expiry a window', async () => {
+      await a.set(k('rl-plain'), '5');
+      const hit = await a.hitWindow(k('rl-plain'), 30);
+      expect(hit.count).toBe(6);
+      expect(hit.resetMs).toBeGreaterThan(29_000);
+      expect(hit.resetMs).toBeLessThanOrEqual(30_000);
+      await a.del(k('rl-plain'));
+    });
+
     it('delivers published messages to subscribers of the channel only, until they unsubscribe', async () => {
       const got1: string[] = [];
       const got2: string[] = [];

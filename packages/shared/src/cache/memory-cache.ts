@@ -73,6 +73,8 @@ export function createMemoryCache({
       }
       const count = Number(entry.value) + 1;
       entry.value = String(count);
+      // A counter without expiry (stored by a plain set) gets one, as the Redis script does.
+      if (entry.expiresAt === Number.POSITIVE_INFINITY) entry.expiresAt = now() + windowSeconds * 1000;
       return { count, resetMs: Math.max(0, entry.expiresAt - now()) };
     },
     publish: async (channel, message) => {
