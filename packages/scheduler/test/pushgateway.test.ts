@@ -73,3 +73,19 @@ describe.skipIf(!existsSync(PUSHGATEWAY_BIN))('pushing run metrics to a real Pus
     for (const l of durations) expect(Number(l.split(' ').at(-1))).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('an unreachable Pushgateway', () => {
+  it('does not fail the run: the snapshots are stored and the push is only logged', async () => {
+    const t = await createTestContext('pglite', { env: { PUSHGATEWAY_URL: 'http://127.0.0.1:1' } });
+    try {
+      await seedDataset(t.dbs.writer);
+      const result = await runScheduler(t.ctx, { now: () => NOW });
+      expect(result.error).toBeUndefined();
+      expect(result.results).toHaveLength(5);
+      const rows = await t.dbs.writer.selectFrom('statistics_snapshots').select('id').execute();
+      expect(rows).toHaveLength(5);
+    } finally {
+      await t.close();
+    }
+  });
+});
