@@ -1,13 +1,16 @@
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 
 /** Signed events packed as id|pubkey|sig (128 bytes each), as the collector sends them to workers. */
 export function packedSample(n = 2000): Uint8Array {
   const out = Buffer.alloc(n * 128);
   for (let i = 0; i < n; i++) {
-    const e = finalizeEvent({ kind: 1, created_at: 1_700_000_000 + i, tags: [], content: `b${i}` }, generateSecretKey());
+    const e = finalizeEvent(
+      { kind: 1, created_at: 1_700_000_000 + i, tags: [], content: `b${i}` },
+      generateSecretKey(),
+    );
     out.write(e.id, i * 128, 32, 'hex');
     out.write(e.pubkey, i * 128 + 32, 32, 'hex');
     out.write(e.sig, i * 128 + 64, 64, 'hex');

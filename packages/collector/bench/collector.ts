@@ -3,23 +3,24 @@
 // The simulated network runs in a separate process. Printed next to each other:
 //   - the bare verifier: the collector's verifier on every core, nothing else;
 //   - ws receive + JSON.parse alone: a plain client on every relay that only parses frames;
-//   - the collector itself (real PostgreSQL and Redis): raw frames handled/s, signatures
-//     verified/s, network-unique events/s, RSS.
+//   - the collector itself, in its own process (real PostgreSQL and Redis): raw frames
+//     handled/s, signatures verified/s, network-unique events/s, RSS.
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSimNetworkProcess } from '@nostr-info/relay-sim';
-import {
-  createCache,
-  createDatabases,
-  createLogger,
-  createRegistry,
-  loadEnv,
-  migrateToLatest,
-} from '@nostr-info/shared';
+import { createDatabases, migrateToLatest } from '@nostr-info/shared';
 import { createTestDatabase, testServices } from '@nostr-info/shared/testing';
 import WebSocket from 'ws';
-import { startCollector } from '../src/collector.js';
+import type { CollectorStats } from '../src/collector-types.js';
 import { bareVerifierRate } from './bare-verifier.js';
+
+/** Benchmarks report on stdout. */
+const print = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
 
 const { values } = parseArgs({
   // `pnpm bench -- --x` passes the `--` through.
@@ -41,11 +42,13 @@ const cores = availableParallelism();
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
-console.log(`collector benchmark: ${relays} relays, ${rate} unique events/s offered, ~${values.copies} copies, ${cores} cores`);
+print(
+  `collector benchmark: ${relays} relays, ${rate} unique events/s offered, ~${values.copies} copies, ${cores} cores`,
+);
 
 // 1. Bare verifier on all cores, before anything else runs.
 const bare = values['skip-limits'] ? Number.NaN : await bareVerifierRate(cores, 3000);
-if (!values['skip-limits']) console.log(`bare verifier (tiny-secp256k1, ${cores} threads): ${fmt(bare)} sig/s`);
+if (!values['skip-limits']) print(`bare verifier (tiny-secp256k1, ${cores} threads): ${fmt(bare)} sig/s`);
 
 const sim = await startSimNetworkProcess({
   relays,
@@ -57,7 +60,7 @@ const sim = await startSimNetworkProcess({
   seed: 'collector-bench',
   maxBufferedBytes: 256 * 1024 * 1024,
 });
-console.log(`simulated network up (pid ${sim.pid})`);
+print(`simulated network up (pid ${sim.pid})`);
 
 // 2. ws receive + JSON.parse alone.
 let parseLimit = Number.NaN;
@@ -65,7 +68,9 @@ if (!values['skip-limits']) {
   let frames = 0;
   const sockets = sim.urls.map((url) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.on('open', () => ws.send(JSON.stringify(['REQ', 'b', { kinds: [0, 1, 3, 7, 9735, 30023, 10002], since: 0 }])));
+    ws.on('open', () =>
+      ws.send(JSON.stringify(['REQ', 'b', { kinds: [0, 1, 3, 7, 9735, 30023, 10002], since: 0 }])),
+    );
     ws.on('message', (data) => {
       const msg = JSON.parse(data.toString()) as unknown[];
       if (msg[0] === 'EVENT') frames++;
@@ -81,65 +86,88 @@ if (!values['skip-limits']) {
   parseLimit = (frames - f0) / ((performance.now() - t0) / 1000);
   await sim.pause();
   for (const ws of sockets) ws.terminate();
-  console.log(`ws receive + JSON.parse alone: ${fmt(parseLimit)} frames/s`);
+  print(`ws receive + JSON.parse alone: ${fmt(parseLimit)} frames/s`);
   await new Promise((r) => setTimeout(r, 1000));
 }
 
-// 3. The collector.
+// 3. The collector, in its own process.
 const db = await createTestDatabase('collector_bench');
 const migrator = await createDatabases({ databaseUrl: db.url });
 await migrateToLatest(migrator.writer, 'postgres');
 await migrator.close();
-const env = loadEnv('collector', {
-  DATABASE_URL: db.url,
-  REDIS_URL: testServices().TEST_REDIS_URL,
-  REDIS_KEY_PREFIX: `bench:collector:${Date.now()}:`,
-  RELAYS: sim.urls.join(','),
-  LOG_LEVEL: 'warn',
-  DISCOVERY_ENABLED: 'false',
-});
-const logger = createLogger({ level: env.LOG_LEVEL });
-const dbs = await createDatabases({ databaseUrl: env.DATABASE_URL });
-const cache = createCache(env, logger);
-const collector = await startCollector(
-  { env, logger, dbs, cache, registry: createRegistry({ service: 'collector' }) },
-  { nip11: false },
-);
-await sim.waitForSubscribers(relays, 60_000);
-const rssIdle = process.memoryUsage().rss;
-await sim.resume();
-await new Promise((r) => setTimeout(r, 2000));
-const s0 = collector.stats();
-const u0 = (await sim.stats()).uniqueEmitted;
-const t0 = performance.now();
-let peakRss = 0;
-for (let i = 0; i < seconds * 4; i++) {
-  await new Promise((r) => setTimeout(r, 250));
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+interface Sample extends CollectorStats {
+  rss: number;
+  at: number;
 }
-const elapsed = (performance.now() - t0) / 1000;
-const s1 = collector.stats();
+const samples: Sample[] = [];
+const child = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/collector-prof'] : []),
+    fileURLToPath(new URL('./collector-process.mjs', import.meta.url)),
+  ],
+  {
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      REDIS_URL: testServices().TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `bench:collector:${Date.now()}:`,
+      RELAYS: sim.urls.join(','),
+      LOG_LEVEL: 'warn',
+      DISCOVERY_ENABLED: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+createInterface({ input: child.stdout }).on('line', (line) => {
+  try {
+    samples.push(JSON.parse(line) as Sample);
+  } catch {
+    // Not a sample line.
+  }
+});
+const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+const last = (): Sample => {
+  const s = samples.at(-1);
+  if (!s) throw new Error('no sample from the collector process');
+  return s;
+};
+await sim.waitForSubscribers(relays, 60_000);
+await new Promise((r) => setTimeout(r, 1000));
+const rssIdle = last().rss;
+await sim.resume();
+await new Promise((r) => setTimeout(r, 3000));
+const s0 = last();
+const u0 = (await sim.stats()).uniqueEmitted;
+await new Promise((r) => setTimeout(r, seconds * 1000));
+const s1 = last();
 const u1 = (await sim.stats()).uniqueEmitted;
+const peakRss = Math.max(...samples.map((s) => s.rss));
 await sim.pause();
-await collector.stop();
+child.kill('SIGTERM');
+await exited;
+const dbs = await createDatabases({ databaseUrl: db.url });
 const unique = await dbs.writer
   .selectFrom('network_events_daily')
   .select((eb) => eb.fn.sum<number>('events').as('n'))
   .executeTakeFirst();
-await cache.close();
 await dbs.close();
 await sim.stop();
 await db.drop();
 
+const elapsed = (s1.at - s0.at) / 1000;
 const raw = (s1.framesHandled - s0.framesHandled) / elapsed;
 const verified = (s1.verified - s0.verified) / elapsed;
-console.log('');
-console.log(`collector (verify workers: ${s1.verifyWorkers}), steady state over ${elapsed.toFixed(1)} s:`);
-console.log(`  offered by the network:      ${fmt((u1 - u0) / elapsed)} unique/s`);
-console.log(`  raw EVENT frames handled:    ${fmt(raw)} /s   (limit: ws + JSON.parse alone ${fmt(parseLimit)} /s, target ≥ 20,000)`);
-console.log(
-  `  signatures verified:         ${fmt(verified)} /s   (${((verified / bare) * 100).toFixed(0)} % of the bare verifier's ${fmt(bare)} /s, target ≥ 80 %)`,
+print('');
+print(`collector process (verify workers: ${s1.verifyWorkers}), steady state over ${elapsed.toFixed(1)} s:`);
+print(`  offered by the network:      ${fmt((u1 - u0) / elapsed)} unique/s`);
+print(
+  `  raw EVENT frames handled:    ${fmt(raw)} /s   (limit: ws + JSON.parse alone ${fmt(parseLimit)} /s; target ≥ 20,000)`,
 );
-console.log(`  network-unique events total: ${fmt(Number(unique?.n ?? 0))} written`);
-console.log(`  RSS: ${mb(rssIdle)} MB idle with ${relays} sockets, peak ${mb(peakRss)} MB under load`);
+print(
+  `  signatures verified:         ${fmt(verified)} /s   (${((verified / bare) * 100).toFixed(0)} % of the bare verifier's ${fmt(bare)} /s; target ≥ 80 %)`,
+);
+print(`  network-unique events total: ${fmt(Number(unique?.n ?? 0))} written`);
+print(`  RSS: ${mb(rssIdle)} MB idle with ${relays} relays, peak ${mb(peakRss)} MB under load`);
 process.exit(0);

@@ -4,6 +4,11 @@ import { finalizeEvent, generateSecretKey, verifyEvent } from 'nostr-tools/pure'
 import { initNostrWasm } from 'nostr-wasm';
 import { verifySchnorr } from 'tiny-secp256k1';
 
+/** Benchmarks report on stdout. */
+const print = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+
 const N = 2000;
 const events = Array.from({ length: N }, (_, i) =>
   finalizeEvent({ kind: 1, created_at: 1_700_000_000 + i, tags: [], content: `v${i}` }, generateSecretKey()),
@@ -25,11 +30,11 @@ function rate(name: string, fn: (i: number) => boolean, ms = 2000): void {
     }
   }
   const perSecond = Math.round(n / ((performance.now() - started) / 1000));
-  console.log(`${name.padEnd(44)} ${perSecond.toLocaleString('en').padStart(8)} /s`);
+  print(`${name.padEnd(44)} ${perSecond.toLocaleString('en').padStart(8)} /s`);
 }
 
 const wasm = await initNostrWasm();
-console.log('BIP-340 verification, one core');
+print('BIP-340 verification, one core');
 rate('tiny-secp256k1 (libsecp256k1 WASM), sig only', (i) => {
   const b = bytes[i];
   return b !== undefined && verifySchnorr(b.id, b.pk, b.sig);

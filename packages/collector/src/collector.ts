@@ -1,73 +1,24 @@
 import type { Server } from 'node:http';
-import {
-  type CollectorEnv,
-  LIVE_CHANNEL,
-  normalizeRelayUrl,
-  type RoleContext,
-  readRelayList,
-  type Service,
-} from '@nostr-info/shared';
+import { type CollectorEnv, LIVE_CHANNEL, type RoleContext } from '@nostr-info/shared';
 import { Aggregator } from './aggregate/aggregator.js';
+import type { CollectorOptions, CollectorService } from './collector-types.js';
 import { NetworkDedup, ValidIds } from './dedup/dedup.js';
 import { liveMessage } from './observe/live.js';
 import { CONNECTION_STATES, type ConnectionState, createCollectorMetrics } from './observe/metrics.js';
 import { startMetricsServer } from './observe/metrics-server.js';
 import { EventPipeline } from './pipeline.js';
-import { type ConnectionHost, type ConnectionOptions, RelayConnection } from './relay/relay-connection.js';
+import { type ConnectionHost, RelayConnection } from './relay/relay-connection.js';
+import { configuredRelays } from './relay-list.js';
 import { Handover } from './shard/handover.js';
 import { resolveOrdinal } from './shard/ordinal.js';
 import { Reconciler } from './shard/reconciler.js';
-import { fixedReplicas, type ReplicaSource, watchStatefulSet } from './shard/replica-count.js';
+import { fixedReplicas, watchStatefulSet } from './shard/replica-count.js';
 import { Flusher } from './store/flusher.js';
 import { seedRelays } from './store/relays-repo.js';
 import { VerifyPool } from './verify/verify-pool.js';
 
-export interface CollectorOptions {
-  /** Serve `/metrics` and `/health` on METRICS_PORT (the standalone `collector` role). */
-  serveMetrics?: boolean;
-  /** Replica count source; default: the StatefulSet watch or COLLECTOR_REPLICAS. */
-  replicas?: ReplicaSource;
-  /** Connection tunables (tests shorten pings and backoff). */
-  connection?: ConnectionOptions;
-  /** Fetch NIP-11 documents (default true). */
-  nip11?: boolean;
-  /** How often the live feed message is published. */
-  liveIntervalMs?: number;
-  /** Ids remembered as verified (the local dedup LRU in front of the shared cache). */
-  validIdsMax?: number;
-}
-
-/** Running totals of one collector, for benchmarks and diagnostics. */
-export interface CollectorStats {
-  framesHandled: number;
-  verified: number;
-  verifyWorkers: number;
-  bufferKeys: number;
-  inFlight: number;
-}
-
-/** The running collector; `ownedRelays` lists the relays this replica currently watches. */
-export interface CollectorService extends Service {
-  ownedRelays(): string[];
-  stats(): CollectorStats;
-}
-
 /** Pipeline answers pending before reading pauses (bounds memory when Redis or verify lag). */
-const MAX_IN_FLIGHT = 20_000;
-
-/** The configured relay list: RELAYS, else RELAYS_FILE, else the bundled seed list. */
-export function configuredRelays(env: Pick<CollectorEnv, 'RELAYS' | 'RELAYS_FILE'>): string[] {
-  const raw = env.RELAYS ?? (env.RELAYS_FILE ? readRelayList(env.RELAYS_FILE) : readRelayList());
-  const urls: string[] = [];
-  for (const entry of raw) {
-    try {
-      urls.push(normalizeRelayUrl(entry));
-    } catch {
-      // Reported below as skipped; one bad line must not stop the collector.
-    }
-  }
-  return urls;
-}
+const MAX_IN_FLIGHT = 10_000;
 
 /**
  * Starts the collector role: watches this replica's share of the relays, verifies, dedups and
@@ -85,7 +36,7 @@ export async function startCollector(
   const replicas =
     options.replicas ??
     (env.STATEFULSET_NAME
-      ? watchStatefulSet(
+      ? await watchStatefulSet(
           env.STATEFULSET_NAME,
           env.POD_NAMESPACE ?? 'default',
           env.COLLECTOR_REPLICAS,
@@ -108,7 +59,7 @@ export async function startCollector(
   });
   const pipeline = new EventPipeline({
     aggregator,
-    validIds: new ValidIds(options.validIdsMax ?? 100_000),
+    validIds: new ValidIds(options.validIdsMax ?? 50_000),
     dedup,
     verifier,
     metrics,
@@ -153,8 +104,7 @@ export async function startCollector(
     ordinal,
     replicas,
     connections,
-    createConnection: (relay) =>
-      new RelayConnection(relay.id, relay.url, host, { ...options.connection }),
+    createConnection: (relay) => new RelayConnection(relay.id, relay.url, host, { ...options.connection }),
     logger,
     metrics,
     nip11: options.nip11,
@@ -220,7 +170,13 @@ export async function startCollector(
   const publishLive = () => {
     let connected = 0;
     for (const conn of connections.values()) if (conn.connected) connected += 1;
-    const message = liveMessage(pipeline.uniqueByKind, liveIntervalMs / 1000, connected, connections.size, ordinal);
+    const message = liveMessage(
+      pipeline.uniqueByKind,
+      liveIntervalMs / 1000,
+      connected,
+      connections.size,
+      ordinal,
+    );
     pipeline.uniqueByKind = new Map();
     ctx.cache.publish(LIVE_CHANNEL, JSON.stringify(message)).catch((err: unknown) => {
       logger.debug({ err }, 'live message not published');
@@ -244,7 +200,7 @@ export async function startCollector(
   const stop = async () => {
     for (const t of timers) clearInterval(t);
     replicas.stop();
-    await Promise.all([...connections.values()].map((conn) => conn.stop()));
+    await Promise.all([...connections.values()].map((conn) => conn.stop().then(() => conn.settled())));
     // Whoever watches these relays next (this replica after a restart, or another) resumes here.
     await Promise.all([...connections.values()].map((conn) => handover.save(conn)));
     // Wait for checks already under way (verification, dedup answers) so their counts land.

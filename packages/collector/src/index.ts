@@ -1,1 +1,3 @@
 export * from './collector.js';
+export * from './collector-types.js';
+export * from './relay-list.js';

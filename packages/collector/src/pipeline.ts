@@ -1,5 +1,5 @@
 import type { Aggregator } from './aggregate/aggregator.js';
-import { InvalidSeen, type NetworkDedup, type ValidIds } from './dedup/dedup.js';
+import type { NetworkDedup, ValidIds } from './dedup/dedup.js';
 import { relayHints } from './extract/relay-hints.js';
 import { type CollectorMetrics, kindLabel } from './observe/metrics.js';
 import { computeEventId, isEventShape, type NostrEvent } from './protocol/event.js';
@@ -31,7 +31,6 @@ export class EventPipeline {
   inFlight = 0;
   /** Network-unique events counted since the last rate sample, by kind. */
   uniqueByKind = new Map<number, number>();
-  private readonly invalidSeen = new InvalidSeen();
 
   constructor(private readonly o: PipelineOptions) {}
 
@@ -78,7 +77,8 @@ export class EventPipeline {
     if (!isEventShape(event)) {
       const e = event as { kind?: unknown; id?: unknown } | undefined;
       const kind = Number.isInteger(e?.kind) ? (e?.kind as number) : -1;
-      this.invalid(conn, typeof e?.id === 'string' ? e.id.slice(0, 64) : raw.slice(0, 200), kind, atMs, 'shape');
+      const key = typeof e?.id === 'string' ? e.id.slice(0, 64) : (eventDigest(raw) ?? 'none');
+      this.invalid(conn, key, kind, atMs, 'shape');
       return;
     }
     if (computeEventId(event) !== event.id) {
@@ -104,8 +104,10 @@ export class EventPipeline {
       });
     }
     this.inFlight += 1;
+    conn.verifying += 1;
     void pending.result.then((ok) => {
       this.inFlight -= 1;
+      conn.verifying -= 1;
       if (!ok) {
         this.invalid(conn, `${event.id}:${event.sig}`, event.kind, atMs, 'sig');
         return;
@@ -120,10 +122,16 @@ export class EventPipeline {
     });
   }
 
-  private invalid(conn: RelayConnection, key: string, kind: number, atMs: number, reason: 'shape' | 'id' | 'sig'): void {
+  private invalid(
+    conn: RelayConnection,
+    key: string,
+    kind: number,
+    atMs: number,
+    reason: 'shape' | 'id' | 'sig',
+  ): void {
     this.o.metrics.eventsInvalid.inc({ relay: conn.url, reason });
     // A relay re-sending the same bad copy (replay after a reconnect) is counted once.
-    if (!this.invalidSeen.first(conn.relayId, key)) return;
+    if (!conn.invalidSeen.first(key)) return;
     this.o.aggregator.recordInvalid(conn.relayId, kind, atMs);
   }
 

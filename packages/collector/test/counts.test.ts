@@ -24,7 +24,10 @@ describe('collector counts equal ground truth', () => {
   let now = 0;
   let seq = 0;
   const sign = (i: number, kind: number, tags: string[][] = [], content = '', createdAt?: number) =>
-    finalizeEvent({ kind, created_at: createdAt ?? now, tags, content: content || `e${seq++}` }, keys[i % keys.length] as Uint8Array);
+    finalizeEvent(
+      { kind, created_at: createdAt ?? now, tags, content: content || `e${seq++}` },
+      keys[i % keys.length] as Uint8Array,
+    );
 
   beforeAll(async () => {
     world = await createWorld('counts');
@@ -85,10 +88,29 @@ describe('collector counts equal ground truth', () => {
       ['10000p', 1], // 10000 pico-BTC = 1 sat
     ];
     for (const [amount] of zapAmounts) {
-      put(sign(0, 9735, [['p', receiver], ['P', zapper], ['bolt11', makeInvoice(amount)]]), [a, b]);
+      put(
+        sign(0, 9735, [
+          ['p', receiver],
+          ['P', zapper],
+          ['bolt11', makeInvoice(amount)],
+        ]),
+        [a, b],
+      );
     }
-    put(sign(0, 9735, [['p', receiver], ['bolt11', makeInvoice('20')]]), [a]);
-    put(sign(0, 9735, [['p', receiver], ['bolt11', 'lnbc1notaninvoice']]), [b]);
+    put(
+      sign(0, 9735, [
+        ['p', receiver],
+        ['bolt11', makeInvoice('20')],
+      ]),
+      [a],
+    );
+    put(
+      sign(0, 9735, [
+        ['p', receiver],
+        ['bolt11', 'lnbc1notaninvoice'],
+      ]),
+      [b],
+    );
 
     // Articles: (pk0, "post") published twice, (pk0, "other") once, (pk1, "post") once.
     put(sign(0, 30023, [['d', 'post']], 'v1', now - 10), [a, c]);
@@ -121,7 +143,11 @@ describe('collector counts equal ground truth', () => {
     const relayRows = await db
       .selectFrom('events_aggregated as e')
       .innerJoin('relays as r', 'r.id', 'e.relay_id')
-      .select(['r.url', sql<number>`sum(e.events)::int`.as('events'), sql<number>`sum(e.invalid)::int`.as('invalid')])
+      .select([
+        'r.url',
+        sql<number>`sum(e.events)::int`.as('events'),
+        sql<number>`sum(e.invalid)::int`.as('invalid'),
+      ])
       .groupBy('r.url')
       .execute();
     for (const r of relays) {
@@ -183,7 +209,10 @@ describe('collector counts equal ground truth', () => {
 
     const health = await db
       .selectFrom('relay_health_hourly')
-      .select([sql<number>`sum(connects)::int`.as('connects'), sql<number>`sum(observed_ms)::int`.as('observed')])
+      .select([
+        sql<number>`sum(connects)::int`.as('connects'),
+        sql<number>`sum(observed_ms)::int`.as('observed'),
+      ])
       .executeTakeFirst();
     expect(health?.connects).toBe(3);
     expect(health?.observed).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { type RelayMode, type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CollectorService, startCollector } from '../src/collector.js';
+import { startCollector } from '../src/collector.js';
+import type { CollectorService } from '../src/collector-types.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 
@@ -100,7 +101,14 @@ describe('misbehaving relays', () => {
   });
 });
 
-async function relayId(ctx: Awaited<ReturnType<TestWorld['context']>>, url: string): Promise<number | undefined> {
-  const row = await ctx.dbs.reader.selectFrom('relays').select('id').where('url', '=', url).executeTakeFirst();
+async function relayId(
+  ctx: Awaited<ReturnType<TestWorld['context']>>,
+  url: string,
+): Promise<number | undefined> {
+  const row = await ctx.dbs.reader
+    .selectFrom('relays')
+    .select('id')
+    .where('url', '=', url)
+    .executeTakeFirst();
   return row?.id;
 }

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
 import { createDatabases } from '@nostr-info/shared';
 import { testServices } from '@nostr-info/shared/testing';
-import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
@@ -31,7 +31,9 @@ async function databaseOutage(name: string, ms: number): Promise<void> {
   const admin = await createDatabases({ databaseUrl: testServices().TEST_PG_ADMIN_URL, poolMax: 1 });
   try {
     await sql`alter database ${sql.id(name)} with allow_connections false`.execute(admin.writer);
-    await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name}`.execute(admin.writer);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name}`.execute(
+      admin.writer,
+    );
     await new Promise((r) => setTimeout(r, ms));
     await sql`alter database ${sql.id(name)} with allow_connections true`.execute(admin.writer);
   } finally {
@@ -48,7 +50,12 @@ describe('durability', () => {
   it('keeps every count through a database outage', async () => {
     const world: TestWorld = await createWorld('outage');
     cleanups.push(() => world.drop());
-    const net: SimNetwork = await startSimNetwork({ relays: 6, seed: 'collector-outage', rate: 150, autoStart: false });
+    const net: SimNetwork = await startSimNetwork({
+      relays: 6,
+      seed: 'collector-outage',
+      rate: 150,
+      autoStart: false,
+    });
     cleanups.push(() => net.stop());
     const ctx = await world.context({ RELAYS: net.urls.join(','), BUFFER_MAX_KEYS: '100000' });
     const service = await startCollector(ctx, { nip11: false });
@@ -63,9 +70,9 @@ describe('durability', () => {
     await new Promise((r) => setTimeout(r, 500));
     await service.stop();
 
-    const failures = (await ctx.registry.getSingleMetric('nostr_info_collector_flushes_total')?.get())?.values.find(
-      (v) => v.labels.result === 'failure',
-    );
+    const failures = (
+      await ctx.registry.getSingleMetric('nostr_info_collector_flushes_total')?.get()
+    )?.values.find((v) => v.labels.result === 'failure');
     expect(failures?.value ?? 0).toBeGreaterThan(0);
     const check = await world.context({ RELAYS: net.urls[0] ?? '' });
     expect(await dbFigures(check.dbs.reader)).toEqual(truthFigures(net.truth(), net.urls));

@@ -1,6 +1,7 @@
 import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CollectorService, startCollector } from '../src/collector.js';
+import { startCollector } from '../src/collector.js';
+import type { CollectorService } from '../src/collector-types.js';
 import type { ReplicaSource } from '../src/shard/replica-count.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
@@ -25,7 +26,13 @@ describe('sharding across replicas', () => {
 
   beforeAll(async () => {
     world = await createWorld('shard');
-    net = await startSimNetwork({ relays: RELAYS, seed: 'collector-shard', rate: 150, corpusSize: 3000, autoStart: false });
+    net = await startSimNetwork({
+      relays: RELAYS,
+      seed: 'collector-shard',
+      rate: 150,
+      corpusSize: 3000,
+      autoStart: false,
+    });
   });
 
   afterAll(async () => {

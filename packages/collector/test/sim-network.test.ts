@@ -1,5 +1,5 @@
-import type { Service } from '@nostr-info/shared';
 import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
+import type { Service } from '@nostr-info/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
@@ -16,7 +16,13 @@ describe('collector over the simulated network', () => {
 
   beforeAll(async () => {
     world = await createWorld('sim');
-    net = await startSimNetwork({ relays: 12, seed: 'collector-sim', rate: 300, corpusSize: 3000, autoStart: false });
+    net = await startSimNetwork({
+      relays: 12,
+      seed: 'collector-sim',
+      rate: 300,
+      corpusSize: 3000,
+      autoStart: false,
+    });
   });
 
   afterAll(async () => {

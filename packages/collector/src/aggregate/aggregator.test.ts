@@ -52,11 +52,31 @@ describe('Aggregator', () => {
   it('sums plausible zaps and flags the rest', () => {
     const a = new Aggregator();
     const sender = 'b'.repeat(64);
-    a.recordUnique(ev(9735, [['bolt11', makeInvoice('21u')], ['P', sender], ['p', PK]]), at);
-    a.recordUnique(ev(9735, [['bolt11', makeInvoice('10n')], ['P', sender], ['p', PK]]), at);
+    a.recordUnique(
+      ev(9735, [
+        ['bolt11', makeInvoice('21u')],
+        ['P', sender],
+        ['p', PK],
+      ]),
+      at,
+    );
+    a.recordUnique(
+      ev(9735, [
+        ['bolt11', makeInvoice('10n')],
+        ['P', sender],
+        ['p', PK],
+      ]),
+      at,
+    );
     a.recordUnique(ev(9735, [['bolt11', makeInvoice('50')]]), at);
     a.recordUnique(ev(9735, [['bolt11', 'nonsense']]), at);
-    expect(a.buffer.zaps.get(hourOf(at))).toEqual({ hour: hourOf(at), zaps: 2, sats: 2101, flagged: 1, invalidBolt11: 1 });
+    expect(a.buffer.zaps.get(hourOf(at))).toEqual({
+      hour: hourOf(at),
+      zaps: 2,
+      sats: 2101,
+      flagged: 1,
+      invalidBolt11: 1,
+    });
     expect(a.buffer.zapParticipants.get(`sender|${sender}`)).toMatchObject({ events: 2, sats: 2101 });
   });
 

@@ -1,90 +1,19 @@
-/** Per relay x kind x hour: valid copies, invalid copies, copies another relay delivered first. */
-export interface RelayKindRow {
-  hour: string;
-  relayId: number;
-  kind: number;
-  events: number;
-  invalid: number;
-  duplicates: number;
-}
-export interface NetworkRow {
-  hour: string;
-  kind: number;
-  events: number;
-}
-export interface ClientRow {
-  hour: string;
-  client: string;
-  events: number;
-}
-/** First/last seen (ms) of a key, plus how many events. */
-export interface SeenRow {
-  first: number;
-  last: number;
-  events: number;
-}
-export interface ZapRow {
-  hour: string;
-  zaps: number;
-  sats: number;
-  flagged: number;
-  invalidBolt11: number;
-}
-export interface ZapParticipantRow extends SeenRow {
-  role: 'sender' | 'receiver';
-  pubkey: string;
-  sats: number;
-}
-export interface ArticleRow extends SeenRow {
-  pubkey: string;
-  dTag: string;
-  latestCreatedAt: number;
-}
-export interface ReplaceableRow {
-  kind: number;
-  pubkey: string;
-  eventId: string;
-  createdAt: number;
-}
-export interface HealthRow {
-  hour: string;
-  relayId: number;
-  connectedMs: number;
-  observedMs: number;
-  connects: number;
-  disconnects: number;
-  errors: number;
-  openLatencyMsSum: number;
-  openLatencyCount: number;
-  eoseLatencyMsSum: number;
-  eoseLatencyCount: number;
-}
-/** Latest known state of a relay (the last report wins). */
-export interface RelayStatusRow {
-  relayId: number;
-  status?: 'online' | 'offline' | 'auth_required' | 'error' | 'stalled';
-  statusChangedAt?: number;
-  lastConnectedAt?: number;
-  lastDisconnectedAt?: number;
-  lastEventAt?: number;
-  lastErrorClass?: string;
-  lastErrorAt?: number;
-  openLatencyMs?: number;
-  eoseLatencyMs?: number;
-  disconnects: number;
-}
-export interface RelayLogRow {
-  relayId: number;
-  at: number;
-  event: string;
-  class: string | null;
-  message: string | null;
-}
-export interface DiscoveredRow {
-  url: string;
-  from: string;
-  count: number;
-}
+import type {
+  ArticleRow,
+  ClientRow,
+  DiscoveredRow,
+  HealthRow,
+  NetworkRow,
+  RelayKindRow,
+  RelayLogRow,
+  RelayStatusRow,
+  ReplaceableRow,
+  SeenRow,
+  ZapParticipantRow,
+  ZapRow,
+} from './counter-rows.js';
+
+export type * from './counter-rows.js';
 
 /** Most connection log lines kept between flushes (the oldest are dropped past it). */
 const MAX_LOGS = 5000;
@@ -257,7 +186,8 @@ export class CounterBuffer {
       return;
     }
     const disconnects = current.disconnects + update.disconnects;
-    for (const [k, v] of Object.entries(update)) if (v !== undefined) (current as unknown as Record<string, unknown>)[k] = v;
+    for (const [k, v] of Object.entries(update))
+      if (v !== undefined) (current as unknown as Record<string, unknown>)[k] = v;
     current.disconnects = disconnects;
   }
 

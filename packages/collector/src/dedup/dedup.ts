@@ -63,7 +63,7 @@ export class NetworkDedup {
             batch.map((b) => b.key),
             this.ttlSeconds,
           );
-          batch.forEach((b, i) => b.resolve(answers[i] === true));
+          for (const [i, b] of batch.entries()) b.resolve(answers[i] === true);
           break;
         } catch (err) {
           this.onError?.(err);
@@ -125,19 +125,33 @@ export class ValidIds {
   }
 }
 
-/** (relay, id) pairs already counted as invalid, so a re-sent bad copy is counted once. */
+/**
+ * Bad copies one relay has already been charged for, so a re-sent bad copy (replay after a
+ * reconnect) is counted once. Kept per relay so a relay flooding bad events cannot evict the
+ * memory of the others; oldest forgotten first.
+ */
 export class InvalidSeen {
-  private readonly lru: LRUCache<string, true>;
+  private readonly keys = new Set<string>();
 
-  constructor(max = 20_000) {
-    this.lru = new LRUCache({ max });
+  constructor(private readonly max = 2048) {}
+
+  /** Returns true the first time this relay delivers this bad copy. */
+  first(key: string): boolean {
+    if (this.keys.has(key)) return false;
+    this.keys.add(key);
+    if (this.keys.size > this.max) {
+      const oldest = this.keys.values().next();
+      if (!oldest.done) this.keys.delete(oldest.value);
+    }
+    return true;
   }
 
-  /** Returns true the first time a relay delivers this bad id. */
-  first(relayId: number, id: string): boolean {
-    const key = `${relayId}:${id}`;
-    if (this.lru.has(key)) return false;
-    this.lru.set(key, true);
-    return true;
+  /** Keys to hand to the relay's next owner. */
+  export(): string[] {
+    return [...this.keys];
+  }
+
+  import(keys: readonly string[]): void {
+    for (const key of keys) if (typeof key === 'string') this.first(key);
   }
 }

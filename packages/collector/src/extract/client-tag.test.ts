@@ -16,7 +16,14 @@ describe('clientOf', () => {
   it('takes the first value of the first client tag, trimmed and lower-cased', () => {
     expect(clientOf(ev([['client', '  Damus ', '31990:abc']]))).toBe('damus');
     expect(clientOf(ev([['client', 'Nostr  Wallet\tConnect']]))).toBe('nostr wallet connect');
-    expect(clientOf(ev([['client', 'Amethyst'], ['client', 'other']]))).toBe('amethyst');
+    expect(
+      clientOf(
+        ev([
+          ['client', 'Amethyst'],
+          ['client', 'other'],
+        ]),
+      ),
+    ).toBe('amethyst');
   });
 
   it('is undefined without a usable tag, and never read from content', () => {

@@ -8,7 +8,15 @@ const RECEIVER = '2'.repeat(64);
 const SERVER = '3'.repeat(64);
 
 function receipt(tags: string[][]): NostrEvent {
-  return { id: '0'.repeat(64), pubkey: SERVER, created_at: 1, kind: 9735, tags, content: '', sig: '0'.repeat(128) };
+  return {
+    id: '0'.repeat(64),
+    pubkey: SERVER,
+    created_at: 1,
+    kind: 9735,
+    tags,
+    content: '',
+    sig: '0'.repeat(128),
+  };
 }
 
 describe('bolt11 amounts', () => {
@@ -31,27 +39,54 @@ describe('bolt11 amounts', () => {
 
 describe('readZapReceipt', () => {
   it('reads amount, sender from P and receiver from p', () => {
-    const r = readZapReceipt(receipt([['p', RECEIVER], ['P', SENDER], ['bolt11', makeInvoice('21u')]]));
+    const r = readZapReceipt(
+      receipt([
+        ['p', RECEIVER],
+        ['P', SENDER],
+        ['bolt11', makeInvoice('21u')],
+      ]),
+    );
     expect(r).toEqual({ ok: true, sats: 2100, msats: 2_100_000n, sender: SENDER, receiver: RECEIVER });
   });
 
   it('falls back to the embedded zap request for the sender', () => {
     const description = JSON.stringify({ pubkey: SENDER, kind: 9734, tags: [['amount', '2100000']] });
-    const r = readZapReceipt(receipt([['p', RECEIVER], ['bolt11', makeInvoice('21u')], ['description', description]]));
+    const r = readZapReceipt(
+      receipt([
+        ['p', RECEIVER],
+        ['bolt11', makeInvoice('21u')],
+        ['description', description],
+      ]),
+    );
     expect(r.ok && r.sender).toBe(SENDER);
   });
 
   it('flags implausible amounts and amount mismatches instead of summing them', () => {
-    expect(readZapReceipt(receipt([['bolt11', makeInvoice('5')]]))).toMatchObject({ ok: false, problem: 'flagged' });
+    expect(readZapReceipt(receipt([['bolt11', makeInvoice('5')]]))).toMatchObject({
+      ok: false,
+      problem: 'flagged',
+    });
     const description = JSON.stringify({ pubkey: SENDER, tags: [['amount', '1000']] });
-    expect(readZapReceipt(receipt([['bolt11', makeInvoice('21u')], ['description', description]]))).toMatchObject({
+    expect(
+      readZapReceipt(
+        receipt([
+          ['bolt11', makeInvoice('21u')],
+          ['description', description],
+        ]),
+      ),
+    ).toMatchObject({
       ok: false,
       problem: 'flagged',
     });
   });
 
   it('marks receipts without a readable amount', () => {
-    expect(readZapReceipt(receipt([['p', RECEIVER]]))).toMatchObject({ ok: false, problem: 'invalid_bolt11' });
-    expect(readZapReceipt(receipt([['bolt11', makeInvoice('')]]))).toMatchObject({ problem: 'invalid_bolt11' });
+    expect(readZapReceipt(receipt([['p', RECEIVER]]))).toMatchObject({
+      ok: false,
+      problem: 'invalid_bolt11',
+    });
+    expect(readZapReceipt(receipt([['bolt11', makeInvoice('')]]))).toMatchObject({
+      problem: 'invalid_bolt11',
+    });
   });
 });

@@ -6,7 +6,12 @@ export const MAX_PLAUSIBLE_ZAP_SATS = 100_000_000;
 
 export type ZapReceipt =
   | { ok: true; sats: number; msats: bigint; sender: string | undefined; receiver: string | undefined }
-  | { ok: false; problem: 'invalid_bolt11' | 'flagged'; sender: string | undefined; receiver: string | undefined };
+  | {
+      ok: false;
+      problem: 'invalid_bolt11' | 'flagged';
+      sender: string | undefined;
+      receiver: string | undefined;
+    };
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -37,7 +42,12 @@ function parseZapRequest(description: string | undefined): ZapRequest | undefine
     let amountMsats: bigint | undefined;
     if (Array.isArray(request.tags)) {
       for (const tag of request.tags) {
-        if (Array.isArray(tag) && tag[0] === 'amount' && typeof tag[1] === 'string' && /^\d{1,20}$/.test(tag[1])) {
+        if (
+          Array.isArray(tag) &&
+          tag[0] === 'amount' &&
+          typeof tag[1] === 'string' &&
+          /^\d{1,20}$/.test(tag[1])
+        ) {
           amountMsats = BigInt(tag[1]);
           break;
         }

@@ -17,7 +17,8 @@ export function createCollectorMetrics(registry: Registry) {
   const p = METRIC_PREFIX;
   const registers = [registry];
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
-    existing<Counter<L>>(registry, p + name) ?? new Counter<L>({ name: p + name, help, labelNames, registers });
+    existing<Counter<L>>(registry, p + name) ??
+    new Counter<L>({ name: p + name, help, labelNames, registers });
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     existing<Gauge<L>>(registry, p + name) ?? new Gauge<L>({ name: p + name, help, labelNames, registers });
   const histogram = (name: string, help: string, buckets: number[]) =>
@@ -27,18 +28,24 @@ export function createCollectorMetrics(registry: Registry) {
     replicas: gauge('collector_replicas', 'Replica count this replica shards by.'),
     relaysConnected: gauge('collector_relays_connected', 'Relays with an open, subscribed socket.'),
     connections: gauge('collector_connections', 'Sockets by state.', ['state']),
-    eventsReceived: counter('collector_events_received_total', 'Valid event copies delivered by each relay.', [
-      'relay',
-      'kind',
+    eventsReceived: counter(
+      'collector_events_received_total',
+      'Valid event copies delivered by each relay.',
+      ['relay', 'kind'],
+    ),
+    eventsUnique: counter(
+      'collector_events_unique_total',
+      'Network-unique events this replica counted first.',
+      ['kind'],
+    ),
+    eventsInvalid: counter(
+      'collector_events_invalid_total',
+      'Copies with a bad id, bad signature or bad shape.',
+      ['relay', 'reason'],
+    ),
+    duplicatesDropped: counter('collector_duplicates_dropped_total', 'Copies already seen, by layer.', [
+      'layer',
     ]),
-    eventsUnique: counter('collector_events_unique_total', 'Network-unique events this replica counted first.', [
-      'kind',
-    ]),
-    eventsInvalid: counter('collector_events_invalid_total', 'Copies with a bad id, bad signature or bad shape.', [
-      'relay',
-      'reason',
-    ]),
-    duplicatesDropped: counter('collector_duplicates_dropped_total', 'Copies already seen, by layer.', ['layer']),
     verifyDuration: histogram(
       'collector_verify_duration_seconds',
       'Signature verification time per batch.',

@@ -36,7 +36,14 @@ export function isEventShape(value: unknown): value is NostrEvent {
 
 /** NIP-01 id: sha256 of `[0, pubkey, created_at, kind, tags, content]` serialised as JSON. */
 export function computeEventId(event: NostrEvent): string {
-  const serialized = JSON.stringify([0, event.pubkey, event.created_at, event.kind, event.tags, event.content]);
+  const serialized = JSON.stringify([
+    0,
+    event.pubkey,
+    event.created_at,
+    event.kind,
+    event.tags,
+    event.content,
+  ]);
   return createHash('sha256').update(serialized).digest('hex');
 }
 

@@ -68,7 +68,10 @@ export function peekEventId(raw: string): string | undefined {
     const before = raw[p];
     const start = at + ID_KEY.length;
     const id = raw.slice(start, start + 64);
-    if ((before === '{' || before === ',') && raw[start + 64] === '"' && /^[0-9a-f]{64}$/.test(id)) return id;
+    if ((before === '{' || before === ',') && raw[start + 64] === '"' && /^[0-9a-f]{64}$/.test(id)) {
+      // A slice would keep the whole frame alive for as long as the id is remembered: copy it.
+      return JSON.parse(`"${id}"`) as string;
+    }
     from = at + 1;
   }
 }
@@ -81,5 +84,7 @@ export function eventDigest(raw: string): string | undefined {
   const start = raw.indexOf('{');
   const end = raw.lastIndexOf('}');
   if (start < 0 || end <= start) return undefined;
-  return createHash('sha256').update(raw.slice(start, end + 1)).digest('base64');
+  return createHash('sha256')
+    .update(raw.slice(start, end + 1))
+    .digest('base64');
 }

@@ -20,7 +20,12 @@ describe('Backoff', () => {
 
   it('spreads retries (no fixed interval)', () => {
     const b = new Backoff();
-    const delays = new Set(Array.from({ length: 20 }, () => (b.reset(), b.next())));
+    const delays = new Set(
+      Array.from({ length: 20 }, () => {
+        b.reset();
+        return b.next();
+      }),
+    );
     expect(delays.size).toBeGreaterThan(5);
   });
 });

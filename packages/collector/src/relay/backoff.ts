@@ -18,7 +18,12 @@ export class Backoff {
   private readonly factor: number;
   private readonly random: () => number;
 
-  constructor({ initialMs = 1000, maxMs = 30 * 60_000, factor = 2, random = Math.random }: BackoffOptions = {}) {
+  constructor({
+    initialMs = 1000,
+    maxMs = 30 * 60_000,
+    factor = 2,
+    random = Math.random,
+  }: BackoffOptions = {}) {
     this.initialMs = initialMs;
     this.maxMs = maxMs;
     this.factor = factor;

@@ -40,7 +40,9 @@ export function parseRelayInfo(document: Record<string, unknown>): RelayInfo {
       ? (document.limitation as Record<string, unknown>)
       : {};
   const nips = Array.isArray(document.supported_nips)
-    ? document.supported_nips.filter((n): n is number => typeof n === 'number' && Number.isInteger(n)).slice(0, 200)
+    ? document.supported_nips
+        .filter((n): n is number => typeof n === 'number' && Number.isInteger(n))
+        .slice(0, 200)
     : null;
   return {
     document,

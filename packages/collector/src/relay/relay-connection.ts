@@ -1,48 +1,23 @@
 import type { Logger } from '@nostr-info/shared';
 import WebSocket from 'ws';
 import { hourOf } from '../aggregate/buckets.js';
-import type { CounterBuffer, RelayStatusRow } from '../aggregate/counter-buffer.js';
-import { RelaySeen, type RelaySeenState } from '../dedup/relay-seen.js';
-import type { CollectorMetrics, ConnectionState } from '../observe/metrics.js';
+import type { RelayStatusRow } from '../aggregate/counter-buffer.js';
+import { InvalidSeen } from '../dedup/dedup.js';
+import { RelaySeen } from '../dedup/relay-seen.js';
+import type { ConnectionState } from '../observe/metrics.js';
 import { classifyReason } from '../protocol/classify.js';
 import { parseRelayMessage, RelayMessageError } from '../protocol/relay-message.js';
 import { Backoff } from './backoff.js';
+import type { ConnectionHost, ConnectionOptions, ResumeCheckpoint } from './connection-types.js';
+import { classifySocketError } from './socket-errors.js';
 
-/** Kinds the collector subscribes to. */
-export const SUBSCRIBED_KINDS = [0, 1, 3, 7, 9735, 30023, 10002];
-
-/** What a connection needs from the collector around it. */
-export interface ConnectionHost {
-  logger: Logger;
-  metrics: CollectorMetrics;
-  /** The live counter buffer (replaced at every flush, so always read it through the host). */
-  buffer(): CounterBuffer;
-  /** An EVENT frame from this relay, with the time it arrived. */
-  onEventFrame(conn: RelayConnection, raw: string, atMs: number): void;
-  /** State changes, for the per-state gauge. */
-  onStateChange(conn: RelayConnection, from: ConnectionState, to: ConnectionState): void;
-  /** True while the collector holds reading (buffer full). */
-  paused(): boolean;
-}
-
-export interface ConnectionOptions {
-  pingIntervalMs?: number;
-  openTimeoutMs?: number;
-  /** Largest frame processed; larger ones are dropped unread (the socket stays open). */
-  maxFrameBytes?: number;
-  backoffInitialMs?: number;
-  backoffMaxMs?: number;
-  overlapSeconds?: number;
-  seenCapacity?: number;
-}
+export type { ConnectionHost, ConnectionOptions, ResumeCheckpoint } from './connection-types.js';
+export { classifySocketError } from './socket-errors.js';
 
 const shortText = (s: string) => s.slice(0, 300);
 
-/** A relay's resume point, handed between replicas through the shared cache. */
-export interface ResumeCheckpoint {
-  lastHeardSec: number;
-  seen: RelaySeenState;
-}
+/** Kinds the collector subscribes to. */
+export const SUBSCRIBED_KINDS = [0, 1, 3, 7, 9735, 30023, 10002];
 
 /**
  * One relay: one socket and one subscription, reconnected with backoff, kept alive with pings,
@@ -50,6 +25,10 @@ export interface ResumeCheckpoint {
  */
 export class RelayConnection {
   readonly seen: RelaySeen;
+  /** Copies from this relay whose signature check is still running. */
+  verifying = 0;
+  /** Bad copies this relay was already charged for. */
+  readonly invalidSeen = new InvalidSeen();
   state: ConnectionState = 'closed';
   private ws: WebSocket | undefined;
   private readonly backoff: Backoff;
@@ -210,12 +189,17 @@ export class RelayConnection {
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     const nowSec = Math.floor(Date.now() / 1000);
     // First subscription: from now. Later ones overlap the gap; RelaySeen drops re-sent copies.
-    const since = this.subscribedOnce ? this.seen.resumeSince(Math.floor(this.lastHeardAt / 1000) || nowSec) : nowSec;
+    const since = this.subscribedOnce
+      ? this.seen.resumeSince(Math.floor(this.lastHeardAt / 1000) || nowSec)
+      : nowSec;
     this.subCounter += 1;
     this.subId = `ni${this.subCounter}`;
     const req = JSON.stringify(['REQ', this.subId, { kinds: SUBSCRIBED_KINDS, since }]);
     if (this.maxMessageLength !== null && req.length > this.maxMessageLength) {
-      this.log.warn({ relay: this.url, maxMessageLength: this.maxMessageLength }, 'REQ longer than relay allows');
+      this.log.warn(
+        { relay: this.url, maxMessageLength: this.maxMessageLength },
+        'REQ longer than relay allows',
+      );
     }
     this.reqSentAt = Date.now();
     ws.send(req);
@@ -278,7 +262,12 @@ export class RelayConnection {
         if (cls === 'auth-required') {
           // Not offline: the relay is up but only serves authenticated clients.
           this.setState('auth_required');
-          this.report({ status: 'auth_required', statusChangedAt: Date.now(), lastErrorClass: cls, lastErrorAt: Date.now() });
+          this.report({
+            status: 'auth_required',
+            statusChangedAt: Date.now(),
+            lastErrorClass: cls,
+            lastErrorAt: Date.now(),
+          });
         } else {
           this.setState('backoff');
           this.report({ lastErrorClass: cls, lastErrorAt: Date.now() });
@@ -327,7 +316,8 @@ export class RelayConnection {
     this.ws?.removeAllListeners();
     this.ws = undefined;
     if (this.stopped) return;
-    const errorClass = this.lastError ?? (code === 1009 ? 'message-too-big' : wasOpen ? 'closed' : 'connect-failed');
+    const errorClass =
+      this.lastError ?? (code === 1009 ? 'message-too-big' : wasOpen ? 'closed' : 'connect-failed');
     this.onFailure(errorClass, this.lastErrorMessage ?? (reason || `close code ${code}`));
   }
 
@@ -355,18 +345,29 @@ export class RelayConnection {
     this.timer.unref();
   }
 
+  /** Resolves once no copy from this relay is still being verified (or after `timeoutMs`). */
+  async settled(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.verifying > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
   /**
    * Where this relay's stream stands, for the replica that watches it next: the ids already
    * credited and when the relay was last heard, so it resumes with an overlap and no double count.
    */
   checkpoint(): ResumeCheckpoint | undefined {
     if (!this.subscribedOnce) return undefined;
-    return { lastHeardSec: Math.floor(this.lastHeardAt / 1000), seen: this.seen.export() };
+    return {
+      lastHeardSec: Math.floor(this.lastHeardAt / 1000),
+      seen: this.seen.export(),
+      invalid: this.invalidSeen.export(),
+    };
   }
 
   /** Resumes from another replica's checkpoint instead of starting at "now" (call before start). */
   resumeFrom(checkpoint: ResumeCheckpoint): void {
     this.seen.import(checkpoint.seen);
+    if (Array.isArray(checkpoint.invalid)) this.invalidSeen.import(checkpoint.invalid);
     this.lastHeardAt = checkpoint.lastHeardSec * 1000;
     this.subscribedOnce = true;
   }
@@ -431,18 +432,4 @@ export class RelayConnection {
       }
     });
   }
-}
-
-/** Error class of a socket error, for `last_error_class` (bounded). */
-export function classifySocketError(err: Error & { code?: string }): string {
-  const code = err.code ?? '';
-  if (code === 'ECONNREFUSED') return 'refused';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
-  if (code === 'ETIMEDOUT' || /timed? ?out/i.test(err.message)) return 'timeout';
-  if (code === 'ECONNRESET') return 'reset';
-  if (code.startsWith('ERR_SSL') || /certificate|tls|ssl/i.test(err.message)) return 'tls';
-  if (/Unexpected server response: (\d+)/.test(err.message)) return 'http';
-  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || /max payload/i.test(err.message)) return 'message-too-big';
-  if (code.startsWith('WS_ERR')) return 'protocol';
-  return 'error';
 }

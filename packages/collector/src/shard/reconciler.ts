@@ -39,7 +39,9 @@ export interface ReconcilerOptions {
 /** True when the relay table says some replica has the relay open right now. */
 function heldElsewhere(relay: WatchedRelay): boolean {
   if (!relay.last_connected_at) return false;
-  return !relay.last_disconnected_at || new Date(relay.last_disconnected_at) < new Date(relay.last_connected_at);
+  return (
+    !relay.last_disconnected_at || new Date(relay.last_disconnected_at) < new Date(relay.last_connected_at)
+  );
 }
 
 /**
@@ -64,8 +66,11 @@ export class Reconciler {
     for (const [id, conn] of connections) {
       if (!desired.has(id)) {
         connections.delete(id);
-        // The checkpoint is written once the socket is closed, i.e. after its last frame.
-        void conn.stop().then(() => handover?.save(conn));
+        // The checkpoint is written once the socket is closed and its last copies are checked.
+        void conn
+          .stop()
+          .then(() => conn.settled())
+          .then(() => handover?.save(conn));
       }
     }
     for (const [id, relay] of desired) {

@@ -1,4 +1,4 @@
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '@nostr-info/shared';
 
 /** Where the replica count N comes from; `current` is read on every reconcile tick. */
@@ -46,7 +46,8 @@ export class StatefulSetReplicas implements ReplicaSource {
     const replicas = object.spec?.replicas;
     // Scaled to 0 means this pod is going away; keep sharding by the last real count meanwhile.
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1) return;
-    if (replicas !== this.count) this.logger?.info({ from: this.count, to: replicas }, 'replica count changed');
+    if (replicas !== this.count)
+      this.logger?.info({ from: this.count, to: replicas }, 'replica count changed');
     this.count = replicas;
   }
 
@@ -61,17 +62,22 @@ export class StatefulSetReplicas implements ReplicaSource {
 
 /**
  * Watches the StatefulSet with the in-cluster config; the watch is re-opened after it ends (the
- * API server closes watches every few minutes) with a short delay.
+ * API server closes watches every few minutes) with a short delay. The Kubernetes client is
+ * loaded only here: importing it costs ~70 MB of RSS that a collector outside a cluster never needs.
  */
-export function watchStatefulSet(
+export async function watchStatefulSet(
   name: string,
   namespace: string,
   fallback: number,
   logger: Logger,
-  kubeConfig: KubeConfig = inClusterConfig(),
-): StatefulSetReplicas {
+  kubeConfig?: KubeConfig,
+): Promise<StatefulSetReplicas> {
+  const k8s = await import('@kubernetes/client-node');
+  const config = kubeConfig ?? new k8s.KubeConfig();
+  if (!kubeConfig) config.loadFromCluster();
+  const { Watch } = k8s;
   const source = new StatefulSetReplicas(name, fallback, logger);
-  const watch = new Watch(kubeConfig);
+  const watch = new Watch(config);
   let stopped = false;
   let abort: AbortController | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -106,10 +112,4 @@ export function watchStatefulSet(
   });
   start();
   return source;
-}
-
-function inClusterConfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromCluster();
-  return kc;
 }

@@ -16,7 +16,12 @@ function addZap(a: ZapRow, b: ZapRow): void {
 /** Zaps, zap participants, long-form articles and latest replaceable events. */
 export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void> {
   const zaps = sumBy(buffer.zaps.values(), (r) => r.hour, addZap);
-  const zapValues = (r: ZapRow) => ({ zaps: r.zaps, sats: r.sats, flagged: r.flagged, invalid_bolt11: r.invalidBolt11 });
+  const zapValues = (r: ZapRow) => ({
+    zaps: r.zaps,
+    sats: r.sats,
+    flagged: r.flagged,
+    invalid_bolt11: r.invalidBolt11,
+  });
   const zapUpdate = (table: 'zaps_hourly' | 'zaps_daily') => ({
     zaps: sql<number>`${sql.ref(`${table}.zaps`)} + excluded.zaps`,
     sats: sql<number>`${sql.ref(`${table}.sats`)} + excluded.sats`,
@@ -41,7 +46,9 @@ export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void>
       .execute();
   }
 
-  const participants = [...buffer.zapParticipants.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+  const participants = [...buffer.zapParticipants.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, r]) => r);
   for (const chunk of chunkRows(participants, 6)) {
     await tx
       .insertInto('zap_participants')
@@ -91,7 +98,9 @@ export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void>
       .execute();
   }
 
-  const replaceable = [...buffer.replaceable.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+  const replaceable = [...buffer.replaceable.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, r]) => r);
   for (const chunk of chunkRows(replaceable, 4)) {
     await tx
       .insertInto('replaceable_events')
@@ -106,7 +115,11 @@ export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void>
       .onConflict((oc) =>
         oc
           .columns(['kind', 'pubkey'])
-          .doUpdateSet({ event_id: sql`excluded.event_id`, created_at: sql`excluded.created_at`, updated_at: sql`now()` })
+          .doUpdateSet({
+            event_id: sql`excluded.event_id`,
+            created_at: sql`excluded.created_at`,
+            updated_at: sql`now()`,
+          })
           // NIP-01: newer created_at wins; on a tie the lower id.
           .where((eb) =>
             eb.or([

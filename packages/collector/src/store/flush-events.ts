@@ -77,7 +77,9 @@ export async function flushEventCounters(tx: Tx, buffer: CounterBuffer): Promise
       .insertInto('network_events_hourly')
       .values(chunk.map((r) => ({ hour: r.hour, kind: r.kind, events: r.events })))
       .onConflict((oc) =>
-        oc.columns(['hour', 'kind']).doUpdateSet({ events: sql`network_events_hourly.events + excluded.events` }),
+        oc
+          .columns(['hour', 'kind'])
+          .doUpdateSet({ events: sql`network_events_hourly.events + excluded.events` }),
       )
       .execute();
   }
@@ -93,7 +95,9 @@ export async function flushEventCounters(tx: Tx, buffer: CounterBuffer): Promise
       .insertInto('network_events_daily')
       .values(chunk.map((r) => ({ day: r.hour, kind: r.kind, events: r.events })))
       .onConflict((oc) =>
-        oc.columns(['day', 'kind']).doUpdateSet({ events: sql`network_events_daily.events + excluded.events` }),
+        oc
+          .columns(['day', 'kind'])
+          .doUpdateSet({ events: sql`network_events_daily.events + excluded.events` }),
       )
       .execute();
   }
@@ -125,7 +129,9 @@ export async function flushEventCounters(tx: Tx, buffer: CounterBuffer): Promise
     await tx
       .insertInto('clients')
       .values(chunk.map((r) => ({ day: r.hour, client: r.client, events: r.events })))
-      .onConflict((oc) => oc.columns(['day', 'client']).doUpdateSet({ events: sql`clients.events + excluded.events` }))
+      .onConflict((oc) =>
+        oc.columns(['day', 'client']).doUpdateSet({ events: sql`clients.events + excluded.events` }),
+      )
       .execute();
   }
   const clientUsers = [...buffer.clientUsers.values()].sort((a, b) =>

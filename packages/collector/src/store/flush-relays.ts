@@ -124,7 +124,9 @@ export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> 
         })),
       )
       .onConflict((oc) =>
-        oc.column('url').doUpdateSet({ discovery_count: sql`relays.discovery_count + excluded.discovery_count` }),
+        oc
+          .column('url')
+          .doUpdateSet({ discovery_count: sql`relays.discovery_count + excluded.discovery_count` }),
       )
       .execute();
   }

@@ -61,7 +61,10 @@ export class Flusher {
       this.o.metrics.dbErrors.inc({ service: 'collector', operation: 'flush' });
       // Log the first failure and then every tenth, not one line per retry during an outage.
       if (this.failures === 1 || this.failures % 10 === 0) {
-        this.o.logger.error({ err, failures: this.failures, keys: this.o.aggregator.buffer.keys }, 'flush failed; kept for retry');
+        this.o.logger.error(
+          { err, failures: this.failures, keys: this.o.aggregator.buffer.keys },
+          'flush failed; kept for retry',
+        );
       }
       return false;
     }

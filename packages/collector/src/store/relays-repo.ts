@@ -61,9 +61,7 @@ export async function admitRelay(db: Kysely<Database>, id: number, cap: number):
     .updateTable('relays')
     .set({ watched: true, status: 'online', status_changed_at: sql`now()`, updated_at: sql`now()` })
     .where('id', '=', id)
-    .where(
-      sql<boolean>`(select count(*) from relays r where r.source = 'discovered' and r.watched) < ${cap}`,
-    )
+    .where(sql<boolean>`(select count(*) from relays r where r.source = 'discovered' and r.watched) < ${cap}`)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
@@ -85,7 +83,11 @@ export async function markProbeFailed(db: Kysely<Database>, id: number, errorCla
 
 /** When the relay's NIP-11 document was last fetched (null when never). */
 export async function nip11FetchedAt(db: Kysely<Database>, id: number): Promise<Date | null> {
-  const row = await db.selectFrom('relays').select('nip11_fetched_at').where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('relays')
+    .select('nip11_fetched_at')
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row?.nip11_fetched_at ?? null;
 }
 

@@ -80,7 +80,7 @@ export class VerifyPool {
         this.verified += job.resolvers.length;
         this.onBatch?.((performance.now() - job.started) / 1000, job.resolvers.length);
         const results = msg.results;
-        job.resolvers.forEach((resolve, i) => resolve(results[i] === 1));
+        for (const [i, resolve] of job.resolvers.entries()) resolve(results[i] === 1);
       });
       worker.on('error', () => {
         // A crashed worker fails its batches closed (invalid) rather than hanging the pipeline.
@@ -123,7 +123,7 @@ export class VerifyPool {
 
   private pack(items: VerifyItem[]): Buffer {
     const packed = Buffer.allocUnsafe(items.length * ITEM_BYTES);
-    items.forEach((item, i) => packItem(packed, i, item.id, item.pubkey, item.sig));
+    for (const [i, item] of items.entries()) packItem(packed, i, item.id, item.pubkey, item.sig);
     return packed;
   }
 

@@ -8,7 +8,10 @@ const logger = createLogger({ level: env.LOG_LEVEL });
 const dbs = await createDatabases({ databaseUrl: env.DATABASE_URL, poolMax: 4, logger });
 const cache = createCache(env, logger);
 const registry = createRegistry({ service: 'collector' });
-const service = await startCollector({ env, logger, dbs, cache, registry }, { serveMetrics: true, nip11: false });
+const service = await startCollector(
+  { env, logger, dbs, cache, registry },
+  { serveMetrics: true, nip11: false },
+);
 process.once('SIGTERM', () => {
   void (async () => {
     await service.stop();

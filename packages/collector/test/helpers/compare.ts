@@ -1,5 +1,5 @@
-import type { Database } from '@nostr-info/shared';
 import type { GroundTruth } from '@nostr-info/relay-sim';
+import type { Database } from '@nostr-info/shared';
 import { type Kysely, sql } from 'kysely';
 
 /** What the collector wrote, in the shape of the simulator's ground truth. */
@@ -7,7 +7,11 @@ export async function dbFigures(db: Kysely<Database>) {
   const perRelay = await db
     .selectFrom('events_aggregated as e')
     .innerJoin('relays as r', 'r.id', 'e.relay_id')
-    .select(['r.url', sql<number>`sum(e.events)::int`.as('valid'), sql<number>`sum(e.invalid)::int`.as('invalid')])
+    .select([
+      'r.url',
+      sql<number>`sum(e.events)::int`.as('valid'),
+      sql<number>`sum(e.invalid)::int`.as('invalid'),
+    ])
     .groupBy('r.url')
     .execute();
   const byKind = await db
@@ -25,7 +29,9 @@ export async function dbFigures(db: Kysely<Database>) {
     ])
     .executeTakeFirstOrThrow();
   const count = async (table: 'pubkeys' | 'articles') =>
-    Number((await db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (await db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n,
+    );
   const clients = await db
     .selectFrom('clients')
     .select(['client', sql<number>`sum(events)::int`.as('n')])
@@ -36,7 +42,10 @@ export async function dbFigures(db: Kysely<Database>) {
     .select(sql<number>`count(*)::int`.as('n'))
     .where('role', '=', 'sender')
     .executeTakeFirstOrThrow();
-  const replaceable = await db.selectFrom('replaceable_events').select(['kind', 'pubkey', 'event_id']).execute();
+  const replaceable = await db
+    .selectFrom('replaceable_events')
+    .select(['kind', 'pubkey', 'event_id'])
+    .execute();
   const users = await db
     .selectFrom('user_activity_daily')
     .select([sql<number>`sum(active_users)::int`.as('active'), sql<number>`sum(new_users)::int`.as('new')])

@@ -63,13 +63,15 @@ export class TestRelay {
   publish(event: StoredEvent): void {
     this.events.push(event);
     for (const [ws, sub] of this.subs) {
-      if (ws.readyState === WebSocket.OPEN && this.matches(sub, event)) ws.send(JSON.stringify(['EVENT', sub.id, event]));
+      if (ws.readyState === WebSocket.OPEN && this.matches(sub, event))
+        ws.send(JSON.stringify(['EVENT', sub.id, event]));
     }
   }
 
   /** Sends a frame to every subscriber; `{sub}` is replaced by its subscription id. */
   sendRaw(frame: string): void {
-    for (const [ws, sub] of this.subs) if (ws.readyState === WebSocket.OPEN) ws.send(frame.replaceAll('{sub}', sub.id));
+    for (const [ws, sub] of this.subs)
+      if (ws.readyState === WebSocket.OPEN) ws.send(frame.replaceAll('{sub}', sub.id));
   }
 
   /** Drops every client connection (the relay stays up). */
@@ -84,7 +86,11 @@ export class TestRelay {
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

@@ -1,0 +1,33 @@
+import type { Service } from '@nostr-info/shared';
+import type { ConnectionOptions } from './relay/connection-types.js';
+import type { ReplicaSource } from './shard/replica-count.js';
+
+export interface CollectorOptions {
+  /** Serve `/metrics` and `/health` on METRICS_PORT (the standalone `collector` role). */
+  serveMetrics?: boolean;
+  /** Replica count source; default: the StatefulSet watch or COLLECTOR_REPLICAS. */
+  replicas?: ReplicaSource;
+  /** Connection tunables (tests shorten pings and backoff). */
+  connection?: ConnectionOptions;
+  /** Fetch NIP-11 documents (default true). */
+  nip11?: boolean;
+  /** How often the live feed message is published. */
+  liveIntervalMs?: number;
+  /** Ids remembered as verified (the local dedup LRU in front of the shared cache). */
+  validIdsMax?: number;
+}
+
+/** Running totals of one collector, for benchmarks and diagnostics. */
+export interface CollectorStats {
+  framesHandled: number;
+  verified: number;
+  verifyWorkers: number;
+  bufferKeys: number;
+  inFlight: number;
+}
+
+/** The running collector; `ownedRelays` lists the relays this replica currently watches. */
+export interface CollectorService extends Service {
+  ownedRelays(): string[];
+  stats(): CollectorStats;
+}

@@ -1,0 +1,38 @@
+import type { Logger } from '@nostr-info/shared';
+import type { CounterBuffer } from '../aggregate/counter-buffer.js';
+import type { RelaySeenState } from '../dedup/relay-seen.js';
+import type { CollectorMetrics, ConnectionState } from '../observe/metrics.js';
+import type { RelayConnection } from './relay-connection.js';
+
+/** What a connection needs from the collector around it. */
+export interface ConnectionHost {
+  logger: Logger;
+  metrics: CollectorMetrics;
+  /** The live counter buffer (replaced at every flush, so always read it through the host). */
+  buffer(): CounterBuffer;
+  /** An EVENT frame from this relay, with the time it arrived. */
+  onEventFrame(conn: RelayConnection, raw: string, atMs: number): void;
+  /** State changes, for the per-state gauge. */
+  onStateChange(conn: RelayConnection, from: ConnectionState, to: ConnectionState): void;
+  /** True while the collector holds reading (buffer full). */
+  paused(): boolean;
+}
+
+export interface ConnectionOptions {
+  pingIntervalMs?: number;
+  openTimeoutMs?: number;
+  /** Largest frame processed; larger ones are dropped unread (the socket stays open). */
+  maxFrameBytes?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  overlapSeconds?: number;
+  seenCapacity?: number;
+}
+
+/** A relay's resume point, handed between replicas through the shared cache. */
+export interface ResumeCheckpoint {
+  lastHeardSec: number;
+  seen: RelaySeenState;
+  /** Bad copies already charged to the relay. */
+  invalid?: string[];
+}
