@@ -138,6 +138,17 @@ export function cacheContract(kind: CacheKind, open: (keyPrefix: string) => Prom
       await a.del(k('rl-other'));
     });
 
+    it('hitWindow counts several hits in one step, starting the window with them', async () => {
+      const first = await a.hitWindow(k('rl-many'), 30, 5);
+      expect(first.count).toBe(5);
+      expect(first.resetMs).toBeGreaterThan(29_000);
+      const next = await b.hitWindow(k('rl-many'), 30, 3);
+      expect(next.count).toBe(8);
+      expect(next.resetMs).toBeLessThanOrEqual(first.resetMs);
+      expect((await a.hitWindow(k('rl-many'), 30)).count).toBe(9);
+      await a.del(k('rl-many'));
+    });
+
     it('hitWindow gives a counter without expiry a window', async () => {
       await a.set(k('rl-plain'), '5');
       const hit = await a.hitWindow(k('rl-plain'), 30);

@@ -25,8 +25,11 @@ export interface Cache {
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   /** `setIfAbsent` for many keys at once, answers in order (pipelined on Redis). */
   setManyIfAbsent(keys: readonly string[], ttlSeconds: number): Promise<boolean[]>;
-  /** Increments a fixed window counter that starts with the first hit (rate limiting). */
-  hitWindow(key: string, windowSeconds: number): Promise<WindowHit>;
+  /**
+   * Increments a fixed window counter that starts with the first hit (rate limiting); `hits` > 1
+   * counts several hits in one step (`count` is then the total after all of them).
+   */
+  hitWindow(key: string, windowSeconds: number, hits?: number): Promise<WindowHit>;
   publish(channel: string, message: string): Promise<void>;
   /** Subscribes; resolves once the subscription is active. Returns the unsubscribe function. */
   subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;

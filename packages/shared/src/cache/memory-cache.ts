@@ -65,13 +65,13 @@ export function createMemoryCache({
     },
     setIfAbsent: async (key, value, ttlSeconds) => setIfAbsentSync(key, value, ttlSeconds),
     setManyIfAbsent: async (keys, ttlSeconds) => keys.map((key) => setIfAbsentSync(key, '1', ttlSeconds)),
-    hitWindow: async (key, windowSeconds): Promise<WindowHit> => {
+    hitWindow: async (key, windowSeconds, hits = 1): Promise<WindowHit> => {
       const entry = live(key);
       if (!entry) {
-        store(key, '1', windowSeconds);
-        return { count: 1, resetMs: windowSeconds * 1000 };
+        store(key, String(hits), windowSeconds);
+        return { count: hits, resetMs: windowSeconds * 1000 };
       }
-      const count = Number(entry.value) + 1;
+      const count = Number(entry.value) + hits;
       entry.value = String(count);
       // A counter without expiry (stored by a plain set) gets one, as the Redis script does.
       if (entry.expiresAt === Number.POSITIVE_INFINITY) entry.expiresAt = now() + windowSeconds * 1000;

@@ -3,12 +3,13 @@ import type { Logger } from '../log/logger.js';
 import { type Cache, CacheError, type CacheKind, type MessageHandler, type WindowHit } from './cache.js';
 
 /**
- * One round trip for a fixed window: INCR, start the window on the first hit, report the TTL.
- * A single key, so it is valid on Redis Cluster.
+ * One round trip for a fixed window: INCRBY, start the window on the first hits, report the TTL.
+ * A single key, so it is valid on Redis Cluster. Sent by hash (EVALSHA, see `defineCommand`).
  */
 const HIT_WINDOW_SCRIPT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local hits = tonumber(ARGV[2] or '1')
+local count = redis.call('INCRBY', KEYS[1], hits)
+if count == hits then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return { count, ttl }
@@ -73,6 +74,14 @@ export function createRedisCache({
   const onError = (role: string) => (err: Error) =>
     logger?.warn({ err, role, kind }, 'redis connection error');
   client.on('error', onError('commands'));
+  // EVALSHA with a fallback to EVAL on NOSCRIPT: the script text is sent once, not per hit.
+  client.defineCommand('hitWindow', { numberOfKeys: 1, lua: HIT_WINDOW_SCRIPT });
+  const hitWindowCommand = (key: string, windowMs: string, hits: string): Promise<unknown> =>
+    (client as unknown as { hitWindow(k: string, w: string, h: string): Promise<unknown> }).hitWindow(
+      key,
+      windowMs,
+      hits,
+    );
 
   /** Runs a command; failures become `CacheError` with the ioredis error as cause. */
   const run = async <T>(what: string, command: () => Promise<T>): Promise<T> => {
@@ -126,9 +135,9 @@ export function createRedisCache({
         const answers = await Promise.all(keys.map((key) => client.set(key, '1', 'EX', ttlSeconds, 'NX')));
         return answers.map((answer) => answer === 'OK');
       }),
-    hitWindow: (key, windowSeconds) =>
+    hitWindow: (key, windowSeconds, hits = 1) =>
       run('hit window', async (): Promise<WindowHit> => {
-        const [count, ttl] = (await client.eval(HIT_WINDOW_SCRIPT, 1, key, String(windowSeconds * 1000))) as [
+        const [count, ttl] = (await hitWindowCommand(key, String(windowSeconds * 1000), String(hits))) as [
           number,
           number,
         ];
