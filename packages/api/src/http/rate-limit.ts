@@ -2,8 +2,8 @@ import type { Cache, Logger } from '@nostr-info/shared';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
-import { withTimeout } from '../timeout.js';
 import { clientIp } from './client-ip.js';
+import { createHitBatcher } from './hit-batcher.js';
 
 export interface RateLimitOptions {
   cache: Cache;
@@ -24,7 +24,8 @@ export interface RateLimitOptions {
  * Fixed-window limit per client IP, counted in the cache so every API replica spends one budget.
  * Sends the IETF `RateLimit-*` fields (draft-ietf-httpapi-ratelimit-headers) and 429 with
  * `Retry-After` past the limit. A cache outage lets requests through (and is counted): the limit
- * protects the service, it must not take it down.
+ * protects the service, it must not take it down. Concurrent hits of one client share one round
+ * trip to the cache (`createHitBatcher`), with the same outcome as one increment each.
  */
 export function rateLimit({
   cache,
@@ -38,6 +39,8 @@ export function rateLimit({
   backoffMs = 5000,
 }: RateLimitOptions): MiddlewareHandler {
   const policy = `${max};w=${windowSeconds}`;
+  const limit = String(max);
+  const batcher = createHitBatcher({ cache, windowSeconds, timeoutMs });
   const log = logger.child({ module: 'rate-limit' });
   let lastWarnMs = 0;
   let skipUntil = 0;
@@ -49,11 +52,7 @@ export function rateLimit({
     }
     let hit: { count: number; resetMs: number };
     try {
-      hit = await withTimeout(
-        cache.hitWindow(`${keyPrefix}${ip}`, windowSeconds),
-        timeoutMs,
-        'rate-limit store',
-      );
+      hit = await batcher.hit(`${keyPrefix}${ip}`);
     } catch (err) {
       metrics.rateLimitErrors.inc();
       skipUntil = Date.now() + backoffMs;
@@ -65,7 +64,7 @@ export function rateLimit({
     }
     const resetSeconds = Math.max(1, Math.ceil(hit.resetMs / 1000));
     const headers = {
-      'RateLimit-Limit': String(max),
+      'RateLimit-Limit': limit,
       'RateLimit-Remaining': String(Math.max(0, max - hit.count)),
       'RateLimit-Reset': String(resetSeconds),
       'RateLimit-Policy': policy,
