@@ -1,8 +1,9 @@
-import type { Service } from '@nostr-info/shared';
+import { LIVE_CHANNEL, type Service } from '@nostr-info/shared';
 import { sql } from 'kysely';
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
+import type { LiveMessage } from '../src/observe/live.js';
 import { makeInvoice } from './helpers/bolt11.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { TestRelay, waitFor } from './helpers/test-relay.js';
@@ -18,6 +19,7 @@ describe('collector counts equal ground truth', () => {
   let relays: TestRelay[];
   let ctx: Ctx;
   let service: Service;
+  const live: LiveMessage[] = [];
   const keys = Array.from({ length: 4 }, () => generateSecretKey());
   const pubkeys = keys.map((k) => getPublicKey(k));
   // Set once subscribed: relays apply the subscription's `since` to live events too.
@@ -33,7 +35,8 @@ describe('collector counts equal ground truth', () => {
     world = await createWorld('counts');
     relays = await Promise.all([TestRelay.start(), TestRelay.start(), TestRelay.start()]);
     ctx = await world.context({ RELAYS: relays.map((r) => r.url).join(',') });
-    service = await startCollector(ctx, { nip11: false });
+    await ctx.cache.subscribe(LIVE_CHANNEL, (message) => live.push(JSON.parse(message) as LiveMessage));
+    service = await startCollector(ctx, { nip11: false, liveIntervalMs: 500 });
     await waitFor(() => relays.every((r) => r.subscribers === 1), 15_000, 'subscriptions');
     now = Math.floor(Date.now() / 1000) + 200;
   });
@@ -137,6 +140,9 @@ describe('collector counts equal ground truth', () => {
       20_000,
       'copies flushed',
     );
+    // The live feed for the API's stream: rates by kind from this replica.
+    await waitFor(() => live.some((m) => (m.events_per_second_by_kind['1'] ?? 0) > 0), 5000, 'live message');
+    expect(live.at(-1)).toMatchObject({ relays_connected: 3, relays_owned: 3, replica: 0 });
     await service.stop();
 
     const db = ctx.dbs.reader;
