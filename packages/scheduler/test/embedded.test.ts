@@ -44,3 +44,19 @@ describe('the embedded database (PGlite): overlapping runs and the all-in-one ti
     expect(await snapshotCount(t)).toBe(before + 5);
   });
 });
+
+describe('a cache outage', () => {
+  it('does not fail the run: snapshots reach the database, which the API falls back to', async () => {
+    const t = await createTestContext('pglite', { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    try {
+      await seedDataset(t.dbs.writer);
+      const result = await runScheduler(t.ctx, { now: () => NOW });
+      expect(result.error).toBeUndefined();
+      expect(await snapshotCount(t)).toBe(5);
+      const run = await t.dbs.writer.selectFrom('scheduler_runs').select('success').executeTakeFirstOrThrow();
+      expect(run.success).toBe(true);
+    } finally {
+      await t.close();
+    }
+  }, 30_000);
+});
