@@ -38,12 +38,15 @@ export async function computeAndStore(o: ComputeAndStoreOptions): Promise<Comput
     const finishedAt = new Date(now.getTime() + Math.round(o.elapsedMs()));
     await writeSnapshots(trx, computed, { history: o.history, startedAt: now, finishedAt });
     await advanceRollups(trx, now);
-    await cacheSnapshots(cache, computed).catch((err) => log.warn({ err }, 'caching snapshots failed'));
   };
+  const cacheAll = (computed: ComputedRange[]) =>
+    cacheSnapshots(cache, computed).catch((err) => log.warn({ err }, 'caching snapshots failed'));
   if (dbs.kind === 'pglite') {
     // One connection serves reader and writer (and one process owns it): compute, then write.
     const computed = await computeAll(dbs.reader, ranges, now);
     await dbs.writer.transaction().execute((trx) => store(trx, computed));
+    // After commit: a slow cache must not hold the one connection the collector also flushes on.
+    await cacheAll(computed);
     return computed;
   }
   return dbs.writer.transaction().execute(async (trx) => {
@@ -53,6 +56,7 @@ export async function computeAndStore(o: ComputeAndStoreOptions): Promise<Comput
     const reader = !dbs.readerIsReplica && o.poolMax < 2 ? trx : dbs.reader;
     const computed = await computeAll(reader, ranges, now);
     await store(trx, computed);
+    await cacheAll(computed);
     return computed;
   });
 }
