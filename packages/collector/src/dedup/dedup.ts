@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Cache } from '@nostr-info/shared';
 import { LRUCache } from 'lru-cache';
 
@@ -14,12 +15,15 @@ export interface NetworkDedupOptions {
 /**
  * Network-wide "first time anyone counted this id": SET NX with a TTL in the shared cache, so
  * several replicas (which watch different relays that carry the same events) count each id once.
- * Calls are batched into one pipelined round trip; a cache outage delays answers, never guesses.
+ * The value written is this process's token: when an answer is lost (timeout after the write
+ * landed), the retry reads the key back and recognises its own claim instead of taking it for
+ * another replica's, so a slow cache can delay counts but never drop them.
  */
 export class NetworkDedup {
   private queue: { key: string; resolve: (first: boolean) => void }[] = [];
   private scheduled = false;
   private running = 0;
+  private readonly token = randomUUID();
   private readonly cache: Cache;
   private readonly ttlSeconds: number;
   private readonly batchSize: number;
@@ -57,20 +61,35 @@ export class NetworkDedup {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.batchSize);
       this.running += batch.length;
-      for (;;) {
-        try {
-          const answers = await this.cache.setManyIfAbsent(
-            batch.map((b) => b.key),
-            this.ttlSeconds,
-          );
-          for (const [i, b] of batch.entries()) b.resolve(answers[i] === true);
-          break;
-        } catch (err) {
-          this.onError?.(err);
-          await new Promise((r) => setTimeout(r, this.retryMs));
+      // Issued back to back, the commands share round trips (the client pipelines them).
+      const answers = await Promise.allSettled(
+        batch.map((b) => this.cache.setIfAbsent(b.key, this.token, this.ttlSeconds)),
+      );
+      const retry: typeof batch = [];
+      for (const [i, answer] of answers.entries()) {
+        const item = batch[i];
+        if (!item) continue;
+        if (answer.status === 'fulfilled') item.resolve(answer.value);
+        else {
+          this.onError?.(answer.reason);
+          retry.push(item);
         }
       }
+      for (const item of retry) item.resolve(await this.retry(item.key));
       this.running -= batch.length;
+    }
+  }
+
+  /** Claims one key after a failed attempt whose write may or may not have landed. */
+  private async retry(key: string): Promise<boolean> {
+    for (;;) {
+      await new Promise((r) => setTimeout(r, this.retryMs));
+      try {
+        if (await this.cache.setIfAbsent(key, this.token, this.ttlSeconds)) return true;
+        return (await this.cache.get(key)) === this.token;
+      } catch (err) {
+        this.onError?.(err);
+      }
     }
   }
 }
