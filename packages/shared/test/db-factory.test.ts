@@ -59,15 +59,19 @@ describe('createDatabases against a real primary + streaming replica', () => {
     });
     const migrated = await migrateToLatest(dbs.writer, dbs.kind);
     expect(migrated.error).toBeUndefined();
-    // Replication is asynchronous: wait until the replica has replayed the schema.
-    for (let i = 0; i < 100; i++) {
-      const { rows } = await sql<{
-        t: string | null;
-      }>`select to_regclass('public.relays')::text as t`.execute(dbs.reader);
-      if (rows[0]?.t) return;
+    // Replication is asynchronous: wait until the replica has replayed the new database and schema
+    // (until then the reader fails with "database does not exist" or finds no table).
+    for (let i = 0; i < 200; i++) {
+      const found = await sql<{ t: string | null }>`select to_regclass('public.relays')::text as t`
+        .execute(dbs.reader)
+        .then(
+          (r) => r.rows[0]?.t,
+          () => undefined,
+        );
+      if (found) return;
       await sleep(50);
     }
-    throw new Error('the replica did not receive the schema within 5 s');
+    throw new Error('the replica did not receive the schema within 10 s');
   });
   afterAll(async () => {
     await dbs?.close();
