@@ -5,9 +5,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { ApiError, errorBody } from './errors.js';
-import { corsHeaders } from './http/cors-headers.js';
+import { apiCors, apiSecureHeaders } from './http/header-policy.js';
 import { requestMetrics } from './http/request-metrics.js';
 import { type ApiParts, createApiParts } from './parts.js';
 import { registerOpsRoutes } from './routes/ops-routes.js';
@@ -58,36 +57,8 @@ export function createApp(
   });
   app.use(requestMetrics(parts.metrics));
   app.use(requestId());
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'none'"],
-      },
-      // A public read-only API: other sites may embed its responses.
-      crossOriginResourcePolicy: 'cross-origin',
-    }),
-  );
-  app.use(
-    corsHeaders({
-      origin: '*',
-      allowMethods: ['GET', 'HEAD', 'OPTIONS'],
-      exposeHeaders: [
-        'ETag',
-        'X-Request-Id',
-        'Retry-After',
-        'RateLimit-Limit',
-        'RateLimit-Remaining',
-        'RateLimit-Reset',
-        'RateLimit-Policy',
-      ],
-      maxAge: 86_400,
-    }),
-  );
+  app.use(apiSecureHeaders());
+  app.use(apiCors());
   app.use(
     methodNotAllowed({
       app,

@@ -1,6 +1,6 @@
 import type { ApiEnv, RoleContext } from '@nostr-info/shared';
 import type { MiddlewareHandler } from 'hono';
-import { rateLimit } from './http/rate-limit.js';
+import { createRateLimiter, type RateLimiter } from './http/rate-limit.js';
 import { type ApiMetrics, createApiMetrics } from './metrics/api-metrics.js';
 import { registerScrapeGauges } from './metrics/scrape-gauges.js';
 import { createSnapshotStore, type SnapshotStore } from './snapshot/snapshot-store.js';
@@ -26,6 +26,8 @@ export interface ApiParts {
   readonly hub: StreamHub;
   readonly metrics: ApiMetrics;
   readonly limiter: MiddlewareHandler;
+  /** The limiter behind `limiter`, for the server's fast lane. */
+  readonly rateLimiter: RateLimiter;
   readonly maxUrlLength: number;
   /** Subscribes to the snapshot and live channels and starts the live ticker. */
   start(): Promise<void>;
@@ -53,7 +55,7 @@ export function createApiParts(ctx: RoleContext<ApiEnv>, options: ApiPartsOption
     heartbeatMs,
     retryMs: sseRetryMs,
   });
-  const limiter = rateLimit({
+  const rateLimiter = createRateLimiter({
     cache,
     logger: log,
     metrics,
@@ -69,7 +71,8 @@ export function createApiParts(ctx: RoleContext<ApiEnv>, options: ApiPartsOption
     live,
     hub,
     metrics,
-    limiter,
+    limiter: rateLimiter.middleware,
+    rateLimiter,
     maxUrlLength,
     async start() {
       await Promise.all([store.start(), live.start()]);

@@ -20,8 +20,12 @@ function socketAddress(c: Context): string {
 export function clientIp(c: Context, trustProxyHops: number): string {
   const socket = socketAddress(c);
   if (trustProxyHops <= 0) return socket;
-  const header = c.req.header('x-forwarded-for');
-  if (!header) return socket;
+  return pickClientIp(socket, c.req.header('x-forwarded-for'), trustProxyHops);
+}
+
+/** `clientIp` from the socket's address and the X-Forwarded-For header (no Hono context). */
+export function pickClientIp(socket: string, header: string | undefined, trustProxyHops: number): string {
+  if (trustProxyHops <= 0 || !header) return socket;
   const chain = [
     ...header
       .split(',')

@@ -20,6 +20,25 @@ export interface RateLimitOptions {
   backoffMs?: number;
 }
 
+/** What the limiter decided for one request. */
+export type LimitOutcome =
+  /** The store did not answer: let the request through, without `RateLimit-*` fields. */
+  | { kind: 'open' }
+  /** Within the budget: send these fields with the response. */
+  | { kind: 'ok'; headers: Record<string, string> }
+  /** Over the budget: answer with this 429 (its headers carry `Retry-After`). */
+  | { kind: 'limited'; error: ApiError };
+
+/** The limiter without Hono: the HTTP server's fast lane and the middleware share one. */
+export interface RateLimiter {
+  check(ip: string): Promise<LimitOutcome>;
+  readonly trustProxyHops: number;
+  /** The Hono middleware over `check`. */
+  readonly middleware: MiddlewareHandler;
+}
+
+const OPEN: LimitOutcome = { kind: 'open' };
+
 /**
  * Fixed-window limit per client IP, counted in the cache so every API replica spends one budget.
  * Sends the IETF `RateLimit-*` fields (draft-ietf-httpapi-ratelimit-headers) and 429 with
@@ -27,7 +46,7 @@ export interface RateLimitOptions {
  * protects the service, it must not take it down. Concurrent hits of one client share one round
  * trip to the cache (`createHitBatcher`), with the same outcome as one increment each.
  */
-export function rateLimit({
+export function createRateLimiter({
   cache,
   logger,
   metrics,
@@ -37,18 +56,18 @@ export function rateLimit({
   keyPrefix = 'ratelimit:',
   timeoutMs = 500,
   backoffMs = 5000,
-}: RateLimitOptions): MiddlewareHandler {
+}: RateLimitOptions): RateLimiter {
   const policy = `${max};w=${windowSeconds}`;
   const limit = String(max);
   const batcher = createHitBatcher({ cache, windowSeconds, timeoutMs });
   const log = logger.child({ module: 'rate-limit' });
   let lastWarnMs = 0;
   let skipUntil = 0;
-  return async function rateLimitMiddleware(c, next) {
-    const ip = clientIp(c, trustProxyHops);
+
+  const check = async (ip: string): Promise<LimitOutcome> => {
     if (Date.now() < skipUntil) {
       metrics.rateLimitErrors.inc();
-      return next();
+      return OPEN;
     }
     let hit: { count: number; resetMs: number };
     try {
@@ -60,7 +79,7 @@ export function rateLimit({
         lastWarnMs = Date.now();
         log.warn({ err }, 'rate-limit store unavailable; letting requests through');
       }
-      return next();
+      return OPEN;
     }
     const resetSeconds = Math.max(1, Math.ceil(hit.resetMs / 1000));
     const headers = {
@@ -69,18 +88,30 @@ export function rateLimit({
       'RateLimit-Reset': String(resetSeconds),
       'RateLimit-Policy': policy,
     };
-    if (hit.count > max) {
-      metrics.rateLimited.inc();
-      throw new ApiError(
+    if (hit.count <= max) return { kind: 'ok', headers };
+    metrics.rateLimited.inc();
+    return {
+      kind: 'limited',
+      error: new ApiError(
         429,
         'rate_limited',
         `too many requests: ${max} per ${windowSeconds} s; retry in ${resetSeconds} s`,
-        {
-          headers: { ...headers, 'Retry-After': String(resetSeconds) },
-        },
-      );
-    }
-    await next();
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+        { headers: { ...headers, 'Retry-After': String(resetSeconds) } },
+      ),
+    };
   };
+
+  const middleware: MiddlewareHandler = async function rateLimitMiddleware(c, next) {
+    const outcome = await check(clientIp(c, trustProxyHops));
+    if (outcome.kind === 'limited') throw outcome.error;
+    await next();
+    if (outcome.kind === 'ok')
+      for (const [name, value] of Object.entries(outcome.headers)) c.res.headers.set(name, value);
+  };
+  return { check, trustProxyHops, middleware };
+}
+
+/** The rate limit as Hono middleware (see `createRateLimiter`). */
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
+  return createRateLimiter(options).middleware;
 }

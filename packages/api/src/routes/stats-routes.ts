@@ -18,8 +18,8 @@ const rangePath = z.object({
   range: rangeParamSchema.openapi({ param: { name: 'range', in: 'path' } }),
 });
 
-/** Query-style section endpoints: URL segment → snapshot section. */
-const QUERY_SECTIONS: readonly { segment: string; section: SectionName; summary: string }[] = [
+/** Query-style section endpoints: URL segment → snapshot section (also the fast lane's table). */
+export const QUERY_SECTIONS: readonly { segment: string; section: SectionName; summary: string }[] = [
   {
     segment: 'overview',
     section: 'overview',
