@@ -4,6 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { ApiEnv, RoleContext, Service } from '@nostr-info/shared';
 import { createApp } from './app.js';
 import { errorBody } from './errors.js';
+import { createFastLane } from './http/fast-lane.js';
 import { type ApiPartsOptions, createApiParts } from './parts.js';
 
 export interface StartApiOptions extends ApiPartsOptions {
@@ -47,6 +48,7 @@ export async function startApi(ctx: RoleContext<ApiEnv>, options: StartApiOption
     new Promise<void>((resolve) => setTimeout(resolve, subscribeTimeoutMs).unref()),
   ]);
   const app = createApp(ctx, { parts });
+  const fastLane = await createFastLane(parts);
   const listener = getRequestListener(app.fetch, {
     // Node's parser accepted the request but it is not a valid URL for the Fetch API.
     errorHandler: () =>
@@ -80,6 +82,7 @@ export async function startApi(ctx: RoleContext<ApiEnv>, options: StartApiOption
         );
         return;
       }
+      if (!stopping && fastLane(req, res)) return;
       void listener(req, res);
     },
   );
