@@ -26,6 +26,9 @@ const flag = (name: string, fallback: number) => {
 };
 const durationSeconds = flag('duration', 10);
 const connections = flag('connections', 50);
+/** `--only hono` runs one server; `--cpu-prof DIR` writes its V8 CPU profiles there. */
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const cpuProfDir = args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : undefined;
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -37,7 +40,8 @@ interface Server {
 }
 
 function startServer(file: string, argv: string[]): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', here(file), ...argv], {
+  const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', here(file), ...argv], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const cpuWaiters: ((us: number) => void)[] = [];
@@ -129,10 +133,13 @@ try {
     ['express', 'express-server.ts', [TEST_REDIS_URL, keyPrefix]],
   ] as const;
   for (const [name, file, argv] of servers) {
+    if (only && !name.includes(only)) continue;
     const server = await startServer(file, [...argv]);
     children.push(server.child);
     for (const [endpoint, path] of endpoints) rows.push(await measure(name, server, endpoint, path));
+    const exited = new Promise((resolve) => server.child.once('exit', resolve));
     server.child.kill('SIGTERM');
+    await exited;
   }
 
   const fmt = (n: number, d = 0) => n.toFixed(d).padStart(9);
