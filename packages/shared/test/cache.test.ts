@@ -102,6 +102,27 @@ describe('createCache', () => {
     await one.del('k');
   });
 
+  it('fails fast with CacheError, and ping answers false, when a whole Redis Cluster is away', async () => {
+    const away = createRedisCache({
+      clusterNodes: [{ host: '127.0.0.1', port: 1 }],
+      keyPrefix: 'x:',
+      commandTimeoutMs: 500,
+    });
+    try {
+      const started = Date.now();
+      // Within the first moments commands wait for the connection, then give up.
+      await expect(away.get('k')).rejects.toBeInstanceOf(CacheError);
+      expect(Date.now() - started).toBeLessThan(3000);
+      // Once it has been away for a while, at once.
+      const again = Date.now();
+      await expect(away.setManyIfAbsent(['a', 'b'], 10)).rejects.toThrow(/not connected/);
+      expect(Date.now() - again).toBeLessThan(100);
+      expect(await away.ping()).toBe(false);
+    } finally {
+      await away.close();
+    }
+  });
+
   it('fails with CacheError, and ping answers false, when the server is away', async () => {
     const away = createRedisCache({ url: 'redis://127.0.0.1:1', keyPrefix: 'x:', commandTimeoutMs: 500 });
     try {

@@ -1,6 +1,7 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log/logger.js';
 import { type Cache, CacheError, type CacheKind, type MessageHandler, type WindowHit } from './cache.js';
+import { trackReadiness, withTimeout } from './readiness.js';
 
 /**
  * One round trip for a fixed window: INCRBY, start the window on the first hits, report the TTL.
@@ -83,10 +84,21 @@ export function createRedisCache({
       hits,
     );
 
-  /** Runs a command; failures become `CacheError` with the ioredis error as cause. */
+  const readiness = trackReadiness(client);
+
+  /**
+   * Runs a command; failures become `CacheError` with the ioredis error as cause. While the server
+   * has been away longer than `commandTimeoutMs`, commands fail at once (not queued), and no call
+   * waits much longer than `commandTimeoutMs`.
+   */
   const run = async <T>(what: string, command: () => Promise<T>): Promise<T> => {
     try {
-      return await command();
+      if (readiness.downForMs() > commandTimeoutMs) throw new Error(`not connected to ${kind}`);
+      return await withTimeout(
+        command(),
+        commandTimeoutMs + 1000,
+        `no answer within ${commandTimeoutMs + 1000} ms`,
+      );
     } catch (err) {
       throw new CacheError(`${kind} cache: ${what} failed: ${err instanceof Error ? err.message : err}`, {
         cause: err,
@@ -190,7 +202,7 @@ export function createRedisCache({
       }),
     ping: async () => {
       try {
-        return (await client.ping()) === 'PONG';
+        return (await run('PING', () => client.ping())) === 'PONG';
       } catch {
         return false;
       }
