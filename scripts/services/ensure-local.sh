@@ -34,9 +34,9 @@ redis_up() {
   fi
 }
 
-# wait_for <name> <check function>
+# wait_for <check function>
 wait_for() {
-  local name=$1 check=$2 i
+  local check=$1 i
   for ((i = 0; i < WAIT_SECONDS * 4; i++)); do
     if "$check"; then return 0; fi
     sleep 0.25
@@ -47,8 +47,9 @@ wait_for() {
 start_postgres() {
   command -v pg_ctlcluster >/dev/null 2>&1 ||
     fail "PostgreSQL is not answering on $PG_HOST:$PG_PORT and pg_ctlcluster is not installed (apt-get install postgresql-15)"
-  [ -d /etc/postgresql ] && [ -n "$(ls /etc/postgresql 2>/dev/null)" ] ||
+  if [ ! -d /etc/postgresql ] || [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
     fail "PostgreSQL is not answering on $PG_HOST:$PG_PORT and no cluster is configured under /etc/postgresql"
+  fi
   log "PostgreSQL is down; starting it"
   # shellcheck disable=SC2046 # one version directory is expected on this machine kind
   pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start ||
@@ -68,7 +69,7 @@ if pg_up; then
   log "PostgreSQL answers on $PG_HOST:$PG_PORT"
 else
   start_postgres
-  wait_for PostgreSQL pg_up ||
+  wait_for pg_up ||
     fail "PostgreSQL did not answer on $PG_HOST:$PG_PORT within ${WAIT_SECONDS}s after starting (see /var/log/postgresql/)"
   log "PostgreSQL started on $PG_HOST:$PG_PORT"
 fi
@@ -77,7 +78,7 @@ if redis_up; then
   log "Redis answers on $REDIS_HOST:$REDIS_PORT"
 else
   start_redis
-  wait_for Redis redis_up ||
+  wait_for redis_up ||
     fail "Redis did not answer on $REDIS_HOST:$REDIS_PORT within ${WAIT_SECONDS}s after starting (see /var/log/redis/ci.log)"
   log "Redis started on $REDIS_HOST:$REDIS_PORT"
 fi

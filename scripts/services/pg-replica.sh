@@ -61,7 +61,9 @@ stop_server() {
   local port=$1 datadir=$2 running
   if answers "$port"; then
     running=$(sql "$port" 'show data_directory')
-    [ -n "$running" ] && as_pg "$PG_BIN/pg_ctl" -D "$running" -m fast -w -t 30 stop >/dev/null 2>&1 || true
+    if [ -n "$running" ]; then
+      as_pg "$PG_BIN/pg_ctl" -D "$running" -m fast -w -t 30 stop >/dev/null 2>&1 || true
+    fi
   fi
   if [ -f "$datadir/postmaster.pid" ]; then
     as_pg "$PG_BIN/pg_ctl" -D "$datadir" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
