@@ -104,7 +104,8 @@ const samples: Sample[] = [];
 const child = spawn(
   process.execPath,
   [
-    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/collector-prof'] : []),
+    // Extra node flags for the collector process, e.g. BENCH_NODE_ARGS="--max-old-space-size=96".
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
     fileURLToPath(new URL('./collector-process.mjs', import.meta.url)),
   ],
   {

@@ -64,7 +64,7 @@ export class RelayConnection {
       backoffInitialMs = 1000,
       backoffMaxMs = 30 * 60_000,
       overlapSeconds = 120,
-      seenCapacity = 512,
+      seenCapacity = 256,
     }: ConnectionOptions = {},
   ) {
     this.pingIntervalMs = pingIntervalMs;
