@@ -1,0 +1,78 @@
+import { createDatabases, type Databases, migrateToLatest } from '@nostr-info/shared';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Aggregator } from '../src/aggregate/aggregator.js';
+import type { NostrEvent } from '../src/protocol/event.js';
+import { writeBuffer } from '../src/store/flush.js';
+import { makeInvoice } from './helpers/bolt11.js';
+
+// The embedded database (PGlite, the all-in-one default) takes the same flush: distinct and new
+// users counted from rows actually inserted, additive counters across flushes, latest replaceable.
+
+let n = 0;
+const ev = (pubkey: string, kind = 1, tags: string[][] = [], created = 100): NostrEvent => ({
+  id: (n++).toString(16).padStart(64, '0'),
+  pubkey,
+  created_at: created,
+  kind,
+  tags,
+  content: '',
+  sig: '0'.repeat(128),
+});
+
+describe('flush on PGlite', () => {
+  let dbs: Databases;
+  beforeAll(async () => {
+    dbs = await createDatabases({ dataDir: 'memory://' });
+    const { error } = await migrateToLatest(dbs.writer, 'pglite');
+    if (error) throw error;
+  });
+  afterAll(() => dbs.close());
+
+  it('counts distinct and new users exactly over several flushes', async () => {
+    const at = Date.UTC(2026, 10, 24, 10, 15);
+    const [a, b, c] = ['a', 'b', 'c'].map((x) => x.repeat(64)) as [string, string, string];
+    const first = new Aggregator();
+    first.recordCopy(1, 1, at, false);
+    first.recordUnique(ev(a, 1, [['client', 'Damus']]), at);
+    first.recordUnique(ev(b), at);
+    first.recordUnique(
+      ev(a, 9735, [
+        ['bolt11', makeInvoice('21u')],
+        ['P', b],
+        ['p', c],
+      ]),
+      at,
+    );
+    first.recordUnique(ev(a, 0, [], 200), at);
+    await dbs.writer
+      .insertInto('relays')
+      .values({ url: 'wss://r.example.com', source: 'seed', watched: true })
+      .execute();
+    await writeBuffer(dbs.writer, first.take());
+
+    const second = new Aggregator();
+    second.recordUnique(ev(a), at + 60_000); // same hour, known user
+    second.recordUnique(ev(c), at + 3_600_000); // next hour, new user
+    second.recordUnique(ev(a, 0, [], 150), at + 3_600_000); // older profile must not win
+    await writeBuffer(dbs.writer, second.take());
+
+    const daily = await dbs.reader.selectFrom('user_activity_daily').selectAll().execute();
+    expect(daily).toEqual([{ day: '2026-11-24', active_users: 3, new_users: 3 }]);
+    const hourly = await dbs.reader.selectFrom('user_activity_hourly').selectAll().orderBy('hour').execute();
+    expect(hourly.map((h) => [h.active_users, h.new_users])).toEqual([
+      [2, 2],
+      [2, 1],
+    ]);
+    const net = await dbs.reader
+      .selectFrom('network_events_daily')
+      .select(sql<number>`sum(events)::int`.as('n'))
+      .executeTakeFirst();
+    expect(net?.n).toBe(7);
+    expect(await dbs.reader.selectFrom('zaps_daily').select(['zaps', 'sats']).execute()).toEqual([
+      { zaps: 1, sats: 2100 },
+    ]);
+    const profile = await dbs.reader.selectFrom('replaceable_events').select('created_at').executeTakeFirst();
+    expect(profile?.created_at.getTime()).toBe(200_000);
+  });
+});
