@@ -10,6 +10,7 @@ import type { BodyKey } from '../snapshot/snapshot-entry.js';
 import { pickClientIp } from './client-ip.js';
 import { captureStaticHeaders } from './header-policy.js';
 import { etagFor, matchesIfNoneMatch, pickCoding } from './negotiate.js';
+import type { LimitOutcome } from './rate-limit.js';
 import { createRequestRecorder } from './request-metrics.js';
 
 /** One request target the lane answers: which body of which range, under which route label. */
@@ -119,7 +120,7 @@ export async function createFastLane(parts: ApiParts): Promise<FastLane> {
       typeof xff === 'string' ? xff : undefined,
       hops,
     );
-    void rateLimiter.check(ip).then((outcome) => {
+    const respond = (outcome: LimitOutcome): void => {
       const head = [...fixed, 'X-Request-Id', id];
       if (outcome.kind === 'limited') {
         const { error } = outcome;
@@ -139,7 +140,10 @@ export async function createFastLane(parts: ApiParts): Promise<FastLane> {
       if (status === 304) res.writeHead(304, head.concat(rep.notModified)).end();
       else res.writeHead(200, head.concat(rep.ok)).end(rep.bytes);
       record(target.route, 'GET', status, (performance.now() - started) / 1000);
-    });
+    };
+    const outcome = rateLimiter.check(ip);
+    if (outcome instanceof Promise) void outcome.then(respond);
+    else respond(outcome);
     return true;
   };
 }

@@ -2,23 +2,28 @@ import { randomBytes } from 'node:crypto';
 import { type Cache, createCache, loadEnv } from '@nostr-info/shared';
 import { testServices } from '@nostr-info/shared/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHitBatcher } from './hit-batcher.js';
+import { createHitBatcher, type HitBatcher } from './hit-batcher.js';
 
-/** Two caches on one Redis, as two API replicas; each counts its round trips. */
+/** Two caches on one Redis, as two API replicas; `trips` counts their round trips. */
 const keyPrefix = `test:api:batcher:${randomBytes(4).toString('hex')}:`;
 const env = loadEnv('api', { REDIS_URL: testServices().TEST_REDIS_URL, REDIS_KEY_PREFIX: keyPrefix });
 const caches = [createCache(env), createCache(env)];
-const trips = [0, 0];
-const counted = (cache: Cache, i: number): Cache => ({
+let trips = 0;
+const counted = (cache: Cache): Cache => ({
   ...cache,
   hitWindow(key, windowSeconds, hits) {
-    trips[i] = (trips[i] ?? 0) + 1;
+    trips++;
     return cache.hitWindow(key, windowSeconds, hits);
   },
 });
-const [a, b] = caches.map((cache, i) =>
-  createHitBatcher({ cache: counted(cache, i), windowSeconds: 60, timeoutMs: 2000 }),
-);
+const replicas = (limit: number): [HitBatcher, HitBatcher] => {
+  const [a, b] = caches.map((cache) =>
+    createHitBatcher({ cache: counted(cache), windowSeconds: 60, limit, timeoutMs: 2000 }),
+  );
+  if (!a || !b) throw new Error('setup');
+  return [a, b];
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterAll(async () => {
   await Promise.all(caches.map((c) => c.close()));
@@ -26,36 +31,61 @@ afterAll(async () => {
 
 describe('hit batcher', () => {
   it('numbers concurrent hits on two replicas 1..n exactly once, in far fewer round trips', async () => {
-    if (!a || !b) throw new Error('setup');
-    trips[0] = trips[1] = 0;
+    const [a, b] = replicas(10); // a budget this small gets no leases
+    trips = 0;
     const hits = await Promise.all(Array.from({ length: 400 }, (_, i) => (i % 2 ? a : b).hit('burst')));
-    const counts = hits.map((h) => h.count).sort((x, y) => x - y);
-    expect(counts).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
-    for (const h of hits) expect(h.resetMs).toBeGreaterThan(50_000);
-    // Each replica's hits of one turn share one INCRBY.
-    expect((trips[0] ?? 0) + (trips[1] ?? 0)).toBeLessThan(20);
-    // Other keys count on their own, in the same turn.
-    const [x, y] = await Promise.all([a.hit('other'), a.hit('burst')]);
-    expect(x.count).toBe(1);
-    expect(y.count).toBe(401);
-  });
-
-  it('a client alternating between replicas one request at a time gets every hit, in order', async () => {
-    if (!a || !b) throw new Error('setup');
-    const seen: number[] = [];
-    for (let i = 0; i < 30; i++) seen.push((await (i % 2 ? a : b).hit('slow')).count);
-    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
-  });
-
-  it('hits arriving while a round trip is in flight go in the next batch, numbered after it', async () => {
-    if (!a) throw new Error('setup');
-    const first = a.hit('chain');
-    await new Promise((r) => setImmediate(r)); // the first batch is on the wire now
-    const later = Array.from({ length: 10 }, () => a.hit('chain'));
-    expect((await first).count).toBe(1);
-    expect((await Promise.all(later)).map((h) => h.count)).toEqual(
-      Array.from({ length: 10 }, (_, i) => i + 2),
+    expect(hits.map((h) => h.count).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 400 }, (_, i) => i + 1),
     );
+    for (const h of hits) expect(h.resetMs).toBeGreaterThan(50_000);
+    expect(trips).toBeLessThan(20); // each replica's hits of one turn share one INCRBY
+    const [x, y] = await Promise.all([a.hit('other'), a.hit('burst')]);
+    expect(x.count).toBe(1); // other keys count on their own
+    expect(y.count).toBeGreaterThan(10); // past the budget, answered locally
+  });
+
+  it('serves a rapid client on one replica from growing leases, without losing a position', async () => {
+    const [a] = replicas(10_000);
+    trips = 0;
+    const seen: number[] = [];
+    for (let i = 0; i < 300; i++) seen.push((await a.hit('rapid')).count);
+    expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(trips).toBeLessThan(30);
+  });
+
+  it('never allows more than the budget to a rapid client on two replicas, and loses at most a lease each', async () => {
+    const budget = 160; // leases of up to 10
+    const [a, b] = replicas(budget);
+    const counts: number[] = [];
+    for (let i = 0; i < 400; i++) counts.push((await (i % 3 ? a : b).hit('two-replicas')).count);
+    const allowed = counts.filter((c) => c <= budget);
+    expect(new Set(allowed).size).toBe(allowed.length);
+    expect(allowed.length).toBeLessThanOrEqual(budget);
+    expect(allowed.length).toBeGreaterThanOrEqual(budget - 2 * 10);
+  });
+
+  it('a client alternating between replicas slowly gets every position, in order', async () => {
+    const [a, b] = replicas(10_000);
+    const seen: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      seen.push((await (i % 2 ? a : b).hit('slow')).count);
+      await sleep(70);
+    }
+    expect(seen).toEqual(Array.from({ length: 8 }, (_, i) => i + 1));
+  });
+
+  it('answers hits past the budget without asking the store again', async () => {
+    const [a] = replicas(20);
+    let last = 0;
+    for (let i = 0; i < 21; i++) last = (await a.hit('over')).count;
+    expect(last).toBeGreaterThan(20);
+    trips = 0;
+    for (let i = 0; i < 50; i++) {
+      const hit = a.hit('over');
+      expect(hit).not.toBeInstanceOf(Promise);
+      expect((await hit).count).toBeGreaterThan(20);
+    }
+    expect(trips).toBe(0);
   });
 
   it('fails every hit of a batch when the store is away', async () => {
@@ -63,7 +93,7 @@ describe('hit batcher', () => {
       loadEnv('api', { REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: keyPrefix }),
     );
     try {
-      const batcher = createHitBatcher({ cache: dead, windowSeconds: 60, timeoutMs: 300 });
+      const batcher = createHitBatcher({ cache: dead, windowSeconds: 60, limit: 100, timeoutMs: 300 });
       const results = await Promise.allSettled([batcher.hit('k'), batcher.hit('k')]);
       expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     } finally {

@@ -1,4 +1,4 @@
-import type { Cache, Logger } from '@nostr-info/shared';
+import type { Cache, Logger, WindowHit } from '@nostr-info/shared';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
@@ -31,7 +31,8 @@ export type LimitOutcome =
 
 /** The limiter without Hono: the HTTP server's fast lane and the middleware share one. */
 export interface RateLimiter {
-  check(ip: string): Promise<LimitOutcome>;
+  /** At once when the hit is answered locally (see `createHitBatcher`), else after the cache answers. */
+  check(ip: string): LimitOutcome | Promise<LimitOutcome>;
   readonly trustProxyHops: number;
   /** The Hono middleware over `check`. */
   readonly middleware: MiddlewareHandler;
@@ -59,28 +60,22 @@ export function createRateLimiter({
 }: RateLimitOptions): RateLimiter {
   const policy = `${max};w=${windowSeconds}`;
   const limit = String(max);
-  const batcher = createHitBatcher({ cache, windowSeconds, timeoutMs });
+  const batcher = createHitBatcher({ cache, windowSeconds, limit: max, timeoutMs });
   const log = logger.child({ module: 'rate-limit' });
   let lastWarnMs = 0;
   let skipUntil = 0;
 
-  const check = async (ip: string): Promise<LimitOutcome> => {
-    if (Date.now() < skipUntil) {
-      metrics.rateLimitErrors.inc();
-      return OPEN;
+  const fail = (err: unknown): LimitOutcome => {
+    metrics.rateLimitErrors.inc();
+    skipUntil = Date.now() + backoffMs;
+    if (Date.now() - lastWarnMs > 10_000) {
+      lastWarnMs = Date.now();
+      log.warn({ err }, 'rate-limit store unavailable; letting requests through');
     }
-    let hit: { count: number; resetMs: number };
-    try {
-      hit = await batcher.hit(`${keyPrefix}${ip}`);
-    } catch (err) {
-      metrics.rateLimitErrors.inc();
-      skipUntil = Date.now() + backoffMs;
-      if (Date.now() - lastWarnMs > 10_000) {
-        lastWarnMs = Date.now();
-        log.warn({ err }, 'rate-limit store unavailable; letting requests through');
-      }
-      return OPEN;
-    }
+    return OPEN;
+  };
+
+  const decide = (hit: WindowHit): LimitOutcome => {
     const resetSeconds = Math.max(1, Math.ceil(hit.resetMs / 1000));
     const headers = {
       'RateLimit-Limit': limit,
@@ -99,6 +94,20 @@ export function createRateLimiter({
         { headers: { ...headers, 'Retry-After': String(resetSeconds) } },
       ),
     };
+  };
+
+  const check = (ip: string): LimitOutcome | Promise<LimitOutcome> => {
+    if (Date.now() < skipUntil) {
+      metrics.rateLimitErrors.inc();
+      return OPEN;
+    }
+    let hit: WindowHit | Promise<WindowHit>;
+    try {
+      hit = batcher.hit(`${keyPrefix}${ip}`);
+    } catch (err) {
+      return fail(err);
+    }
+    return hit instanceof Promise ? hit.then(decide, fail) : decide(hit);
   };
 
   const middleware: MiddlewareHandler = async function rateLimitMiddleware(c, next) {
