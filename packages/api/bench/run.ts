@@ -26,7 +26,8 @@ const flag = (name: string, fallback: number) => {
 };
 const durationSeconds = flag('duration', 10);
 const connections = flag('connections', 50);
-/** `--only hono` runs one server; `--cpu-prof DIR` writes its V8 CPU profiles there. */
+/** `--only hono` / `--endpoint overview` run one server / endpoint; `--cpu-prof DIR` writes V8 CPU profiles there. */
+const onlyEndpoint = args.includes('--endpoint') ? args[args.indexOf('--endpoint') + 1] : undefined;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const cpuProfDir = args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : undefined;
 
@@ -136,7 +137,9 @@ try {
     if (only && !name.includes(only)) continue;
     const server = await startServer(file, [...argv]);
     children.push(server.child);
-    for (const [endpoint, path] of endpoints) rows.push(await measure(name, server, endpoint, path));
+    for (const [endpoint, path] of endpoints)
+      if (!onlyEndpoint || endpoint.startsWith(onlyEndpoint))
+        rows.push(await measure(name, server, endpoint, path));
     const exited = new Promise((resolve) => server.child.once('exit', resolve));
     server.child.kill('SIGTERM');
     await exited;
