@@ -123,7 +123,9 @@ const child = spawn(
 );
 createInterface({ input: child.stdout }).on('line', (line) => {
   try {
-    samples.push(JSON.parse(line) as Sample);
+    const parsed = JSON.parse(line) as Partial<Sample>;
+    // Log lines share stdout with the samples.
+    if (typeof parsed.framesHandled === 'number') samples.push(parsed as Sample);
   } catch {
     // Not a sample line.
   }

@@ -18,7 +18,7 @@ import { seedRelays } from './store/relays-repo.js';
 import { VerifyPool } from './verify/verify-pool.js';
 
 /** Pipeline answers pending before reading pauses (bounds memory when Redis or verify lag). */
-const MAX_IN_FLIGHT = 4000;
+const MAX_IN_FLIGHT = 8000;
 
 /**
  * Starts the collector role: watches this replica's share of the relays, verifies, dedups and
@@ -59,7 +59,7 @@ export async function startCollector(
   });
   const pipeline = new EventPipeline({
     aggregator,
-    validIds: new ValidIds(options.validIdsMax ?? 20_000),
+    validIds: new ValidIds(options.validIdsMax ?? 50_000),
     dedup,
     verifier,
     metrics,

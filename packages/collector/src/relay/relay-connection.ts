@@ -9,6 +9,7 @@ import { classifyReason } from '../protocol/classify.js';
 import { parseRelayMessage, RelayMessageError } from '../protocol/relay-message.js';
 import { Backoff } from './backoff.js';
 import type { ConnectionHost, ConnectionOptions, ResumeCheckpoint } from './connection-types.js';
+import { closeGracefully } from './graceful-close.js';
 import { classifySocketError } from './socket-errors.js';
 
 export type { ConnectionHost, ConnectionOptions, ResumeCheckpoint } from './connection-types.js';
@@ -405,31 +406,8 @@ export class RelayConnection {
     this.subscribed = false;
     this.setState('closed');
     if (!ws) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        if (this.ws === ws) this.ws = undefined;
-        ws.removeAllListeners();
-        ws.on('error', () => undefined);
-        ws.terminate();
-        resolve();
-      };
-      const timer = setTimeout(finish, graceMs);
-      ws.removeAllListeners('close');
-      ws.removeAllListeners('error');
-      ws.on('error', finish);
-      ws.on('close', finish);
-      if (ws.readyState !== WebSocket.OPEN) {
-        finish();
-        return;
-      }
-      ws.resume();
-      try {
-        ws.send(JSON.stringify(['CLOSE', this.subId]));
-        ws.close(1000);
-      } catch {
-        finish();
-      }
+    return closeGracefully(ws, this.subId, graceMs).then(() => {
+      if (this.ws === ws) this.ws = undefined;
     });
   }
 }

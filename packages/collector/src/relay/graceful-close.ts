@@ -1,0 +1,34 @@
+import WebSocket from 'ws';
+
+/**
+ * CLOSEs the subscription and the socket, and lets the socket's existing `message` listeners keep
+ * running until the relay's close frame arrives (or `graceMs` passes), so frames already on the
+ * wire are still read. Then the socket is torn down. Resolves once it is.
+ */
+export function closeGracefully(ws: WebSocket, subId: string, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      ws.removeAllListeners();
+      ws.on('error', () => undefined);
+      ws.terminate();
+      resolve();
+    };
+    const timer = setTimeout(finish, graceMs);
+    ws.removeAllListeners('close');
+    ws.removeAllListeners('error');
+    ws.on('error', finish);
+    ws.on('close', finish);
+    if (ws.readyState !== WebSocket.OPEN) {
+      finish();
+      return;
+    }
+    ws.resume();
+    try {
+      ws.send(JSON.stringify(['CLOSE', subId]));
+      ws.close(1000);
+    } catch {
+      finish();
+    }
+  });
+}
