@@ -91,11 +91,13 @@ export function createHitBatcher({
     const waiters = s.waiting;
     s.waiting = [];
     const now = Date.now();
+    // A slow client starts over with no lease; a batch sent beside one in flight asks for none
+    // but keeps the size reached.
+    const quick = now - s.lastTripAt < growMs;
+    if (!quick) s.extra = 0;
     const extra =
-      s.inFlight === 0 && leaseCap > 0 && now - s.lastTripAt < growMs
-        ? Math.min(leaseCap, Math.max(1, s.extra * 2))
-        : 0;
-    s.extra = extra;
+      s.inFlight === 0 && leaseCap > 0 && quick ? Math.min(leaseCap, Math.max(1, s.extra * 2)) : 0;
+    if (extra > 0) s.extra = extra;
     s.lastTripAt = now;
     s.inFlight++;
     if (extra > 0) s.leaseInFlight = true;
