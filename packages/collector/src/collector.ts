@@ -50,7 +50,12 @@ export async function startCollector(
   const aggregator = new Aggregator();
   const verifier = new VerifyPool({
     workers: env.VERIFY_WORKERS,
-    onBatch: (seconds) => metrics.verifyDuration.observe(seconds),
+    onBatch: (seconds) => {
+      metrics.verifyDuration.observe(seconds);
+      // Resume reading as soon as the backlog has shrunk, not at the next tick: idle workers
+      // waiting for the tick are lost throughput.
+      maybeResume();
+    },
   });
   const dedup = new NetworkDedup({
     cache: ctx.cache,
@@ -71,6 +76,13 @@ export async function startCollector(
   const pause = () => {
     paused = true;
     for (const conn of connections.values()) conn.pause();
+  };
+  const maybeResume = () => {
+    if (!paused) return;
+    if (aggregator.buffer.keys >= env.BUFFER_MAX_KEYS * 0.8 || pipeline.inFlight >= MAX_IN_FLIGHT * 0.8)
+      return;
+    paused = false;
+    for (const conn of connections.values()) conn.resume();
   };
 
   const host: ConnectionHost = {
