@@ -11,6 +11,9 @@ export DO_NOT_TRACK=1
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SERVICES=scripts/services
 STARTED_AT=$SECONDS
+# Everything this run prints is also kept, to add up the test runners' counts at the end.
+RUN_LOG=$(mktemp /tmp/nostr-info-test-all.XXXXXX)
+exec > >(tee "$RUN_LOG") 2>&1
 SUMMARY=()
 STARTED_CLUSTER=0
 STARTED_REPLICA=0
@@ -47,6 +50,16 @@ finish() {
   local line
   for line in "${SUMMARY[@]}"; do printf '  %s\n' "$line"; done
   if [ "$rc" -eq 0 ]; then printf '[test-all] all passed\n'; else printf '[test-all] FAILED (exit %s)\n' "$rc"; fi
+  # One closing line over every vitest run ("Tests  3 failed | 61 passed (64)").
+  sed 's/\x1b\[[0-9;]*m//g' "$RUN_LOG" | awk '
+    /^[^ ]*:? *Tests +[0-9]/ || /^ *Tests +[0-9]/ {
+      for (i = 1; i <= NF; i++) {
+        if ($(i + 1) ~ /^passed/) passed += $i
+        if ($(i + 1) ~ /^failed/) failed += $i
+      }
+    }
+    END { printf "tests: %d passed, %d failed\n", passed, failed }'
+  rm -f "$RUN_LOG"
   exit "$rc"
 }
 trap finish EXIT
@@ -64,9 +77,14 @@ CONTINUE=1
 step "lint (biome)" pnpm lint
 step "build + typecheck" pnpm turbo run build typecheck
 # --continue: a failing package does not hide the results of the packages after it.
-step "tests (every package, one at a time)" pnpm turbo run test --concurrency=1 --continue
+# chart-tests run inside the chart step below, with helm lint/template first.
+step "tests (every package, one at a time)" pnpm turbo run test --concurrency=1 --continue --filter='!@nostr-info/chart-tests'
 
 # chart and topology checks
-# (Helm chart lint/template/schema checks and the k8s/ drift check are added here, as steps.)
+step "Helm chart: lint, template, schemas, unit assertions, k8s/ drift, promtool rules" bash scripts/chart/check.sh
+step "image bundle: Dockerfile build steps, every role started outside the workspace" bash scripts/bundle/check.sh
+# Last: it kills (and afterwards restores) a Redis Cluster master.
+step "topology: 3 collectors, scheduler on the replica, 2 APIs on Redis Cluster, Prometheus" \
+  pnpm --filter @nostr-info/topology topology
 
 [ "$FAILED" -eq 0 ] || exit 1
