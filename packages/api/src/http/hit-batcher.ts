@@ -46,15 +46,16 @@ export interface HitBatcherOptions {
  * fewer round trips:
  * - hits of one key in one event-loop turn share one `INCRBY n` (a batch); its answer `count`
  *   numbers them `count - n + 1 … count` in arrival order;
- * - a key hit again quickly asks for a few more hits than it has waiting (a lease: 1, 2, 4, …
- *   up to `limit / 16`, at most 64); the next hits take their positions from the lease without
- *   a round trip, until it is used up or the window ends;
+ * - a key with several hits waiting, hit again soon after its last round trip, asks for a few
+ *   more hits than it has waiting (a lease: 1, 2, 4, … up to `limit / 16`, at most 64); the next
+ *   hits take their positions from the lease without a round trip, until it is used up or the
+ *   window ends;
  * - once a position past `limit` has been handed out, every later hit of the window is past it
  *   too (the counter only grows), so it is answered without asking.
  * Every position comes from the shared counter, so the replicas never allow more than the
- * budget together. Leased positions a process does not use stay spent: a client that hits two
- * replicas rapidly and then stops may lose up to one lease per replica; one that hits slowly
- * gets no lease, hence every position of its budget.
+ * budget together. Leased positions a process does not use stay spent: a client that sends
+ * many requests at once to two replicas and then stops may lose up to one lease per replica;
+ * one that sends one request at a time, or slowly, gets no lease, hence every position.
  */
 export function createHitBatcher({
   cache,
@@ -91,12 +92,15 @@ export function createHitBatcher({
     const waiters = s.waiting;
     s.waiting = [];
     const now = Date.now();
-    // A slow client starts over with no lease; a batch sent beside one in flight asks for none
-    // but keeps the size reached.
+    // Leases go only to a client with several hits at once, again soon after its last trip: one
+    // request at a time never strands a position. A slow client starts over with no lease; a
+    // batch sent beside one in flight asks for none but keeps the size reached.
     const quick = now - s.lastTripAt < growMs;
     if (!quick) s.extra = 0;
     const extra =
-      s.inFlight === 0 && leaseCap > 0 && quick ? Math.min(leaseCap, Math.max(1, s.extra * 2)) : 0;
+      s.inFlight === 0 && leaseCap > 0 && quick && waiters.length > 1
+        ? Math.min(leaseCap, Math.max(1, s.extra * 2))
+        : 0;
     if (extra > 0) s.extra = extra;
     s.lastTripAt = now;
     s.inFlight++;
