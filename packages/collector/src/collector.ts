@@ -18,7 +18,7 @@ import { seedRelays } from './store/relays-repo.js';
 import { VerifyPool } from './verify/verify-pool.js';
 
 /** Pipeline answers pending before reading pauses (bounds memory when Redis or verify lag). */
-const MAX_IN_FLIGHT = 8000;
+const MAX_IN_FLIGHT = 10_000;
 
 /**
  * Starts the collector role: watches this replica's share of the relays, verifies, dedups and
@@ -50,12 +50,7 @@ export async function startCollector(
   const aggregator = new Aggregator();
   const verifier = new VerifyPool({
     workers: env.VERIFY_WORKERS,
-    onBatch: (seconds) => {
-      metrics.verifyDuration.observe(seconds);
-      // Resume reading as soon as the backlog has shrunk, not at the next tick: idle workers
-      // waiting for the tick are lost throughput.
-      maybeResume();
-    },
+    onBatch: (seconds) => metrics.verifyDuration.observe(seconds),
   });
   const dedup = new NetworkDedup({
     cache: ctx.cache,
@@ -77,14 +72,6 @@ export async function startCollector(
     paused = true;
     for (const conn of connections.values()) conn.pause();
   };
-  const maybeResume = () => {
-    if (!paused) return;
-    if (aggregator.buffer.keys >= env.BUFFER_MAX_KEYS * 0.8 || pipeline.inFlight >= MAX_IN_FLIGHT * 0.8)
-      return;
-    paused = false;
-    for (const conn of connections.values()) conn.resume();
-  };
-
   const host: ConnectionHost = {
     logger,
     metrics,
@@ -153,6 +140,7 @@ export async function startCollector(
     const keys = aggregator.buffer.keys;
     metrics.bufferKeys.set(keys);
     const full = keys >= env.BUFFER_MAX_KEYS || pipeline.inFlight >= MAX_IN_FLIGHT;
+    // Hysteresis: resume at 80 % of either bound so reading does not flap at the limit.
     const relieved = keys < env.BUFFER_MAX_KEYS * 0.8 && pipeline.inFlight < MAX_IN_FLIGHT * 0.8;
     if (full && !paused) {
       // A full counter buffer means flushes fail or lag (worth a warning); a verification
