@@ -48,7 +48,7 @@ export async function startApi(ctx: RoleContext<ApiEnv>, options: StartApiOption
     new Promise<void>((resolve) => setTimeout(resolve, subscribeTimeoutMs).unref()),
   ]);
   const app = createApp(ctx, { parts });
-  const fastLane = await createFastLane(parts);
+  const fastLane = await createFastLane(parts, log);
   const listener = getRequestListener(app.fetch, {
     // Node's parser accepted the request but it is not a valid URL for the Fetch API.
     errorHandler: () =>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { STATS_RANGES, type StatsRange } from '@nostr-info/shared';
+import { type Logger, STATS_RANGES, type StatsRange } from '@nostr-info/shared';
 import { errorBody } from '../errors.js';
 import type { ApiParts } from '../parts.js';
 import { maxAgeSeconds } from '../routes/send-snapshot.js';
@@ -66,7 +66,8 @@ function requestIdOf(req: IncomingMessage): string {
  * Cache-Control — without building Fetch `Headers` and `Response` objects per request.
  * Anything else (other methods and targets, a snapshot not held, shutdown) goes to Hono.
  */
-export async function createFastLane(parts: ApiParts): Promise<FastLane> {
+export async function createFastLane(parts: ApiParts, logger: Logger): Promise<FastLane> {
+  const log = logger.child({ module: 'fast-lane' });
   const table = targets();
   const fixed = (await captureStaticHeaders()).flat();
   const record = createRequestRecorder(parts.metrics);
@@ -141,9 +142,21 @@ export async function createFastLane(parts: ApiParts): Promise<FastLane> {
       else res.writeHead(200, head.concat(rep.ok)).end(rep.bytes);
       record(target.route, 'GET', status, (performance.now() - started) / 1000);
     };
+    // Nothing a client sends can make `respond` throw; should it anyway, the socket is dropped
+    // rather than the process.
+    const failed = (err: unknown) => {
+      log.error({ err, path: target.route }, 'fast lane failed');
+      res.destroy();
+    };
     const outcome = rateLimiter.check(ip);
-    if (outcome instanceof Promise) void outcome.then(respond);
-    else respond(outcome);
+    if (outcome instanceof Promise) outcome.then(respond).catch(failed);
+    else {
+      try {
+        respond(outcome);
+      } catch (err) {
+        failed(err);
+      }
+    }
     return true;
   };
 }
