@@ -141,8 +141,12 @@ describe('rate limit shared by replicas', () => {
     );
     const allowed = results.filter((r) => r.status === 200).length;
     const limited = results.filter((r) => r.status === 429);
-    expect(allowed).toBe(remaining);
-    expect(limited.length).toBe(3 * BUDGET - remaining);
+    // Never more than the budget. A burst at two replicas may leave each replica's last lease
+    // unused (at most limit / 16 hits each, see hit-batcher.ts), which counts as spent.
+    const leaseCap = Math.min(64, Math.floor(BUDGET / 16));
+    expect(allowed).toBeLessThanOrEqual(remaining);
+    expect(allowed).toBeGreaterThanOrEqual(remaining - 2 * leaseCap);
+    expect(limited.length).toBe(3 * BUDGET - allowed);
     expect(Number(limited[0]?.retryAfter)).toBeGreaterThan(0);
     expect(JSON.parse(limited[0]?.body ?? '{}').error.code).toBe('rate_limited');
   });

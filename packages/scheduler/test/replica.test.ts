@@ -98,7 +98,12 @@ describe('reading from the streaming replica, writing to the primary', () => {
     );
     expect(primary?.n).toBe(String(194 + 1000));
     await caughtUp(database.url, replicaUrl);
-    const replicated = await query(replicaUrl, 'select id from statistics_snapshots');
+    // Replication is asynchronous: wait until the five snapshot rows are visible on the replica.
+    let replicated: unknown[] = [];
+    await until(async () => {
+      replicated = await query(replicaUrl, 'select id from statistics_snapshots');
+      return replicated.length >= 5;
+    }, 'the snapshots on the replica').catch(() => undefined);
     expect(replicated).toHaveLength(5);
   });
 });
