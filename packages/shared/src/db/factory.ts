@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Logger } from '../log/logger.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -71,8 +70,10 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
   const parsers = Object.fromEntries(
     Object.entries(valueParsers).map(([oid, fn]) => [oid, (v: string) => fn(v)]),
   );
+  // Loaded only in embedded mode: importing PGlite costs about 50 MB of RSS in every process.
+  const { PGlite: Embedded } = await import('@electric-sql/pglite');
   // One options object: PGlite.create(undefined, options) would drop the options (and parsers).
-  return PGlite.create({ dataDir: target, parsers });
+  return Embedded.create({ dataDir: target, parsers });
 }
 
 /** `openPglite` under an exclusive lock on the directory; the release runs after close. */
@@ -106,6 +107,7 @@ export async function createDatabases({
 }: DatabaseOptions = {}): Promise<Databases> {
   if (!databaseUrl) {
     const { pglite, release } = await openLockedPglite(dataDir);
+    const { PGliteDialect } = await import('kysely-pglite-dialect');
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     return {
       kind: 'pglite',
