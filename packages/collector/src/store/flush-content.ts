@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { dayOf } from '../aggregate/buckets.js';
 import type { CounterBuffer, ZapRow } from '../aggregate/counter-buffer.js';
 import { chunkRows, sumBy } from './chunks.js';
+import { addCounters } from './upsert-counters.js';
 
 type Tx = Kysely<Database>;
 
@@ -22,29 +23,24 @@ export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void>
     flagged: r.flagged,
     invalid_bolt11: r.invalidBolt11,
   });
-  const zapUpdate = (table: 'zaps_hourly' | 'zaps_daily') => ({
-    zaps: sql<number>`${sql.ref(`${table}.zaps`)} + excluded.zaps`,
-    sats: sql<number>`${sql.ref(`${table}.sats`)} + excluded.sats`,
-    flagged: sql<number>`${sql.ref(`${table}.flagged`)} + excluded.flagged`,
-    invalid_bolt11: sql<number>`${sql.ref(`${table}.invalid_bolt11`)} + excluded.invalid_bolt11`,
+  const zapCounters = ['zaps', 'sats', 'flagged', 'invalid_bolt11'] as const;
+  await addCounters(tx, {
+    table: 'zaps_hourly',
+    keys: ['hour'],
+    counters: zapCounters,
+    rows: zaps.map((r) => ({ hour: r.hour, ...zapValues(r) })),
   });
-  if (zaps.length > 0) {
-    await tx
-      .insertInto('zaps_hourly')
-      .values(zaps.map((r) => ({ hour: r.hour, ...zapValues(r) })))
-      .onConflict((oc) => oc.column('hour').doUpdateSet(zapUpdate('zaps_hourly')))
-      .execute();
-    const daily = sumBy(
-      zaps.map((r) => ({ ...r, hour: dayOf(r.hour) })),
-      (r) => r.hour,
-      addZap,
-    );
-    await tx
-      .insertInto('zaps_daily')
-      .values(daily.map((r) => ({ day: r.hour, ...zapValues(r) })))
-      .onConflict((oc) => oc.column('day').doUpdateSet(zapUpdate('zaps_daily')))
-      .execute();
-  }
+  const daily = sumBy(
+    zaps.map((r) => ({ ...r, hour: dayOf(r.hour) })),
+    (r) => r.hour,
+    addZap,
+  );
+  await addCounters(tx, {
+    table: 'zaps_daily',
+    keys: ['day'],
+    counters: zapCounters,
+    rows: daily.map((r) => ({ day: r.hour, ...zapValues(r) })),
+  });
 
   const participants = [...buffer.zapParticipants.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))

@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { dayOf } from '../aggregate/buckets.js';
 import type { CounterBuffer, RelayKindRow } from '../aggregate/counter-buffer.js';
 import { chunkRows, sumBy } from './chunks.js';
+import { addCounters } from './upsert-counters.js';
 
 type Tx = Kysely<Database>;
 
@@ -15,125 +16,79 @@ function addRelayKind(into: RelayKindRow, from: RelayKindRow): void {
 /** Per-relay and network-wide event counters, hourly and daily (additive upserts). */
 export async function flushEventCounters(tx: Tx, buffer: CounterBuffer): Promise<void> {
   const hourly = sumBy(buffer.relayKind.values(), (r) => `${r.hour}|${r.relayId}|${r.kind}`, addRelayKind);
-  for (const chunk of chunkRows(hourly, 6)) {
-    await tx
-      .insertInto('events_aggregated')
-      .values(
-        chunk.map((r) => ({
-          hour: r.hour,
-          relay_id: r.relayId,
-          kind: r.kind,
-          events: r.events,
-          invalid: r.invalid,
-          duplicates: r.duplicates,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['hour', 'relay_id', 'kind']).doUpdateSet({
-          events: sql`events_aggregated.events + excluded.events`,
-          invalid: sql`events_aggregated.invalid + excluded.invalid`,
-          duplicates: sql`events_aggregated.duplicates + excluded.duplicates`,
-        }),
-      )
-      .execute();
-  }
+  const relayCounters = ['events', 'invalid', 'duplicates'] as const;
+  await addCounters(tx, {
+    table: 'events_aggregated',
+    keys: ['hour', 'relay_id', 'kind'],
+    counters: relayCounters,
+    rows: hourly.map((r) => ({
+      hour: r.hour,
+      relay_id: r.relayId,
+      kind: r.kind,
+      events: r.events,
+      invalid: r.invalid,
+      duplicates: r.duplicates,
+    })),
+  });
   const daily = sumBy(
     hourly.map((r) => ({ ...r, hour: dayOf(r.hour) })),
     (r) => `${r.hour}|${r.relayId}|${r.kind}`,
     addRelayKind,
   );
-  for (const chunk of chunkRows(daily, 6)) {
-    await tx
-      .insertInto('events_aggregated_daily')
-      .values(
-        chunk.map((r) => ({
-          day: r.hour,
-          relay_id: r.relayId,
-          kind: r.kind,
-          events: r.events,
-          invalid: r.invalid,
-          duplicates: r.duplicates,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['day', 'relay_id', 'kind']).doUpdateSet({
-          events: sql`events_aggregated_daily.events + excluded.events`,
-          invalid: sql`events_aggregated_daily.invalid + excluded.invalid`,
-          duplicates: sql`events_aggregated_daily.duplicates + excluded.duplicates`,
-        }),
-      )
-      .execute();
-  }
+  await addCounters(tx, {
+    table: 'events_aggregated_daily',
+    keys: ['day', 'relay_id', 'kind'],
+    counters: relayCounters,
+    rows: daily.map((r) => ({
+      day: r.hour,
+      relay_id: r.relayId,
+      kind: r.kind,
+      events: r.events,
+      invalid: r.invalid,
+      duplicates: r.duplicates,
+    })),
+  });
 
-  const net = sumBy(
-    buffer.network.values(),
-    (r) => `${r.hour}|${r.kind}`,
-    (a, b) => {
-      a.events += b.events;
-    },
-  );
-  for (const chunk of chunkRows(net, 3)) {
-    await tx
-      .insertInto('network_events_hourly')
-      .values(chunk.map((r) => ({ hour: r.hour, kind: r.kind, events: r.events })))
-      .onConflict((oc) =>
-        oc
-          .columns(['hour', 'kind'])
-          .doUpdateSet({ events: sql`network_events_hourly.events + excluded.events` }),
-      )
-      .execute();
-  }
+  const addEvents = (a: { events: number }, b: { events: number }) => {
+    a.events += b.events;
+  };
+  const net = sumBy(buffer.network.values(), (r) => `${r.hour}|${r.kind}`, addEvents);
+  await addCounters(tx, {
+    table: 'network_events_hourly',
+    keys: ['hour', 'kind'],
+    counters: ['events'],
+    rows: net.map((r) => ({ hour: r.hour, kind: r.kind, events: r.events })),
+  });
   const netDaily = sumBy(
     net.map((r) => ({ ...r, hour: dayOf(r.hour) })),
     (r) => `${r.hour}|${r.kind}`,
-    (a, b) => {
-      a.events += b.events;
-    },
+    addEvents,
   );
-  for (const chunk of chunkRows(netDaily, 3)) {
-    await tx
-      .insertInto('network_events_daily')
-      .values(chunk.map((r) => ({ day: r.hour, kind: r.kind, events: r.events })))
-      .onConflict((oc) =>
-        oc
-          .columns(['day', 'kind'])
-          .doUpdateSet({ events: sql`network_events_daily.events + excluded.events` }),
-      )
-      .execute();
-  }
+  await addCounters(tx, {
+    table: 'network_events_daily',
+    keys: ['day', 'kind'],
+    counters: ['events'],
+    rows: netDaily.map((r) => ({ day: r.hour, kind: r.kind, events: r.events })),
+  });
 
-  const clients = sumBy(
-    buffer.clients.values(),
-    (r) => `${r.hour}|${r.client}`,
-    (a, b) => {
-      a.events += b.events;
-    },
-  );
-  for (const chunk of chunkRows(clients, 3)) {
-    await tx
-      .insertInto('clients_hourly')
-      .values(chunk.map((r) => ({ hour: r.hour, client: r.client, events: r.events })))
-      .onConflict((oc) =>
-        oc.columns(['hour', 'client']).doUpdateSet({ events: sql`clients_hourly.events + excluded.events` }),
-      )
-      .execute();
-  }
+  const clients = sumBy(buffer.clients.values(), (r) => `${r.hour}|${r.client}`, addEvents);
+  await addCounters(tx, {
+    table: 'clients_hourly',
+    keys: ['hour', 'client'],
+    counters: ['events'],
+    rows: clients.map((r) => ({ hour: r.hour, client: r.client, events: r.events })),
+  });
   const clientsDaily = sumBy(
     clients.map((r) => ({ ...r, hour: dayOf(r.hour) })),
     (r) => `${r.hour}|${r.client}`,
-    (a, b) => {
-      a.events += b.events;
-    },
+    addEvents,
   );
-  for (const chunk of chunkRows(clientsDaily, 3)) {
-    await tx
-      .insertInto('clients')
-      .values(chunk.map((r) => ({ day: r.hour, client: r.client, events: r.events })))
-      .onConflict((oc) =>
-        oc.columns(['day', 'client']).doUpdateSet({ events: sql`clients.events + excluded.events` }),
-      )
-      .execute();
-  }
+  await addCounters(tx, {
+    table: 'clients',
+    keys: ['day', 'client'],
+    counters: ['events'],
+    rows: clientsDaily.map((r) => ({ day: r.hour, client: r.client, events: r.events })),
+  });
   const clientUsers = [...buffer.clientUsers.values()].sort((a, b) =>
     a.client === b.client ? (a.pubkey < b.pubkey ? -1 : 1) : a.client < b.client ? -1 : 1,
   );

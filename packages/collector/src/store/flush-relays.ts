@@ -1,8 +1,9 @@
 import type { Database } from '@nostr-info/shared';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { dayOf } from '../aggregate/buckets.js';
 import type { CounterBuffer, HealthRow } from '../aggregate/counter-buffer.js';
 import { chunkRows, sumBy } from './chunks.js';
+import { addCounters } from './upsert-counters.js';
 
 type Tx = Kysely<Database>;
 
@@ -43,36 +44,28 @@ const COUNTERS = [
   'eose_latency_count',
 ] as const;
 
-function additive(table: string) {
-  return Object.fromEntries(
-    COUNTERS.map((c) => [c, sql<number>`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`]),
-  ) as Record<(typeof COUNTERS)[number], RawBuilder<number>>;
-}
-
 const maybeDate = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
 
 /** Relay health counters, latest status, connection log lines and newly discovered relays. */
 export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> {
   const hourly = sumBy(buffer.health.values(), (r) => `${r.hour}|${r.relayId}`, addHealth);
-  for (const chunk of chunkRows(hourly, 11)) {
-    await tx
-      .insertInto('relay_health_hourly')
-      .values(chunk.map((r) => ({ hour: r.hour, ...healthValues(r) })))
-      .onConflict((oc) => oc.columns(['hour', 'relay_id']).doUpdateSet(additive('relay_health_hourly')))
-      .execute();
-  }
+  await addCounters(tx, {
+    table: 'relay_health_hourly',
+    keys: ['hour', 'relay_id'],
+    counters: COUNTERS,
+    rows: hourly.map((r) => ({ hour: r.hour, ...healthValues(r) })),
+  });
   const daily = sumBy(
     hourly.map((r) => ({ ...r, hour: dayOf(r.hour) })),
     (r) => `${r.hour}|${r.relayId}`,
     addHealth,
   );
-  for (const chunk of chunkRows(daily, 11)) {
-    await tx
-      .insertInto('relay_health_daily')
-      .values(chunk.map((r) => ({ day: r.hour, ...healthValues(r) })))
-      .onConflict((oc) => oc.columns(['day', 'relay_id']).doUpdateSet(additive('relay_health_daily')))
-      .execute();
-  }
+  await addCounters(tx, {
+    table: 'relay_health_daily',
+    keys: ['day', 'relay_id'],
+    counters: COUNTERS,
+    rows: daily.map((r) => ({ day: r.hour, ...healthValues(r) })),
+  });
 
   const statuses = [...buffer.relayStatus.values()].sort((a, b) => a.relayId - b.relayId);
   for (const s of statuses) {

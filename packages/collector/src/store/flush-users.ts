@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { dayOf, hourOf } from '../aggregate/buckets.js';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
 import { bump, chunkRows, sumBy } from './chunks.js';
+import { addCounters } from './upsert-counters.js';
 
 type Tx = Kysely<Database>;
 
@@ -88,34 +89,23 @@ export async function flushUsers(tx: Tx, buffer: CounterBuffer): Promise<void> {
     active_users: activeHourlyCounts.get(hour) ?? 0,
     new_users: newHourly.get(hour) ?? 0,
   }));
-  if (hourRows.length > 0) {
-    await tx
-      .insertInto('user_activity_hourly')
-      .values(hourRows)
-      .onConflict((oc) =>
-        oc.column('hour').doUpdateSet({
-          active_users: sql`user_activity_hourly.active_users + excluded.active_users`,
-          new_users: sql`user_activity_hourly.new_users + excluded.new_users`,
-        }),
-      )
-      .execute();
-  }
+  const activityCounters = ['active_users', 'new_users'] as const;
+  await addCounters(tx, {
+    table: 'user_activity_hourly',
+    keys: ['hour'],
+    counters: activityCounters,
+    rows: hourRows,
+  });
   const days = new Set([...newDaily.keys(), ...activeDailyCounts.keys()]);
   const dayRows = [...days].sort().map((day) => ({
     day,
     active_users: activeDailyCounts.get(day) ?? 0,
     new_users: newDaily.get(day) ?? 0,
   }));
-  if (dayRows.length > 0) {
-    await tx
-      .insertInto('user_activity_daily')
-      .values(dayRows)
-      .onConflict((oc) =>
-        oc.column('day').doUpdateSet({
-          active_users: sql`user_activity_daily.active_users + excluded.active_users`,
-          new_users: sql`user_activity_daily.new_users + excluded.new_users`,
-        }),
-      )
-      .execute();
-  }
+  await addCounters(tx, {
+    table: 'user_activity_daily',
+    keys: ['day'],
+    counters: activityCounters,
+    rows: dayRows,
+  });
 }
