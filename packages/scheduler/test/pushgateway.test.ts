@@ -31,12 +31,15 @@ async function waitReady(readyUrl: string, timeoutMs = 10_000): Promise<void> {
   throw new Error(`pushgateway not ready at ${readyUrl}`);
 }
 
-describe.skipIf(!existsSync(PUSHGATEWAY_BIN))('pushing run metrics to a real Pushgateway', () => {
+describe('pushing run metrics to a real Pushgateway', () => {
   let gateway: ChildProcess;
   let url: string;
   let t: TestContext;
 
   beforeAll(async () => {
+    if (!existsSync(PUSHGATEWAY_BIN)) {
+      throw new Error(`${PUSHGATEWAY_BIN} is missing: run scripts/services/ensure-tools.sh (pnpm test:all does)`);
+    }
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     gateway = spawn(PUSHGATEWAY_BIN, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], {
