@@ -38,7 +38,9 @@ describe('pushing run metrics to a real Pushgateway', () => {
 
   beforeAll(async () => {
     if (!existsSync(PUSHGATEWAY_BIN)) {
-      throw new Error(`${PUSHGATEWAY_BIN} is missing: run scripts/services/ensure-tools.sh (pnpm test:all does)`);
+      throw new Error(
+        `${PUSHGATEWAY_BIN} is missing: run scripts/services/ensure-tools.sh (pnpm test:all does)`,
+      );
     }
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
