@@ -1,4 +1,4 @@
-import type { Database } from '@nostr-info/shared';
+import { type Database, RELAY_HEALTH_COUNTERS } from '@nostr-info/shared';
 import { type Kysely, sql } from 'kysely';
 import { dayOf } from '../aggregate/buckets.js';
 import type { CounterBuffer, HealthRow } from '../aggregate/counter-buffer.js';
@@ -32,17 +32,7 @@ const healthValues = (r: HealthRow) => ({
   eose_latency_count: r.eoseLatencyCount,
 });
 
-const COUNTERS = [
-  'connected_ms',
-  'observed_ms',
-  'connects',
-  'disconnects',
-  'errors',
-  'open_latency_ms_sum',
-  'open_latency_count',
-  'eose_latency_ms_sum',
-  'eose_latency_count',
-] as const;
+const COUNTERS = RELAY_HEALTH_COUNTERS;
 
 const maybeDate = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
 

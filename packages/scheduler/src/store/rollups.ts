@@ -1,4 +1,4 @@
-import type { Database } from '@nostr-info/shared';
+import { type Database, RELAY_HEALTH_COUNTERS } from '@nostr-info/shared';
 import { type Kysely, sql } from 'kysely';
 import { dayString, truncDay } from '../compute/range-window.js';
 
@@ -13,17 +13,7 @@ export const ROLLUP_NAME = 'all';
  */
 export const ROLLUP_LAG_DAYS = 2;
 
-const HEALTH = [
-  'connected_ms',
-  'observed_ms',
-  'connects',
-  'disconnects',
-  'errors',
-  'open_latency_ms_sum',
-  'open_latency_count',
-  'eose_latency_ms_sum',
-  'eose_latency_count',
-] as const;
+const HEALTH = RELAY_HEALTH_COUNTERS;
 
 /**
  * Moves the running totals forward to the newest closed day: adds the day rows after the previous

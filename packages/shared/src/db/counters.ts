@@ -1,0 +1,18 @@
+/**
+ * The additive per-relay health counters of `relay_health_hourly` / `relay_health_daily` (and the
+ * scheduler's `relay_health_totals`), in one list for the code that writes and rolls them up.
+ * Migrations keep their own frozen copy.
+ */
+export const RELAY_HEALTH_COUNTERS = [
+  'connected_ms',
+  'observed_ms',
+  'connects',
+  'disconnects',
+  'errors',
+  'open_latency_ms_sum',
+  'open_latency_count',
+  'eose_latency_ms_sum',
+  'eose_latency_count',
+] as const;
+
+export type RelayHealthCounter = (typeof RELAY_HEALTH_COUNTERS)[number];
