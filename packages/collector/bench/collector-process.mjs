@@ -12,10 +12,20 @@ const service = await startCollector(
   { env, logger, dbs, cache, registry: createRegistry({ service: 'collector' }) },
   { nip11: false },
 );
+// Where the resident memory is: JS heap, external (Buffers and strings outside the heap) and
+// ArrayBuffers, next to the RSS.
+const memory = () => {
+  const m = process.memoryUsage();
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  };
+};
 const timer = setInterval(() => {
-  process.stdout.write(
-    `${JSON.stringify({ ...service.stats(), rss: process.memoryUsage().rss, at: Date.now() })}\n`,
-  );
+  process.stdout.write(`${JSON.stringify({ ...service.stats(), ...memory(), at: Date.now() })}\n`);
 }, 250);
 process.once('SIGTERM', () => {
   clearInterval(timer);

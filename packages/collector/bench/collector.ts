@@ -98,6 +98,10 @@ await migrator.close();
 
 interface Sample extends CollectorStats {
   rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
   at: number;
 }
 const samples: Sample[] = [];
@@ -173,4 +177,13 @@ print(
 );
 print(`  network-unique events total: ${fmt(Number(unique?.n ?? 0))} written`);
 print(`  RSS: ${mb(rssIdle)} MB idle with ${relays} relays, peak ${mb(peakRss)} MB under load`);
+const peakOf = (key: 'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers') =>
+  mb(Math.max(...samples.map((s) => s[key] ?? 0)));
+const atPeak = samples.find((s) => s.rss === peakRss);
+print(
+  `  at the RSS peak: heap ${mb(atPeak?.heapUsed ?? 0)}/${mb(atPeak?.heapTotal ?? 0)} MB used/total, external ${mb(atPeak?.external ?? 0)} MB (ArrayBuffers ${mb(atPeak?.arrayBuffers ?? 0)} MB), in flight ${fmt(atPeak?.inFlight ?? 0)}`,
+);
+print(
+  `  peaks: heap used ${peakOf('heapUsed')} MB, heap total ${peakOf('heapTotal')} MB, external ${peakOf('external')} MB, ArrayBuffers ${peakOf('arrayBuffers')} MB`,
+);
 process.exit(0);

@@ -16,6 +16,15 @@ export interface PipelineOptions {
   discovery: boolean;
 }
 
+/** A signature check under way, with the copy that started it. */
+interface Verifying {
+  sig: string;
+  result: Promise<boolean>;
+  event: NostrEvent;
+  /** Digest of that copy's event bytes (identical copies join it unparsed). */
+  digest: string | undefined;
+}
+
 /**
  * The path of every EVENT frame, cheapest checks first:
  * 1. same id already credited to this relay (peeked from the raw frame, no parse) → drop;
@@ -26,7 +35,11 @@ export interface PipelineOptions {
  *    the first anywhere, and only then counts network-wide.
  */
 export class EventPipeline {
-  private readonly verifying = new Map<string, { sig: string; result: Promise<boolean> }>();
+  /**
+   * Verifications under way, by id. Byte-identical copies arriving meanwhile join the first one
+   * by digest: they are neither parsed nor held, only their relay and arrival time wait.
+   */
+  private readonly verifying = new Map<string, Verifying>();
   /** Events whose verification or dedup answer is still pending (for back-pressure). */
   inFlight = 0;
   /** Network-unique events counted since the last rate sample, by kind. */
@@ -58,6 +71,12 @@ export class EventPipeline {
           known.relays.push(conn.relayId);
           this.o.metrics.duplicatesDropped.inc({ layer: 'local' });
           this.o.aggregator.recordCopy(conn.relayId, known.kind, atMs, true);
+          return;
+        }
+      } else {
+        const waiting = this.verifying.get(peeked);
+        if (waiting?.digest !== undefined && waiting.digest === eventDigest(raw)) {
+          this.await(conn, waiting.event, waiting, waiting.digest, atMs);
           return;
         }
       }
@@ -93,16 +112,29 @@ export class EventPipeline {
       this.accept(conn, event, atMs, false);
       return;
     }
+    // Taken now so the waiting copy does not keep its raw frame alive.
+    const digest = eventDigest(raw);
     let pending = this.verifying.get(event.id);
     if (!pending || pending.sig !== event.sig) {
       const result = this.o.verifier.verify(event);
-      pending = { sig: event.sig, result };
+      pending = { sig: event.sig, result, event, digest };
       this.verifying.set(event.id, pending);
       const entry = pending;
       void result.then(() => {
         if (this.verifying.get(event.id) === entry) this.verifying.delete(event.id);
       });
     }
+    this.await(conn, event, pending, digest, atMs);
+  }
+
+  /** Waits for the signature check of a copy from `conn`, then credits or charges the relay. */
+  private await(
+    conn: RelayConnection,
+    event: NostrEvent,
+    pending: Verifying,
+    digest: string | undefined,
+    atMs: number,
+  ): void {
     this.inFlight += 1;
     conn.verifying += 1;
     void pending.result.then((ok) => {
@@ -116,7 +148,7 @@ export class EventPipeline {
         sig: event.sig,
         kind: event.kind,
         createdAt: event.created_at,
-        digest: eventDigest(raw),
+        digest,
       });
       this.accept(conn, event, atMs, firstHere);
     });
