@@ -30,6 +30,10 @@ export interface Cache {
    * counts several hits in one step (`count` is then the total after all of them).
    */
   hitWindow(key: string, windowSeconds: number, hits?: number): Promise<WindowHit>;
+  /**
+   * Publishes to every subscriber of `channel` on every process. Delivery is at most once and
+   * unordered across messages on Redis Cluster (each PUBLISH may enter at a different node).
+   */
   publish(channel: string, message: string): Promise<void>;
   /** Subscribes; resolves once the subscription is active. Returns the unsubscribe function. */
   subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
