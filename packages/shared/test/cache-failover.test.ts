@@ -29,6 +29,19 @@ async function eventually<T>(action: () => Promise<T>, timeoutMs = 15_000): Prom
   }
 }
 
+/** Waits until every replica of the master on `port` has acknowledged its replication offset. */
+async function replicasCaughtUp(port: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { stdout } = await run('redis-cli', ['-p', String(port), 'info', 'replication']);
+    const master = Number(/master_repl_offset:(\d+)/.exec(stdout)?.[1] ?? Number.NaN);
+    const replicas = [...stdout.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map((m) => Number(m[1]));
+    if (replicas.length > 0 && replicas.every((offset) => offset >= master)) return;
+    if (Date.now() > deadline) throw new Error(`replicas of :${port} did not catch up: ${stdout}`);
+    await sleep(100);
+  }
+}
+
 describe('Redis Cluster cache through a master failover', () => {
   let cache: Cache;
   let listener: Cache;
@@ -53,8 +66,9 @@ describe('Redis Cluster cache through a master failover', () => {
     await eventually(async () => {
       if (!got.includes('before')) throw new Error('not yet');
     });
-    // Asynchronous replication: give the replicas a moment to receive the writes.
-    await sleep(500);
+    // Asynchronous replication: an acknowledged write survives a failover only once the replica
+    // has it, so wait until the master's replicas report its replication offset.
+    await replicasCaughtUp(BASE_PORT);
 
     const { stdout } = await cluster('kill-master', String(BASE_PORT));
     expect(stdout).toContain('failover done');
