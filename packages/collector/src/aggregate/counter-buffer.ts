@@ -12,6 +12,7 @@ import type {
   ZapParticipantRow,
   ZapRow,
 } from './counter-rows.js';
+import { addHealth } from './counter-rows.js';
 
 export type * from './counter-rows.js';
 
@@ -225,18 +226,7 @@ export class CounterBuffer {
     for (const r of older.zapParticipants.values()) this.addZapParticipant(r.role, r.pubkey, r, r.sats);
     for (const r of older.articles.values()) this.addArticle(r.pubkey, r.dTag, r, r.latestCreatedAt);
     for (const r of older.replaceable.values()) this.addReplaceable(r);
-    for (const r of older.health.values()) {
-      const row = this.healthRow(r.hour, r.relayId);
-      row.connectedMs += r.connectedMs;
-      row.observedMs += r.observedMs;
-      row.connects += r.connects;
-      row.disconnects += r.disconnects;
-      row.errors += r.errors;
-      row.openLatencyMsSum += r.openLatencyMsSum;
-      row.openLatencyCount += r.openLatencyCount;
-      row.eoseLatencyMsSum += r.eoseLatencyMsSum;
-      row.eoseLatencyCount += r.eoseLatencyCount;
-    }
+    for (const r of older.health.values()) addHealth(this.healthRow(r.hour, r.relayId), r);
     for (const r of older.relayStatus.values()) {
       // The live buffer's reports are newer: older fields only fill gaps.
       const current = this.relayStatus.get(r.relayId);

@@ -59,6 +59,18 @@ export interface HealthRow {
   eoseLatencyMsSum: number;
   eoseLatencyCount: number;
 }
+/** Adds the additive health counters of `from` into `into` (same hour and relay). */
+export function addHealth(into: HealthRow, from: HealthRow): void {
+  into.connectedMs += from.connectedMs;
+  into.observedMs += from.observedMs;
+  into.connects += from.connects;
+  into.disconnects += from.disconnects;
+  into.errors += from.errors;
+  into.openLatencyMsSum += from.openLatencyMsSum;
+  into.openLatencyCount += from.openLatencyCount;
+  into.eoseLatencyMsSum += from.eoseLatencyMsSum;
+  into.eoseLatencyCount += from.eoseLatencyCount;
+}
 /** Latest known state of a relay (the last report wins). */
 export interface RelayStatusRow {
   relayId: number;

@@ -2,22 +2,11 @@ import { type Database, RELAY_HEALTH_COUNTERS } from '@nostr-info/shared';
 import { type Kysely, sql } from 'kysely';
 import { dayOf } from '../aggregate/buckets.js';
 import type { CounterBuffer, HealthRow } from '../aggregate/counter-buffer.js';
+import { addHealth } from '../aggregate/counter-rows.js';
 import { chunkRows, sumBy } from './chunks.js';
 import { addCounters } from './upsert-counters.js';
 
 type Tx = Kysely<Database>;
-
-function addHealth(a: HealthRow, b: HealthRow): void {
-  a.connectedMs += b.connectedMs;
-  a.observedMs += b.observedMs;
-  a.connects += b.connects;
-  a.disconnects += b.disconnects;
-  a.errors += b.errors;
-  a.openLatencyMsSum += b.openLatencyMsSum;
-  a.openLatencyCount += b.openLatencyCount;
-  a.eoseLatencyMsSum += b.eoseLatencyMsSum;
-  a.eoseLatencyCount += b.eoseLatencyCount;
-}
 
 const healthValues = (r: HealthRow) => ({
   relay_id: r.relayId,
