@@ -12,19 +12,35 @@ export interface WatchedRelay {
 }
 
 /**
- * Puts the configured relays into `relays` as watched seeds. A relay already known (for example
- * discovered earlier) becomes watched; nothing else about it changes.
+ * Makes the configured relay list the watched seed set in `relays`, the table every replica
+ * reconciles from. A configured relay is inserted as a watched seed (one already known, for
+ * example discovered earlier, becomes watched and keeps its source). A seed no longer in the list
+ * stops being watched, so every replica closes it on its next reconcile tick; discovered relays
+ * that were admitted stay governed by the discovery policy. The replica started last with a list
+ * wins; an empty list changes nothing (a broken relay file must not unwatch every seed).
+ * Returns how many seeds were unwatched.
  */
-export async function seedRelays(db: Kysely<Database>, urls: readonly string[]): Promise<void> {
+export async function seedRelays(db: Kysely<Database>, urls: readonly string[]): Promise<number> {
   const unique = [...new Set(urls)].sort();
-  for (let i = 0; i < unique.length; i += 1000) {
-    const chunk = unique.slice(i, i + 1000);
-    await db
-      .insertInto('relays')
-      .values(chunk.map((url) => ({ url, source: 'seed' as const, watched: true })))
-      .onConflict((oc) => oc.column('url').doUpdateSet({ watched: true }))
-      .execute();
-  }
+  if (unique.length === 0) return 0;
+  return db.transaction().execute(async (tx) => {
+    for (let i = 0; i < unique.length; i += 1000) {
+      const chunk = unique.slice(i, i + 1000);
+      await tx
+        .insertInto('relays')
+        .values(chunk.map((url) => ({ url, source: 'seed' as const, watched: true })))
+        .onConflict((oc) => oc.column('url').doUpdateSet({ watched: true }))
+        .execute();
+    }
+    const removed = await tx
+      .updateTable('relays')
+      .set({ watched: false, updated_at: sql`now()` })
+      .where('source', '=', 'seed')
+      .where('watched', '=', true)
+      .where(sql<boolean>`url <> all(${unique}::text[])`)
+      .executeTakeFirst();
+    return Number(removed.numUpdatedRows);
+  });
 }
 
 /** Every relay in the watched set, ordered by id. */

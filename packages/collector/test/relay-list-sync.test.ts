@@ -1,0 +1,125 @@
+import { createDatabases, type Databases, migrateToLatest, ownerOf } from '@nostr-info/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCollector } from '../src/collector.js';
+import type { CollectorService } from '../src/collector-types.js';
+import type { ReplicaSource } from '../src/shard/replica-count.js';
+import { admitRelay, listWatched, seedRelays } from '../src/store/relays-repo.js';
+import { createWorld, type TestWorld } from './helpers/context.js';
+import { TestRelay, waitFor } from './helpers/test-relay.js';
+
+// The configured relay list is the watched seed set: a relay removed from it stops being watched
+// by every replica on their next reconcile tick (the relays table is what they all reconcile
+// from), while admitted discovered relays stay watched.
+
+const urls = (rows: { url: string }[]) => rows.map((r) => r.url).sort();
+
+describe('configured relay list', () => {
+  let world: TestWorld;
+
+  beforeAll(async () => {
+    world = await createWorld('relay-list');
+  });
+  afterAll(async () => {
+    await world.drop();
+  });
+
+  it('unwatches seeds removed from the list and keeps admitted discoveries', async () => {
+    const ctx = await world.context({ RELAYS: 'wss://a.example.com' });
+    const db = ctx.dbs.writer;
+    await seedRelays(db, ['wss://a.example.com', 'wss://b.example.com', 'wss://c.example.com']);
+    await db
+      .insertInto('relays')
+      .values({ url: 'wss://d.example.com', source: 'discovered', discovery_count: 3 })
+      .execute();
+    const d = await db
+      .selectFrom('relays')
+      .select('id')
+      .where('url', '=', 'wss://d.example.com')
+      .executeTakeFirstOrThrow();
+    expect(await admitRelay(db, d.id, 10)).toBe(true);
+
+    expect(await seedRelays(db, ['wss://a.example.com', 'wss://c.example.com'])).toBe(1);
+    expect(urls(await listWatched(db))).toEqual([
+      'wss://a.example.com',
+      'wss://c.example.com',
+      'wss://d.example.com',
+    ]);
+    const b = await db
+      .selectFrom('relays')
+      .selectAll()
+      .where('url', '=', 'wss://b.example.com')
+      .executeTakeFirstOrThrow();
+    expect(b).toMatchObject({ source: 'seed', watched: false });
+
+    // Listed again: watched again. An empty list (a broken relay file) changes nothing.
+    expect(await seedRelays(db, ['wss://a.example.com', 'wss://b.example.com', 'wss://c.example.com'])).toBe(
+      0,
+    );
+    expect(await seedRelays(db, [])).toBe(0);
+    expect(urls(await listWatched(db))).toEqual([
+      'wss://a.example.com',
+      'wss://b.example.com',
+      'wss://c.example.com',
+      'wss://d.example.com',
+    ]);
+  });
+
+  it('stops watching a removed relay on every replica', async () => {
+    const relays: TestRelay[] = [];
+    // Enough relays that each of the two replicas owns at least two.
+    const owned = (ordinal: number) => relays.filter((r) => ownerOf(r.url, 2) === ordinal);
+    while (owned(0).length < 2 || owned(1).length < 2) relays.push(await TestRelay.start());
+    const services: CollectorService[] = [];
+    const replicas: ReplicaSource = { current: 2, stop: () => undefined };
+    const start = async (ordinal: number, list: TestRelay[]) => {
+      const ctx = await world.context({
+        RELAYS: list.map((r) => r.url).join(','),
+        COLLECTOR_ORDINAL: String(ordinal),
+        COLLECTOR_REPLICAS: '2',
+        RECONCILE_INTERVAL_MS: '200',
+      });
+      const service = await startCollector(ctx, { nip11: false, replicas });
+      services.push(service);
+      return service;
+    };
+    try {
+      const first = await start(0, relays);
+      const second = await start(1, relays);
+      await waitFor(() => relays.every((r) => r.subscribers === 1), 15_000, 'every relay subscribed');
+
+      // The relay list loses one relay of each replica; only replica 1 restarts with the new list.
+      const removed = [owned(0)[0] as TestRelay, owned(1)[0] as TestRelay];
+      await second.stop();
+      const kept = relays.filter((r) => !removed.includes(r));
+      const restarted = await start(1, kept);
+      await waitFor(
+        () => removed.every((r) => r.subscribers === 0) && kept.every((r) => r.subscribers === 1),
+        15_000,
+        'removed relays closed, kept relays open',
+      );
+      // The discovered relay admitted by the first test is still watched (it does not answer here).
+      expect([...first.ownedRelays(), ...restarted.ownedRelays()].sort()).toEqual(
+        [...kept.map((r) => r.url), 'wss://d.example.com'].sort(),
+      );
+    } finally {
+      for (const s of services) await s.stop();
+      for (const r of relays) await r.close();
+    }
+  });
+});
+
+describe('configured relay list on the embedded database', () => {
+  let dbs: Databases;
+  beforeAll(async () => {
+    dbs = await createDatabases({ dataDir: 'memory://' });
+    const { error } = await migrateToLatest(dbs.writer, 'pglite');
+    if (error) throw error;
+  });
+  afterAll(() => dbs.close());
+
+  it('unwatches removed seeds', async () => {
+    await seedRelays(dbs.writer, ['wss://a.example.com', 'wss://b.example.com']);
+    expect(await seedRelays(dbs.writer, ['wss://b.example.com'])).toBe(1);
+    expect(urls(await listWatched(dbs.writer))).toEqual(['wss://b.example.com']);
+  });
+});
