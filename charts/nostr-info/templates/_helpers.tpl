@@ -111,7 +111,8 @@ Container image reference; the tag defaults to the chart's appVersion.
 {{- end }}
 
 {{/*
-Name of the Secret holding DATABASE_URL, DATABASE_READ_URL, REDIS_URL and REDIS_CLUSTER_NODES.
+Name of the Secret holding DATABASE_URL, DATABASE_READ_URL, REDIS_URL, REDIS_CLUSTER_NODES,
+REDIS_USERNAME and REDIS_PASSWORD.
 */}}
 {{- define "nostr-info.secretName" -}}
 {{- default (include "nostr-info.fullname" .) .Values.existingSecret }}
@@ -183,6 +184,18 @@ Usage: include "nostr-info.connectionEnv" (dict "ctx" $ "read" true "cache" true
     secretKeyRef:
       name: {{ $secret }}
       key: {{ $keys.redisClusterNodes }}
+      optional: true
+- name: REDIS_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $keys.redisUsername }}
+      optional: true
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $keys.redisPassword }}
       optional: true
 {{- end }}
 {{- end }}

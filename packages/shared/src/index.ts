@@ -5,6 +5,7 @@ export * from './cache/redis-cache.js';
 export * from './config/env.js';
 export * from './config/env-error.js';
 export * from './config/redact.js';
+export * from './config/redis-auth.js';
 export * from './db/counters.js';
 export * from './db/data-dir-lock.js';
 export * from './db/factory.js';

@@ -2,6 +2,7 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log/logger.js';
 import { type Cache, CacheError, type CacheKind, type MessageHandler, type WindowHit } from './cache.js';
 import { trackReadiness, withTimeout } from './readiness.js';
+import { hideAuthArguments } from './redis-errors.js';
 
 /**
  * One round trip for a fixed window: INCRBY, start the window on the first hits, report the TTL.
@@ -23,6 +24,10 @@ export interface RedisCacheOptions {
   url?: string | undefined;
   /** Seed nodes of a Redis Cluster. */
   clusterNodes?: { host: string; port: number }[] | undefined;
+  /** ACL user for every connection (single node: credentials in `url` work too). */
+  username?: string | undefined;
+  /** Password for every connection, every Cluster node included. */
+  password?: string | undefined;
   keyPrefix?: string;
   logger?: Logger;
   /** Commands fail fast (instead of queueing forever) while the server is away. */
@@ -36,11 +41,19 @@ export interface RedisCacheOptions {
 export function createRedisCache({
   url,
   clusterNodes,
+  username,
+  password,
   keyPrefix = 'nostr-info:',
   logger,
   commandTimeoutMs = 2000,
 }: RedisCacheOptions): Cache {
+  // Only keys that are set: an undefined password must not override one written in the URL.
+  const auth: RedisOptions = {
+    ...(username !== undefined && { username }),
+    ...(password !== undefined && { password }),
+  };
   const common: RedisOptions = {
+    ...auth,
     keyPrefix,
     commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 1,
@@ -50,7 +63,10 @@ export function createRedisCache({
   };
   const make = (): Client => {
     if (clusterNodes && clusterNodes.length > 0) {
-      return new Cluster(clusterNodes, {
+      // Seed nodes as bare host:port; credentials go to redisOptions, which ioredis also uses for
+      // the nodes it discovers from CLUSTER SLOTS (per-seed options would not reach those).
+      const seeds = clusterNodes.map(({ host, port }) => ({ host, port }));
+      return new Cluster(seeds, {
         // No auto-pipelining on a Cluster: after a failover a batch spanning slots gets MOVED
         // replies that differ per slot, which ioredis neither retries nor uses to refresh its slot
         // map, so every batch kept failing. Single commands follow MOVED and refresh the map, and
@@ -59,7 +75,7 @@ export function createRedisCache({
         keyPrefix,
         scaleReads: 'master',
         clusterRetryStrategy: (times) => Math.min(times * 200, 2000),
-        redisOptions: { commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 1 },
+        redisOptions: { ...auth, commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 1 },
         slotsRefreshTimeout: 2000,
       });
     }
@@ -72,9 +88,25 @@ export function createRedisCache({
   const handlers = new Map<string, Set<MessageHandler>>();
   /** SUBSCRIBE in flight per channel, so concurrent subscribers all wait for the same one. */
   const subscribing = new Map<string, Promise<unknown>>();
-  const onError = (role: string) => (err: Error) =>
+  /** The last connection error (e.g. WRONGPASS), so a failing command says why it failed. */
+  let lastError: string | undefined;
+  const onError = (role: string) => (err: Error) => {
+    hideAuthArguments(err);
+    // A Cluster's "Failed to refresh slots cache." carries the node's own reason separately.
+    const nodeError = (err as { lastNodeError?: unknown }).lastNodeError;
+    hideAuthArguments(nodeError);
+    if (role === 'commands') {
+      lastError = nodeError instanceof Error ? `${err.message} ${nodeError.message}` : err.message;
+    }
     logger?.warn({ err, role, kind }, 'redis connection error');
+  };
   client.on('error', onError('commands'));
+  // A Cluster reports a node's own failure (e.g. WRONGPASS) here and only "Failed to refresh
+  // slots cache" as its error.
+  client.on('node error', onError('commands'));
+  client.on('ready', () => {
+    lastError = undefined;
+  });
   // EVALSHA with a fallback to EVAL on NOSCRIPT: the script text is sent once, not per hit.
   client.defineCommand('hitWindow', { numberOfKeys: 1, lua: HIT_WINDOW_SCRIPT });
   const hitWindowCommand = (key: string, windowMs: string, hits: string): Promise<unknown> =>
@@ -100,9 +132,13 @@ export function createRedisCache({
         `no answer within ${commandTimeoutMs + 1000} ms`,
       );
     } catch (err) {
-      throw new CacheError(`${kind} cache: ${what} failed: ${err instanceof Error ? err.message : err}`, {
-        cause: err,
-      });
+      hideAuthArguments(err);
+      let reason = err instanceof Error ? err.message : String(err);
+      // While disconnected, the connection's own error says why (wrong password, refused ...).
+      if (lastError && readiness.downForMs() > 0 && !reason.includes(lastError)) {
+        reason += ` (last error: ${lastError})`;
+      }
+      throw new CacheError(`${kind} cache: ${what} failed: ${reason}`, { cause: err });
     }
   };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EnvError, type EnvProblem } from './env-error.js';
 import { redactText, redactUrl } from './redact.js';
+import { clusterNodesSchema, redisAuthProblems } from './redis-auth.js';
 
 /**
  * The one place `process.env` is read. Each service role validates exactly the settings it uses
@@ -51,29 +52,6 @@ const postgresUrl = urlWithProtocols(['postgres:', 'postgresql:'], 'PostgreSQL')
 const redisUrl = urlWithProtocols(['redis:', 'rediss:'], 'Redis');
 const httpUrl = urlWithProtocols(['http:', 'https:'], 'HTTP');
 
-const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
-
-/** `host:port,host:port`: each port 1-65535. */
-const clusterNodes = z
-  .string()
-  .transform((value, ctx) => {
-    const nodes: { host: string; port: number }[] = [];
-    for (const part of value.split(',').map((s) => s.trim())) {
-      const match = HOST_PORT.exec(part);
-      const port = Number(match?.[2]);
-      if (!match?.[1] || !(port >= 1 && port <= 65535)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected host:port[,host:port…], "${part}" is not host:port`,
-        });
-        return z.NEVER;
-      }
-      nodes.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
-    }
-    return nodes;
-  })
-  .optional();
-
 const relayList = z
   .string()
   .transform((value) =>
@@ -99,7 +77,10 @@ const database = {
 
 const cache = {
   REDIS_URL: redisUrl.optional(),
-  REDIS_CLUSTER_NODES: clusterNodes,
+  REDIS_CLUSTER_NODES: clusterNodesSchema,
+  /** Credentials for every cache connection, when not written into REDIS_URL / the node URLs. */
+  REDIS_USERNAME: z.string().optional(),
+  REDIS_PASSWORD: z.string().optional(),
   REDIS_KEY_PREFIX: z.string().default('nostr-info:'),
 };
 
@@ -123,6 +104,8 @@ const collector = {
   DISCOVERY_ENABLED: bool(true),
   DISCOVERY_MAX_RELAYS: int(0, 100_000, 500),
   RECONCILE_INTERVAL_MS: int(100, 600_000, 5_000),
+  /** Seconds of created_at a reconnect asks for behind the gap, so late-published events arrive. */
+  RESUME_LOOKBACK_SECONDS: int(0, 86_400, 900),
 };
 
 const api = {
@@ -171,14 +154,18 @@ export type EnvFor<R extends Role> = z.output<(typeof envSchemas)[R]>;
 /** Settings every role has: logging and the database. */
 export type BaseEnv = MigrateEnv;
 /** Settings of roles that use the cache. */
-export type CacheEnv = Pick<CollectorEnv, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_KEY_PREFIX'>;
+export type CacheEnv = Pick<
+  CollectorEnv,
+  'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_USERNAME' | 'REDIS_PASSWORD' | 'REDIS_KEY_PREFIX'
+>;
 
-const SECRET_NAMES = /URL$|PASSWORD|SECRET|TOKEN/;
+const SECRET_NAMES = /PASSWORD|SECRET|TOKEN/;
 
-/** Shows a value given for `name` without credentials. */
+/** Shows a value given for `name` without credentials; a password is never shown at all. */
 function shown(name: string, value: unknown): string {
   if (value === undefined) return '(not set)';
-  const text = SECRET_NAMES.test(name) ? redactUrl(String(value)) : redactText(String(value));
+  if (SECRET_NAMES.test(name)) return '"***"';
+  const text = name.endsWith('URL') ? redactUrl(String(value)) : redactText(String(value));
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
 }
 
@@ -208,6 +195,7 @@ export function loadEnv<R extends Role>(role: R, source: NodeJS.ProcessEnv = pro
       expected: 'set either REDIS_URL or REDIS_CLUSTER_NODES, not both',
     });
   }
+  if ('REDIS_URL' in schema.shape) problems.push(...redisAuthProblems(input, shown));
   if (problems.length > 0 || !result.success) throw new EnvError(role, problems);
   return result.data as EnvFor<R>;
 }
