@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
+import { BACKEND_PATHS, LOAD_VERIFIER_SOURCE, type VerifierPreference } from '../src/verify/schnorr.js';
 
 /** Signed events packed as id|pubkey|sig (128 bytes each), as the collector sends them to workers. */
 export function packedSample(n = 2000): Uint8Array {
@@ -20,24 +20,28 @@ export function packedSample(n = 2000): Uint8Array {
 
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { verifySchnorr } = require(workerData.libPath);
-const bytes = new Uint8Array(workerData.packed);
+${LOAD_VERIFIER_SOURCE}
+const { verify } = loadVerifier(workerData.paths, workerData.prefer);
+const bytes = Buffer.from(workerData.packed);
 const n = bytes.length / 128;
 const until = Date.now() + workerData.ms;
 let done = 0;
 while (Date.now() < until) {
   for (let i = 0; i < 100; i++) {
     const o = (done % n) * 128;
-    if (!verifySchnorr(bytes.subarray(o, o + 32), bytes.subarray(o + 32, o + 64), bytes.subarray(o + 64, o + 128))) throw new Error('bad');
+    if (!verify(bytes.subarray(o, o + 32), bytes.subarray(o + 32, o + 64), bytes.subarray(o + 64, o + 128))) throw new Error('bad');
     done++;
   }
 }
 parentPort.postMessage(done);
 `;
 
-/** Signatures per second of the collector's verifier (tiny-secp256k1) on `threads` worker threads. */
-export async function bareVerifierRate(threads = availableParallelism(), ms = 3000): Promise<number> {
-  const libPath = createRequire(import.meta.url).resolve('tiny-secp256k1');
+/** Signatures per second of the collector's verifier on `threads` worker threads. */
+export async function bareVerifierRate(
+  threads = availableParallelism(),
+  ms = 3000,
+  prefer: VerifierPreference = 'auto',
+): Promise<number> {
   const packed = packedSample();
   const started = performance.now();
   const counts = await Promise.all(
@@ -45,7 +49,10 @@ export async function bareVerifierRate(threads = availableParallelism(), ms = 30
       { length: threads },
       () =>
         new Promise<number>((resolve, reject) => {
-          const w = new Worker(WORKER, { eval: true, workerData: { libPath, packed: packed.buffer, ms } });
+          const w = new Worker(WORKER, {
+            eval: true,
+            workerData: { paths: BACKEND_PATHS, prefer, packed: packed.buffer, ms },
+          });
           w.once('message', (n: number) => {
             void w.terminate();
             resolve(n);

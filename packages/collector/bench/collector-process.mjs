@@ -1,6 +1,7 @@
 // The collector as its own process for the benchmark (its RSS is the replica's RSS), run from the
 // compiled package (`pnpm build` first) like production. Wired like the CLI; prints a JSON line of
 // running totals every 250 ms on stdout; SIGTERM stops it.
+import { readFileSync } from 'node:fs';
 import { createCache, createDatabases, createLogger, createRegistry, loadEnv } from '@nostr-info/shared';
 import { startCollector } from '../dist/index.js';
 
@@ -10,7 +11,12 @@ const dbs = await createDatabases({ databaseUrl: env.DATABASE_URL, logger });
 const cache = createCache(env, logger);
 const service = await startCollector(
   { env, logger, dbs, cache, registry: createRegistry({ service: 'collector' }) },
-  { nip11: false },
+  {
+    nip11: false,
+    // Tunables for experiments: BENCH_MAX_IN_FLIGHT, BENCH_VALID_IDS (defaults otherwise).
+    maxInFlight: Number(process.env.BENCH_MAX_IN_FLIGHT) || undefined,
+    validIdsMax: Number(process.env.BENCH_VALID_IDS) || undefined,
+  },
 );
 // Where the resident memory is: JS heap, external (Buffers and strings outside the heap) and
 // ArrayBuffers, next to the RSS.
@@ -24,8 +30,22 @@ const memory = () => {
     arrayBuffers: m.arrayBuffers,
   };
 };
+// CPU time in µs: the whole process (every thread) and the main thread alone (Linux /proc;
+// utime + stime in clock ticks of 10 ms).
+const cpu = () => {
+  const { user, system } = process.cpuUsage();
+  let mainThread = Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    mainThread = (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    // Not Linux: the main-thread share is not reported.
+  }
+  return { cpu: user + system, mainThreadCpu: mainThread };
+};
 const timer = setInterval(() => {
-  process.stdout.write(`${JSON.stringify({ ...service.stats(), ...memory(), at: Date.now() })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...service.stats(), ...memory(), ...cpu(), at: Date.now() })}\n`);
 }, 250);
 process.once('SIGTERM', () => {
   clearInterval(timer);

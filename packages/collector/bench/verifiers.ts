@@ -3,6 +3,7 @@
 import { finalizeEvent, generateSecretKey, verifyEvent } from 'nostr-tools/pure';
 import { initNostrWasm } from 'nostr-wasm';
 import { verifySchnorr } from 'tiny-secp256k1';
+import { loadVerifier } from '../src/verify/schnorr.js';
 
 /** Benchmarks report on stdout. */
 const print = (line = ''): void => {
@@ -35,6 +36,13 @@ function rate(name: string, fn: (i: number) => boolean, ms = 2000): void {
 
 const wasm = await initNostrWasm();
 print('BIP-340 verification, one core');
+const native = loadVerifier('auto');
+if (native.name !== 'libsecp256k1-native')
+  print('(native addon not built: bcrypto install script did not run)');
+rate('bcrypto (libsecp256k1 native addon), sig only', (i) => {
+  const b = bytes[i];
+  return b !== undefined && native.verify(b.id, b.pk, b.sig);
+});
 rate('tiny-secp256k1 (libsecp256k1 WASM), sig only', (i) => {
   const b = bytes[i];
   return b !== undefined && verifySchnorr(b.id, b.pk, b.sig);

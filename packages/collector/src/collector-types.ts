@@ -15,15 +15,25 @@ export interface CollectorOptions {
   liveIntervalMs?: number;
   /** Ids remembered as verified (the local dedup LRU in front of the shared cache). */
   validIdsMax?: number;
+  /** Copies awaiting a signature or dedup answer before reading pauses (back-pressure bound). */
+  maxInFlight?: number;
 }
 
 /** Running totals of one collector, for benchmarks and diagnostics. */
 export interface CollectorStats {
   framesHandled: number;
   verified: number;
+  /** Network-unique events counted by this replica. */
+  unique: number;
   verifyWorkers: number;
   bufferKeys: number;
   inFlight: number;
+  /** Verification batches sent to workers and not yet answered. */
+  verifyBatches: number;
+  /** Ids waiting for the network dedup's answer. */
+  dedupWaiting: number;
+  /** Reading is paused for back-pressure. */
+  paused: boolean;
 }
 
 /** The running collector; `ownedRelays` lists the relays this replica currently watches. */

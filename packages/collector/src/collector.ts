@@ -17,8 +17,12 @@ import { Flusher } from './store/flusher.js';
 import { seedRelays } from './store/relays-repo.js';
 import { VerifyPool } from './verify/verify-pool.js';
 
-/** Pipeline answers pending before reading pauses (bounds memory when Redis or verify lag). */
-const MAX_IN_FLIGHT = 10_000;
+/**
+ * Copies awaiting a signature or dedup answer before reading pauses. It bounds memory when
+ * verification or Redis lag; a few hundred milliseconds of verification work keeps the workers
+ * busy while the sockets are paused.
+ */
+const DEFAULT_MAX_IN_FLIGHT = 2_000;
 
 /**
  * Starts the collector role: watches this replica's share of the relays, verifies, dedups and
@@ -64,7 +68,9 @@ export async function startCollector(
     verifier,
     metrics,
     discovery: env.DISCOVERY_ENABLED,
+    onSettled: () => relieve(),
   });
+  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const connections = new Map<number, RelayConnection>();
   const stateCounts = new Map<ConnectionState, number>(CONNECTION_STATES.map((s) => [s, 0]));
   let paused = false;
@@ -80,7 +86,7 @@ export async function startCollector(
       pipeline.handle(conn, raw, atMs);
       // Checked per frame, not per tick: when verification falls behind, the backlog grows by
       // thousands of events between two ticks.
-      if (pipeline.inFlight >= MAX_IN_FLIGHT && !paused) pause();
+      if (pipeline.inFlight >= maxInFlight && !paused) pause();
     },
     onStateChange: (_conn, from, to) => {
       stateCounts.set(from, Math.max(0, (stateCounts.get(from) ?? 0) - 1));
@@ -103,7 +109,11 @@ export async function startCollector(
     ordinal,
     replicas,
     connections,
-    createConnection: (relay) => new RelayConnection(relay.id, relay.url, host, { ...options.connection }),
+    createConnection: (relay) =>
+      new RelayConnection(relay.id, relay.url, host, {
+        resumeLookbackSeconds: env.RESUME_LOOKBACK_SECONDS,
+        ...options.connection,
+      }),
     logger,
     metrics,
     nip11: options.nip11,
@@ -134,24 +144,29 @@ export async function startCollector(
     }
   };
 
+  // Hysteresis: reading resumes once the backlog is half the bound (verification keeps working
+  // through the other half meanwhile) and the counter buffer is below 80 % of its bound. Checked
+  // as answers settle, not only per tick: a tick is long enough for the workers to run dry.
+  const relieve = () => {
+    if (!paused || pipeline.inFlight >= maxInFlight / 2) return;
+    if (aggregator.buffer.keys >= env.BUFFER_MAX_KEYS * 0.8) return;
+    paused = false;
+    logger.debug({ inFlight: pipeline.inFlight }, 'backlog drained: resuming relay sockets');
+    for (const conn of connections.values()) conn.resume();
+  };
+
   // Buffer bound, size-triggered flush and gauges, checked often and cheaply.
   let lastFlushAt = Date.now();
   const housekeeping = () => {
     const keys = aggregator.buffer.keys;
     metrics.bufferKeys.set(keys);
-    const full = keys >= env.BUFFER_MAX_KEYS || pipeline.inFlight >= MAX_IN_FLIGHT;
-    // Hysteresis: resume at 80 % of either bound so reading does not flap at the limit.
-    const relieved = keys < env.BUFFER_MAX_KEYS * 0.8 && pipeline.inFlight < MAX_IN_FLIGHT * 0.8;
+    const full = keys >= env.BUFFER_MAX_KEYS || pipeline.inFlight >= maxInFlight;
     if (full && !paused) {
       // A full counter buffer means flushes fail or lag (worth a warning); a verification
       // backlog is routine back-pressure under load.
       if (keys >= env.BUFFER_MAX_KEYS) logger.warn({ keys }, 'buffer full: pausing relay sockets');
       pause();
-    } else if (paused && relieved) {
-      paused = false;
-      logger.debug({ keys, inFlight: pipeline.inFlight }, 'buffer drained: resuming relay sockets');
-      for (const conn of connections.values()) conn.resume();
-    }
+    } else relieve();
     let connected = 0;
     for (const conn of connections.values()) if (conn.connected) connected += 1;
     metrics.relaysConnected.set(connected);
@@ -230,9 +245,13 @@ export async function startCollector(
     stats: () => ({
       framesHandled: pipeline.framesHandled,
       verified: verifier.verified,
+      unique: pipeline.uniqueCounted,
       verifyWorkers: verifier.size,
       bufferKeys: aggregator.buffer.keys,
       inFlight: pipeline.inFlight,
+      verifyBatches: verifier.inFlight,
+      dedupWaiting: dedup.waiting,
+      paused,
     }),
     stop: () => {
       stopping ??= stop();

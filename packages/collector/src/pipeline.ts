@@ -14,6 +14,8 @@ export interface PipelineOptions {
   verifier: VerifyPool;
   metrics: CollectorMetrics;
   discovery: boolean;
+  /** Called whenever a pending copy gets its answer (the back-pressure gate re-checks). */
+  onSettled?: () => void;
 }
 
 /** A signature check under way, with the copy that started it. */
@@ -49,6 +51,8 @@ export class EventPipeline {
 
   /** EVENT frames handled since start (for the benchmark). */
   framesHandled = 0;
+  /** Network-unique events this replica counted since start. */
+  uniqueCounted = 0;
 
   handle(conn: RelayConnection, raw: string, atMs: number): void {
     this.framesHandled += 1;
@@ -140,6 +144,7 @@ export class EventPipeline {
     void pending.result.then((ok) => {
       this.inFlight -= 1;
       conn.verifying -= 1;
+      this.o.onSettled?.();
       if (!ok) {
         this.invalid(conn, `${event.id}:${event.sig}`, event.kind, atMs, 'sig');
         return;
@@ -194,12 +199,14 @@ export class EventPipeline {
     this.inFlight += 1;
     void this.o.dedup.claim(event.id).then((first) => {
       this.inFlight -= 1;
+      this.o.onSettled?.();
       this.o.aggregator.recordCopy(conn.relayId, event.kind, atMs, !first);
       if (!first) {
         this.o.metrics.duplicatesDropped.inc({ layer: 'redis' });
         return;
       }
       this.o.aggregator.recordUnique(event, atMs);
+      this.uniqueCounted += 1;
       this.o.metrics.eventsUnique.inc({ kind: kindLabel(event.kind) });
       this.uniqueByKind.set(event.kind, (this.uniqueByKind.get(event.kind) ?? 0) + 1);
       if (this.o.discovery && (event.kind === 10002 || event.kind === 3)) {

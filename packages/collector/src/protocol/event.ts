@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A NIP-01 event as it arrives on the wire (shape already checked). */
 export interface NostrEvent {
@@ -44,7 +44,7 @@ export function computeEventId(event: NostrEvent): string {
     event.tags,
     event.content,
   ]);
-  return createHash('sha256').update(serialized).digest('hex');
+  return hash('sha256', serialized, 'hex');
 }
 
 /** First value of the first tag named `name`. */

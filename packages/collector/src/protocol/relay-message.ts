@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A message a relay sends (NIP-01, NIP-42); `unknown` keeps unexpected types harmless. */
 export type RelayMessage =
@@ -84,7 +84,5 @@ export function eventDigest(raw: string): string | undefined {
   const start = raw.indexOf('{');
   const end = raw.lastIndexOf('}');
   if (start < 0 || end <= start) return undefined;
-  return createHash('sha256')
-    .update(raw.slice(start, end + 1))
-    .digest('base64');
+  return hash('sha256', raw.slice(start, end + 1), 'base64');
 }

@@ -1,10 +1,21 @@
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ITEM_BYTES, loadVerifier, packItem, verifyPacked } from './schnorr.js';
 import { VerifyPool } from './verify-pool.js';
 
 describe('VerifyPool', () => {
   const pool = new VerifyPool({ workers: 2, batchSize: 16 });
   afterAll(() => pool.close());
+
+  it('uses the native libsecp256k1 addon on every thread when it is built', async () => {
+    // The workspace builds the addon at install (onlyBuiltDependencies); a missing build would
+    // silently cost most of the verification throughput.
+    expect(pool.backend).toBe('libsecp256k1-native');
+    // Each worker reports its verifier once it has loaded it.
+    const until = Date.now() + 10_000;
+    while (pool.workerBackends.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(pool.workerBackends).toEqual(['libsecp256k1-native', 'libsecp256k1-native']);
+  });
 
   it('verifies BIP-340 signatures on worker threads', async () => {
     const events = Array.from({ length: 50 }, (_, i) =>
@@ -23,5 +34,39 @@ describe('VerifyPool', () => {
   it('treats a pubkey that is not on the curve as invalid', async () => {
     const e = finalizeEvent({ kind: 1, created_at: 1, tags: [], content: '' }, generateSecretKey());
     expect(await pool.verify({ ...e, pubkey: 'f'.repeat(64) })).toBe(false);
+  });
+});
+
+describe('BIP-340 verifiers', () => {
+  it('the native and WASM verifiers agree on valid, forged and malformed signatures', () => {
+    const rows: { id: string; pubkey: string; sig: string }[] = [];
+    for (let i = 0; i < 40; i++) {
+      const e = finalizeEvent(
+        { kind: 1, created_at: 1_700_000_000 + i, tags: [], content: `a${i}` },
+        generateSecretKey(),
+      );
+      rows.push(e);
+      const flip = (hex: string, at: number) =>
+        hex.slice(0, at) + (Number.parseInt(hex[at] ?? '0', 16) ^ 1).toString(16) + hex.slice(at + 1);
+      rows.push({ ...e, sig: flip(e.sig, i % 128) });
+      rows.push({ ...e, id: flip(e.id, i % 64) });
+      rows.push({ ...e, pubkey: flip(e.pubkey, i % 64) });
+    }
+    // Out-of-range values: pubkey x >= p, r >= p, s >= n, all zero.
+    const e = rows[0] ?? { id: '', pubkey: '', sig: '' };
+    rows.push({ ...e, pubkey: 'f'.repeat(64) });
+    rows.push({ ...e, sig: 'f'.repeat(64) + e.sig.slice(64) });
+    rows.push({ ...e, sig: e.sig.slice(0, 64) + 'f'.repeat(64) });
+    rows.push({ ...e, sig: '0'.repeat(128) });
+    rows.push({ ...e, pubkey: '0'.repeat(64) });
+    const packed = Buffer.alloc(rows.length * ITEM_BYTES);
+    for (const [i, r] of rows.entries()) packItem(packed, i, r.id, r.pubkey, r.sig);
+    const native = verifyPacked(packed, rows.length, 'auto');
+    const wasm = verifyPacked(packed, rows.length, 'wasm');
+    expect(loadVerifier('auto').name).toBe('libsecp256k1-native');
+    expect(loadVerifier('wasm').name).toBe('libsecp256k1-wasm');
+    expect([...native]).toEqual([...wasm]);
+    // Every fourth row is an untouched valid event; the rest and the malformed rows are invalid.
+    expect([...native].filter((v) => v === 1).length).toBe(40);
   });
 });

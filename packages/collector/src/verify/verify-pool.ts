@@ -1,7 +1,15 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ITEM_BYTES, packItem, verifyPacked } from './schnorr.js';
+import {
+  BACKEND_PATHS,
+  ITEM_BYTES,
+  LOAD_VERIFIER_SOURCE,
+  loadVerifier,
+  packItem,
+  type VerifierBackend,
+  type VerifierPreference,
+  verifyPacked,
+} from './schnorr.js';
 
 /** One signature to check (hex strings as on the wire, already shape-checked). */
 export interface VerifyItem {
@@ -17,6 +25,8 @@ export interface VerifyPoolOptions {
   batchSize?: number;
   /** Called with the seconds one batch took, for the verification histogram. */
   onBatch?: (seconds: number, items: number) => void;
+  /** `wasm` forces the WASM verifier (benchmarks compare both); default: the fastest available. */
+  prefer?: VerifierPreference;
 }
 
 interface Pending {
@@ -30,20 +40,19 @@ interface Slot {
 }
 
 // The worker is inline CommonJS so the same code runs from `src` (tests) and `dist`; it loads
-// the verifier by its resolved path. Keep the loop in step with `verifyPacked`.
+// the verifier with the same loader as the main thread. Keep the loop in step with `verifyPacked`.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { verifySchnorr } = require(workerData.libPath);
+${LOAD_VERIFIER_SOURCE}
+const { name, verify } = loadVerifier(workerData.paths, workerData.prefer);
+parentPort.postMessage({ backend: name });
 parentPort.on('message', ({ batchId, packed, count }) => {
-  const bytes = new Uint8Array(packed);
+  // Buffers, not plain Uint8Arrays: the native addon accepts only Buffers.
+  const bytes = Buffer.from(packed);
   const results = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const o = i * ${ITEM_BYTES};
-    try {
-      results[i] = verifySchnorr(bytes.subarray(o, o + 32), bytes.subarray(o + 32, o + 64), bytes.subarray(o + 64, o + 128)) ? 1 : 0;
-    } catch {
-      results[i] = 0;
-    }
+    results[i] = verify(bytes.subarray(o, o + 32), bytes.subarray(o + 32, o + 64), bytes.subarray(o + 64, o + 128)) ? 1 : 0;
   }
   parentPort.postMessage({ batchId, results }, [results.buffer]);
 });
@@ -64,15 +73,23 @@ export class VerifyPool {
   /** Signatures checked since start. */
   verified = 0;
 
-  constructor({ workers = 0, batchSize = 64, onBatch }: VerifyPoolOptions = {}) {
+  /** Verifier each worker reported when it started (the same as `backend`). */
+  readonly workerBackends: VerifierBackend[] = [];
+  /** The verifier in use (the workers load the same one). */
+  readonly backend: VerifierBackend;
+  private readonly prefer: VerifierPreference;
+
+  constructor({ workers = 0, batchSize = 64, onBatch, prefer = 'auto' }: VerifyPoolOptions = {}) {
     this.batchSize = batchSize;
     this.onBatch = onBatch;
+    this.prefer = prefer;
+    this.backend = loadVerifier(prefer).name;
     const count = workers > 0 ? workers : Math.max(1, availableParallelism());
-    const libPath = createRequire(import.meta.url).resolve('tiny-secp256k1');
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { libPath } });
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths: BACKEND_PATHS, prefer } });
       const slot: Slot = { worker, inFlight: new Map() };
-      worker.on('message', (msg: { batchId?: number; results?: Uint8Array }) => {
+      worker.on('message', (msg: { batchId?: number; results?: Uint8Array; backend?: VerifierBackend }) => {
+        if (msg.backend) this.workerBackends.push(msg.backend);
         if (msg.batchId === undefined || !msg.results) return;
         const job = slot.inFlight.get(msg.batchId);
         if (!job) return;
@@ -106,7 +123,7 @@ export class VerifyPool {
 
   /** Resolves true when the signature is valid. */
   verify(item: VerifyItem): Promise<boolean> {
-    if (this.closed) return Promise.resolve(verifyPacked(this.pack([item]), 1)[0] === 1);
+    if (this.closed) return Promise.resolve(verifyPacked(this.pack([item]), 1, this.prefer)[0] === 1);
     return new Promise((resolve) => {
       this.pending.items.push(item);
       this.pending.resolvers.push(resolve);
