@@ -1,80 +1,240 @@
 export interface RelaySeenOptions {
-  /** Most ids kept per relay (bounds memory with thousands of relays). */
+  /** Most ids kept per relay (bounds memory with a fast relay or a flood). */
   capacity?: number;
-  /** Seconds of created_at history kept behind the newest event, i.e. the resume overlap. */
-  overlapSeconds?: number;
+  /**
+   * Seconds of created_at history a resumed subscription asks for behind the last time the relay
+   * was heard from: events the relay received during a gap with timestamps up to this old
+   * (re-broadcasts, backdated publishes) are still delivered, and the set covers the window so
+   * copies already credited are recognised.
+   */
+  lookbackSeconds?: number;
+  /** Wall clock in milliseconds (replaceable in tests). */
+  now?: () => number;
+}
+
+/** Words per slot: id bits 0-31, id bits 32-63, created_at + 1 (0 marks an empty slot). */
+const WORDS = 3;
+const MIN_SLOTS = 16;
+const MAX_LOAD = 0.75;
+/** Created_at values kept fit a 32-bit word (until 2106); anything beyond is clamped. */
+const MAX_CREATED_AT = 0xffff_fffe;
+
+/** One 32-bit word of a lowercase hex id, or -1 when the 8 characters are not lowercase hex. */
+function hexWord(s: string, at: number): number {
+  let v = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = s.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+const clampCreatedAt = (createdAt: number) => Math.min(MAX_CREATED_AT, Math.max(0, Math.floor(createdAt)));
+
+function slotsFor(entries: number): number {
+  let slots = MIN_SLOTS;
+  while (slots * MAX_LOAD < entries) slots *= 2;
+  return slots;
 }
 
 /**
- * The ids one relay has delivered recently, so that a resumed subscription can ask for an
- * overlapping window (`since` in the past) without crediting the relay twice for the same event.
+ * The ids one relay has delivered recently, so that a resumed subscription can ask for a window
+ * in the past (`since` = last heard − lookback) without crediting the relay twice for an event.
  *
- * Invariant: every id this relay delivered with `created_at >= floor` is in the set. `resumeSince`
- * never goes below `floor`, so whatever the relay re-sends from there is recognised.
+ * Invariant: every id this relay delivered with `created_at >= floor` is in the set, and
+ * `resumeSince` never goes below `floor`, so whatever the relay re-sends from there is recognised.
+ * The floor rises in three ways only: at a resume (to its `since`), when history older than the
+ * lookback behind the live stream is pruned (never asked for again), and when the set is full
+ * and the oldest created_at are evicted (the resume window is then capped: `cappedResumes`).
+ *
+ * Compact and bounded: an id is kept as its first 64 bits in an open-addressing table of 32-bit
+ * words (12 bytes a slot, at most 75 % full, so 16-24 bytes an id) instead of a 64-character
+ * string in a Map (~130 bytes an id). Ids are SHA-256 outputs, so two different ids share their
+ * first 64 bits with probability 2^-64: with n ids in a set, a lookup mistakes a new event for a
+ * seen one with probability below n / 2^64 (about 10^-15 at n = 16,384; at 10,000 lookups a
+ * second, one expected in ~10^4 years). Grinding an event id to collide with one of n known ids
+ * takes ~2^64 / n hashes and only keeps that author's own copy from being credited to one relay.
  */
 export class RelaySeen {
-  private readonly ids = new Map<string, number>();
+  private table: Uint32Array;
+  private mask: number;
+  private count = 0;
   private floor = 0;
-  private newest = 0;
+  /** The floor set by evictions when the set was full (above it, a resume is capped). */
+  private evictedBelow = 0;
+  /** Arrival time (seconds) of the newest id added, which drives pruning by age. */
+  private lastAddSec = 0;
   private readonly capacity: number;
-  private readonly overlapSeconds: number;
+  private readonly maxSlots: number;
+  private readonly lookbackSeconds: number;
+  private readonly now: () => number;
+  /** Resumes whose `since` was raised above last heard − lookback because the set was full. */
+  cappedResumes = 0;
+  /** Ids evicted because the set was full. */
+  evicted = 0;
 
-  constructor({ capacity = 512, overlapSeconds = 120 }: RelaySeenOptions = {}) {
-    this.capacity = capacity;
-    this.overlapSeconds = overlapSeconds;
+  constructor({ capacity = 12_288, lookbackSeconds = 900, now = Date.now }: RelaySeenOptions = {}) {
+    this.capacity = Math.max(1, capacity);
+    this.maxSlots = slotsFor(this.capacity);
+    this.lookbackSeconds = lookbackSeconds;
+    this.now = now;
+    this.table = new Uint32Array(MIN_SLOTS * WORDS);
+    this.mask = MIN_SLOTS - 1;
   }
 
   get size(): number {
-    return this.ids.size;
+    return this.count;
+  }
+
+  /** Bytes held by the id table. */
+  get bytes(): number {
+    return this.table.byteLength;
+  }
+
+  /** Slot of the id, or -1. */
+  private find(hi: number, lo: number): number {
+    const t = this.table;
+    for (let i = lo & this.mask; ; i = (i + 1) & this.mask) {
+      const base = i * WORDS;
+      if (t[base + 2] === 0) return -1;
+      if (t[base] === lo && t[base + 1] === hi) return i;
+    }
   }
 
   has(id: string): boolean {
-    return this.ids.has(id);
+    if (id.length !== 64) return false;
+    const lo = hexWord(id, 0);
+    const hi = hexWord(id, 8);
+    if (lo < 0 || hi < 0) return false;
+    return this.find(hi, lo) >= 0;
   }
 
   /** Records a delivered id with its created_at (seconds). */
   add(id: string, createdAt: number): void {
-    if (createdAt < this.floor) return; // Never re-requested, so no need to remember it.
-    this.ids.set(id, createdAt);
-    if (createdAt > this.newest) this.newest = createdAt;
-    if (this.ids.size > this.capacity) this.evictOldest();
+    if (id.length !== 64) return;
+    const lo = hexWord(id, 0);
+    const hi = hexWord(id, 8);
+    if (lo < 0 || hi < 0) return;
+    this.lastAddSec = Math.floor(this.now() / 1000);
+    this.insert(lo, hi, clampCreatedAt(createdAt));
   }
 
-  private evictOldest(): void {
-    // Map order is insertion order, close to created_at order for a live stream. Raising the
-    // floor to the evicted created_at + 1 keeps the invariant even when order differs.
-    const first = this.ids.entries().next();
-    if (first.done) return;
-    const [id, createdAt] = first.value;
-    this.ids.delete(id);
-    // Ids left below the floor are harmless (never re-requested) and leave in insertion order;
-    // scanning for them here would cost O(capacity) per event.
-    if (createdAt + 1 > this.floor) this.floor = createdAt + 1;
+  private insert(lo: number, hi: number, createdAt: number): void {
+    if (createdAt < this.floor) return; // Never re-requested, so no need to remember it.
+    if (this.find(hi, lo) >= 0) return;
+    if (this.count + 1 > this.capacity || this.count + 1 > (this.mask + 1) * MAX_LOAD) this.makeRoom();
+    if (createdAt < this.floor) return; // Room was made by raising the floor above it.
+    this.place(lo, hi, createdAt);
+  }
+
+  private place(lo: number, hi: number, createdAt: number): void {
+    const t = this.table;
+    let i = lo & this.mask;
+    while (t[i * WORDS + 2] !== 0) i = (i + 1) & this.mask;
+    const base = i * WORDS;
+    t[base] = lo;
+    t[base + 1] = hi;
+    t[base + 2] = createdAt + 1;
+    this.count += 1;
   }
 
   /**
-   * `since` for a re-subscription after a gap: `overlapSeconds` before the last time the relay
-   * was heard from, but never below what the set still covers.
+   * Makes room for one more id: first forgets history older than the lookback behind the live
+   * stream, then grows the table, and only when the set holds `capacity` ids evicts the oldest
+   * eighth by created_at (amortised O(1) per id).
    */
-  resumeSince(lastHeardSeconds: number): number {
-    const wanted = lastHeardSeconds - this.overlapSeconds;
+  private makeRoom(): void {
+    const pruneBelow = this.lastAddSec - this.lookbackSeconds;
+    if (pruneBelow > this.floor) this.raiseFloor(pruneBelow);
+    if (this.count + 1 <= this.capacity && this.count + 1 <= (this.mask + 1) * MAX_LOAD) return;
+    if (this.count + 1 <= this.capacity && this.mask + 1 < this.maxSlots) {
+      this.rebuild(Math.min(this.maxSlots, (this.mask + 1) * 2), this.floor);
+      return;
+    }
+    const createdAts = new Uint32Array(this.count);
+    let n = 0;
+    const t = this.table;
+    for (let base = 2; base < t.length; base += WORDS)
+      if (t[base] !== 0) createdAts[n++] = (t[base] as number) - 1;
+    createdAts.sort();
+    const cut = (createdAts[Math.max(0, Math.ceil(n / 8) - 1)] as number) + 1;
+    const before = this.count;
+    this.raiseFloor(cut);
+    this.evicted += before - this.count;
+    this.evictedBelow = Math.max(this.evictedBelow, cut);
+  }
+
+  /** Forgets ids older than `floor` (table rebuilt, shrunk when mostly empty). */
+  private raiseFloor(floor: number): void {
+    this.floor = floor;
+    let keep = 0;
+    const t = this.table;
+    for (let base = 2; base < t.length; base += WORDS)
+      if (t[base] !== 0 && (t[base] as number) - 1 >= floor) keep++;
+    // Shrinks once the table is mostly empty, so a relay that calmed down gives memory back.
+    const slots = this.mask + 1;
+    this.rebuild(keep * 4 < slots ? Math.min(slots, slotsFor(keep + 1)) : slots, floor);
+  }
+
+  private rebuild(slots: number, floor: number): void {
+    const old = this.table;
+    this.table = new Uint32Array(slots * WORDS);
+    this.mask = slots - 1;
+    this.count = 0;
+    for (let base = 0; base < old.length; base += WORDS) {
+      const stored = old[base + 2] as number;
+      if (stored !== 0 && stored - 1 >= floor)
+        this.place(old[base] as number, old[base + 1] as number, stored - 1);
+    }
+  }
+
+  /**
+   * `since` for a re-subscription after a gap: `lookbackSeconds` before the last time the relay
+   * was heard from, but never below what the set still covers (`capped` says the set was full).
+   */
+  resumeSince(lastHeardSeconds: number): { since: number; capped: boolean } {
+    const wanted = lastHeardSeconds - this.lookbackSeconds;
     const since = Math.max(wanted, this.floor);
+    const capped = this.evictedBelow > wanted;
+    if (capped) this.cappedResumes += 1;
     // Forget what can no longer be re-sent so the set stays small.
-    for (const [id, createdAt] of this.ids) if (createdAt < since) this.ids.delete(id);
-    if (since > this.floor) this.floor = since;
-    return since;
+    if (since > this.floor) this.raiseFloor(since);
+    return { since, capped };
   }
 
   /** State to hand to the next owner of the relay (after a re-shard or a restart). */
   export(): RelaySeenState {
-    return { floor: this.floor, ids: [...this.ids.entries()] };
+    const packed = Buffer.alloc(this.count * WORDS * 4);
+    let at = 0;
+    const t = this.table;
+    for (let base = 0; base < t.length; base += WORDS) {
+      if (t[base + 2] === 0) continue;
+      packed.writeUInt32LE(t[base] as number, at);
+      packed.writeUInt32LE(t[base + 1] as number, at + 4);
+      packed.writeUInt32LE((t[base + 2] as number) - 1, at + 8);
+      at += WORDS * 4;
+    }
+    return { floor: this.floor, ids: [], packed: packed.toString('base64') };
   }
 
   /** Takes over the state another replica exported (ids newer than its floor). */
   import(state: RelaySeenState): void {
-    this.floor = Math.max(this.floor, state.floor);
-    for (const [id, createdAt] of state.ids) {
-      if (typeof id === 'string' && Number.isInteger(createdAt)) this.add(id, createdAt);
+    if (Number.isInteger(state.floor) && state.floor > this.floor) this.raiseFloor(state.floor);
+    if (typeof state.packed === 'string') {
+      const packed = Buffer.from(state.packed, 'base64');
+      for (let at = 0; at + WORDS * 4 <= packed.length; at += WORDS * 4) {
+        this.insert(packed.readUInt32LE(at), packed.readUInt32LE(at + 4), packed.readUInt32LE(at + 8));
+      }
+    }
+    // Checkpoints written before the packed form carry full hex ids.
+    for (const entry of Array.isArray(state.ids) ? state.ids : []) {
+      const [id, createdAt] = entry;
+      if (typeof id !== 'string' || !Number.isInteger(createdAt) || id.length !== 64) continue;
+      const lo = hexWord(id, 0);
+      const hi = hexWord(id, 8);
+      if (lo >= 0 && hi >= 0) this.insert(lo, hi, clampCreatedAt(createdAt));
     }
   }
 }
@@ -82,5 +242,8 @@ export class RelaySeen {
 /** Serialisable `RelaySeen` contents. */
 export interface RelaySeenState {
   floor: number;
+  /** Full hex ids with created_at (checkpoints written before `packed`; empty since). */
   ids: [string, number][];
+  /** Base64 of little-endian 32-bit words: id bits 0-31, id bits 32-63, created_at, per id. */
+  packed?: string;
 }

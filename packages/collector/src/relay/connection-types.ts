@@ -25,7 +25,9 @@ export interface ConnectionOptions {
   maxFrameBytes?: number;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
-  overlapSeconds?: number;
+  /** Seconds of created_at a reconnect asks for behind the last time the relay was heard from. */
+  resumeLookbackSeconds?: number;
+  /** Most ids remembered per relay to recognise re-sent copies (see `RelaySeen`). */
   seenCapacity?: number;
 }
 

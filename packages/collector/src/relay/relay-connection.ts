@@ -22,7 +22,8 @@ export const SUBSCRIBED_KINDS = [0, 1, 3, 7, 9735, 30023, 10002];
 
 /**
  * One relay: one socket and one subscription, reconnected with backoff, kept alive with pings,
- * resumed after a gap with an overlapping `since` (see `RelaySeen`), with health accounting.
+ * resumed after a gap with a `since` that looks back behind it (see `RelaySeen`), with health
+ * accounting.
  */
 export class RelayConnection {
   readonly seen: RelaySeen;
@@ -64,15 +65,15 @@ export class RelayConnection {
       maxFrameBytes = 1024 * 1024,
       backoffInitialMs = 1000,
       backoffMaxMs = 30 * 60_000,
-      overlapSeconds = 120,
-      seenCapacity = 256,
+      resumeLookbackSeconds = 900,
+      seenCapacity = 12_288,
     }: ConnectionOptions = {},
   ) {
     this.pingIntervalMs = pingIntervalMs;
     this.openTimeoutMs = openTimeoutMs;
     this.maxFrameBytes = maxFrameBytes;
     this.backoff = new Backoff({ initialMs: backoffInitialMs, maxMs: backoffMaxMs });
-    this.seen = new RelaySeen({ capacity: seenCapacity, overlapSeconds });
+    this.seen = new RelaySeen({ capacity: seenCapacity, lookbackSeconds: resumeLookbackSeconds });
   }
 
   private get log(): Logger {
@@ -189,10 +190,19 @@ export class RelayConnection {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     const nowSec = Math.floor(Date.now() / 1000);
-    // First subscription: from now. Later ones overlap the gap; RelaySeen drops re-sent copies.
-    const since = this.subscribedOnce
-      ? this.seen.resumeSince(Math.floor(this.lastHeardAt / 1000) || nowSec)
-      : nowSec;
+    // First subscription: from now. Later ones look back behind the gap, so events the relay got
+    // meanwhile with older timestamps arrive too; RelaySeen drops copies already credited.
+    let since = nowSec;
+    if (this.subscribedOnce) {
+      const resume = this.seen.resumeSince(Math.floor(this.lastHeardAt / 1000) || nowSec);
+      since = resume.since;
+      if (resume.capped) {
+        this.log.info(
+          { relay: this.url, since, cappedResumes: this.seen.cappedResumes, evicted: this.seen.evicted },
+          'resume window capped: the seen set was full',
+        );
+      }
+    }
     this.subCounter += 1;
     this.subId = `ni${this.subCounter}`;
     const req = JSON.stringify(['REQ', this.subId, { kinds: SUBSCRIBED_KINDS, since }]);
