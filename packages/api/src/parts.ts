@@ -15,6 +15,8 @@ export interface ApiPartsOptions {
   liveIntervalMs?: number;
   heartbeatMs?: number;
   sseRetryMs?: number;
+  /** A stream slot (shared per-client cap) lapses this long after its replica last renewed it. */
+  sseSlotTtlMs?: number;
   /** Longest accepted request target (path and query), in bytes; longer gets 414. */
   maxUrlLength?: number;
 }
@@ -42,6 +44,7 @@ export function createApiParts(ctx: RoleContext<ApiEnv>, options: ApiPartsOption
     liveIntervalMs = 5000,
     heartbeatMs = 15_000,
     sseRetryMs = 3000,
+    sseSlotTtlMs = 30_000,
     maxUrlLength = 2048,
   } = options;
   const { cache, dbs, logger, registry, env } = ctx;
@@ -51,7 +54,10 @@ export function createApiParts(ctx: RoleContext<ApiEnv>, options: ApiPartsOption
   const live = createLiveFeed({ cache, logger: log });
   const hub = createStreamHub({
     metrics,
+    cache,
+    logger: log,
     maxPerClient: env.SSE_MAX_PER_CLIENT,
+    slotTtlMs: sseSlotTtlMs,
     heartbeatMs,
     retryMs: sseRetryMs,
   });
@@ -84,8 +90,7 @@ export function createApiParts(ctx: RoleContext<ApiEnv>, options: ApiPartsOption
     async stop() {
       if (ticker) clearInterval(ticker);
       ticker = undefined;
-      hub.close();
-      await Promise.all([store.stop(), live.stop()]);
+      await Promise.all([hub.close(), store.stop(), live.stop()]);
     },
   };
 }

@@ -12,7 +12,8 @@ const route = createRoute({
   description:
     'Events: `live` (JSON `LiveMessage`: events/s by kind, relays online), `snapshot` (JSON ' +
     '`{ computed_at, ranges }`), comments as heartbeats, `shutdown` before the server closes the ' +
-    'stream (reconnect after the `retry:` delay). Open streams per client are capped.',
+    'stream (reconnect after the `retry:` delay). Open streams per client are capped over all ' +
+    'API replicas.',
   operationId: 'stream',
   responses: {
     200: {
@@ -28,7 +29,7 @@ const route = createRoute({
 
 /** Registers `GET /api/v1/stream` (SSE). */
 export function registerStreamRoute(app: OpenAPIHono, parts: ApiParts, ctx: RoleContext<ApiEnv>): void {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const headers = {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -38,7 +39,7 @@ export function registerStreamRoute(app: OpenAPIHono, parts: ApiParts, ctx: Role
     // Hono answers HEAD with the GET handler and drops the body unread: open no stream for it.
     if (c.req.method === 'HEAD') return c.body(null, 200, headers) as never;
     const ip = clientIp(c, ctx.env.TRUST_PROXY_HOPS);
-    const stream = parts.hub.open(ip, c.req.raw.signal, { event: 'live', data: parts.live.current() });
+    const stream = await parts.hub.open(ip, c.req.raw.signal, { event: 'live', data: parts.live.current() });
     return c.body(stream, 200, headers) as never;
   });
 }

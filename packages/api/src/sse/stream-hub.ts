@@ -1,15 +1,25 @@
+import type { Cache, Logger } from '@nostr-info/shared';
 import { ApiError } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
+import { createStreamSlots } from './stream-slots.js';
 
 interface Client {
   ip: string;
+  /** The client's slot in the shared per-client cap. */
+  slot: string;
   controller: ReadableStreamDefaultController<Uint8Array>;
   closed: boolean;
 }
 
 export interface StreamHubOptions {
   metrics: ApiMetrics;
+  /** Holds the per-client cap shared by every API replica (see `createStreamSlots`). */
+  cache: Cache;
+  logger: Logger;
+  /** Open streams per client IP over all replicas. */
   maxPerClient: number;
+  /** A replica's slot lapses this long after its last renewal (e.g. when the replica died). */
+  slotTtlMs?: number;
   /** Reconnect delay suggested to clients (`retry:`), in milliseconds. */
   retryMs?: number;
   heartbeatMs?: number;
@@ -19,12 +29,16 @@ export interface StreamHubOptions {
 
 /** Open Server-Sent Events streams: per-client caps, broadcast, heartbeats, graceful end. */
 export interface StreamHub {
-  /** Opens a stream for `ip`; throws `ApiError` 429 past the per-client cap. */
-  open(ip: string, signal: AbortSignal, first?: { event: string; data: unknown }): ReadableStream<Uint8Array>;
+  /** Opens a stream for `ip`; rejects with `ApiError` 429 past the per-client cap. */
+  open(
+    ip: string,
+    signal: AbortSignal,
+    first?: { event: string; data: unknown },
+  ): Promise<ReadableStream<Uint8Array>>;
   broadcast(event: string, data: unknown): void;
   readonly size: number;
-  /** Ends every stream with a `retry:` hint and refuses new ones. */
-  close(): void;
+  /** Ends every stream with a `retry:` hint, refuses new ones and gives the slots back. */
+  close(): Promise<void>;
 }
 
 const encoder = new TextEncoder();
@@ -37,23 +51,26 @@ export function sseFrame(event: string, data: unknown): string {
 /** Creates the hub; heartbeats are one timer for all clients. */
 export function createStreamHub({
   metrics,
+  cache,
+  logger,
   maxPerClient,
+  slotTtlMs = 30_000,
   retryMs = 3000,
   heartbeatMs = 15_000,
   maxQueuedBytes = 1 << 20,
 }: StreamHubOptions): StreamHub {
   const clients = new Set<Client>();
-  const perIp = new Map<string, number>();
+  const slots = createStreamSlots({ cache, logger, maxPerClient, ttlMs: slotTtlMs });
   let closing = false;
 
   const drop = (client: Client) => {
     if (!clients.delete(client)) return;
     client.closed = true;
-    const n = (perIp.get(client.ip) ?? 1) - 1;
-    if (n <= 0) perIp.delete(client.ip);
-    else perIp.set(client.ip, n);
+    slots.release(client.ip, client.slot);
     metrics.sseClients.set(clients.size);
   };
+  const unavailable = () =>
+    new ApiError(503, 'unavailable', 'the server is shutting down; reconnect shortly');
   const send = (client: Client, text: string) => {
     if (client.closed) return;
     try {
@@ -72,22 +89,26 @@ export function createStreamHub({
   heartbeat.unref();
 
   return {
-    open(ip, signal, first) {
-      if (closing) throw new ApiError(503, 'unavailable', 'the server is shutting down; reconnect shortly');
-      const open = perIp.get(ip) ?? 0;
-      if (open >= maxPerClient) {
+    async open(ip, signal, first) {
+      if (closing) throw unavailable();
+      const slot = await slots.acquire(ip);
+      if (!slot) {
         throw new ApiError(429, 'too_many_streams', `at most ${maxPerClient} open streams per client`, {
           headers: { 'Retry-After': String(Math.ceil(retryMs / 1000)) },
         });
+      }
+      // The client left, or shutdown began, while the slot was being taken.
+      if (closing || signal.aborted) {
+        slots.release(ip, slot);
+        throw unavailable();
       }
       let client: Client | undefined;
       const stream = new ReadableStream<Uint8Array>(
         {
           start(controller) {
-            const c: Client = { ip, controller, closed: false };
+            const c: Client = { ip, slot, controller, closed: false };
             client = c;
             clients.add(c);
-            perIp.set(ip, open + 1);
             metrics.sseClients.set(clients.size);
             send(c, `retry: ${retryMs}\n: connected\n\n`);
             if (first) send(c, sseFrame(first.event, first.data));
@@ -121,7 +142,7 @@ export function createStreamHub({
     get size() {
       return clients.size;
     },
-    close() {
+    async close() {
       closing = true;
       clearInterval(heartbeat);
       for (const client of [...clients]) {
@@ -133,6 +154,7 @@ export function createStreamHub({
         }
         drop(client);
       }
+      await slots.close();
     },
   };
 }

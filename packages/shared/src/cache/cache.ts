@@ -9,6 +9,14 @@ export interface WindowHit {
   resetMs: number;
 }
 
+/** Result of `acquireSlot`. */
+export interface SlotClaim {
+  /** True when `holder` has a slot now (taken by this call or held already). */
+  acquired: boolean;
+  /** Live slots under the key after this call. */
+  held: number;
+}
+
 export type MessageHandler = (message: string) => void;
 
 /**
@@ -30,6 +38,19 @@ export interface Cache {
    * counts several hits in one step (`count` is then the total after all of them).
    */
   hitWindow(key: string, windowSeconds: number, hits?: number): Promise<WindowHit>;
+  /**
+   * Counting semaphore shared by every process: takes one of `limit` slots under `key` for
+   * `holder`. Each slot lapses `ttlMs` after it was taken or last renewed, so the slots of a
+   * process that died come back by themselves; time is the backend's clock.
+   */
+  acquireSlot(key: string, holder: string, limit: number, ttlMs: number): Promise<SlotClaim>;
+  /**
+   * Extends the slots of `holders` under `key` to `ttlMs` from now. A slot that lapsed (the cache
+   * was away or restarted) is taken again even past the limit: its stream is still open.
+   */
+  renewSlots(key: string, holders: readonly string[], ttlMs: number): Promise<void>;
+  /** Gives a slot back at once. */
+  releaseSlot(key: string, holder: string): Promise<void>;
   /**
    * Publishes to every subscriber of `channel` on every process. Delivery is at most once and
    * unordered across messages on Redis Cluster (each PUBLISH may enter at a different node).

@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.js';
-import type { Cache, MessageHandler, WindowHit } from './cache.js';
+import type { Cache, MessageHandler, SlotClaim, WindowHit } from './cache.js';
 
 interface Entry {
   value: string;
@@ -25,6 +25,8 @@ export function createMemoryCache({
 }: MemoryCacheOptions = {}): Cache {
   const entries = new Map<string, Entry>();
   const channels = new Map<string, Set<MessageHandler>>();
+  /** Slot semaphores: key → holder → expiry (ms). */
+  const slots = new Map<string, Map<string, number>>();
   let closed = false;
 
   const live = (key: string): Entry | undefined => {
@@ -47,8 +49,18 @@ export function createMemoryCache({
   const sweep = setInterval(() => {
     const t = now();
     for (const [key, entry] of entries) if (entry.expiresAt <= t) entries.delete(key);
+    for (const key of [...slots.keys()]) liveSlots(key);
   }, sweepIntervalMs);
   sweep.unref();
+
+  /** The holders of `key` whose slots have not lapsed (lapsed ones are removed). */
+  const liveSlots = (key: string): Map<string, number> => {
+    const holders = slots.get(key) ?? new Map<string, number>();
+    const t = now();
+    for (const [holder, expiresAt] of holders) if (expiresAt <= t) holders.delete(holder);
+    if (holders.size === 0) slots.delete(key);
+    return holders;
+  };
 
   const setIfAbsentSync = (key: string, value: string, ttlSeconds: number) => {
     if (live(key)) return false;
@@ -76,6 +88,24 @@ export function createMemoryCache({
       // A counter without expiry (stored by a plain set) gets one, as the Redis script does.
       if (entry.expiresAt === Number.POSITIVE_INFINITY) entry.expiresAt = now() + windowSeconds * 1000;
       return { count, resetMs: Math.max(0, entry.expiresAt - now()) };
+    },
+    acquireSlot: async (key, holder, limit, ttlMs): Promise<SlotClaim> => {
+      const holders = liveSlots(key);
+      if (!holders.has(holder) && holders.size >= limit) return { acquired: false, held: holders.size };
+      holders.set(holder, now() + ttlMs);
+      slots.set(key, holders);
+      return { acquired: true, held: holders.size };
+    },
+    renewSlots: async (key, renewed, ttlMs) => {
+      if (renewed.length === 0) return;
+      const holders = liveSlots(key);
+      for (const holder of renewed) holders.set(holder, now() + ttlMs);
+      slots.set(key, holders);
+    },
+    releaseSlot: async (key, holder) => {
+      const holders = slots.get(key);
+      holders?.delete(holder);
+      if (holders?.size === 0) slots.delete(key);
     },
     publish: async (channel, message) => {
       // Deliver asynchronously, as Redis does; one failing handler must not starve the others.
@@ -110,6 +140,7 @@ export function createMemoryCache({
       clearInterval(sweep);
       channels.clear();
       entries.clear();
+      slots.clear();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.js';
 import { type Cache, CacheError, type CacheKind, type MessageHandler, type WindowHit } from './cache.js';
 import { trackReadiness, withTimeout } from './readiness.js';
 import { hideAuthArguments } from './redis-errors.js';
+import { redisSlots } from './redis-slots.js';
 
 /**
  * One round trip for a fixed window: INCRBY, start the window on the first hits, report the TTL.
@@ -191,6 +192,7 @@ export function createRedisCache({
         ];
         return { count: Number(count), resetMs: Math.max(0, Number(ttl)) };
       }),
+    ...redisSlots(client, run),
     publish: (channel, message) =>
       run('PUBLISH', async () => {
         await client.publish(`${keyPrefix}${channel}`, message);
