@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cache, CacheKind } from '../src/cache/cache.js';
+import { slotContract } from './slot-contract.js';
 
 /** Two handles on one cache (two clients of one server; in process, the same instance twice). */
 export interface CachePair {
@@ -202,37 +203,7 @@ export function cacheContract(kind: CacheKind, open: (keyPrefix: string) => Prom
       await offGood();
     });
 
-    it('slots: never more than the limit over both handles; release and lapse give them back', async () => {
-      const claims = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).acquireSlot(k('slots'), `h${i}`, 3, 30_000)),
-      );
-      const holders = claims.flatMap((c, i) => (c.acquired ? [`h${i}`] : []));
-      expect(holders).toHaveLength(3);
-      for (const claim of claims) expect(claim.held).toBeLessThanOrEqual(3);
-      // A holder asking again keeps its slot; a newcomer is refused until one is released.
-      const [first = '', second = ''] = holders;
-      expect(await b.acquireSlot(k('slots'), first, 3, 30_000)).toEqual({ acquired: true, held: 3 });
-      expect((await a.acquireSlot(k('slots'), 'late', 3, 30_000)).acquired).toBe(false);
-      await b.releaseSlot(k('slots'), second);
-      expect(await a.acquireSlot(k('slots'), 'late', 3, 30_000)).toEqual({ acquired: true, held: 3 });
-      for (const holder of [...holders, 'late']) await a.releaseSlot(k('slots'), holder);
-      expect((await b.acquireSlot(k('slots'), 'alone', 3, 30_000)).held).toBe(1);
-      await b.releaseSlot(k('slots'), 'alone');
-    });
-
-    it('slots lapse unless renewed, and renewing re-takes a lapsed slot', async () => {
-      expect((await a.acquireSlot(k('lapse'), 'kept', 2, 400)).acquired).toBe(true);
-      expect((await b.acquireSlot(k('lapse'), 'dead', 2, 400)).acquired).toBe(true);
-      expect((await a.acquireSlot(k('lapse'), 'new', 2, 400)).acquired).toBe(false);
-      await a.renewSlots(k('lapse'), ['kept'], 5000);
-      await sleep(700);
-      // `dead` (never renewed) lapsed; `kept` still counts.
-      expect(await b.acquireSlot(k('lapse'), 'new', 2, 5000)).toEqual({ acquired: true, held: 2 });
-      expect((await b.acquireSlot(k('lapse'), 'more', 2, 5000)).acquired).toBe(false);
-      await b.renewSlots(k('lapse'), ['dead'], 5000);
-      expect((await a.acquireSlot(k('lapse'), 'dead', 2, 5000)).held).toBe(3);
-      for (const holder of ['kept', 'new', 'dead']) await a.releaseSlot(k('lapse'), holder);
-    });
+    slotContract(() => ({ a, b }));
 
     it('reports memory use (null in process)', async () => {
       const info = await a.memoryInfo();
