@@ -156,6 +156,11 @@ collector_pid=${bg_pid}
 if wait_http "http://127.0.0.1:${mport}/health" 20; then ok "collector /health"; else bad "collector /health (log: $(tail -3 "${WORK}/collector.log"))"; fi
 curl -fsS "http://127.0.0.1:${mport}/metrics" -o "${WORK}/collector.metrics" || true
 if grep -q '^nostr_info_collector_relays_owned 1' "${WORK}/collector.metrics"; then ok "collector owns its relay (metrics)"; else bad "collector /metrics"; fi
+if grep -q '^nostr_info_collector_verifier_info{backend="libsecp256k1-native"} 1' "${WORK}/collector.metrics"; then
+  ok "collector verifies with the native libsecp256k1 addon built into the bundle"
+else
+  bad "collector verifier: $(grep '^nostr_info_collector_verifier_info' "${WORK}/collector.metrics" || echo 'metric missing')"
+fi
 stop "${collector_pid}" collector
 
 echo

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the build stage of the Dockerfile without Docker: copies the build context (honouring
 # .dockerignore) to WORK/context and executes the stage's RUN instructions there, in order, with
-# `/out` mapped to WORK/out. `corepack enable` is skipped (pnpm is already installed here) and
+# `/out` mapped to WORK/out. `corepack enable` and the toolchain's apt-get install are skipped
+# (pnpm, python3, make and g++ are installed here) and
 # `--mount=type=cache` flags are dropped.
 # Usage: scripts/bundle/docker-steps.sh WORK   → the production bundle in WORK/out
 set -euo pipefail
@@ -38,6 +39,8 @@ export CI=true
 for step in "${steps[@]}"; do
   step="$(echo "${step}" | sed -E 's/--mount=[^ ]+ *//g; s#(^| )/out( |$)#\1'"${OUT}"'\2#g; s#/out/#'"${OUT}"'/#g')"
   if [[ "${step}" == "corepack enable"* ]]; then continue; fi
+  # The toolchain the stage installs (python3, make, g++) is on this machine already.
+  if [[ "${step}" == "apt-get update"* ]]; then continue; fi
   echo "  RUN ${step}"
   bash -c "${step}" >"${WORK}/step.log" 2>&1 || { tail -20 "${WORK}/step.log"; exit 1; }
 done

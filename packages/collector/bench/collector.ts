@@ -200,6 +200,7 @@ print(
 print(
   `  signatures verified:         ${fmt(verified)} /s   (network-unique events counted: ${fmt(uniqueRate)} /s)`,
 );
+print(`  verification batches:        ${fmt((s1.batchesSent - s0.batchesSent) / elapsed)} /s`);
 print(
   `    vs the bare verifier on the ${coresLeft.toFixed(2)} cores the simulated network left: ${pct(verified, bareLeft)} of ${fmt(bareLeft)} /s (target ≥ 80 %)`,
 );

@@ -30,6 +30,8 @@ export interface CollectorStats {
   inFlight: number;
   /** Verification batches sent to workers and not yet answered. */
   verifyBatches: number;
+  /** Verification batches sent since start. */
+  batchesSent: number;
   /** Ids waiting for the network dedup's answer. */
   dedupWaiting: number;
   /** Reading is paused for back-pressure. */

@@ -56,6 +56,13 @@ export async function startCollector(
     workers: env.VERIFY_WORKERS,
     onBatch: (seconds) => metrics.verifyDuration.observe(seconds),
   });
+  metrics.verifierInfo.set({ backend: verifier.backend }, 1);
+  if (verifier.backend !== 'libsecp256k1-native') {
+    logger.warn(
+      { backend: verifier.backend },
+      'native signature verifier not built (bcrypto install script did not run): verifying with WASM, about a fifth of the speed',
+    );
+  }
   const dedup = new NetworkDedup({
     cache: ctx.cache,
     ttlSeconds: env.DEDUP_TTL_SECONDS,
@@ -250,6 +257,7 @@ export async function startCollector(
       bufferKeys: aggregator.buffer.keys,
       inFlight: pipeline.inFlight,
       verifyBatches: verifier.inFlight,
+      batchesSent: verifier.batches,
       dedupWaiting: dedup.waiting,
       paused,
     }),

@@ -1,11 +1,20 @@
 import type { Aggregator } from './aggregate/aggregator.js';
 import type { NetworkDedup, ValidIds } from './dedup/dedup.js';
 import { relayHints } from './extract/relay-hints.js';
-import { type CollectorMetrics, kindLabel } from './observe/metrics.js';
+import {
+  COLLECTED_KINDS,
+  type CollectorMetrics,
+  type HotCell,
+  hotCell,
+  kindLabel,
+} from './observe/metrics.js';
 import { computeEventId, isEventShape, type NostrEvent } from './protocol/event.js';
 import { eventDigest, peekEventId } from './protocol/relay-message.js';
 import type { RelayConnection } from './relay/relay-connection.js';
 import type { VerifyPool } from './verify/verify-pool.js';
+
+/** Slot of each collected kind in a relay's received cells (anything else: the last slot). */
+const KIND_SLOTS = new Map<number, number>(COLLECTED_KINDS.map((k, i) => [k, i]));
 
 export interface PipelineOptions {
   aggregator: Aggregator;
@@ -47,7 +56,30 @@ export class EventPipeline {
   /** Network-unique events counted since the last rate sample, by kind. */
   uniqueByKind = new Map<number, number>();
 
-  constructor(private readonly o: PipelineOptions) {}
+  /** Hot-path counts (see `hotCell`): duplicates by layer, and valid copies by relay and kind. */
+  private readonly dupLocal: HotCell;
+  private readonly dupRedis: HotCell;
+  private readonly received = new WeakMap<RelayConnection, HotCell[]>();
+
+  constructor(private readonly o: PipelineOptions) {
+    this.dupLocal = hotCell(o.metrics.duplicatesDropped, { layer: 'local' });
+    this.dupRedis = hotCell(o.metrics.duplicatesDropped, { layer: 'redis' });
+  }
+
+  private receivedCell(conn: RelayConnection, kind: number): HotCell {
+    let cells = this.received.get(conn);
+    if (!cells) {
+      cells = [];
+      this.received.set(conn, cells);
+    }
+    const slot = KIND_SLOTS.get(kind) ?? COLLECTED_KINDS.length;
+    let cell = cells[slot];
+    if (!cell) {
+      cell = hotCell(this.o.metrics.eventsReceived, { relay: conn.url, kind: kindLabel(kind) });
+      cells[slot] = cell;
+    }
+    return cell;
+  }
 
   /** EVENT frames handled since start (for the benchmark). */
   framesHandled = 0;
@@ -60,20 +92,20 @@ export class EventPipeline {
     const peeked = peekEventId(raw);
     if (peeked !== undefined) {
       if (conn.seen.has(peeked)) {
-        m.duplicatesDropped.inc({ layer: 'local' });
+        this.dupLocal.n += 1;
         return;
       }
       const known = this.o.validIds.peek(peeked);
       if (known) {
         if (known.relays.includes(conn.relayId)) {
-          m.duplicatesDropped.inc({ layer: 'local' });
+          this.dupLocal.n += 1;
           return;
         }
         // Byte-identical to the copy already verified: valid, without parsing or hashing it.
         if (known.digest !== undefined && known.digest === eventDigest(raw)) {
           this.credit(conn, peeked, known.kind, known.createdAt, atMs);
           known.relays.push(conn.relayId);
-          this.o.metrics.duplicatesDropped.inc({ layer: 'local' });
+          this.dupLocal.n += 1;
           this.o.aggregator.recordCopy(conn.relayId, known.kind, atMs, true);
           return;
         }
@@ -109,7 +141,7 @@ export class EventPipeline {
       return;
     }
     if (conn.seen.has(event.id)) {
-      m.duplicatesDropped.inc({ layer: 'local' });
+      this.dupLocal.n += 1;
       return;
     }
     if (this.o.validIds.get(event.id)?.sig === event.sig) {
@@ -175,7 +207,7 @@ export class EventPipeline {
   /** Marks a valid copy as delivered by `conn` (per-relay seen set, metric, last event time). */
   private credit(conn: RelayConnection, id: string, kind: number, createdAt: number, atMs: number): void {
     conn.seen.add(id, createdAt);
-    this.o.metrics.eventsReceived.inc({ relay: conn.url, kind: kindLabel(kind) });
+    this.receivedCell(conn, kind).n += 1;
     const buffer = this.o.aggregator.buffer;
     const status = buffer.relayStatus.get(conn.relayId);
     if (status) status.lastEventAt = atMs;
@@ -186,13 +218,13 @@ export class EventPipeline {
     // Re-check: the same relay may have sent the copy twice while the first was verifying.
     const entry = this.o.validIds.get(event.id);
     if (conn.seen.has(event.id) || entry?.relays.includes(conn.relayId)) {
-      this.o.metrics.duplicatesDropped.inc({ layer: 'local' });
+      this.dupLocal.n += 1;
       return;
     }
     entry?.relays.push(conn.relayId);
     this.credit(conn, event.id, event.kind, event.created_at, atMs);
     if (!firstHere) {
-      this.o.metrics.duplicatesDropped.inc({ layer: 'local' });
+      this.dupLocal.n += 1;
       this.o.aggregator.recordCopy(conn.relayId, event.kind, atMs, true);
       return;
     }
@@ -202,7 +234,7 @@ export class EventPipeline {
       this.o.onSettled?.();
       this.o.aggregator.recordCopy(conn.relayId, event.kind, atMs, !first);
       if (!first) {
-        this.o.metrics.duplicatesDropped.inc({ layer: 'redis' });
+        this.dupRedis.n += 1;
         return;
       }
       this.o.aggregator.recordUnique(event, atMs);

@@ -8,6 +8,37 @@ const KIND_LABELS = new Set<number>(COLLECTED_KINDS);
 /** Bounded label value of a kind. */
 export const kindLabel = (kind: number): string => (KIND_LABELS.has(kind) ? String(kind) : 'other');
 
+/** A count kept in a plain number on the hot path; its counter takes it when the registry is read. */
+export interface HotCell {
+  n: number;
+}
+
+const hotCells = new WeakMap<object, { labels: Record<string, string>; cell: HotCell }[]>();
+
+/**
+ * `collect` hook of a counter with hot cells: adds what the cells counted since the last read. A
+ * labelled `inc` hashes and validates its label object on every call, too slow once per frame.
+ */
+function collectHotCells(this: Counter<string>): void {
+  for (const { labels, cell } of hotCells.get(this) ?? []) {
+    if (cell.n === 0) continue;
+    this.inc(labels, cell.n);
+    cell.n = 0;
+  }
+}
+
+/** A cell counting into `counter` under `labels` (create once per label set, then `cell.n++`). */
+export function hotCell<L extends string>(counter: Counter<L>, labels: Record<L, string>): HotCell {
+  let cells = hotCells.get(counter);
+  if (!cells) {
+    cells = [];
+    hotCells.set(counter, cells);
+  }
+  const cell = { n: 0 };
+  cells.push({ labels, cell });
+  return cell;
+}
+
 function existing<T extends Metric>(registry: Registry, name: string): T | undefined {
   return registry.getSingleMetric(name) as T | undefined;
 }
@@ -18,7 +49,7 @@ export function createCollectorMetrics(registry: Registry) {
   const registers = [registry];
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     existing<Counter<L>>(registry, p + name) ??
-    new Counter<L>({ name: p + name, help, labelNames, registers });
+    new Counter<L>({ name: p + name, help, labelNames, registers, collect: collectHotCells });
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     existing<Gauge<L>>(registry, p + name) ?? new Gauge<L>({ name: p + name, help, labelNames, registers });
   const histogram = (name: string, help: string, buckets: number[]) =>
@@ -50,6 +81,11 @@ export function createCollectorMetrics(registry: Registry) {
       'collector_verify_duration_seconds',
       'Signature verification time per batch.',
       [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    ),
+    verifierInfo: gauge(
+      'collector_verifier_info',
+      'Signature verifier in use (1 on its backend label): libsecp256k1-native, or libsecp256k1-wasm when the addon is not built.',
+      ['backend'],
     ),
     bufferKeys: gauge('collector_buffer_keys', 'Keyed counters waiting for the next flush.'),
     flushes: counter('collector_flushes_total', 'Flushes by result.', ['result']),

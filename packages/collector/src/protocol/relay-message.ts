@@ -67,10 +67,10 @@ export function peekEventId(raw: string): string | undefined {
     while (p > 0 && (raw[p] === ' ' || raw[p] === '\n')) p--;
     const before = raw[p];
     const start = at + ID_KEY.length;
-    const id = raw.slice(start, start + 64);
-    if ((before === '{' || before === ',') && raw[start + 64] === '"' && /^[0-9a-f]{64}$/.test(id)) {
-      // A slice would keep the whole frame alive for as long as the id is remembered: copy it.
-      return JSON.parse(`"${id}"`) as string;
+    if ((before === '{' || before === ',') && raw[start + 64] === '"') {
+      // Not checked as hex here: the id is only looked up among ids already checked, and an id
+      // that is not lower-case hex matches none of them. A slice, not a copy: it is never stored.
+      return raw.slice(start, start + 64);
     }
     from = at + 1;
   }

@@ -72,6 +72,8 @@ export class VerifyPool {
   private closed = false;
   /** Signatures checked since start. */
   verified = 0;
+  /** Batches sent to workers since start. */
+  batches = 0;
 
   /** Verifier each worker reported when it started (the same as `backend`). */
   readonly workerBackends: VerifierBackend[] = [];
@@ -155,6 +157,7 @@ export class VerifyPool {
     // Copy into a fresh ArrayBuffer: allocUnsafe may share the pooled slab, which cannot be transferred.
     const buffer = new Uint8Array(packed).buffer;
     const batchId = this.nextBatchId++;
+    this.batches += 1;
     slot.inFlight.set(batchId, { resolvers, started: performance.now() });
     slot.worker.postMessage({ batchId, packed: buffer, count: items.length }, [buffer]);
   }
