@@ -1,0 +1,14 @@
+import WebSocket from 'ws';
+
+/** Opens a client socket to a relay with the collector's settings (throws on a bad URL). */
+export function openSocket(url: string, openTimeoutMs: number, maxFrameBytes: number): WebSocket {
+  return new WebSocket(url, {
+    handshakeTimeout: openTimeoutMs,
+    // Frames up to 16× the limit are read and dropped so the stream behind them is kept;
+    // anything larger closes the socket (1009).
+    maxPayload: maxFrameBytes * 16,
+    // Compression costs more CPU than the bandwidth it saves at this event rate.
+    perMessageDeflate: false,
+    headers: { 'User-Agent': 'nostr-info-collector' },
+  });
+}

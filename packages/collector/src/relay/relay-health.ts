@@ -1,0 +1,105 @@
+import { hourOf } from '../aggregate/buckets.js';
+import type { RelayStatusRow } from '../aggregate/counter-buffer.js';
+import { classifyReason } from '../protocol/classify.js';
+import type { ConnectionHost } from './connection-types.js';
+
+export type StatusUpdate = Omit<RelayStatusRow, 'relayId' | 'disconnects'> & { disconnects?: number };
+
+const shortText = (s: string) => s.slice(0, 300);
+
+/**
+ * One relay's health accounting: observed and connected time, connects, latencies and failures in
+ * the hour's health counters, the latest status, connection log lines (into the host's live
+ * counter buffer) and the relay-message metrics.
+ */
+export class RelayHealth {
+  private lastAccountedAt = Date.now();
+
+  constructor(
+    private readonly relayId: number,
+    private readonly url: string,
+    private readonly host: Pick<ConnectionHost, 'buffer' | 'metrics'>,
+  ) {}
+
+  /** A frame that is not a relay message at all. */
+  garbage(): void {
+    this.host.metrics.relayMessages.inc({ relay: this.url, type: 'garbage', class: 'none' });
+    this.host.metrics.eventsInvalid.inc({ relay: this.url, reason: 'frame' });
+  }
+
+  notice(text: string): void {
+    const cls = classifyReason(text);
+    this.host.metrics.relayMessages.inc({ relay: this.url, type: 'NOTICE', class: cls });
+    this.logLine('notice', cls, shortText(text));
+  }
+
+  auth(): void {
+    this.host.metrics.relayMessages.inc({ relay: this.url, type: 'AUTH', class: 'auth-required' });
+    this.logLine('auth', 'auth-required', null);
+  }
+
+  /** The relay CLOSED the subscription; returns the reason's class. */
+  closed(text: string): string {
+    const cls = classifyReason(text);
+    this.host.metrics.relayMessages.inc({ relay: this.url, type: 'CLOSED', class: cls });
+    this.logLine('closed', cls, shortText(text));
+    return cls;
+  }
+
+  report(update: StatusUpdate): void {
+    this.host.buffer().reportStatus({ relayId: this.relayId, disconnects: 0, ...update });
+  }
+
+  logLine(event: string, cls: string | null, message: string | null): void {
+    this.host.buffer().addLog({ relayId: this.relayId, at: Date.now(), event, class: cls, message });
+  }
+
+  /** Starts accounting time from `now` (the connection starts). */
+  restart(now = Date.now()): void {
+    this.lastAccountedAt = now;
+  }
+
+  /** Adds elapsed observed (and connected) time to the hour's health counters. */
+  account(now: number, connected: boolean, stopped: boolean): void {
+    const elapsed = now - this.lastAccountedAt;
+    this.lastAccountedAt = now;
+    if (elapsed <= 0 || stopped) return;
+    const row = this.host.buffer().healthRow(hourOf(now), this.relayId);
+    row.observedMs += elapsed;
+    if (connected) row.connectedMs += elapsed;
+  }
+
+  /** The socket opened `openMs` after the connect started. */
+  opened(now: number, openMs: number): void {
+    const row = this.host.buffer().healthRow(hourOf(now), this.relayId);
+    row.connects += 1;
+    row.openLatencyMsSum += openMs;
+    row.openLatencyCount += 1;
+    this.report({ lastConnectedAt: now, openLatencyMs: openMs });
+    this.logLine('connect', null, null);
+  }
+
+  /** The relay answered the subscription with EOSE after `eoseMs`. */
+  eose(eoseMs: number): void {
+    const row = this.host.buffer().healthRow(hourOf(Date.now()), this.relayId);
+    row.eoseLatencyMsSum += eoseMs;
+    row.eoseLatencyCount += 1;
+    this.report({ eoseLatencyMs: eoseMs });
+  }
+
+  /** The socket failed or closed (`errorClass` 'closed' for an orderly close). */
+  failed(now: number, errorClass: string, message: string): void {
+    const row = this.host.buffer().healthRow(hourOf(now), this.relayId);
+    row.disconnects += 1;
+    row.errors += errorClass === 'closed' ? 0 : 1;
+    this.report({
+      status: errorClass === 'stalled' ? 'stalled' : 'offline',
+      statusChangedAt: now,
+      lastDisconnectedAt: now,
+      lastErrorClass: errorClass,
+      lastErrorAt: now,
+      disconnects: 1,
+    });
+    this.logLine(errorClass === 'closed' ? 'disconnect' : 'error', errorClass, shortText(message));
+  }
+}

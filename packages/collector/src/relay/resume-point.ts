@@ -1,0 +1,51 @@
+import { InvalidSeen } from '../dedup/dedup.js';
+import { RelaySeen, type RelaySeenOptions } from '../dedup/relay-seen.js';
+import type { ResumeCheckpoint } from './connection-types.js';
+
+/**
+ * Where one relay's stream stands: the ids already credited, the bad copies already charged and
+ * when the relay was last heard from. It gives each REQ its `since` (now for the first; later
+ * ones look back behind the gap, and `RelaySeen` drops copies already credited) and is handed
+ * between replicas as a checkpoint.
+ */
+export class ResumePoint {
+  readonly seen: RelaySeen;
+  /** Bad copies this relay was already charged for. */
+  readonly invalidSeen = new InvalidSeen();
+  /** When the relay last sent anything (ms). */
+  lastHeardAt = 0;
+  /** True once a subscription was sent (or taken over): later ones resume instead of "now". */
+  subscribedOnce = false;
+
+  constructor(options: RelaySeenOptions) {
+    this.seen = new RelaySeen(options);
+  }
+
+  /** `since` of the next REQ; `capped` when the seen set could not cover the whole lookback. */
+  nextSince(nowMs = Date.now()): { since: number; capped: boolean } {
+    const nowSec = Math.floor(nowMs / 1000);
+    if (!this.subscribedOnce) return { since: nowSec, capped: false };
+    return this.seen.resumeSince(Math.floor(this.lastHeardAt / 1000) || nowSec);
+  }
+
+  /**
+   * The checkpoint for the replica that watches the relay next: the ids already credited and when
+   * the relay was last heard, so it resumes with a lookback and no double count.
+   */
+  checkpoint(): ResumeCheckpoint | undefined {
+    if (!this.subscribedOnce) return undefined;
+    return {
+      lastHeardSec: Math.floor(this.lastHeardAt / 1000),
+      seen: this.seen.export(),
+      invalid: this.invalidSeen.export(),
+    };
+  }
+
+  /** Takes over another replica's checkpoint instead of starting at "now". */
+  resumeFrom(checkpoint: ResumeCheckpoint): void {
+    this.seen.import(checkpoint.seen);
+    if (Array.isArray(checkpoint.invalid)) this.invalidSeen.import(checkpoint.invalid);
+    this.lastHeardAt = checkpoint.lastHeardSec * 1000;
+    this.subscribedOnce = true;
+  }
+}
