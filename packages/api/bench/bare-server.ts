@@ -1,13 +1,16 @@
 /**
- * Benchmark baseline: a bare `node:http` server answering with the same bytes the API sends
- * (read once from the same Redis keys). Prints `READY <port>`.
+ * Benchmark baseline: a bare `node:http` server answering with the same bytes the API sends —
+ * the body read once from the same Redis keys and, given a JSON map of request path to header
+ * pairs (captured from one API response per path), the same header fields; without it, only
+ * Content-Type and Content-Length. No logic beyond a Map lookup. Prints `READY <port>`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { reportCpuOnSignal } from './cpu-report.js';
 
-const [redisUrl = '', keyPrefix = ''] = process.argv.slice(2);
+const [redisUrl = '', keyPrefix = '', headersJson = '{}'] = process.argv.slice(2);
+const captured = JSON.parse(headersJson) as Record<string, string[]>;
 const redis = new Redis(redisUrl, { keyPrefix });
 redis.on('error', () => {});
 const bodies = new Map<string, Buffer>();
@@ -25,7 +28,10 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
     return;
   }
-  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+  const head = captured[req.url ?? ''];
+  if (head) res.writeHead(200, head);
+  else
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
   res.end(body);
 });
 server.listen(0, '127.0.0.1', () => {
