@@ -56,6 +56,7 @@ export async function startCollector(
     workers: env.VERIFY_WORKERS,
     onBatch: (seconds) => metrics.verifyDuration.observe(seconds),
   });
+  await verifier.ready();
   metrics.verifierInfo.set({ backend: verifier.backend }, 1);
   if (verifier.backend !== 'libsecp256k1-native') {
     logger.warn(

@@ -12,8 +12,7 @@ describe('VerifyPool', () => {
     // silently cost most of the verification throughput.
     expect(pool.backend).toBe('libsecp256k1-native');
     // Each worker reports its verifier once it has loaded it.
-    const until = Date.now() + 10_000;
-    while (pool.workerBackends.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await pool.ready();
     expect(pool.workerBackends).toEqual(['libsecp256k1-native', 'libsecp256k1-native']);
   });
 
@@ -68,5 +67,25 @@ describe('BIP-340 verifiers', () => {
     expect([...native]).toEqual([...wasm]);
     // Every fourth row is an untouched valid event; the rest and the malformed rows are invalid.
     expect([...native].filter((v) => v === 1).length).toBe(40);
+  });
+});
+
+describe('VerifyPool shutdown', () => {
+  it('closes right after start without tearing a worker down inside the native addon', async () => {
+    // A worker terminated while it loads the addon aborts the process; close() must wait for a
+    // safe point. Several pools closed at once while their workers are still starting.
+    for (let round = 0; round < 5; round++) {
+      const pools = Array.from({ length: 3 }, () => new VerifyPool({ workers: 2 }));
+      await Promise.all(pools.map((p) => p.close()));
+      for (const p of pools) expect(p.workerBackends.length).toBeLessThanOrEqual(2);
+    }
+    // The process survived; a closed pool still answers, on the calling thread.
+    const closed = new VerifyPool({ workers: 1 });
+    await closed.close();
+    const e = finalizeEvent(
+      { kind: 1, created_at: 2, tags: [], content: 'after close' },
+      generateSecretKey(),
+    );
+    expect(await closed.verify(e)).toBe(true);
   });
 });

@@ -36,6 +36,7 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  exited?: boolean;
   inFlight: Map<number, { resolvers: ((ok: boolean) => void)[]; started: number }>;
 }
 
@@ -46,7 +47,10 @@ const { parentPort, workerData } = require('node:worker_threads');
 ${LOAD_VERIFIER_SOURCE}
 const { name, verify } = loadVerifier(workerData.paths, workerData.prefer);
 parentPort.postMessage({ backend: name });
-parentPort.on('message', ({ batchId, packed, count }) => {
+parentPort.on('message', ({ batchId, packed, count, exit }) => {
+  // Exiting between messages is the only safe way out: a thread torn down while it is inside the
+  // native addon (loading it, or verifying) makes the addon abort the whole process.
+  if (exit) process.exit(0);
   // Buffers, not plain Uint8Arrays: the native addon accepts only Buffers.
   const bytes = Buffer.from(packed);
   const results = new Uint8Array(count);
@@ -57,6 +61,25 @@ parentPort.on('message', ({ batchId, packed, count }) => {
   parentPort.postMessage({ batchId, results }, [results.buffer]);
 });
 `;
+
+/**
+ * Asks a worker to exit once it is between messages (after loading the verifier and finishing
+ * its batch); `terminate()` only if it has not exited after `graceMs`.
+ */
+function exitWorker(worker: Worker, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (worker.threadId < 0) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => void worker.terminate(), graceMs);
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    worker.postMessage({ exit: true });
+  });
+}
 
 /**
  * Signature verification on worker threads: items are queued, packed into binary batches and
@@ -91,7 +114,12 @@ export class VerifyPool {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths: BACKEND_PATHS, prefer } });
       const slot: Slot = { worker, inFlight: new Map() };
       worker.on('message', (msg: { batchId?: number; results?: Uint8Array; backend?: VerifierBackend }) => {
-        if (msg.backend) this.workerBackends.push(msg.backend);
+        if (msg.backend) {
+          // Held referenced until started (see `ready`), then never keeping the process alive.
+          worker.unref();
+          this.workerBackends.push(msg.backend);
+          this.settleStarted();
+        }
         if (msg.batchId === undefined || !msg.results) return;
         const job = slot.inFlight.get(msg.batchId);
         if (!job) return;
@@ -101,14 +129,37 @@ export class VerifyPool {
         const results = msg.results;
         for (const [i, resolve] of job.resolvers.entries()) resolve(results[i] === 1);
       });
+      worker.once('exit', () => {
+        slot.exited = true;
+        this.settleStarted();
+      });
       worker.on('error', () => {
         // A crashed worker fails its batches closed (invalid) rather than hanging the pipeline.
         for (const job of slot.inFlight.values()) for (const resolve of job.resolvers) resolve(false);
         slot.inFlight.clear();
       });
-      worker.unref();
       this.slots.push(slot);
     }
+  }
+
+  private startedWaiters: (() => void)[] = [];
+
+  private settleStarted(): void {
+    const started = this.workerBackends.length + this.slots.filter((s) => s.exited).length;
+    if (started < this.slots.length) return;
+    for (const resolve of this.startedWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * Resolves once every worker has loaded its verifier (and the native addon has created its
+   * context) or exited. Until then a process exit can abort inside the addon, so services wait
+   * for this before anything else can end the process.
+   */
+  ready(): Promise<void> {
+    return new Promise((resolve) => {
+      this.startedWaiters.push(resolve);
+      this.settleStarted();
+    });
   }
 
   /** Number of worker threads. */
@@ -169,6 +220,6 @@ export class VerifyPool {
     const deadline = Date.now() + 5000;
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => exitWorker(s.worker)));
   }
 }
