@@ -6,6 +6,7 @@
 //   - the collector itself, in its own process (real PostgreSQL and Redis): raw frames
 //     handled/s, signatures verified/s, network-unique events/s, RSS.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -111,13 +112,17 @@ interface Sample extends CollectorStats {
   at: number;
 }
 const samples: Sample[] = [];
+// Node flags of the collector process: the chart's `collector.nodeOptions` (as production runs
+// it) unless BENCH_NODE_ARGS says otherwise (BENCH_NODE_ARGS= for V8's defaults).
+const chartNodeOptions =
+  /^\s+nodeOptions:\s*"([^"]*)"/m.exec(
+    readFileSync(new URL('../../../charts/nostr-info/values.yaml', import.meta.url), 'utf8'),
+  )?.[1] ?? '';
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? chartNodeOptions).split(' ').filter(Boolean);
+print(`collector node flags: ${nodeArgs.join(' ') || '(V8 defaults)'}`);
 const child = spawn(
   process.execPath,
-  [
-    // Extra node flags for the collector process, e.g. BENCH_NODE_ARGS="--max-old-space-size=96".
-    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-    fileURLToPath(new URL('./collector-process.mjs', import.meta.url)),
-  ],
+  [...nodeArgs, fileURLToPath(new URL('./collector-process.mjs', import.meta.url))],
   {
     env: {
       ...process.env,

@@ -5,6 +5,8 @@ import { containers, envNames, roleOf } from '../src/inspect.js';
 
 /** Helper variables of the CloudNativePG mode, expanded into DATABASE_READ_URL by Kubernetes. */
 const HELPERS = new Set(['CNPG_APP_USER', 'CNPG_APP_PASSWORD']);
+/** Read by Node.js itself, not by the application (the collector's V8 heap bounds). */
+const RUNTIME = new Set(['NODE_OPTIONS']);
 
 const cases = [
   { name: 'default values', objects: () => render() },
@@ -22,7 +24,9 @@ describe('the chart sets only the env names each role reads (packages/shared con
         const schema = envSchemas[role];
         expect(schema, `role of ${ref.owner.metadata.name}`).toBeDefined();
         const known = new Set(Object.keys(schema.shape));
-        const unknown = envNames(ref, objects).filter((n) => !known.has(n) && !HELPERS.has(n));
+        const unknown = envNames(ref, objects).filter(
+          (n) => !known.has(n) && !HELPERS.has(n) && !RUNTIME.has(n),
+        );
         expect(unknown, `${ref.owner.kind}/${ref.owner.metadata.name} (${role})`).toEqual([]);
       }
     });
@@ -42,6 +46,7 @@ describe('the chart sets only the env names each role reads (packages/shared con
         'STATEFULSET_NAME',
         'POD_NAMESPACE',
         'LOG_LEVEL',
+        'NODE_OPTIONS',
       ],
       api: [
         'DATABASE_URL',

@@ -1,7 +1,7 @@
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ITEM_BYTES, loadVerifier, packItem, verifyPacked } from './schnorr.js';
-import { VerifyPool } from './verify-pool.js';
+import { autoWorkers, VerifyPool } from './verify-pool.js';
 
 describe('VerifyPool', () => {
   const pool = new VerifyPool({ workers: 2, batchSize: 16 });
@@ -87,5 +87,12 @@ describe('VerifyPool shutdown', () => {
       generateSecretKey(),
     );
     expect(await closed.verify(e)).toBe(true);
+  });
+});
+
+describe('autoWorkers', () => {
+  it('gives the native verifier one worker per two cores (1 to 4) and the WASM one every core', () => {
+    expect([1, 2, 3, 4, 8, 16].map((c) => autoWorkers('libsecp256k1-native', c))).toEqual([1, 1, 1, 2, 4, 4]);
+    expect([1, 2, 8].map((c) => autoWorkers('libsecp256k1-wasm', c))).toEqual([1, 2, 8]);
   });
 });
