@@ -99,6 +99,11 @@ export function createCollectorMetrics(registry: Registry) {
       'Unix time of the last good flush.',
     ),
     reconnects: counter('collector_reconnects_total', 'Reconnect attempts.', ['relay']),
+    resumesCapped: counter(
+      'collector_resumes_capped_total',
+      "Re-subscriptions whose look-back was shortened because the relay's seen set was full.",
+      ['relay'],
+    ),
     relayMessages: counter(
       'collector_relay_messages_total',
       'NOTICE / CLOSED / AUTH messages by standard prefix class.',

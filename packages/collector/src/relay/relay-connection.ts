@@ -172,6 +172,7 @@ export class RelayConnection {
     // meanwhile with older timestamps arrive too; RelaySeen drops copies already credited.
     const { since, capped } = this.point.nextSince();
     if (capped) {
+      this.host.metrics.resumesCapped.inc({ relay: this.url });
       this.log.info(
         { relay: this.url, since, cappedResumes: this.seen.cappedResumes, evicted: this.seen.evicted },
         'resume window capped: the seen set was full',
