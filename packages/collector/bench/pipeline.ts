@@ -84,12 +84,12 @@ async function round(label: string): Promise<void> {
     discovery: false,
   });
   // Arrival order: copy k of event i arrives at slot i + k * spread / copies (then sorted).
-  const arrivals: { at: number; conn: RelayConnection; frame: string }[] = [];
+  const arrivals: { at: number; conn: RelayConnection; frame: Buffer }[] = [];
   const subPrefix = '["EVENT","nostr-info",';
   for (const [i, line] of lines.entries()) {
     for (let k = 0; k < copies; k++) {
       const conn = conns[(i * 7 + k * 41) % nRelays] as RelayConnection;
-      arrivals.push({ at: i + (k * spread) / copies, conn, frame: `${subPrefix}${line}]` });
+      arrivals.push({ at: i + (k * spread) / copies, conn, frame: Buffer.from(`${subPrefix}${line}]`) });
     }
   }
   arrivals.sort((a, b) => a.at - b.at);

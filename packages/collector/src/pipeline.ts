@@ -86,10 +86,11 @@ export class EventPipeline {
   /** Network-unique events this replica counted since start. */
   uniqueCounted = 0;
 
-  handle(conn: RelayConnection, raw: string, atMs: number): void {
+  /** One EVENT frame as received (bytes: copies already known are never decoded). */
+  handle(conn: RelayConnection, frame: Buffer, atMs: number): void {
     this.framesHandled += 1;
     const m = this.o.metrics;
-    const peeked = peekEventId(raw);
+    const peeked = peekEventId(frame);
     if (peeked !== undefined) {
       if (conn.seen.has(peeked)) {
         this.dupLocal.n += 1;
@@ -102,7 +103,7 @@ export class EventPipeline {
           return;
         }
         // Byte-identical to the copy already verified: valid, without parsing or hashing it.
-        if (known.digest !== undefined && known.digest === eventDigest(raw)) {
+        if (known.digest !== undefined && known.digest === eventDigest(frame)) {
           this.credit(conn, peeked, known.kind, known.createdAt, atMs);
           known.relays.push(conn.relayId);
           this.dupLocal.n += 1;
@@ -111,7 +112,7 @@ export class EventPipeline {
         }
       } else {
         const waiting = this.verifying.get(peeked);
-        if (waiting?.digest !== undefined && waiting.digest === eventDigest(raw)) {
+        if (waiting?.digest !== undefined && waiting.digest === eventDigest(frame)) {
           this.await(conn, waiting.event, waiting, waiting.digest, atMs);
           return;
         }
@@ -119,7 +120,7 @@ export class EventPipeline {
     }
     let event: unknown;
     try {
-      event = (JSON.parse(raw) as unknown[])[2];
+      event = (JSON.parse(frame.toString()) as unknown[])[2];
     } catch {
       m.eventsInvalid.inc({ relay: conn.url, reason: 'frame' });
       return;
@@ -132,7 +133,7 @@ export class EventPipeline {
     if (!isEventShape(event)) {
       const e = event as { kind?: unknown; id?: unknown } | undefined;
       const kind = Number.isInteger(e?.kind) ? (e?.kind as number) : -1;
-      const key = typeof e?.id === 'string' ? e.id.slice(0, 64) : (eventDigest(raw) ?? 'none');
+      const key = typeof e?.id === 'string' ? e.id.slice(0, 64) : (eventDigest(frame) ?? 'none');
       this.invalid(conn, key, kind, atMs, 'shape');
       return;
     }
@@ -149,7 +150,7 @@ export class EventPipeline {
       return;
     }
     // Taken now so the waiting copy does not keep its raw frame alive.
-    const digest = eventDigest(raw);
+    const digest = eventDigest(frame);
     let pending = this.verifying.get(event.id);
     if (!pending || pending.sig !== event.sig) {
       const result = this.o.verifier.verify(event);

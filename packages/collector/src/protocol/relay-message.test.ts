@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRelayMessage, peekEventId, RelayMessageError } from './relay-message.js';
+import { eventDigest, parseRelayMessage, peekEventId, RelayMessageError } from './relay-message.js';
 
 const ID = 'a'.repeat(64);
 
@@ -39,15 +39,27 @@ describe('parseRelayMessage', () => {
 
 describe('peekEventId', () => {
   it('finds the top-level id without parsing', () => {
-    expect(peekEventId(`["EVENT","s",{"kind":1,"id":"${ID}","content":"x"}]`)).toBe(ID);
-    expect(peekEventId(`["EVENT","s",{"id":"${ID}"}]`)).toBe(ID);
+    expect(peekEventId(Buffer.from(`["EVENT","s",{"kind":1,"id":"${ID}","content":"x"}]`))).toBe(ID);
+    expect(peekEventId(Buffer.from(`["EVENT","s",{"id":"${ID}"}]`))).toBe(ID);
+    expect(peekEventId(Buffer.from(`["EVENT","s",{"content":"é ✓ 🎉","id":"${ID}"}]`))).toBe(ID);
   });
 
   it('ignores ids inside escaped content and non-EVENT frames', () => {
     const other = 'b'.repeat(64);
     const frame = JSON.stringify(['EVENT', 's', { content: `{"id":"${other}"}`, id: ID }]);
-    expect(peekEventId(frame)).toBe(ID);
-    expect(peekEventId(`["NOTICE","{\\"id\\":\\"${ID}\\"}"]`)).toBeUndefined();
-    expect(peekEventId('["EVENT","s",{"id":"short"}]')).toBeUndefined();
+    expect(peekEventId(Buffer.from(frame))).toBe(ID);
+    expect(peekEventId(Buffer.from(`["NOTICE","{\\"id\\":\\"${ID}\\"}"]`))).toBeUndefined();
+    expect(peekEventId(Buffer.from('["EVENT","s",{"id":"short"}]'))).toBeUndefined();
+  });
+});
+
+describe('eventDigest', () => {
+  it('is the same for byte-identical events under different subscription ids, else different', () => {
+    const event = JSON.stringify({ id: ID, content: 'é ✓ 🎉', kind: 1 });
+    const a = eventDigest(Buffer.from(`["EVENT","a",${event}]`));
+    expect(a).toBeDefined();
+    expect(eventDigest(Buffer.from(`["EVENT","other-sub",${event}]`))).toBe(a);
+    expect(eventDigest(Buffer.from(`["EVENT","a",${event.replace('é', 'e')}]`))).not.toBe(a);
+    expect(eventDigest(Buffer.from('["EVENT","a"]'))).toBeUndefined();
   });
 });

@@ -48,29 +48,42 @@ export function parseRelayMessage(raw: string): RelayMessage {
 }
 
 // `["EVENT","sub",{..."id":"<64 hex>"...}]`: relays serialise the id early, so a short scan
-// finds it without parsing the (possibly large) content.
-const ID_KEY = '"id":"';
+// finds it without decoding or parsing the (possibly large) content.
+const EVENT_PREFIX = Buffer.from('["EVENT"');
+const ID_KEY = Buffer.from('"id":"');
+const QUOTE = 0x22;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+
+/** True when the frame's bytes start with `["EVENT"` (the fast path; spaced variants parse). */
+export function isEventFrame(frame: Buffer): boolean {
+  return (
+    frame.length > EVENT_PREFIX.length &&
+    frame.compare(EVENT_PREFIX, 0, EVENT_PREFIX.length, 0, EVENT_PREFIX.length) === 0
+  );
+}
 
 /**
- * The event id of an EVENT frame, read without JSON.parse (undefined when it cannot be found
- * cheaply or the frame is not an EVENT). Only used to skip copies already counted: a wrong answer
- * can only make a copy go through the full checks.
+ * The event id of an EVENT frame, read from its bytes without decoding or parsing (undefined
+ * when it cannot be found cheaply or the frame is not an EVENT). Only used to skip copies already
+ * counted: a wrong answer can only make a copy go through the full checks. Not checked as hex:
+ * the id is only looked up among ids already checked, and anything else matches none of them.
  */
-export function peekEventId(raw: string): string | undefined {
-  if (!raw.startsWith('["EVENT"')) return undefined;
+export function peekEventId(frame: Buffer): string | undefined {
+  if (!isEventFrame(frame)) return undefined;
   let from = 0;
   for (;;) {
-    const at = raw.indexOf(ID_KEY, from);
+    const at = frame.indexOf(ID_KEY, from);
     if (at < 0) return undefined;
     // Only accept the key at the event object's top level: after `{` or `,` (optionally spaced).
+    // Inside a JSON string the quotes would be escaped, so the key bytes cannot appear there.
     let p = at - 1;
-    while (p > 0 && (raw[p] === ' ' || raw[p] === '\n')) p--;
-    const before = raw[p];
+    while (p > 0 && (frame[p] === 0x20 || frame[p] === 0x0a)) p--;
+    const before = frame[p];
     const start = at + ID_KEY.length;
-    if ((before === '{' || before === ',') && raw[start + 64] === '"') {
-      // Not checked as hex here: the id is only looked up among ids already checked, and an id
-      // that is not lower-case hex matches none of them. A slice, not a copy: it is never stored.
-      return raw.slice(start, start + 64);
+    if ((before === OPEN_BRACE || before === COMMA) && frame[start + 64] === QUOTE) {
+      return frame.toString('latin1', start, start + 64);
     }
     from = at + 1;
   }
@@ -80,9 +93,9 @@ export function peekEventId(raw: string): string | undefined {
  * sha256 of the event object's raw JSON in an EVENT frame (from the first `{` to the last `}`),
  * whatever the subscription id. Two copies with the same digest are byte-identical events.
  */
-export function eventDigest(raw: string): string | undefined {
-  const start = raw.indexOf('{');
-  const end = raw.lastIndexOf('}');
+export function eventDigest(frame: Buffer): string | undefined {
+  const start = frame.indexOf(OPEN_BRACE);
+  const end = frame.lastIndexOf(CLOSE_BRACE);
   if (start < 0 || end <= start) return undefined;
-  return hash('sha256', raw.slice(start, end + 1), 'base64');
+  return hash('sha256', frame.subarray(start, end + 1), 'base64');
 }

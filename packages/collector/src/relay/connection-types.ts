@@ -10,8 +10,11 @@ export interface ConnectionHost {
   metrics: CollectorMetrics;
   /** The live counter buffer (replaced at every flush, so always read it through the host). */
   buffer(): CounterBuffer;
-  /** An EVENT frame from this relay, with the time it arrived. */
-  onEventFrame(conn: RelayConnection, raw: string, atMs: number): void;
+  /**
+   * An EVENT frame from this relay, as received, with the time it arrived. The bytes may be a
+   * view into the socket's read buffer: keep nothing of them past the call.
+   */
+  onEventFrame(conn: RelayConnection, frame: Buffer, atMs: number): void;
   /** State changes, for the per-state gauge. */
   onStateChange(conn: RelayConnection, from: ConnectionState, to: ConnectionState): void;
   /** True while the collector holds reading (buffer full). */

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import type { InvalidSeen } from '../dedup/dedup.js';
 import type { RelaySeen } from '../dedup/relay-seen.js';
 import type { ConnectionState } from '../observe/metrics.js';
-import { parseRelayMessage, RelayMessageError } from '../protocol/relay-message.js';
+import { isEventFrame, parseRelayMessage, RelayMessageError } from '../protocol/relay-message.js';
 import { Backoff } from './backoff.js';
 import type { ConnectionHost, ConnectionOptions, ResumeCheckpoint } from './connection-types.js';
 import { closeGracefully } from './graceful-close.js';
@@ -138,7 +138,18 @@ export class RelayConnection {
         this.health.report({ lastErrorClass: 'message-too-big', lastErrorAt: Date.now() });
         return;
       }
-      this.onFrame(data.toString());
+      const frame = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(data);
+      // EVENT frames go on as bytes: copies already counted are recognised without decoding.
+      if (isEventFrame(frame)) {
+        this.received += 1;
+        this.host.onEventFrame(this, frame, this.point.lastHeardAt);
+        return;
+      }
+      this.onFrame(frame.toString());
     });
     ws.on('pong', () => this.keepalive.heard());
     ws.on('error', (err) => {
@@ -197,11 +208,6 @@ export class RelayConnection {
   }
 
   private onFrame(raw: string): void {
-    if (raw.startsWith('["EVENT"')) {
-      this.received += 1;
-      this.host.onEventFrame(this, raw, this.point.lastHeardAt);
-      return;
-    }
     // While closing, only the events still on the wire matter.
     if (this.stopped) return;
     let message: ReturnType<typeof parseRelayMessage>;
@@ -216,7 +222,7 @@ export class RelayConnection {
       case 'EVENT':
         // Frames like `[ "EVENT", …]` with spacing: take the slow path.
         this.received += 1;
-        this.host.onEventFrame(this, raw, this.point.lastHeardAt);
+        this.host.onEventFrame(this, Buffer.from(raw), this.point.lastHeardAt);
         return;
       case 'EOSE': {
         if (message.subscriptionId !== this.subId || this.reqSentAt === 0) return;
