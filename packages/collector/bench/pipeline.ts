@@ -10,7 +10,8 @@ import { loadOrGenerateCorpus, pureSigner } from '@nostr-info/relay-sim';
 import { createCache, createLogger, createRegistry } from '@nostr-info/shared';
 import { testServices } from '@nostr-info/shared/testing';
 import { Aggregator } from '../src/aggregate/aggregator.js';
-import { NetworkDedup, ValidIds } from '../src/dedup/dedup.js';
+import { NetworkDedup } from '../src/dedup/dedup.js';
+import { ValidIds } from '../src/dedup/valid-ids.js';
 import { createCollectorMetrics } from '../src/observe/metrics.js';
 import { EventPipeline } from '../src/pipeline.js';
 import { type ConnectionHost, RelayConnection } from '../src/relay/relay-connection.js';
@@ -77,7 +78,7 @@ async function round(label: string): Promise<void> {
   );
   const pipeline = new EventPipeline({
     aggregator,
-    validIds: new ValidIds(50_000),
+    validIds: new ValidIds(150_000),
     dedup: new NetworkDedup({ cache, ttlSeconds: 600 }),
     verifier,
     metrics,

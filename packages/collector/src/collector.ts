@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { type CollectorEnv, LIVE_CHANNEL, type RoleContext } from '@nostr-info/shared';
 import { Aggregator } from './aggregate/aggregator.js';
 import type { CollectorOptions, CollectorService } from './collector-types.js';
-import { NetworkDedup, ValidIds } from './dedup/dedup.js';
+import { NetworkDedup } from './dedup/dedup.js';
+import { ValidIds } from './dedup/valid-ids.js';
 import { liveMessage } from './observe/live.js';
 import { CONNECTION_STATES, type ConnectionState, createCollectorMetrics } from './observe/metrics.js';
 import { startMetricsServer } from './observe/metrics-server.js';
@@ -71,7 +72,7 @@ export async function startCollector(
   });
   const pipeline = new EventPipeline({
     aggregator,
-    validIds: new ValidIds(options.validIdsMax ?? 50_000),
+    validIds: new ValidIds(options.validIdsMax ?? 150_000),
     dedup,
     verifier,
     metrics,

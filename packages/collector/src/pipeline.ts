@@ -1,5 +1,6 @@
 import type { Aggregator } from './aggregate/aggregator.js';
-import type { NetworkDedup, ValidIds } from './dedup/dedup.js';
+import type { NetworkDedup } from './dedup/dedup.js';
+import type { ValidIds } from './dedup/valid-ids.js';
 import { relayHints } from './extract/relay-hints.js';
 import {
   COLLECTED_KINDS,
@@ -12,6 +13,8 @@ import { computeEventId, isEventShape, type NostrEvent } from './protocol/event.
 import { eventDigest, peekEventId } from './protocol/relay-message.js';
 import type { RelayConnection } from './relay/relay-connection.js';
 import type { VerifyPool } from './verify/verify-pool.js';
+
+const EMPTY = Buffer.alloc(0);
 
 /** Slot of each collected kind in a relay's received cells (anything else: the last slot). */
 const KIND_SLOTS = new Map<number, number>(COLLECTED_KINDS.map((k, i) => [k, i]));
@@ -33,7 +36,7 @@ interface Verifying {
   result: Promise<boolean>;
   event: NostrEvent;
   /** Digest of that copy's event bytes (identical copies join it unparsed). */
-  digest: string | undefined;
+  digest: Buffer | undefined;
 }
 
 /**
@@ -96,23 +99,25 @@ export class EventPipeline {
         this.dupLocal.n += 1;
         return;
       }
-      const known = this.o.validIds.peek(peeked);
-      if (known) {
-        if (known.relays.includes(conn.relayId)) {
+      const ids = this.o.validIds;
+      const known = ids.find(peeked);
+      if (known >= 0) {
+        if (ids.credited(known, conn.relayId)) {
           this.dupLocal.n += 1;
           return;
         }
-        // Byte-identical to the copy already verified: valid, without parsing or hashing it.
-        if (known.digest !== undefined && known.digest === eventDigest(frame)) {
-          this.credit(conn, peeked, known.kind, known.createdAt, atMs);
-          known.relays.push(conn.relayId);
+        // Byte-identical to the copy already verified: valid, without parsing it.
+        if (ids.digestEquals(known, eventDigest(frame))) {
+          const kind = ids.kind(known);
+          this.credit(conn, peeked, kind, ids.createdAt(known), atMs);
+          ids.credit(known, conn.relayId);
           this.dupLocal.n += 1;
-          this.o.aggregator.recordCopy(conn.relayId, known.kind, atMs, true);
+          this.o.aggregator.recordCopy(conn.relayId, kind, atMs, true);
           return;
         }
       } else {
         const waiting = this.verifying.get(peeked);
-        if (waiting?.digest !== undefined && waiting.digest === eventDigest(frame)) {
+        if (waiting?.digest !== undefined && waiting.digest.equals(eventDigest(frame) ?? EMPTY)) {
           this.await(conn, waiting.event, waiting, waiting.digest, atMs);
           return;
         }
@@ -133,7 +138,8 @@ export class EventPipeline {
     if (!isEventShape(event)) {
       const e = event as { kind?: unknown; id?: unknown } | undefined;
       const kind = Number.isInteger(e?.kind) ? (e?.kind as number) : -1;
-      const key = typeof e?.id === 'string' ? e.id.slice(0, 64) : (eventDigest(frame) ?? 'none');
+      const key =
+        typeof e?.id === 'string' ? e.id.slice(0, 64) : (eventDigest(frame)?.toString('base64') ?? 'none');
       this.invalid(conn, key, kind, atMs, 'shape');
       return;
     }
@@ -145,7 +151,8 @@ export class EventPipeline {
       this.dupLocal.n += 1;
       return;
     }
-    if (this.o.validIds.get(event.id)?.sig === event.sig) {
+    const known = this.o.validIds.find(event.id);
+    if (known >= 0 && this.o.validIds.sigEquals(known, event.sig)) {
       this.accept(conn, event, atMs, false);
       return;
     }
@@ -169,7 +176,7 @@ export class EventPipeline {
     conn: RelayConnection,
     event: NostrEvent,
     pending: Verifying,
-    digest: string | undefined,
+    digest: Buffer | undefined,
     atMs: number,
   ): void {
     this.inFlight += 1;
@@ -182,12 +189,7 @@ export class EventPipeline {
         this.invalid(conn, `${event.id}:${event.sig}`, event.kind, atMs, 'sig');
         return;
       }
-      const firstHere = this.o.validIds.add(event.id, {
-        sig: event.sig,
-        kind: event.kind,
-        createdAt: event.created_at,
-        digest,
-      });
+      const firstHere = this.o.validIds.add(event.id, event.sig, event.kind, event.created_at, digest);
       this.accept(conn, event, atMs, firstHere);
     });
   }
@@ -217,12 +219,13 @@ export class EventPipeline {
 
   private accept(conn: RelayConnection, event: NostrEvent, atMs: number, firstHere: boolean): void {
     // Re-check: the same relay may have sent the copy twice while the first was verifying.
-    const entry = this.o.validIds.get(event.id);
-    if (conn.seen.has(event.id) || entry?.relays.includes(conn.relayId)) {
+    const ids = this.o.validIds;
+    const entry = ids.find(event.id);
+    if (conn.seen.has(event.id) || (entry >= 0 && ids.credited(entry, conn.relayId))) {
       this.dupLocal.n += 1;
       return;
     }
-    entry?.relays.push(conn.relayId);
+    if (entry >= 0) ids.credit(entry, conn.relayId);
     this.credit(conn, event.id, event.kind, event.created_at, atMs);
     if (!firstHere) {
       this.dupLocal.n += 1;

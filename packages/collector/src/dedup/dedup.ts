@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Cache } from '@nostr-info/shared';
-import { LRUCache } from 'lru-cache';
 
 export interface NetworkDedupOptions {
   cache: Cache;
@@ -91,56 +90,6 @@ export class NetworkDedup {
         this.onError?.(err);
       }
     }
-  }
-}
-
-/** A verified id: its valid signature and the relays already credited for it on this replica. */
-export interface ValidEntry {
-  sig: string;
-  relays: number[];
-  kind: number;
-  createdAt: number;
-  /** sha256 of the verified copy's raw JSON: a byte-identical copy needs no parse at all. */
-  digest: string | undefined;
-}
-
-/**
- * Ids this replica has already verified as valid, with their signature: a later copy with the
- * same id and the same signature is valid without verifying again; a copy with a different
- * signature is verified on its own, so an invalid copy can neither shadow nor borrow validity.
- * Each entry also lists the relays credited for the id, so a relay that repeats an event (floods,
- * replays after a reconnect) is credited once.
- */
-export class ValidIds {
-  private readonly lru: LRUCache<string, ValidEntry>;
-
-  constructor(max = 100_000) {
-    this.lru = new LRUCache({ max });
-  }
-
-  get(id: string): ValidEntry | undefined {
-    return this.lru.get(id);
-  }
-
-  /** Like `get` without refreshing recency (hot path). */
-  peek(id: string): ValidEntry | undefined {
-    return this.lru.peek(id);
-  }
-
-  /** True when `relayId` was already credited for `id` (no LRU reordering: hot path). */
-  credited(id: string, relayId: number): boolean {
-    return this.lru.peek(id)?.relays.includes(relayId) ?? false;
-  }
-
-  /** Records a verified id; returns false when it was already known (another copy won). */
-  add(id: string, entry: Omit<ValidEntry, 'relays'>): boolean {
-    if (this.lru.has(id)) return false;
-    this.lru.set(id, { ...entry, relays: [] });
-    return true;
-  }
-
-  get size(): number {
-    return this.lru.size;
   }
 }
 

@@ -93,9 +93,9 @@ export function peekEventId(frame: Buffer): string | undefined {
  * sha256 of the event object's raw JSON in an EVENT frame (from the first `{` to the last `}`),
  * whatever the subscription id. Two copies with the same digest are byte-identical events.
  */
-export function eventDigest(frame: Buffer): string | undefined {
+export function eventDigest(frame: Buffer): Buffer | undefined {
   const start = frame.indexOf(OPEN_BRACE);
   const end = frame.lastIndexOf(CLOSE_BRACE);
   if (start < 0 || end <= start) return undefined;
-  return hash('sha256', frame.subarray(start, end + 1), 'base64');
+  return hash('sha256', frame.subarray(start, end + 1), 'buffer');
 }

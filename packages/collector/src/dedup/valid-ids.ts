@@ -1,0 +1,221 @@
+/** Relays credited per id kept inline; more go to a small side map (rare: ~6 copies is typical). */
+const INLINE_RELAYS = 8;
+const ID_BYTES = 32;
+const SIG_BYTES = 64;
+const DIGEST_BYTES = 32;
+/** created_at kept as an unsigned 32-bit value (until 2106); anything beyond is clamped. */
+const MAX_CREATED_AT = 0xffff_ffff;
+
+/** Char codes of the two lower-case hex digits of every byte value. */
+const HEX_HI = new Uint8Array(256);
+const HEX_LO = new Uint8Array(256);
+for (let v = 0; v < 256; v++) {
+  const s = v.toString(16).padStart(2, '0');
+  HEX_HI[v] = s.charCodeAt(0);
+  HEX_LO[v] = s.charCodeAt(1);
+}
+
+/** The first 32 bits of a lower-case hex id, or -1 when those 8 characters are not lower-case hex. */
+function hexWord(s: string): number {
+  let v = 0;
+  for (let i = 0; i < 8; i++) {
+    const c = s.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/**
+ * Ids this replica has verified as valid, with their signature: a later copy with the same id
+ * and the same signature is valid without verifying again; a copy with a different signature is
+ * verified on its own, so an invalid copy can neither shadow nor borrow validity. Each entry also
+ * keeps the sha256 of the verified copy's event JSON (a byte-identical copy needs no parse at
+ * all), the kind and created_at, and the relays credited for the id, so a relay that repeats an
+ * event (floods, replays after a reconnect) is credited once.
+ *
+ * Compact: entries live in typed arrays (full 32-byte id, 64-byte signature, 32-byte digest,
+ * kind, created_at, up to 8 relays inline: about 180 bytes an entry with its index slot, against
+ * ~840 bytes for the same data as strings and arrays in a Map), found through an open-addressing
+ * index on the id's first 32 bits and compared on all 32 bytes, so lookups are exact. The oldest
+ * entry is forgotten first. An entry number is valid until the next `add`.
+ */
+export class ValidIds {
+  private readonly max: number;
+  private readonly index: Int32Array;
+  private readonly mask: number;
+  private readonly ids: Buffer;
+  private readonly sigs: Buffer;
+  private readonly digests: Buffer;
+  private readonly hasDigest: Uint8Array;
+  private readonly kinds: Uint32Array;
+  private readonly createdAts: Uint32Array;
+  private readonly relayCounts: Uint8Array;
+  private readonly relays: Uint32Array;
+  private readonly moreRelays = new Map<number, number[]>();
+  private next = 0;
+  private count = 0;
+
+  constructor(max = 150_000) {
+    this.max = Math.max(1, max);
+    let slots = 16;
+    while (slots < this.max * 2) slots *= 2;
+    this.index = new Int32Array(slots);
+    this.mask = slots - 1;
+    this.ids = Buffer.alloc(this.max * ID_BYTES);
+    this.sigs = Buffer.alloc(this.max * SIG_BYTES);
+    this.digests = Buffer.alloc(this.max * DIGEST_BYTES);
+    this.hasDigest = new Uint8Array(this.max);
+    this.kinds = new Uint32Array(this.max);
+    this.createdAts = new Uint32Array(this.max);
+    this.relayCounts = new Uint8Array(this.max);
+    this.relays = new Uint32Array(this.max * INLINE_RELAYS);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes held by the typed arrays. */
+  get bytes(): number {
+    return (
+      this.index.byteLength +
+      this.ids.byteLength +
+      this.sigs.byteLength +
+      this.digests.byteLength +
+      this.hasDigest.byteLength +
+      this.kinds.byteLength +
+      this.createdAts.byteLength +
+      this.relayCounts.byteLength +
+      this.relays.byteLength
+    );
+  }
+
+  /** The entry of `id`, or -1. */
+  find(id: string): number {
+    if (id.length !== 64) return -1;
+    const h = hexWord(id);
+    if (h < 0) return -1;
+    const index = this.index;
+    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
+      const e = index[i] ?? 0;
+      if (e === 0) return -1;
+      if (this.idEquals(e - 1, id)) return e - 1;
+    }
+  }
+
+  private idEquals(entry: number, id: string): boolean {
+    const ids = this.ids;
+    const base = entry * ID_BYTES;
+    for (let b = 0; b < ID_BYTES; b++) {
+      const v = ids[base + b] ?? 0;
+      if (id.charCodeAt(2 * b) !== HEX_HI[v] || id.charCodeAt(2 * b + 1) !== HEX_LO[v]) return false;
+    }
+    return true;
+  }
+
+  /** Home slot of a stored entry (its id's first 32 bits, as `hexWord` reads them). */
+  private home(entry: number): number {
+    return this.ids.readUInt32BE(entry * ID_BYTES) & this.mask;
+  }
+
+  kind(entry: number): number {
+    return this.kinds[entry] ?? 0;
+  }
+
+  createdAt(entry: number): number {
+    return this.createdAts[entry] ?? 0;
+  }
+
+  /** True when `sig` (128 hex characters) is the signature verified for the entry. */
+  sigEquals(entry: number, sig: string): boolean {
+    if (sig.length !== SIG_BYTES * 2) return false;
+    const sigs = this.sigs;
+    const base = entry * SIG_BYTES;
+    for (let b = 0; b < SIG_BYTES; b++) {
+      const v = sigs[base + b] ?? 0;
+      if (sig.charCodeAt(2 * b) !== HEX_HI[v] || sig.charCodeAt(2 * b + 1) !== HEX_LO[v]) return false;
+    }
+    return true;
+  }
+
+  /** True when `digest` is the digest of the verified copy's event JSON. */
+  digestEquals(entry: number, digest: Buffer | undefined): boolean {
+    if (!digest || digest.length !== DIGEST_BYTES || this.hasDigest[entry] !== 1) return false;
+    return (
+      this.digests.compare(digest, 0, DIGEST_BYTES, entry * DIGEST_BYTES, (entry + 1) * DIGEST_BYTES) === 0
+    );
+  }
+
+  /** True when `relayId` was already credited for the entry. */
+  credited(entry: number, relayId: number): boolean {
+    const n = this.relayCounts[entry] ?? 0;
+    const base = entry * INLINE_RELAYS;
+    for (let i = 0; i < Math.min(n, INLINE_RELAYS); i++) if (this.relays[base + i] === relayId) return true;
+    return n > INLINE_RELAYS && (this.moreRelays.get(entry)?.includes(relayId) ?? false);
+  }
+
+  /** Records that `relayId` was credited for the entry. */
+  credit(entry: number, relayId: number): void {
+    const n = this.relayCounts[entry] ?? 0;
+    if (n < INLINE_RELAYS) this.relays[entry * INLINE_RELAYS + n] = relayId;
+    else {
+      const more = this.moreRelays.get(entry);
+      if (more) more.push(relayId);
+      else this.moreRelays.set(entry, [relayId]);
+    }
+    if (n < 255) this.relayCounts[entry] = n + 1;
+  }
+
+  /**
+   * Records a verified id (64 lower-case hex characters) with its signature (128), kind,
+   * created_at and the digest of the verified copy; false when the id was already known (another
+   * copy won) or is not hex.
+   */
+  add(id: string, sig: string, kind: number, createdAt: number, digest: Buffer | undefined): boolean {
+    if (id.length !== 64 || hexWord(id) < 0 || this.find(id) >= 0) return false;
+    const entry = this.next;
+    if (this.count === this.max) this.remove(entry);
+    else this.count += 1;
+    this.next = (entry + 1) % this.max;
+    if (this.ids.write(id, entry * ID_BYTES, ID_BYTES, 'hex') !== ID_BYTES) return false;
+    this.sigs.fill(0, entry * SIG_BYTES, (entry + 1) * SIG_BYTES);
+    this.sigs.write(sig, entry * SIG_BYTES, SIG_BYTES, 'hex');
+    if (digest && digest.length === DIGEST_BYTES) {
+      digest.copy(this.digests, entry * DIGEST_BYTES);
+      this.hasDigest[entry] = 1;
+    } else this.hasDigest[entry] = 0;
+    this.kinds[entry] = kind;
+    this.createdAts[entry] = Math.min(MAX_CREATED_AT, Math.max(0, Math.floor(createdAt)));
+    this.relayCounts[entry] = 0;
+    this.moreRelays.delete(entry);
+    const index = this.index;
+    let i = hexWord(id) & this.mask;
+    while ((index[i] ?? 0) !== 0) i = (i + 1) & this.mask;
+    index[i] = entry + 1;
+    return true;
+  }
+
+  /** Takes an entry out of the index (backward-shift deletion keeps every probe chain intact). */
+  private remove(entry: number): void {
+    const index = this.index;
+    const mask = this.mask;
+    let i = this.home(entry);
+    while ((index[i] ?? 0) !== entry + 1) {
+      if ((index[i] ?? 0) === 0) return;
+      i = (i + 1) & mask;
+    }
+    index[i] = 0;
+    for (let j = (i + 1) & mask; (index[j] ?? 0) !== 0; j = (j + 1) & mask) {
+      const k = this.home((index[j] ?? 0) - 1);
+      // Move the entry at j back into the hole at i unless its home lies cyclically in (i, j].
+      const stays = i <= j ? i < k && k <= j : i < k || k <= j;
+      if (stays) continue;
+      index[i] = index[j] ?? 0;
+      index[j] = 0;
+      i = j;
+    }
+    this.moreRelays.delete(entry);
+  }
+}
