@@ -117,7 +117,7 @@ export class EventPipeline {
         }
       } else {
         const waiting = this.verifying.get(peeked);
-        if (waiting?.digest !== undefined && waiting.digest.equals(eventDigest(frame) ?? EMPTY)) {
+        if (waiting?.digest?.equals(eventDigest(frame) ?? EMPTY)) {
           this.await(conn, waiting.event, waiting, waiting.digest, atMs);
           return;
         }
