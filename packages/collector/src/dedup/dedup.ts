@@ -92,34 +92,3 @@ export class NetworkDedup {
     }
   }
 }
-
-/**
- * Bad copies one relay has already been charged for, so a re-sent bad copy (replay after a
- * reconnect) is counted once. Kept per relay so a relay flooding bad events cannot evict the
- * memory of the others; oldest forgotten first.
- */
-export class InvalidSeen {
-  private readonly keys = new Set<string>();
-
-  constructor(private readonly max = 2048) {}
-
-  /** Returns true the first time this relay delivers this bad copy. */
-  first(key: string): boolean {
-    if (this.keys.has(key)) return false;
-    this.keys.add(key);
-    if (this.keys.size > this.max) {
-      const oldest = this.keys.values().next();
-      if (!oldest.done) this.keys.delete(oldest.value);
-    }
-    return true;
-  }
-
-  /** Keys to hand to the relay's next owner. */
-  export(): string[] {
-    return [...this.keys];
-  }
-
-  import(keys: readonly string[]): void {
-    for (const key of keys) if (typeof key === 'string') this.first(key);
-  }
-}

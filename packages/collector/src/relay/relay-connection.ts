@@ -1,6 +1,6 @@
 import type { Logger } from '@nostr-info/shared';
 import WebSocket from 'ws';
-import type { InvalidSeen } from '../dedup/dedup.js';
+import type { InvalidSeen } from '../dedup/invalid-seen.js';
 import type { RelaySeen } from '../dedup/relay-seen.js';
 import type { ConnectionState } from '../observe/metrics.js';
 import { isEventFrame, parseRelayMessage, RelayMessageError } from '../protocol/relay-message.js';

@@ -1,4 +1,4 @@
-import { InvalidSeen } from '../dedup/dedup.js';
+import { InvalidSeen } from '../dedup/invalid-seen.js';
 import { RelaySeen, type RelaySeenOptions } from '../dedup/relay-seen.js';
 import type { ResumeCheckpoint } from './connection-types.js';
 

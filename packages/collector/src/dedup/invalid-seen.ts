@@ -1,0 +1,107 @@
+import { hash } from 'node:crypto';
+
+/** Prefix of an exported key that is already a 64-bit hash (16 hex digits). */
+const HASHED = 'h:';
+
+/**
+ * Bad copies one relay has already been charged for, so a re-sent bad copy (a replay after a
+ * reconnect looks back up to `RESUME_LOOKBACK_SECONDS`) is counted once. Kept per relay so a relay
+ * flooding bad events cannot evict the memory of the others; oldest forgotten first.
+ *
+ * Compact: a key is kept as the first 64 bits of its sha256 in a ring of 32-bit words with an
+ * open-addressing index (about 16 bytes a key instead of ~250 for the key string in a Set: a few
+ * MB for 240 relays with full rings). Two different bad copies share a 64-bit hash with
+ * probability 2^-64, so at most ~max / 2^64 of lookups could skip charging a bad copy.
+ */
+export class InvalidSeen {
+  private readonly max: number;
+  /** Ring of keys: words 2i, 2i+1 (hash bits 0-31, 32-63). */
+  private readonly ring: Uint32Array;
+  private readonly index: Int32Array;
+  private readonly mask: number;
+  private next = 0;
+  private count = 0;
+
+  constructor(max = 2048) {
+    this.max = Math.max(1, max);
+    this.ring = new Uint32Array(this.max * 2);
+    let slots = 16;
+    while (slots < this.max * 2) slots *= 2;
+    this.index = new Int32Array(slots);
+    this.mask = slots - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Returns true the first time this relay delivers this bad copy. */
+  first(key: string): boolean {
+    const h = hash('sha256', key, 'buffer');
+    return this.firstHash(h.readUInt32BE(0), h.readUInt32BE(4));
+  }
+
+  private find(hi: number, lo: number): boolean {
+    for (let i = hi & this.mask; ; i = (i + 1) & this.mask) {
+      const e = this.index[i] ?? 0;
+      if (e === 0) return false;
+      if (this.ring[2 * (e - 1)] === hi && this.ring[2 * (e - 1) + 1] === lo) return true;
+    }
+  }
+
+  private firstHash(hi: number, lo: number): boolean {
+    if (this.find(hi, lo)) return false;
+    const slot = this.next;
+    if (this.count === this.max) this.remove(slot);
+    else this.count += 1;
+    this.next = (slot + 1) % this.max;
+    this.ring[2 * slot] = hi;
+    this.ring[2 * slot + 1] = lo;
+    let i = hi & this.mask;
+    while ((this.index[i] ?? 0) !== 0) i = (i + 1) & this.mask;
+    this.index[i] = slot + 1;
+    return true;
+  }
+
+  /** Takes a ring slot out of the index (backward-shift deletion keeps probe chains intact). */
+  private remove(slot: number): void {
+    const { index, mask, ring } = this;
+    let i = (ring[2 * slot] ?? 0) & mask;
+    while ((index[i] ?? 0) !== slot + 1) {
+      if ((index[i] ?? 0) === 0) return;
+      i = (i + 1) & mask;
+    }
+    index[i] = 0;
+    for (let j = (i + 1) & mask; (index[j] ?? 0) !== 0; j = (j + 1) & mask) {
+      const k = (ring[2 * ((index[j] ?? 0) - 1)] ?? 0) & mask;
+      const stays = i <= j ? i < k && k <= j : i < k || k <= j;
+      if (stays) continue;
+      index[i] = index[j] ?? 0;
+      index[j] = 0;
+      i = j;
+    }
+  }
+
+  /** Keys to hand to the relay's next owner (hashed, oldest first). */
+  export(): string[] {
+    const out: string[] = [];
+    const start = this.count === this.max ? this.next : 0;
+    for (let n = 0; n < this.count; n++) {
+      const slot = (start + n) % this.max;
+      const hi = (this.ring[2 * slot] ?? 0).toString(16).padStart(8, '0');
+      const lo = (this.ring[2 * slot + 1] ?? 0).toString(16).padStart(8, '0');
+      out.push(`${HASHED}${hi}${lo}`);
+    }
+    return out;
+  }
+
+  /** Takes keys from `export` (or raw keys, as older replicas exported them). */
+  import(keys: readonly string[]): void {
+    for (const key of keys) {
+      if (typeof key !== 'string') continue;
+      if (key.startsWith(HASHED) && /^[0-9a-f]{16}$/.test(key.slice(HASHED.length))) {
+        this.firstHash(Number.parseInt(key.slice(2, 10), 16), Number.parseInt(key.slice(10, 18), 16));
+      } else this.first(key);
+    }
+  }
+}
