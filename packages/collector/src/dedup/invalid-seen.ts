@@ -8,27 +8,54 @@ const HASHED = 'h:';
  * reconnect looks back up to `RESUME_LOOKBACK_SECONDS`) is counted once. Kept per relay so a relay
  * flooding bad events cannot evict the memory of the others; oldest forgotten first.
  *
- * Compact: a key is kept as the first 64 bits of its sha256 in a ring of 32-bit words with an
+ * Compact: a key is kept as the first 64 bits of its sha256 in a ring of 32-bit words (grown by
+ * doubling up to `max`, so quiet relays hold little) with an
  * open-addressing index (about 16 bytes a key instead of ~250 for the key string in a Set: a few
  * MB for 240 relays with full rings). Two different bad copies share a 64-bit hash with
  * probability 2^-64, so at most ~max / 2^64 of lookups could skip charging a bad copy.
  */
 export class InvalidSeen {
   private readonly max: number;
+  /** Current ring size: grows by doubling up to `max`, so quiet relays hold little. */
+  private capacity: number;
   /** Ring of keys: words 2i, 2i+1 (hash bits 0-31, 32-63). */
-  private readonly ring: Uint32Array;
-  private readonly index: Int32Array;
-  private readonly mask: number;
+  private ring: Uint32Array;
+  private index: Int32Array;
+  private mask: number;
   private next = 0;
   private count = 0;
 
   constructor(max = 2048) {
     this.max = Math.max(1, max);
-    this.ring = new Uint32Array(this.max * 2);
-    let slots = 16;
-    while (slots < this.max * 2) slots *= 2;
+    this.capacity = Math.min(this.max, 16);
+    this.ring = new Uint32Array(this.capacity * 2);
+    this.index = new Int32Array(32);
+    this.mask = 31;
+  }
+
+  /** Doubles the ring (oldest entries first, so eviction order is kept) and rebuilds the index. */
+  private grow(): void {
+    const old = this.ring;
+    const oldSize = this.capacity;
+    this.capacity = Math.min(this.max, oldSize * 2);
+    this.ring = new Uint32Array(this.capacity * 2);
+    for (let n = 0; n < this.count; n++) {
+      const from = (this.next + n) % oldSize;
+      this.ring[2 * n] = old[2 * from] ?? 0;
+      this.ring[2 * n + 1] = old[2 * from + 1] ?? 0;
+    }
+    let slots = 32;
+    while (slots < this.capacity * 2) slots *= 2;
     this.index = new Int32Array(slots);
     this.mask = slots - 1;
+    for (let n = 0; n < this.count; n++) this.place(n);
+    this.next = this.count % this.capacity;
+  }
+
+  private place(slot: number): void {
+    let i = (this.ring[2 * slot] ?? 0) & this.mask;
+    while ((this.index[i] ?? 0) !== 0) i = (i + 1) & this.mask;
+    this.index[i] = slot + 1;
   }
 
   get size(): number {
@@ -51,15 +78,14 @@ export class InvalidSeen {
 
   private firstHash(hi: number, lo: number): boolean {
     if (this.find(hi, lo)) return false;
+    if (this.count === this.capacity && this.capacity < this.max) this.grow();
     const slot = this.next;
-    if (this.count === this.max) this.remove(slot);
+    if (this.count === this.capacity) this.remove(slot);
     else this.count += 1;
-    this.next = (slot + 1) % this.max;
+    this.next = (slot + 1) % this.capacity;
     this.ring[2 * slot] = hi;
     this.ring[2 * slot + 1] = lo;
-    let i = hi & this.mask;
-    while ((this.index[i] ?? 0) !== 0) i = (i + 1) & this.mask;
-    this.index[i] = slot + 1;
+    this.place(slot);
     return true;
   }
 
@@ -85,9 +111,9 @@ export class InvalidSeen {
   /** Keys to hand to the relay's next owner (hashed, oldest first). */
   export(): string[] {
     const out: string[] = [];
-    const start = this.count === this.max ? this.next : 0;
+    const start = this.count === this.capacity ? this.next : 0;
     for (let n = 0; n < this.count; n++) {
-      const slot = (start + n) % this.max;
+      const slot = (start + n) % this.capacity;
       const hi = (this.ring[2 * slot] ?? 0).toString(16).padStart(8, '0');
       const lo = (this.ring[2 * slot + 1] ?? 0).toString(16).padStart(8, '0');
       out.push(`${HASHED}${hi}${lo}`);
