@@ -2,25 +2,29 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Logger, STATS_RANGES, type StatsRange } from '@nostr-info/shared';
 import { errorBody } from '../errors.js';
+import type { ApiMetrics } from '../metrics/api-metrics.js';
 import type { ApiParts } from '../parts.js';
 import { maxAgeSeconds } from '../routes/send-snapshot.js';
 import { QUERY_SECTIONS } from '../routes/stats-routes.js';
 import { type EncodedBody, isUncompressed } from '../snapshot/encode.js';
-import type { BodyKey } from '../snapshot/snapshot-entry.js';
+import type { BodyKey, SnapshotEntry } from '../snapshot/snapshot-entry.js';
 import { pickClientIp } from './client-ip.js';
 import { captureStaticHeaders } from './header-policy.js';
-import { etagFor, matchesIfNoneMatch, pickCoding } from './negotiate.js';
+import { type Coding, etagFor, matchesIfNoneMatch, pickCoding } from './negotiate.js';
 import type { LimitOutcome } from './rate-limit.js';
-import { createRequestRecorder } from './request-metrics.js';
+import { createRouteRecorder, type RouteRecorder } from './request-metrics.js';
 
-/** One request target the lane answers: which body of which range, under which route label. */
+/** One request target the lane answers: which body of which range, recorded under which route. */
 interface Target {
   range: StatsRange;
   key: BodyKey;
-  route: string;
+  record: RouteRecorder;
 }
 
-/** The fields of one representation that change only with the snapshot, flattened for writeHead. */
+/**
+ * The header fields of one representation that change only with the snapshot, flattened for
+ * `writeHead` after the secure and CORS fields; each request copies one and appends its own.
+ */
 interface Representation {
   bytes: Buffer;
   ok: string[];
@@ -31,20 +35,19 @@ interface Representation {
 export type FastLane = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /** Every exact request target of the cached stats routes, e.g. `/api/v1/stats/overview?range=7d`. */
-function targets(): Map<string, Target> {
+function targets(metrics: ApiMetrics): Map<string, Target> {
   const table = new Map<string, Target>();
   for (const { segment, section } of QUERY_SECTIONS) {
     const route = `/api/v1/stats/${segment}`;
-    table.set(route, { range: '24h', key: section, route });
-    for (const range of STATS_RANGES) table.set(`${route}?range=${range}`, { range, key: section, route });
+    const record = createRouteRecorder(metrics, route, 'GET');
+    table.set(route, { range: '24h', key: section, record });
+    for (const range of STATS_RANGES) table.set(`${route}?range=${range}`, { range, key: section, record });
   }
+  const events = createRouteRecorder(metrics, '/api/v1/stats/events/:range', 'GET');
+  const full = createRouteRecorder(metrics, '/api/v1/stats/full/:range', 'GET');
   for (const range of STATS_RANGES) {
-    table.set(`/api/v1/stats/events/${range}`, {
-      range,
-      key: 'events',
-      route: '/api/v1/stats/events/:range',
-    });
-    table.set(`/api/v1/stats/full/${range}`, { range, key: 'full', route: '/api/v1/stats/full/:range' });
+    table.set(`/api/v1/stats/events/${range}`, { range, key: 'events', record: events });
+    table.set(`/api/v1/stats/full/${range}`, { range, key: 'full', record: full });
   }
   return table;
 }
@@ -68,14 +71,13 @@ function requestIdOf(req: IncomingMessage): string {
  */
 export async function createFastLane(parts: ApiParts, logger: Logger): Promise<FastLane> {
   const log = logger.child({ module: 'fast-lane' });
-  const table = targets();
+  const table = targets(parts.metrics);
   const fixed = (await captureStaticHeaders()).flat();
-  const record = createRequestRecorder(parts.metrics);
   const { rateLimiter, store } = parts;
   const hops = rateLimiter.trustProxyHops;
-  const representations = new WeakMap<EncodedBody, Map<string, Representation>>();
+  const representations = new WeakMap<EncodedBody, Map<Coding, Representation>>();
 
-  const representation = (body: EncodedBody, coding: 'br' | 'gzip' | 'identity', lastModified: string) => {
+  const representation = (body: EncodedBody, coding: Coding, lastModified: string): Representation => {
     let byCoding = representations.get(body);
     if (!byCoding) {
       byCoding = new Map();
@@ -84,7 +86,7 @@ export async function createFastLane(parts: ApiParts, logger: Logger): Promise<F
     let rep = byCoding.get(coding);
     if (!rep) {
       const bytes = coding === 'br' ? body.br : coding === 'gzip' ? body.gzip : body.identity;
-      const notModified = [
+      const validators = [
         'Last-Modified',
         lastModified,
         'ETag',
@@ -93,17 +95,80 @@ export async function createFastLane(parts: ApiParts, logger: Logger): Promise<F
         'Accept-Encoding',
       ];
       const ok = [
-        ...notModified,
+        ...fixed,
+        ...validators,
         'Content-Type',
         'application/json; charset=utf-8',
         'Content-Length',
         String(bytes.length),
       ];
       if (coding !== 'identity') ok.push('Content-Encoding', coding);
-      rep = { bytes, ok, notModified };
+      rep = { bytes, ok, notModified: [...fixed, ...validators] };
       byCoding.set(coding, rep);
     }
     return rep;
+  };
+
+  // `Cache-Control` changes once a second at most: the last value is kept.
+  let maxAge = -1;
+  let cacheControl = '';
+  const cacheControlOf = (computedAtMs: number): string => {
+    const seconds = maxAgeSeconds(computedAtMs);
+    if (seconds !== maxAge) {
+      maxAge = seconds;
+      cacheControl = `public, max-age=${seconds}`;
+    }
+    return cacheControl;
+  };
+
+  const respond = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: Target,
+    entry: SnapshotEntry,
+    body: EncodedBody,
+    id: string,
+    started: number,
+    outcome: LimitOutcome,
+  ): void => {
+    if (outcome.kind === 'limited') {
+      const { error } = outcome;
+      const head = [...fixed, 'X-Request-Id', id];
+      for (const [name, value] of Object.entries(error.headers)) head.push(name, value);
+      const text = JSON.stringify(errorBody(error.code, error.message));
+      head.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text)));
+      res.writeHead(error.status, head).end(text);
+      target.record(error.status, (performance.now() - started) / 1000);
+      return;
+    }
+    const coding = isUncompressed(body) ? 'identity' : pickCoding(req.headers['accept-encoding']);
+    const rep = representation(body, coding, entry.lastModified);
+    const notModified = matchesIfNoneMatch(req.headers['if-none-match'], body);
+    const head = (notModified ? rep.notModified : rep.ok).slice();
+    head.push('X-Request-Id', id, 'Cache-Control', cacheControlOf(entry.computedAtMs));
+    if (outcome.kind === 'ok') {
+      const limit = outcome.headers;
+      head.push(
+        'RateLimit-Limit',
+        limit['RateLimit-Limit'],
+        'RateLimit-Remaining',
+        limit['RateLimit-Remaining'],
+        'RateLimit-Reset',
+        limit['RateLimit-Reset'],
+        'RateLimit-Policy',
+        limit['RateLimit-Policy'],
+      );
+    }
+    if (notModified) res.writeHead(304, head).end();
+    else res.writeHead(200, head).end(rep.bytes);
+    target.record(notModified ? 304 : 200, (performance.now() - started) / 1000);
+  };
+
+  // Nothing a client sends can make `respond` throw; should it anyway, the socket is dropped
+  // rather than the process.
+  const failed = (res: ServerResponse, target: Target, err: unknown): void => {
+    log.error({ err, key: target.key, range: target.range }, 'fast lane failed');
+    res.destroy();
   };
 
   return (req, res) => {
@@ -121,40 +186,16 @@ export async function createFastLane(parts: ApiParts, logger: Logger): Promise<F
       typeof xff === 'string' ? xff : undefined,
       hops,
     );
-    const respond = (outcome: LimitOutcome): void => {
-      const head = [...fixed, 'X-Request-Id', id];
-      if (outcome.kind === 'limited') {
-        const { error } = outcome;
-        for (const [name, value] of Object.entries(error.headers)) head.push(name, value);
-        const text = JSON.stringify(errorBody(error.code, error.message));
-        head.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text)));
-        res.writeHead(error.status, head).end(text);
-        record(target.route, 'GET', error.status, (performance.now() - started) / 1000);
-        return;
-      }
-      if (outcome.kind === 'ok')
-        for (const [name, value] of Object.entries(outcome.headers)) head.push(name, value);
-      head.push('Cache-Control', `public, max-age=${maxAgeSeconds(entry.computedAtMs)}`);
-      const coding = isUncompressed(body) ? 'identity' : pickCoding(req.headers['accept-encoding']);
-      const rep = representation(body, coding, entry.lastModified);
-      const status = matchesIfNoneMatch(req.headers['if-none-match'], body) ? 304 : 200;
-      if (status === 304) res.writeHead(304, head.concat(rep.notModified)).end();
-      else res.writeHead(200, head.concat(rep.ok)).end(rep.bytes);
-      record(target.route, 'GET', status, (performance.now() - started) / 1000);
-    };
-    // Nothing a client sends can make `respond` throw; should it anyway, the socket is dropped
-    // rather than the process.
-    const failed = (err: unknown) => {
-      log.error({ err, path: target.route }, 'fast lane failed');
-      res.destroy();
-    };
     const outcome = rateLimiter.check(ip);
-    if (outcome instanceof Promise) outcome.then(respond).catch(failed);
-    else {
+    if (outcome instanceof Promise) {
+      outcome
+        .then((settled) => respond(req, res, target, entry, body, id, started, settled))
+        .catch((err: unknown) => failed(res, target, err));
+    } else {
       try {
-        respond(outcome);
+        respond(req, res, target, entry, body, id, started, outcome);
       } catch (err) {
-        failed(err);
+        failed(res, target, err);
       }
     }
     return true;

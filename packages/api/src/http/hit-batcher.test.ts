@@ -62,6 +62,20 @@ describe('hit batcher', () => {
     expect(trips).toBeLessThan(20);
   });
 
+  it('serves a busy client whose hits come one per turn from leases, without losing a position', async () => {
+    const [a] = replicas(10_000);
+    trips = 0;
+    const pending: Promise<{ count: number }>[] = [];
+    for (let i = 0; i < 300; i++) {
+      pending.push(Promise.resolve(a.hit('trickle')));
+      await new Promise((r) => setImmediate(r));
+    }
+    const counts = (await Promise.all(pending)).map((h) => h.count);
+    expect([...counts].sort((x, y) => x - y)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(counts).toEqual([...counts].sort((x, y) => x - y)); // in arrival order
+    expect(trips).toBeLessThan(40);
+  });
+
   it('one request at a time gets no lease: every position, in order', async () => {
     const [a] = replicas(10_000);
     const seen: number[] = [];

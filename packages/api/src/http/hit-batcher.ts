@@ -18,6 +18,8 @@ interface KeyState {
   /** Round trips in flight; a lease in flight holds new batches back (see `flush`). */
   inFlight: number;
   leaseInFlight: boolean;
+  /** A hit arrived while a round trip was in flight since the last one was sent: requests overlap. */
+  busy: boolean;
   /** Hits waiting to be sent. */
   waiting: Waiter[];
 }
@@ -46,16 +48,19 @@ export interface HitBatcherOptions {
  * fewer round trips:
  * - hits of one key in one event-loop turn share one `INCRBY n` (a batch); its answer `count`
  *   numbers them `count - n + 1 … count` in arrival order;
- * - a key with several hits waiting, hit again soon after its last round trip, asks for a few
- *   more hits than it has waiting (a lease: 1, 2, 4, … up to `limit / 16`, at most 64); the next
- *   hits take their positions from the lease without a round trip, until it is used up or the
+ * - a busy key (several hits in one batch, or a hit arriving while a round trip is in flight),
+ *   hit again soon after its last round trip, asks for a few more hits than it has waiting (a
+ *   lease: 1, 2, 4, … up to `limit / 16`, at most 64); the next hits take their positions from the lease without a round trip, until it is used up or the
  *   window ends;
  * - once a position past `limit` has been handed out, every later hit of the window is past it
  *   too (the counter only grows), so it is answered without asking.
  * Every position comes from the shared counter, so the replicas never allow more than the
  * budget together. Leased positions a process does not use stay spent: a client that sends
  * many requests at once to two replicas and then stops may lose up to one lease per replica;
- * one that sends one request at a time, or slowly, gets no lease, hence every position.
+ * one that sends one request at a time (each after the previous answer), or slowly, gets no
+ * lease, hence every position. A busy client's hits spread over many turns (a server busy
+ * writing large bodies reads few requests per turn) still get leases: without them each such
+ * turn would cost a round trip.
  */
 export function createHitBatcher({
   cache,
@@ -92,15 +97,16 @@ export function createHitBatcher({
     const waiters = s.waiting;
     s.waiting = [];
     const now = Date.now();
-    // Leases go only to a client with several hits at once, again soon after its last trip: one
-    // request at a time never strands a position. A slow client starts over with no lease; a
-    // batch sent beside one in flight asks for none but keeps the size reached.
+    // Leases go only to a client with overlapping hits, again soon after its last trip: one
+    // request at a time never strands a position. A slow client starts over with no lease. A
+    // batch is never sent beside a lease in flight (see `flush`), so at most one lease is pending
+    // and a trip without one in flight beside it takes nothing from it: its positions all come
+    // before the lease's (one connection answers in order) and go to its own waiters.
     const quick = now - s.lastTripAt < growMs;
     if (!quick) s.extra = 0;
-    const extra =
-      s.inFlight === 0 && leaseCap > 0 && quick && waiters.length > 1
-        ? Math.min(leaseCap, Math.max(1, s.extra * 2))
-        : 0;
+    const busy = s.busy || waiters.length > 1;
+    s.busy = false;
+    const extra = leaseCap > 0 && quick && busy ? Math.min(leaseCap, Math.max(1, s.extra * 2)) : 0;
     if (extra > 0) s.extra = extra;
     s.lastTripAt = now;
     s.inFlight++;
@@ -192,11 +198,13 @@ export function createHitBatcher({
           lastTripAt: 0,
           inFlight: 0,
           leaseInFlight: false,
+          busy: false,
           waiting: [],
         };
         states.set(key, s);
       }
       const state = s;
+      if (state.inFlight > 0) state.busy = true;
       return new Promise<WindowHit>((resolve, reject) => {
         state.waiting.push({ resolve, reject });
         if (state.waiting.length === 1) queue(key);

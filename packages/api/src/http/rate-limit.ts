@@ -20,12 +20,20 @@ export interface RateLimitOptions {
   backoffMs?: number;
 }
 
+/** The IETF `RateLimit-*` fields of one response. */
+export interface RateLimitFields {
+  'RateLimit-Limit': string;
+  'RateLimit-Remaining': string;
+  'RateLimit-Reset': string;
+  'RateLimit-Policy': string;
+}
+
 /** What the limiter decided for one request. */
 export type LimitOutcome =
   /** The store did not answer: let the request through, without `RateLimit-*` fields. */
   | { kind: 'open' }
   /** Within the budget: send these fields with the response. */
-  | { kind: 'ok'; headers: Record<string, string> }
+  | { kind: 'ok'; headers: RateLimitFields }
   /** Over the budget: answer with this 429 (its headers carry `Retry-After`). */
   | { kind: 'limited'; error: ApiError };
 
@@ -77,7 +85,7 @@ export function createRateLimiter({
 
   const decide = (hit: WindowHit): LimitOutcome => {
     const resetSeconds = Math.max(1, Math.ceil(hit.resetMs / 1000));
-    const headers = {
+    const headers: RateLimitFields = {
       'RateLimit-Limit': limit,
       'RateLimit-Remaining': String(Math.max(0, max - hit.count)),
       'RateLimit-Reset': String(resetSeconds),

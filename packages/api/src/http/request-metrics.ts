@@ -1,34 +1,45 @@
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
+import { type HotCell, hotCell } from '../metrics/hot-cell.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** Records one request: count by route/method/status, duration by route/method. */
 export type RequestRecorder = (route: string, method: string, status: number, seconds: number) => void;
 
+/** Records one request of a route and method fixed beforehand. */
+export type RouteRecorder = (status: number, seconds: number) => void;
+
 /**
- * The recorder behind `requestMetrics`, also used by the server's fast lane. Label sets are few
- * (routes x methods x statuses): each child is kept instead of hashing labels on every request.
+ * The recorder of one route and method (the server's fast lane keeps one per route). Counts go
+ * to hot cells (`hotCell`: no label hashing per request), the duration to a histogram child.
  */
-export function createRequestRecorder(metrics: ApiMetrics): RequestRecorder {
-  const counters = new Map<string, { inc(): void }>();
-  const timers = new Map<string, { observe(value: number): void }>();
-  return (route, method, status, seconds) => {
-    const timerKey = `${method} ${route}`;
-    const counterKey = `${status} ${timerKey}`;
-    let counter = counters.get(counterKey);
-    if (!counter) {
-      counter = metrics.requests.labels({ route, method, status: String(status) });
-      counters.set(counterKey, counter);
+export function createRouteRecorder(metrics: ApiMetrics, route: string, method: string): RouteRecorder {
+  const counts = new Map<number, HotCell>();
+  const timer = metrics.duration.labels({ route, method });
+  return (status, seconds) => {
+    let cell = counts.get(status);
+    if (!cell) {
+      cell = hotCell(metrics.requests, { route, method, status: String(status) });
+      counts.set(status, cell);
     }
-    let timer = timers.get(timerKey);
-    if (!timer) {
-      timer = metrics.duration.labels({ route, method });
-      timers.set(timerKey, timer);
-    }
-    counter.inc();
+    cell.n++;
     timer.observe(seconds);
+  };
+}
+
+/** The recorder behind `requestMetrics`: one `createRouteRecorder` per route and method seen. */
+export function createRequestRecorder(metrics: ApiMetrics): RequestRecorder {
+  const routes = new Map<string, RouteRecorder>();
+  return (route, method, status, seconds) => {
+    const key = `${method} ${route}`;
+    let record = routes.get(key);
+    if (!record) {
+      record = createRouteRecorder(metrics, route, method);
+      routes.set(key, record);
+    }
+    record(status, seconds);
   };
 }
 

@@ -1,7 +1,11 @@
 import { METRIC_PREFIX } from '@nostr-info/shared';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { collectHotCells } from './hot-cell.js';
 
-/** The API's own instruments (names in docs/metrics.md, "API"). */
+/**
+ * The API's own instruments (names in docs/metrics.md, "API"). `requests` and `cacheLookups`
+ * also take counts from hot cells (`hotCell`) when read.
+ */
 export interface ApiMetrics {
   requests: Counter<'route' | 'method' | 'status'>;
   duration: Histogram<'route' | 'method'>;
@@ -29,6 +33,7 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
       help: 'HTTP requests by matched route pattern, method and status.',
       labelNames: ['route', 'method', 'status'],
       registers,
+      collect: collectHotCells,
     }),
     duration: new Histogram({
       name: `${METRIC_PREFIX}http_request_duration_seconds`,
@@ -42,6 +47,7 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
       help: 'Snapshot lookups by layer (memory, cache, database) and result (hit, miss, error).',
       labelNames: ['layer', 'result'],
       registers,
+      collect: collectHotCells,
     }),
     rateLimited: new Counter({
       name: `${METRIC_PREFIX}api_rate_limited_total`,
