@@ -22,14 +22,27 @@ interface Target {
 }
 
 /**
- * The header fields of one representation that change only with the snapshot, flattened for
- * `writeHead` after the secure and CORS fields; each request copies one and appends its own.
+ * The header fields of one representation, flattened for `writeHead`: the secure and CORS
+ * fields, those that change only with the snapshot, then the per-request ones (`PER_REQUEST`)
+ * with empty values that each request fills in its own copy (no array growth per request).
  */
 interface Representation {
   bytes: Buffer;
   ok: string[];
   notModified: string[];
 }
+
+/** Per-request fields at the end of a representation's fields; the rate-limit ones come last. */
+const PER_REQUEST = [
+  'X-Request-Id',
+  'Cache-Control',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'RateLimit-Policy',
+].flatMap((name) => [name, '']);
+/** Without `RateLimit-*` (the store did not answer) a copy ends before them. */
+const RATE_LIMIT_SLOTS = 8;
 
 /** Answers a request itself (true) or leaves it to the Hono app (false). */
 export type FastLane = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -103,7 +116,8 @@ export async function createFastLane(parts: ApiParts, logger: Logger): Promise<F
         String(bytes.length),
       ];
       if (coding !== 'identity') ok.push('Content-Encoding', coding);
-      rep = { bytes, ok, notModified: [...fixed, ...validators] };
+      ok.push(...PER_REQUEST);
+      rep = { bytes, ok, notModified: [...fixed, ...validators, ...PER_REQUEST] };
       byCoding.set(coding, rep);
     }
     return rep;
@@ -144,20 +158,18 @@ export async function createFastLane(parts: ApiParts, logger: Logger): Promise<F
     const coding = isUncompressed(body) ? 'identity' : pickCoding(req.headers['accept-encoding']);
     const rep = representation(body, coding, entry.lastModified);
     const notModified = matchesIfNoneMatch(req.headers['if-none-match'], body);
-    const head = (notModified ? rep.notModified : rep.ok).slice();
-    head.push('X-Request-Id', id, 'Cache-Control', cacheControlOf(entry.computedAtMs));
+    const fields = notModified ? rep.notModified : rep.ok;
+    const end = fields.length;
+    const head = outcome.kind === 'ok' ? fields.slice() : fields.slice(0, end - RATE_LIMIT_SLOTS);
+    const at = end - PER_REQUEST.length + 1;
+    head[at] = id;
+    head[at + 2] = cacheControlOf(entry.computedAtMs);
     if (outcome.kind === 'ok') {
       const limit = outcome.headers;
-      head.push(
-        'RateLimit-Limit',
-        limit['RateLimit-Limit'],
-        'RateLimit-Remaining',
-        limit['RateLimit-Remaining'],
-        'RateLimit-Reset',
-        limit['RateLimit-Reset'],
-        'RateLimit-Policy',
-        limit['RateLimit-Policy'],
-      );
+      head[at + 4] = limit['RateLimit-Limit'];
+      head[at + 6] = limit['RateLimit-Remaining'];
+      head[at + 8] = limit['RateLimit-Reset'];
+      head[at + 10] = limit['RateLimit-Policy'];
     }
     if (notModified) res.writeHead(304, head).end();
     else res.writeHead(200, head).end(rep.bytes);
