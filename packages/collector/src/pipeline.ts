@@ -1,14 +1,9 @@
+import { type HotCell, hotCell } from '@nostr-info/shared';
 import type { Aggregator } from './aggregate/aggregator.js';
 import type { NetworkDedup } from './dedup/dedup.js';
 import type { ValidIds } from './dedup/valid-ids.js';
 import { relayHints } from './extract/relay-hints.js';
-import {
-  COLLECTED_KINDS,
-  type CollectorMetrics,
-  type HotCell,
-  hotCell,
-  kindLabel,
-} from './observe/metrics.js';
+import { COLLECTED_KINDS, type CollectorMetrics, kindLabel } from './observe/metrics.js';
 import { computeEventId, isEventShape, type NostrEvent } from './protocol/event.js';
 import { eventDigest, peekEventId } from './protocol/relay-message.js';
 import type { RelayConnection } from './relay/relay-connection.js';

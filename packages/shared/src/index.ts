@@ -15,6 +15,7 @@ export * from './db/read-pool.js';
 export * from './db/schema.js';
 export * from './lifecycle/service.js';
 export * from './log/logger.js';
+export * from './metrics/hot-cell.js';
 export * from './metrics/registry.js';
 export * from './relay/jump-hash.js';
 export * from './relay/normalize-url.js';

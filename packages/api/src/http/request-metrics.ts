@@ -1,7 +1,7 @@
+import { type HotCell, hotCell } from '@nostr-info/shared';
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
-import { type HotCell, hotCell } from '../metrics/hot-cell.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 

@@ -1,6 +1,5 @@
-import { METRIC_PREFIX } from '@nostr-info/shared';
+import { collectHotCells, METRIC_PREFIX } from '@nostr-info/shared';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { collectHotCells } from './hot-cell.js';
 
 /**
  * The API's own instruments (names in docs/metrics.md, "API"). `requests` and `cacheLookups`

@@ -3,6 +3,7 @@ import {
   type Databases,
   type FullSnapshot,
   fullSnapshotSchema,
+  hotCell,
   isStatsRange,
   type Logger,
   SNAPSHOT_CHANNEL,
@@ -12,7 +13,6 @@ import {
 } from '@nostr-info/shared';
 import { ApiError } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
-import { hotCell } from '../metrics/hot-cell.js';
 import { withTimeout } from '../timeout.js';
 import { buildEntry, type SnapshotEntry } from './snapshot-entry.js';
 

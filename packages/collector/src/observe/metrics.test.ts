@@ -1,6 +1,6 @@
-import { createRegistry } from '@nostr-info/shared';
+import { createRegistry, hotCell } from '@nostr-info/shared';
 import { describe, expect, it } from 'vitest';
-import { createCollectorMetrics, hotCell } from './metrics.js';
+import { createCollectorMetrics } from './metrics.js';
 
 describe('hot cells', () => {
   it('hand their counts to the counter when the registry is read, once', async () => {

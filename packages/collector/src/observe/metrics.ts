@@ -1,4 +1,4 @@
-import { METRIC_PREFIX } from '@nostr-info/shared';
+import { collectHotCells, METRIC_PREFIX } from '@nostr-info/shared';
 import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
 
 /** Kinds used as metric label values; anything else is `other` (labels stay bounded). */
@@ -7,37 +7,6 @@ const KIND_LABELS = new Set<number>(COLLECTED_KINDS);
 
 /** Bounded label value of a kind. */
 export const kindLabel = (kind: number): string => (KIND_LABELS.has(kind) ? String(kind) : 'other');
-
-/** A count kept in a plain number on the hot path; its counter takes it when the registry is read. */
-export interface HotCell {
-  n: number;
-}
-
-const hotCells = new WeakMap<object, { labels: Record<string, string>; cell: HotCell }[]>();
-
-/**
- * `collect` hook of a counter with hot cells: adds what the cells counted since the last read. A
- * labelled `inc` hashes and validates its label object on every call, too slow once per frame.
- */
-function collectHotCells(this: Counter<string>): void {
-  for (const { labels, cell } of hotCells.get(this) ?? []) {
-    if (cell.n === 0) continue;
-    this.inc(labels, cell.n);
-    cell.n = 0;
-  }
-}
-
-/** A cell counting into `counter` under `labels` (create once per label set, then `cell.n++`). */
-export function hotCell<L extends string>(counter: Counter<L>, labels: Record<L, string>): HotCell {
-  let cells = hotCells.get(counter);
-  if (!cells) {
-    cells = [];
-    hotCells.set(counter, cells);
-  }
-  const cell = { n: 0 };
-  cells.push({ labels, cell });
-  return cell;
-}
 
 function existing<T extends Metric>(registry: Registry, name: string): T | undefined {
   return registry.getSingleMetric(name) as T | undefined;
