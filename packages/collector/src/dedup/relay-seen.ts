@@ -1,3 +1,5 @@
+import { hexWord } from './hex.js';
+
 export interface RelaySeenOptions {
   /** Most ids kept per relay (bounds memory with a fast relay or a flood). */
   capacity?: number;
@@ -18,18 +20,6 @@ const MIN_SLOTS = 16;
 const MAX_LOAD = 0.75;
 /** Created_at values kept fit a 32-bit word (until 2106); anything beyond is clamped. */
 const MAX_CREATED_AT = 0xffff_fffe;
-
-/** One 32-bit word of a lowercase hex id, or -1 when the 8 characters are not lowercase hex. */
-function hexWord(s: string, at: number): number {
-  let v = 0;
-  for (let i = at; i < at + 8; i++) {
-    const c = s.charCodeAt(i);
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
-    if (d < 0) return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
 
 const clampCreatedAt = (createdAt: number) => Math.min(MAX_CREATED_AT, Math.max(0, Math.floor(createdAt)));
 

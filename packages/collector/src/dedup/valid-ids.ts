@@ -1,3 +1,5 @@
+import { hexEquals, hexWord } from './hex.js';
+
 /** Relays credited per id kept inline; more go to a small side map (rare: ~6 copies is typical). */
 const INLINE_RELAYS = 8;
 const ID_BYTES = 32;
@@ -5,27 +7,6 @@ const SIG_BYTES = 64;
 const DIGEST_BYTES = 32;
 /** created_at kept as an unsigned 32-bit value (until 2106); anything beyond is clamped. */
 const MAX_CREATED_AT = 0xffff_ffff;
-
-/** Char codes of the two lower-case hex digits of every byte value. */
-const HEX_HI = new Uint8Array(256);
-const HEX_LO = new Uint8Array(256);
-for (let v = 0; v < 256; v++) {
-  const s = v.toString(16).padStart(2, '0');
-  HEX_HI[v] = s.charCodeAt(0);
-  HEX_LO[v] = s.charCodeAt(1);
-}
-
-/** The first 32 bits of a lower-case hex id, or -1 when those 8 characters are not lower-case hex. */
-function hexWord(s: string): number {
-  let v = 0;
-  for (let i = 0; i < 8; i++) {
-    const c = s.charCodeAt(i);
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
-    if (d < 0) return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
 
 /**
  * Ids this replica has verified as valid, with their signature: a later copy with the same id
@@ -95,7 +76,7 @@ export class ValidIds {
   /** The entry of `id`, or -1. */
   find(id: string): number {
     if (id.length !== 64) return -1;
-    const h = hexWord(id);
+    const h = hexWord(id, 0);
     if (h < 0) return -1;
     const index = this.index;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
@@ -106,13 +87,7 @@ export class ValidIds {
   }
 
   private idEquals(entry: number, id: string): boolean {
-    const ids = this.ids;
-    const base = entry * ID_BYTES;
-    for (let b = 0; b < ID_BYTES; b++) {
-      const v = ids[base + b] ?? 0;
-      if (id.charCodeAt(2 * b) !== HEX_HI[v] || id.charCodeAt(2 * b + 1) !== HEX_LO[v]) return false;
-    }
-    return true;
+    return hexEquals(this.ids, entry * ID_BYTES, ID_BYTES, id);
   }
 
   /** Home slot of a stored entry (its id's first 32 bits, as `hexWord` reads them). */
@@ -130,14 +105,7 @@ export class ValidIds {
 
   /** True when `sig` (128 hex characters) is the signature verified for the entry. */
   sigEquals(entry: number, sig: string): boolean {
-    if (sig.length !== SIG_BYTES * 2) return false;
-    const sigs = this.sigs;
-    const base = entry * SIG_BYTES;
-    for (let b = 0; b < SIG_BYTES; b++) {
-      const v = sigs[base + b] ?? 0;
-      if (sig.charCodeAt(2 * b) !== HEX_HI[v] || sig.charCodeAt(2 * b + 1) !== HEX_LO[v]) return false;
-    }
-    return true;
+    return hexEquals(this.sigs, entry * SIG_BYTES, SIG_BYTES, sig);
   }
 
   /** True when `digest` is the digest of the verified copy's event JSON. */
@@ -174,7 +142,7 @@ export class ValidIds {
    * copy won) or is not hex.
    */
   add(id: string, sig: string, kind: number, createdAt: number, digest: Buffer | undefined): boolean {
-    if (id.length !== 64 || hexWord(id) < 0 || this.find(id) >= 0) return false;
+    if (id.length !== 64 || hexWord(id, 0) < 0 || this.find(id) >= 0) return false;
     const entry = this.next;
     if (this.count === this.max) this.remove(entry);
     else this.count += 1;
@@ -191,7 +159,7 @@ export class ValidIds {
     this.relayCounts[entry] = 0;
     this.moreRelays.delete(entry);
     const index = this.index;
-    let i = hexWord(id) & this.mask;
+    let i = hexWord(id, 0) & this.mask;
     while ((index[i] ?? 0) !== 0) i = (i + 1) & this.mask;
     index[i] = entry + 1;
     return true;
