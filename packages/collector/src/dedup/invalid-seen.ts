@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { placeInIndex, removeFromIndex } from './probe-index.js';
 
 /** Prefix of an exported key that is already a 64-bit hash (16 hex digits). */
 const HASHED = 'h:';
@@ -53,9 +54,7 @@ export class InvalidSeen {
   }
 
   private place(slot: number): void {
-    let i = (this.ring[2 * slot] ?? 0) & this.mask;
-    while ((this.index[i] ?? 0) !== 0) i = (i + 1) & this.mask;
-    this.index[i] = slot + 1;
+    placeInIndex(this.index, this.mask, (this.ring[2 * slot] ?? 0) & this.mask, slot + 1);
   }
 
   get size(): number {
@@ -89,23 +88,14 @@ export class InvalidSeen {
     return true;
   }
 
-  /** Takes a ring slot out of the index (backward-shift deletion keeps probe chains intact). */
+  /** Takes a ring slot out of the index. */
   private remove(slot: number): void {
-    const { index, mask, ring } = this;
-    let i = (ring[2 * slot] ?? 0) & mask;
-    while ((index[i] ?? 0) !== slot + 1) {
-      if ((index[i] ?? 0) === 0) return;
-      i = (i + 1) & mask;
-    }
-    index[i] = 0;
-    for (let j = (i + 1) & mask; (index[j] ?? 0) !== 0; j = (j + 1) & mask) {
-      const k = (ring[2 * ((index[j] ?? 0) - 1)] ?? 0) & mask;
-      const stays = i <= j ? i < k && k <= j : i < k || k <= j;
-      if (stays) continue;
-      index[i] = index[j] ?? 0;
-      index[j] = 0;
-      i = j;
-    }
+    removeFromIndex(
+      this.index,
+      this.mask,
+      slot + 1,
+      (value) => (this.ring[2 * (value - 1)] ?? 0) & this.mask,
+    );
   }
 
   /** Keys to hand to the relay's next owner (hashed, oldest first). */

@@ -1,5 +1,7 @@
 import { hexEquals, hexWord } from './hex.js';
+import { placeInIndex, removeFromIndex } from './probe-index.js';
 
+const HEX64 = /^[0-9a-f]{64}$/;
 /** Relays credited per id kept inline; more go to a small side map (rare: ~6 copies is typical). */
 const INLINE_RELAYS = 8;
 const ID_BYTES = 32;
@@ -142,12 +144,12 @@ export class ValidIds {
    * copy won) or is not hex.
    */
   add(id: string, sig: string, kind: number, createdAt: number, digest: Buffer | undefined): boolean {
-    if (id.length !== 64 || hexWord(id, 0) < 0 || this.find(id) >= 0) return false;
+    if (!HEX64.test(id) || this.find(id) >= 0) return false;
     const entry = this.next;
     if (this.count === this.max) this.remove(entry);
     else this.count += 1;
     this.next = (entry + 1) % this.max;
-    if (this.ids.write(id, entry * ID_BYTES, ID_BYTES, 'hex') !== ID_BYTES) return false;
+    this.ids.write(id, entry * ID_BYTES, ID_BYTES, 'hex');
     this.sigs.fill(0, entry * SIG_BYTES, (entry + 1) * SIG_BYTES);
     this.sigs.write(sig, entry * SIG_BYTES, SIG_BYTES, 'hex');
     if (digest && digest.length === DIGEST_BYTES) {
@@ -158,32 +160,13 @@ export class ValidIds {
     this.createdAts[entry] = Math.min(MAX_CREATED_AT, Math.max(0, Math.floor(createdAt)));
     this.relayCounts[entry] = 0;
     this.moreRelays.delete(entry);
-    const index = this.index;
-    let i = hexWord(id, 0) & this.mask;
-    while ((index[i] ?? 0) !== 0) i = (i + 1) & this.mask;
-    index[i] = entry + 1;
+    placeInIndex(this.index, this.mask, this.home(entry), entry + 1);
     return true;
   }
 
   /** Takes an entry out of the index (backward-shift deletion keeps every probe chain intact). */
   private remove(entry: number): void {
-    const index = this.index;
-    const mask = this.mask;
-    let i = this.home(entry);
-    while ((index[i] ?? 0) !== entry + 1) {
-      if ((index[i] ?? 0) === 0) return;
-      i = (i + 1) & mask;
-    }
-    index[i] = 0;
-    for (let j = (i + 1) & mask; (index[j] ?? 0) !== 0; j = (j + 1) & mask) {
-      const k = this.home((index[j] ?? 0) - 1);
-      // Move the entry at j back into the hole at i unless its home lies cyclically in (i, j].
-      const stays = i <= j ? i < k && k <= j : i < k || k <= j;
-      if (stays) continue;
-      index[i] = index[j] ?? 0;
-      index[j] = 0;
-      i = j;
-    }
+    removeFromIndex(this.index, this.mask, entry + 1, (value) => this.home(value - 1));
     this.moreRelays.delete(entry);
   }
 }
