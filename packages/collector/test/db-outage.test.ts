@@ -1,5 +1,5 @@
 import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
-import { createDatabases, type Databases } from '@nostr-info/shared';
+import { createDatabases } from '@nostr-info/shared';
 import { testServices } from '@nostr-info/shared/testing';
 import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
+import { refuseConnections } from './helpers/db-outage.js';
 import { waitFor } from './helpers/test-relay.js';
 
 // The requirement: PostgreSQL down for 30 s loses nothing (and counts nothing twice).
@@ -37,17 +38,6 @@ async function accepts(url: string): Promise<boolean> {
   } finally {
     await probe.close().catch(() => undefined);
   }
-}
-
-/** Refuses new connections to database `name` and ends the open ones; `restore()` undoes it. */
-async function refuseConnections(admin: Databases, name: string): Promise<() => Promise<void>> {
-  await sql`alter database ${sql.id(name)} with allow_connections false`.execute(admin.writer);
-  await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name}`.execute(
-    admin.writer,
-  );
-  return async () => {
-    await sql`alter database ${sql.id(name)} with allow_connections true`.execute(admin.writer);
-  };
 }
 
 describe('durability through a 30 s database outage', () => {

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
+import { refuseConnections } from './helpers/db-outage.js';
 import { waitFor } from './helpers/test-relay.js';
 
 // Nothing is lost when PostgreSQL is unreachable for a while, nor on SIGTERM.
@@ -29,16 +30,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Makes the test database refuse connections and drops the open ones, then restores it. */
+/** Makes the test database refuse connections for `ms`, then restores it. */
 async function databaseOutage(name: string, ms: number): Promise<void> {
   const admin = await createDatabases({ databaseUrl: testServices().TEST_PG_ADMIN_URL, poolMax: 1 });
   try {
-    await sql`alter database ${sql.id(name)} with allow_connections false`.execute(admin.writer);
-    await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name}`.execute(
-      admin.writer,
-    );
+    const restore = await refuseConnections(admin, name);
     await new Promise((r) => setTimeout(r, ms));
-    await sql`alter database ${sql.id(name)} with allow_connections true`.execute(admin.writer);
+    await restore();
   } finally {
     await admin.close();
   }
