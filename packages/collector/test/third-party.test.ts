@@ -5,7 +5,7 @@ import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import { makeInvoice } from './helpers/bolt11.js';
-import { createWorld, type TestWorld } from './helpers/context.js';
+import { createWorld, type TestWorld, waitForOnline } from './helpers/context.js';
 import { waitFor } from './helpers/test-relay.js';
 
 // A relay this project does not control (@nostr-relay/core from npm): events published to it
@@ -29,12 +29,7 @@ describe('collector against a real third-party relay', () => {
   it('counts what the relay accepted', async () => {
     const ctx = await world.context({ RELAYS: relay.url });
     service = await startCollector(ctx, { nip11: false });
-    await waitFor(
-      async () =>
-        (await ctx.dbs.reader.selectFrom('relays').select('status').executeTakeFirst())?.status === 'online',
-      10_000,
-      'subscription',
-    );
+    await waitForOnline(ctx);
     const now = Math.floor(Date.now() / 1000) + 1;
     const keys = [generateSecretKey(), generateSecretKey(), generateSecretKey()];
     const events = [

@@ -73,6 +73,16 @@ export function createCollectorMetrics(registry: Registry) {
       "Re-subscriptions whose look-back was shortened because the relay's seen set was full.",
       ['relay'],
     ),
+    replayPages: counter(
+      'collector_replay_pages_total',
+      'Extra REQs paging a resumed replay back in time (the relay capped what one REQ returns).',
+      ['relay'],
+    ),
+    replaysTruncated: counter(
+      'collector_replays_truncated_total',
+      'Resumed replays that could not be paged to the end of the look-back window.',
+      ['relay'],
+    ),
     relayMessages: counter(
       'collector_relay_messages_total',
       'NOTICE / CLOSED / AUTH messages by standard prefix class.',

@@ -99,3 +99,35 @@ export function eventDigest(frame: Buffer): Buffer | undefined {
   if (start < 0 || end <= start) return undefined;
   return hash('sha256', frame.subarray(start, end + 1), 'buffer');
 }
+
+const CREATED_AT_KEY = Buffer.from('"created_at":');
+
+/**
+ * The event's `created_at` read from an EVENT frame's bytes (undefined when not found cheaply).
+ * An event has no nested objects and quotes inside strings are escaped, so the first
+ * `"created_at":` is the event's own key.
+ */
+export function peekCreatedAt(frame: Buffer): number | undefined {
+  const at = frame.indexOf(CREATED_AT_KEY);
+  if (at < 0) return undefined;
+  let p = at + CREATED_AT_KEY.length;
+  while (frame[p] === 0x20) p++;
+  let value = 0;
+  let digits = 0;
+  for (let c = frame[p]; c !== undefined && c >= 0x30 && c <= 0x39; c = frame[++p]) {
+    value = value * 10 + (c - 0x30);
+    if (++digits > 15) return undefined;
+  }
+  return digits > 0 ? value : undefined;
+}
+
+/**
+ * True when an EVENT frame belongs to the subscription whose tag is `,"<id>",` (compact frames
+ * only: `["EVENT","<id>",…`).
+ */
+export function frameInSubscription(frame: Buffer, tag: Buffer): boolean {
+  const from = EVENT_PREFIX.length;
+  if (frame.length < from + tag.length) return false;
+  for (let i = 0; i < tag.length; i++) if (frame[from + i] !== tag[i]) return false;
+  return true;
+}

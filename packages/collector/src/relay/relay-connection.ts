@@ -10,6 +10,7 @@ import { closeGracefully } from './graceful-close.js';
 import { Keepalive } from './keepalive.js';
 import { openSocket } from './open-socket.js';
 import { RelayHealth } from './relay-health.js';
+import { type PagerOutcome, ReplayPager } from './replay-pager.js';
 import { ResumePoint } from './resume-point.js';
 import { classifySocketError } from './socket-errors.js';
 
@@ -35,6 +36,7 @@ export class RelayConnection {
   private readonly keepalive: Keepalive;
   private readonly health: RelayHealth;
   private readonly point: ResumePoint;
+  private readonly pager = new ReplayPager();
   private subCounter = 0;
   private subId = '';
   private subscribed = false;
@@ -146,6 +148,7 @@ export class RelayConnection {
       // EVENT frames go on as bytes: copies already counted are recognised without decoding.
       if (isEventFrame(frame)) {
         this.received += 1;
+        if (this.pager.active) this.pager.note(frame);
         this.host.onEventFrame(this, frame, this.point.lastHeardAt);
         return;
       }
@@ -181,6 +184,7 @@ export class RelayConnection {
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     // First subscription: from now. Later ones look back behind the gap, so events the relay got
     // meanwhile with older timestamps arrive too; RelaySeen drops copies already credited.
+    const resumed = this.point.subscribedOnce;
     const { since, capped } = this.point.nextSince();
     if (capped) {
       this.host.metrics.resumesCapped.inc({ relay: this.url });
@@ -191,7 +195,11 @@ export class RelayConnection {
     }
     this.subCounter += 1;
     this.subId = `ni${this.subCounter}`;
-    const req = JSON.stringify(['REQ', this.subId, { kinds: SUBSCRIBED_KINDS, since }]);
+    const filter = { kinds: SUBSCRIBED_KINDS, since };
+    const req = JSON.stringify(['REQ', this.subId, filter]);
+    // A resumed replay may be cut at the relay's limit: page it back to `since` after its EOSE.
+    if (resumed) this.pager.begin(this.subId, filter);
+    else this.pager.reset();
     if (this.maxMessageLength !== null && req.length > this.maxMessageLength) {
       this.log.warn(
         { relay: this.url, maxMessageLength: this.maxMessageLength },
@@ -222,9 +230,11 @@ export class RelayConnection {
       case 'EVENT':
         // Frames like `[ "EVENT", …]` with spacing: take the slow path.
         this.received += 1;
+        if (this.pager.active) this.pager.noteParsed(message.subscriptionId, message.event);
         this.host.onEventFrame(this, Buffer.from(raw), this.point.lastHeardAt);
         return;
       case 'EOSE': {
+        this.pageReplay(message.subscriptionId);
         if (message.subscriptionId !== this.subId || this.reqSentAt === 0) return;
         const eoseMs = Date.now() - this.reqSentAt;
         this.reqSentAt = 0;
@@ -238,6 +248,8 @@ export class RelayConnection {
         this.health.notice(message.message);
         return;
       case 'CLOSED': {
+        const paged = this.pager.closed(message.subscriptionId);
+        if (paged) this.replayDone(paged, message.message);
         if (message.subscriptionId !== this.subId) return;
         const cls = this.health.closed(message.message);
         this.subscribed = false;
@@ -268,6 +280,34 @@ export class RelayConnection {
     }
   }
 
+  /** After an EOSE of a replay being paged: closes the finished page and asks for the next. */
+  private pageReplay(subId: string): void {
+    const step = this.pager.eose(subId);
+    if (!step) return;
+    const ws = this.ws;
+    if (ws?.readyState === WebSocket.OPEN) {
+      if (step.close) ws.send(step.close);
+      if (step.req) {
+        ws.send(step.req);
+        this.host.metrics.replayPages.inc({ relay: this.url });
+      }
+    }
+    if (step.done) this.replayDone(step.done);
+  }
+
+  private replayDone(outcome: PagerOutcome, reason?: string): void {
+    if (!outcome.truncated) {
+      if (outcome.pages > 1)
+        this.log.debug({ relay: this.url, pages: outcome.pages }, 'resumed replay paged');
+      return;
+    }
+    this.host.metrics.replaysTruncated.inc({ relay: this.url });
+    this.log.info(
+      { relay: this.url, pages: outcome.pages, reason },
+      'resumed replay not paged to the end of the window: older events may be missed',
+    );
+  }
+
   /** Nothing (not even a pong) for a whole keepalive interval: the socket is dead or stalled. */
   private onStall(ws: WebSocket): void {
     this.lastError = 'stalled';
@@ -282,6 +322,7 @@ export class RelayConnection {
     this.clearTimer();
     this.accountHealth();
     this.subscribed = false;
+    this.pager.reset();
     this.ws?.removeAllListeners();
     this.ws = undefined;
     if (this.stopped) return;

@@ -70,3 +70,14 @@ export async function createWorld(name: string): Promise<TestWorld> {
     },
   };
 }
+
+/** Waits until the only relay in the database is `online` (its subscription was sent). */
+export async function waitForOnline(ctx: RoleContext<CollectorEnv>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const row = await ctx.dbs.reader.selectFrom('relays').select('status').executeTakeFirst();
+    if (row?.status === 'online') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out waiting for the relay to be online');
+}
