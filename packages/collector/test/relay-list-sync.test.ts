@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDatabases, type Databases, migrateToLatest, ownerOf } from '@nostr-info/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
@@ -104,6 +107,45 @@ describe('configured relay list', () => {
     } finally {
       for (const s of services) await s.stop();
       for (const r of relays) await r.close();
+    }
+  });
+});
+
+describe('relay list file edited while running', () => {
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createWorld('relay-file');
+  });
+  afterAll(async () => {
+    await world.drop();
+  });
+
+  it('watches what the edited RELAYS_FILE lists, without a restart', async () => {
+    const [a, b, c] = [await TestRelay.start(), await TestRelay.start(), await TestRelay.start()];
+    const dir = mkdtempSync(join(tmpdir(), 'nostr-info-relays-'));
+    const file = join(dir, 'relays.txt');
+    writeFileSync(file, `# seed list\n${a.url}\n${b.url}\n`);
+    const ctx = await world.context({ RELAYS_FILE: file, RECONCILE_INTERVAL_MS: '200' });
+    const service = await startCollector(ctx, { nip11: false });
+    try {
+      await waitFor(() => a.subscribers === 1 && b.subscribers === 1, 15_000, 'listed relays subscribed');
+      expect(c.subscribers).toBe(0);
+      // The kubelet swaps a ConfigMap's file in place: b leaves the list, c joins it.
+      writeFileSync(file, `# seed list, edited\n${a.url}\n${c.url}\n`);
+      await waitFor(
+        () => a.subscribers === 1 && b.subscribers === 0 && c.subscribers === 1,
+        15_000,
+        'edited list watched',
+      );
+      expect(service.ownedRelays().sort()).toEqual([a.url, c.url].sort());
+      // An empty file (written half-way) changes nothing.
+      writeFileSync(file, '');
+      await new Promise((r) => setTimeout(r, 800));
+      expect(service.ownedRelays().sort()).toEqual([a.url, c.url].sort());
+    } finally {
+      await service.stop();
+      for (const r of [a, b, c]) await r.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
