@@ -6,6 +6,19 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const digestOf = (s: string) => createHash('sha256').update(s).digest();
 
 describe('ValidIds', () => {
+  it('holds an entry in about 120 bytes', () => {
+    const ids = new ValidIds(150_000);
+    expect(ids.bytes / 150_000).toBeLessThan(125);
+    // A digest that differs only past the bytes kept still differs where it is kept: a digest is
+    // a SHA-256, so two copies share their first 16 bytes only with probability 2^-128.
+    const id = hex(32);
+    const digest = digestOf('x');
+    ids.add(id, hex(64), 1, 1, digest);
+    const other = Buffer.from(digest);
+    other[0] = (other[0] ?? 0) ^ 1;
+    expect(ids.digestEquals(ids.find(id), other)).toBe(false);
+  });
+
   it('keeps the signature, digest, kind, created_at and credited relays of an id', () => {
     const ids = new ValidIds(100);
     const id = hex(32);

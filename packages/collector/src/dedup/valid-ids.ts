@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { hexEquals, hexWord } from './hex.js';
 import { placeInIndex, removeFromIndex } from './probe-index.js';
 
@@ -5,8 +6,9 @@ const HEX64 = /^[0-9a-f]{64}$/;
 /** Relays credited per id kept inline; more go to a small side map (rare: ~6 copies is typical). */
 const INLINE_RELAYS = 8;
 const ID_BYTES = 32;
-const SIG_BYTES = 64;
-const DIGEST_BYTES = 32;
+/** Bytes kept of the signature's SHA-256 and of the copy's digest (128 bits: see below). */
+const SIG_BYTES = 16;
+const DIGEST_BYTES = 16;
 /** created_at kept as an unsigned 32-bit value (until 2106); anything beyond is clamped. */
 const MAX_CREATED_AT = 0xffff_ffff;
 
@@ -18,11 +20,16 @@ const MAX_CREATED_AT = 0xffff_ffff;
  * all), the kind and created_at, and the relays credited for the id, so a relay that repeats an
  * event (floods, replays after a reconnect) is credited once.
  *
- * Compact: entries live in typed arrays (full 32-byte id, 64-byte signature, 32-byte digest,
- * kind, created_at, up to 8 relays inline: about 180 bytes an entry with its index slot, against
- * ~840 bytes for the same data as strings and arrays in a Map), found through an open-addressing
- * index on the id's first 32 bits and compared on all 32 bytes, so lookups are exact. The oldest
- * entry is forgotten first. An entry number is valid until the next `add`.
+ * Compact: entries live in typed arrays (full 32-byte id, 16 bytes of the signature's SHA-256,
+ * 16 bytes of the copy's digest, kind, created_at, up to 8 relays inline: about 120 bytes an
+ * entry with its index slot, against ~840 bytes for the same data as strings and arrays in a
+ * Map), found through an open-addressing index on the id's first 32 bits and compared on all 32
+ * bytes, so lookups are exact. The oldest entry is forgotten first. An entry number is valid
+ * until the next `add`.
+ *
+ * The signature and the digest are compared on 128 bits of SHA-256: passing a forged copy as the
+ * verified one means finding a second preimage of a 128-bit hash (~2^128 hashes), as out of
+ * reach as forging the signature itself.
  */
 export class ValidIds {
   private readonly max: number;
@@ -40,7 +47,7 @@ export class ValidIds {
   private next = 0;
   private count = 0;
 
-  constructor(max = 150_000) {
+  constructor(max = 120_000) {
     this.max = Math.max(1, max);
     let slots = 16;
     while (slots < this.max * 2) slots *= 2;
@@ -107,12 +114,12 @@ export class ValidIds {
 
   /** True when `sig` (128 hex characters) is the signature verified for the entry. */
   sigEquals(entry: number, sig: string): boolean {
-    return hexEquals(this.sigs, entry * SIG_BYTES, SIG_BYTES, sig);
+    return this.sigs.compare(sigPrint(sig), 0, SIG_BYTES, entry * SIG_BYTES, (entry + 1) * SIG_BYTES) === 0;
   }
 
   /** True when `digest` is the digest of the verified copy's event JSON. */
   digestEquals(entry: number, digest: Buffer | undefined): boolean {
-    if (!digest || digest.length !== DIGEST_BYTES || this.hasDigest[entry] !== 1) return false;
+    if (!digest || digest.length < DIGEST_BYTES || this.hasDigest[entry] !== 1) return false;
     return (
       this.digests.compare(digest, 0, DIGEST_BYTES, entry * DIGEST_BYTES, (entry + 1) * DIGEST_BYTES) === 0
     );
@@ -150,10 +157,9 @@ export class ValidIds {
     else this.count += 1;
     this.next = (entry + 1) % this.max;
     this.ids.write(id, entry * ID_BYTES, ID_BYTES, 'hex');
-    this.sigs.fill(0, entry * SIG_BYTES, (entry + 1) * SIG_BYTES);
-    this.sigs.write(sig, entry * SIG_BYTES, SIG_BYTES, 'hex');
-    if (digest && digest.length === DIGEST_BYTES) {
-      digest.copy(this.digests, entry * DIGEST_BYTES);
+    sigPrint(sig).copy(this.sigs, entry * SIG_BYTES, 0, SIG_BYTES);
+    if (digest && digest.length >= DIGEST_BYTES) {
+      digest.copy(this.digests, entry * DIGEST_BYTES, 0, DIGEST_BYTES);
       this.hasDigest[entry] = 1;
     } else this.hasDigest[entry] = 0;
     this.kinds[entry] = kind;
@@ -169,4 +175,9 @@ export class ValidIds {
     removeFromIndex(this.index, this.mask, entry + 1, (value) => this.home(value - 1));
     this.moreRelays.delete(entry);
   }
+}
+
+/** SHA-256 of a signature as sent (its first `SIG_BYTES` are kept and compared). */
+function sigPrint(sig: string): Buffer {
+  return hash('sha256', sig, 'buffer');
 }
