@@ -2,6 +2,7 @@
 // compiled package (`pnpm build` first) like production. Wired like the CLI; prints a JSON line of
 // running totals every 250 ms on stdout; SIGTERM stops it.
 import { readFileSync } from 'node:fs';
+import { writeHeapSnapshot } from 'node:v8';
 import { createCache, createDatabases, createLogger, createRegistry, loadEnv } from '@nostr-info/shared';
 import { startCollector } from '../dist/index.js';
 
@@ -47,6 +48,13 @@ const cpu = () => {
 const timer = setInterval(() => {
   process.stdout.write(`${JSON.stringify({ ...service.stats(), ...memory(), ...cpu(), at: Date.now() })}\n`);
 }, 250);
+// BENCH_SNAPSHOT=<ms>: one heap snapshot that long after start (where the memory is, by owner).
+if (process.env.BENCH_SNAPSHOT) {
+  setTimeout(
+    () => process.stderr.write(`heap snapshot: ${writeHeapSnapshot()}\n`),
+    Number(process.env.BENCH_SNAPSHOT),
+  ).unref();
+}
 process.once('SIGTERM', () => {
   clearInterval(timer);
   void service.stop().then(async () => {

@@ -119,6 +119,12 @@ const chartNodeOptions =
     readFileSync(new URL('../../../charts/nostr-info/values.yaml', import.meta.url), 'utf8'),
   )?.[1] ?? '';
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? chartNodeOptions).split(' ').filter(Boolean);
+// The seen sets' memory budget as the chart sets it, unless RESUME_MEMORY_MB says otherwise.
+const resumeMemoryMb =
+  process.env.RESUME_MEMORY_MB ??
+  /^\s+resumeMemoryMb:\s*(\d+)/m.exec(
+    readFileSync(new URL('../../../charts/nostr-info/values.yaml', import.meta.url), 'utf8'),
+  )?.[1];
 print(`collector node flags: ${nodeArgs.join(' ') || '(V8 defaults)'}`);
 const child = spawn(
   process.execPath,
@@ -130,6 +136,11 @@ const child = spawn(
       REDIS_URL: testServices().TEST_REDIS_URL,
       REDIS_KEY_PREFIX: `bench:collector:${Date.now()}:`,
       RELAYS: sim.urls.join(','),
+      ...(resumeMemoryMb ? { RESUME_MEMORY_MB: resumeMemoryMb } : {}),
+      // The corpus is signed once and cached, so its created_at age with the cache: a day of
+      // look-back keeps every event in the seen sets, which then fill to their budget (the most
+      // memory they take) whatever the corpus' age.
+      RESUME_LOOKBACK_SECONDS: '86400',
       LOG_LEVEL: 'warn',
       DISCOVERY_ENABLED: 'false',
     },
@@ -212,7 +223,17 @@ print(
 print(
   `    vs the bare verifier on all ${cores} cores, nothing else running: ${pct(verified, bare)} of ${fmt(bare)} /s`,
 );
+// What the ratio could reach at this run's own costs: the CPU the collector and the simulated
+// network spent per unique event, if every core did nothing else.
+const cpuPerUnique = ((collectorCores + simCores) * 1e6) / uniqueRate;
+const ceiling = (cores * 1e6) / cpuPerUnique;
+print(
+  `    ceiling at this run's CPU per unique event (${fmt(cpuPerUnique)} µs: collector ${fmt((collectorCores * 1e6) / uniqueRate)}, network ${fmt((simCores * 1e6) / uniqueRate)}): ${fmt(ceiling)} unique/s on ${cores} cores = ${pct(ceiling, bare)} of the bare verifier`,
+);
 print(`  network-unique events total: ${fmt(Number(unique?.n ?? 0))} written`);
+print(
+  `  per-relay seen sets: ${mb(s1.seenBytes)} MB at the end (they fill up to RESUME_MEMORY_MB, ${resumeMemoryMb ?? 'default'} MB, as the look-back window fills: run --seconds long enough for a steady state)`,
+);
 print(`  RSS: ${mb(rssIdle)} MB idle with ${relays} relays, peak ${mb(peakRss)} MB under load`);
 const peakOf = (key: 'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers') =>
   mb(Math.max(...samples.map((s) => s[key] ?? 0)));

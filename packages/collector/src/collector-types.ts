@@ -36,6 +36,8 @@ export interface CollectorStats {
   dedupWaiting: number;
   /** Reading is paused for back-pressure. */
   paused: boolean;
+  /** Bytes held by the per-relay seen sets (bounded by `RESUME_MEMORY_MB`). */
+  seenBytes: number;
 }
 
 /** The running collector; `ownedRelays` lists the relays this replica currently watches. */

@@ -3,13 +3,14 @@ import { type CollectorEnv, LIVE_CHANNEL, type RoleContext } from '@nostr-info/s
 import { Aggregator } from './aggregate/aggregator.js';
 import type { CollectorOptions, CollectorService } from './collector-types.js';
 import { NetworkDedup } from './dedup/dedup.js';
+import { seenCapacity } from './dedup/relay-seen.js';
 import { ValidIds } from './dedup/valid-ids.js';
 import { liveMessage } from './observe/live.js';
 import { CONNECTION_STATES, type ConnectionState, createCollectorMetrics } from './observe/metrics.js';
 import { startMetricsServer } from './observe/metrics-server.js';
 import { EventPipeline } from './pipeline.js';
 import { type ConnectionHost, RelayConnection } from './relay/relay-connection.js';
-import { configuredRelays } from './relay-list.js';
+import { configuredRelays, RelayListFile } from './relay-list.js';
 import { Handover } from './shard/handover.js';
 import { resolveOrdinal } from './shard/ordinal.js';
 import { Reconciler } from './shard/reconciler.js';
@@ -51,6 +52,9 @@ export async function startCollector(
 
   const relays = configuredRelays(env);
   await seedRelays(ctx.dbs.writer, relays);
+  // An edited RELAYS_FILE (a ConfigMap changed in place) is seeded again before the next tick.
+  const relayFile =
+    env.RELAYS === undefined && env.RELAYS_FILE ? new RelayListFile(env.RELAYS_FILE) : undefined;
 
   const aggregator = new Aggregator();
   const verifier = new VerifyPool({
@@ -72,7 +76,7 @@ export async function startCollector(
   });
   const pipeline = new EventPipeline({
     aggregator,
-    validIds: new ValidIds(options.validIdsMax ?? 150_000),
+    validIds: new ValidIds(options.validIdsMax ?? 120_000),
     dedup,
     verifier,
     metrics,
@@ -112,6 +116,13 @@ export async function startCollector(
       for (const conn of connections.values()) conn.accountHealth();
     },
   });
+  // The seen sets of all watched relays share RESUME_MEMORY_MB: each relay's share is set when a
+  // connection is made and again whenever the number of watched relays changes.
+  const seenBudgetBytes = env.RESUME_MEMORY_MB * 1024 * 1024;
+  const shareSeenBudget = () => {
+    const share = seenCapacity(connections.size, seenBudgetBytes);
+    for (const conn of connections.values()) conn.seen.setCapacity(share);
+  };
   const handover = new Handover({ cache: ctx.cache, logger });
   const reconciler = new Reconciler({
     db: ctx.dbs.writer,
@@ -121,6 +132,7 @@ export async function startCollector(
     createConnection: (relay) =>
       new RelayConnection(relay.id, relay.url, host, {
         resumeLookbackSeconds: env.RESUME_LOOKBACK_SECONDS,
+        seenCapacity: seenCapacity(connections.size + 1, seenBudgetBytes),
         ...options.connection,
       }),
     logger,
@@ -144,11 +156,18 @@ export async function startCollector(
     if (reconciling) return;
     reconciling = true;
     try {
+      const edited = relayFile?.changed();
+      if (edited) {
+        const unwatched = await seedRelays(ctx.dbs.writer, edited);
+        relayFile?.seeded();
+        logger.info({ relays: edited.length, unwatched }, 'relay list file changed: seeded again');
+      }
       await reconciler.tick();
     } catch (err) {
       metrics.dbErrors.inc({ service: 'collector', operation: 'reconcile' });
       logger.warn({ err }, 'reconcile failed; retrying next tick');
     } finally {
+      shareSeenBudget();
       reconciling = false;
     }
   };
@@ -262,6 +281,7 @@ export async function startCollector(
       batchesSent: verifier.batches,
       dedupWaiting: dedup.waiting,
       paused,
+      seenBytes: [...connections.values()].reduce((sum, conn) => sum + conn.seen.bytes, 0),
     }),
     stop: () => {
       stopping ??= stop();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RelaySeen } from './relay-seen.js';
+import { MAX_SEEN_CAPACITY, MIN_SEEN_CAPACITY, RelaySeen, seenCapacity } from './relay-seen.js';
 
 /** A realistic event id (SHA-256 hex) for a label. */
 const id = (label: string | number) => createHash('sha256').update(String(label)).digest('hex');
@@ -38,6 +38,44 @@ describe('RelaySeen', () => {
     expect(since).toBeGreaterThanOrEqual(1040);
     expect(since).toBeLessThanOrEqual(1049);
     expect(coversFrom(seen, entries, since)).toBe(true);
+  });
+
+  it('shrinks to a smaller share at once: the oldest go, memory comes back, the resume is capped', () => {
+    const seen = new RelaySeen({ capacity: 4096, lookbackSeconds: 3600, now: () => 5_000_000 });
+    const entries: [string, number][] = [];
+    for (let t = 0; t < 3000; t++) entries.push([id(`s${t}`), 4000 + t]);
+    for (const [i, t] of entries) seen.add(i, t);
+    const bytesBefore = seen.bytes;
+    seen.setCapacity(1000);
+    expect(seen.limit).toBe(1000);
+    expect(seen.size).toBeLessThanOrEqual(1000);
+    expect(seen.size).toBeGreaterThanOrEqual(800);
+    expect(seen.bytes).toBeLessThanOrEqual(bytesBefore / 2);
+    // Newest kept, oldest forgotten.
+    expect(seen.has(id('s2999'))).toBe(true);
+    expect(seen.has(id('s0'))).toBe(false);
+    const { since, capped } = seen.resumeSince(7000);
+    expect(capped).toBe(true);
+    expect(coversFrom(seen, entries, since)).toBe(true);
+    // Growing the share again lets it hold more.
+    seen.setCapacity(4096);
+    for (let t = 0; t < 3000; t++) seen.add(id(`n${t}`), 7000 + t);
+    expect(seen.size).toBeGreaterThan(3000);
+  });
+
+  it('shares a memory budget: every table fits it, down to a floor per relay', () => {
+    const budget = 24 * 1024 * 1024;
+    expect(seenCapacity(1, budget)).toBe(MAX_SEEN_CAPACITY);
+    for (const relays of [1, 10, 240, 241, 1000, 2000, 5000]) {
+      const capacity = seenCapacity(relays, budget);
+      const seen = new RelaySeen({ capacity, lookbackSeconds: 3600, now: () => 9_000_000 });
+      for (let t = 0; t < capacity * 2; t++) seen.add(id(`${relays}:${t}`), 8000 + t);
+      expect(seen.size).toBeLessThanOrEqual(capacity);
+      if (capacity > MIN_SEEN_CAPACITY) expect(seen.bytes * relays).toBeLessThanOrEqual(budget);
+    }
+    // More relays never get a bigger share.
+    expect(seenCapacity(2000, budget)).toBeLessThan(seenCapacity(240, budget));
+    expect(seenCapacity(1_000_000, budget)).toBe(MIN_SEEN_CAPACITY);
   });
 
   it('evicts the oldest created_at first, whatever the arrival order', () => {

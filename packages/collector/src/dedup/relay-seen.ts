@@ -29,6 +29,24 @@ function slotsFor(entries: number): number {
   return slots;
 }
 
+/** Most ids one relay's set keeps (12 bytes × 16,384 slots = 192 KiB). */
+export const MAX_SEEN_CAPACITY = 12_288;
+/** Fewest ids a relay's set keeps, however many relays share the budget. */
+export const MIN_SEEN_CAPACITY = 192;
+
+/**
+ * Ids each relay's seen set may keep when `relays` sets share `budgetBytes`: the largest power
+ * of two of slots whose tables all fit the budget, filled to the table's load bound. A fixed
+ * per-relay size would not bound a replica: 2,000 busy relays at 12,288 ids each hold 384 MiB.
+ * Only below `MIN_SEEN_CAPACITY` per relay does the total exceed the budget.
+ */
+export function seenCapacity(relays: number, budgetBytes: number): number {
+  const perRelay = budgetBytes / Math.max(1, relays) / (WORDS * 4);
+  let slots = MIN_SLOTS;
+  while (slots * 2 <= perRelay && slots * 2 * MAX_LOAD <= MAX_SEEN_CAPACITY) slots *= 2;
+  return Math.max(MIN_SEEN_CAPACITY, Math.floor(slots * MAX_LOAD));
+}
+
 /**
  * The ids one relay has delivered recently, so that a resumed subscription can ask for a window
  * in the past (`since` = last heard − lookback) without crediting the relay twice for an event.
@@ -56,8 +74,8 @@ export class RelaySeen {
   private evictedBelow = 0;
   /** Arrival time (seconds) of the newest id added, which drives pruning by age. */
   private lastAddSec = 0;
-  private readonly capacity: number;
-  private readonly maxSlots: number;
+  private capacity: number;
+  private maxSlots: number;
   private readonly lookbackSeconds: number;
   private readonly now: () => number;
   /** Resumes whose `since` was raised above last heard − lookback because the set was full. */
@@ -65,7 +83,11 @@ export class RelaySeen {
   /** Ids evicted because the set was full. */
   evicted = 0;
 
-  constructor({ capacity = 12_288, lookbackSeconds = 900, now = Date.now }: RelaySeenOptions = {}) {
+  constructor({
+    capacity = MAX_SEEN_CAPACITY,
+    lookbackSeconds = 900,
+    now = Date.now,
+  }: RelaySeenOptions = {}) {
     this.capacity = Math.max(1, capacity);
     this.maxSlots = slotsFor(this.capacity);
     this.lookbackSeconds = lookbackSeconds;
@@ -76,6 +98,25 @@ export class RelaySeen {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Most ids kept. */
+  get limit(): number {
+    return this.capacity;
+  }
+
+  /**
+   * Changes the most ids kept (the replica's budget is shared again when it watches more or fewer
+   * relays). Shrinking evicts the oldest created_at at once and gives the table's memory back;
+   * a later resume is then capped like after any eviction.
+   */
+  setCapacity(capacity: number): void {
+    const next = Math.max(1, Math.floor(capacity));
+    if (next === this.capacity) return;
+    this.capacity = next;
+    this.maxSlots = slotsFor(next);
+    if (this.count > next) this.evictOldest(this.count - Math.floor((next * 7) / 8));
+    if (this.mask + 1 > this.maxSlots) this.rebuild(this.maxSlots, this.floor);
   }
 
   /** Bytes held by the id table. */
@@ -143,13 +184,18 @@ export class RelaySeen {
       this.rebuild(Math.min(this.maxSlots, (this.mask + 1) * 2), this.floor);
       return;
     }
+    this.evictOldest(Math.ceil(this.count / 8));
+  }
+
+  /** Forgets at least `n` ids, the oldest by created_at (ties go together). */
+  private evictOldest(n: number): void {
     const createdAts = new Uint32Array(this.count);
-    let n = 0;
+    let k = 0;
     const t = this.table;
     for (let base = 2; base < t.length; base += WORDS)
-      if (t[base] !== 0) createdAts[n++] = (t[base] as number) - 1;
+      if (t[base] !== 0) createdAts[k++] = (t[base] as number) - 1;
     createdAts.sort();
-    const cut = (createdAts[Math.max(0, Math.ceil(n / 8) - 1)] as number) + 1;
+    const cut = (createdAts[Math.min(k, Math.max(1, n)) - 1] as number) + 1;
     const before = this.count;
     this.raiseFloor(cut);
     this.evicted += before - this.count;

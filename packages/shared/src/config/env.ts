@@ -106,6 +106,8 @@ const collector = {
   RECONCILE_INTERVAL_MS: int(100, 600_000, 5_000),
   /** Seconds of created_at a reconnect asks for behind the gap, so late-published events arrive. */
   RESUME_LOOKBACK_SECONDS: int(0, 86_400, 900),
+  /** Memory shared by the per-relay seen sets that make a look-back safe (MiB per replica). */
+  RESUME_MEMORY_MB: int(1, 4096, 16),
 };
 
 const api = {
