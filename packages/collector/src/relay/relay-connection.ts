@@ -48,6 +48,8 @@ export class RelayConnection {
   /** Events received since the last rate sample (events/s for the live feed). */
   received = 0;
   maxMessageLength: number | null = null;
+  /** NIP-11 `max_subscriptions`: below 2, a resumed replay cannot be paged beside the live one. */
+  maxSubscriptions: number | null = null;
 
   constructor(
     readonly relayId: number,
@@ -198,7 +200,7 @@ export class RelayConnection {
     const filter = { kinds: SUBSCRIBED_KINDS, since };
     const req = JSON.stringify(['REQ', this.subId, filter]);
     // A resumed replay may be cut at the relay's limit: page it back to `since` after its EOSE.
-    if (resumed) this.pager.begin(this.subId, filter);
+    if (resumed) this.pager.begin(this.subId, filter, (this.maxSubscriptions ?? 2) >= 2);
     else this.pager.reset();
     if (this.maxMessageLength !== null && req.length > this.maxMessageLength) {
       this.log.warn(

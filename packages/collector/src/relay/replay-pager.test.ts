@@ -96,6 +96,16 @@ describe('ReplayPager', () => {
     expect(flood.delivered.size).toBeLessThan(2_000);
   });
 
+  it('does not page beside the live subscription when the relay allows only one', () => {
+    const pager = new ReplayPager();
+    pager.begin('ni4', { since: 1 }, false);
+    pager.note(frame('ni4', { id: 'a', created_at: 5 }));
+    expect(pager.eose('ni4')).toEqual({ done: { pages: 0, truncated: true } });
+    // Nothing replayed: nothing missed.
+    pager.begin('ni5', { since: 1 }, false);
+    expect(pager.eose('ni5')).toEqual({ done: { pages: 0, truncated: false } });
+  });
+
   it('ignores EOSE of other subscriptions and ends on CLOSED', () => {
     const pager = new ReplayPager();
     pager.begin('ni3', { since: 1 });

@@ -41,6 +41,7 @@ export class ReplayPager {
   private oldest = Number.POSITIVE_INFINITY;
   private frames = 0;
   private page = 0;
+  private canPage = true;
   /** Extra page subscriptions sent since start. */
   pagesSent = 0;
 
@@ -49,9 +50,14 @@ export class ReplayPager {
     return this.tag !== undefined;
   }
 
-  /** A resumed subscription was sent: watch its replay. */
-  begin(subId: string, filter: Record<string, unknown>): void {
+  /**
+   * A resumed subscription was sent: watch its replay. `canPage` false when the relay allows one
+   * subscription only (NIP-11 `max_subscriptions`): a replay that brought events is then reported
+   * as not paged.
+   */
+  begin(subId: string, filter: Record<string, unknown>, canPage = true): void {
     this.filter = filter;
+    this.canPage = canPage;
     this.baseId = subId;
     this.page = 0;
     this.watch(subId, Number.POSITIVE_INFINITY);
@@ -102,10 +108,13 @@ export class ReplayPager {
     const step: PagerStep & { done?: PagerOutcome } = {};
     if (this.page > 0) step.close = JSON.stringify(['CLOSE', subId]);
     const progressed = this.frames > 0 && this.oldest < this.until;
-    if (!progressed || this.page >= MAX_PAGES) {
+    if (!progressed || this.page >= MAX_PAGES || !this.canPage) {
       // A page that brought nothing older and was full: more events share one second than a page
       // holds (or the page cap was hit); the rest of that second cannot be asked for.
-      const truncated = this.page >= MAX_PAGES || (this.page > 0 && this.frames >= PAGE_LIMIT);
+      const truncated =
+        this.page >= MAX_PAGES ||
+        (this.page > 0 && this.frames >= PAGE_LIMIT) ||
+        (progressed && !this.canPage);
       step.done = { pages: this.page, truncated };
       this.reset();
       return step;

@@ -111,7 +111,10 @@ export class Reconciler {
         .then(async (info) => {
           await saveNip11(this.o.db, relay.id, info);
           const conn = this.o.connections.get(relay.id);
-          if (conn) conn.maxMessageLength = info.maxMessageLength;
+          if (conn) {
+            conn.maxMessageLength = info.maxMessageLength;
+            conn.maxSubscriptions = info.maxSubscriptions;
+          }
         })
         .catch(async (err: unknown) => {
           await saveNip11Error(this.o.db, relay.id, (err as Error).message).catch(() => undefined);
