@@ -4,8 +4,12 @@ import WebSocket from 'ws';
  * CLOSEs the subscription and the socket, and lets the socket's existing `message` listeners keep
  * running until the relay's close frame arrives (or `graceMs` passes), so frames already on the
  * wire are still read. Then the socket is torn down. Resolves once it is.
+ *
+ * `read` false leaves a paused socket paused (the collector is holding reading back): under
+ * overload, reading every socket's backlog at once while stopping would pile up without bound.
+ * What is left unread is re-sent to whoever resumes the relay next (the checkpoint's look-back).
  */
-export function closeGracefully(ws: WebSocket, subId: string, graceMs: number): Promise<void> {
+export function closeGracefully(ws: WebSocket, subId: string, graceMs: number, read = true): Promise<void> {
   return new Promise<void>((resolve) => {
     const finish = () => {
       clearTimeout(timer);
@@ -23,7 +27,7 @@ export function closeGracefully(ws: WebSocket, subId: string, graceMs: number): 
       finish();
       return;
     }
-    ws.resume();
+    if (read) ws.resume();
     try {
       ws.send(JSON.stringify(['CLOSE', subId]));
       ws.close(1000);

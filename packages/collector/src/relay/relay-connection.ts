@@ -152,6 +152,9 @@ export class RelayConnection {
         this.received += 1;
         if (this.pager.active) this.pager.note(frame);
         this.host.onEventFrame(this, frame, this.point.lastHeardAt);
+        // A closing socket may be out of the collector's reach (a relay given up): it follows the
+        // back-pressure itself.
+        if (this.stopped && this.host.paused()) ws.pause();
         return;
       }
       this.onFrame(frame.toString());
@@ -388,7 +391,7 @@ export class RelayConnection {
     this.subscribed = false;
     this.setState('closed');
     if (!ws) return Promise.resolve();
-    return closeGracefully(ws, this.subId, graceMs).then(() => {
+    return closeGracefully(ws, this.subId, graceMs, !this.host.paused()).then(() => {
       if (this.ws === ws) this.ws = undefined;
     });
   }
