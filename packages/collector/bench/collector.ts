@@ -228,7 +228,7 @@ print(
 const cpuPerUnique = ((collectorCores + simCores) * 1e6) / uniqueRate;
 const ceiling = (cores * 1e6) / cpuPerUnique;
 print(
-  `    ceiling at this run's CPU per unique event (${fmt(cpuPerUnique)} µs: collector ${fmt((collectorCores * 1e6) / uniqueRate)}, network ${fmt((simCores * 1e6) / uniqueRate)}): ${fmt(ceiling)} unique/s on ${cores} cores = ${pct(ceiling, bare)} of the bare verifier`,
+  `    ceiling at this run's CPU per unique event, meaningful when the collector is saturated (${fmt(cpuPerUnique)} µs: collector ${fmt((collectorCores * 1e6) / uniqueRate)}, network ${fmt((simCores * 1e6) / uniqueRate)}): ${fmt(ceiling)} unique/s on ${cores} cores = ${pct(ceiling, bare)} of the bare verifier`,
 );
 print(`  network-unique events total: ${fmt(Number(unique?.n ?? 0))} written`);
 print(
