@@ -50,11 +50,12 @@ export async function startCollector(
         )
       : fixedReplicas(env.COLLECTOR_REPLICAS));
 
-  const relays = configuredRelays(env);
-  await seedRelays(ctx.dbs.writer, relays);
-  // An edited RELAYS_FILE (a ConfigMap changed in place) is seeded again before the next tick.
+  // An edited RELAYS_FILE (a ConfigMap changed in place) is seeded again before the next tick;
+  // stamped before the first read, so an edit made meanwhile is not missed.
   const relayFile =
     env.RELAYS === undefined && env.RELAYS_FILE ? new RelayListFile(env.RELAYS_FILE) : undefined;
+  const relays = configuredRelays(env);
+  await seedRelays(ctx.dbs.writer, relays);
 
   const aggregator = new Aggregator();
   const verifier = new VerifyPool({
@@ -129,12 +130,17 @@ export async function startCollector(
     ordinal,
     replicas,
     connections,
-    createConnection: (relay) =>
-      new RelayConnection(relay.id, relay.url, host, {
+    createConnection: (relay) => {
+      const conn = new RelayConnection(relay.id, relay.url, host, {
         resumeLookbackSeconds: env.RESUME_LOOKBACK_SECONDS,
         seenCapacity: seenCapacity(connections.size + 1, seenBudgetBytes),
         ...options.connection,
-      }),
+      });
+      // The limits any replica last read from the relay's NIP-11 document (refreshed daily).
+      conn.maxMessageLength = relay.max_message_length ?? null;
+      conn.maxSubscriptions = relay.max_subscriptions ?? null;
+      return conn;
+    },
     logger,
     metrics,
     nip11: options.nip11,

@@ -100,6 +100,11 @@ export class RelaySeen {
     return this.count;
   }
 
+  /** Every id delivered with a created_at at or above this is in the set. */
+  get lowest(): number {
+    return this.floor;
+  }
+
   /** Most ids kept. */
   get limit(): number {
     return this.capacity;
@@ -189,6 +194,7 @@ export class RelaySeen {
 
   /** Forgets at least `n` ids, the oldest by created_at (ties go together). */
   private evictOldest(n: number): void {
+    if (this.count === 0) return;
     const createdAts = new Uint32Array(this.count);
     let k = 0;
     const t = this.table;

@@ -27,9 +27,11 @@ const MAX_CREATED_AT = 0xffff_ffff;
  * bytes, so lookups are exact. The oldest entry is forgotten first. An entry number is valid
  * until the next `add`.
  *
- * The signature and the digest are compared on 128 bits of SHA-256: passing a forged copy as the
- * verified one means finding a second preimage of a 128-bit hash (~2^128 hashes), as out of
- * reach as forging the signature itself.
+ * The signature and the digest are compared on 128 bits of SHA-256. For anyone but the event's
+ * author, passing an altered copy as the verified one means a second preimage of a 128-bit hash
+ * (~2^128 hashes). The author, who can make many valid copies, could search a collision in ~2^64
+ * hashes; the most it buys is one relay credited for an altered copy of the author's own valid
+ * event (nothing network-wide changes: the id is the same valid event).
  */
 export class ValidIds {
   private readonly max: number;

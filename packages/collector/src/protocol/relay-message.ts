@@ -122,12 +122,16 @@ export function peekCreatedAt(frame: Buffer): number | undefined {
 }
 
 /**
- * True when an EVENT frame belongs to the subscription whose tag is `,"<id>",` (compact frames
- * only: `["EVENT","<id>",…`).
+ * True when an EVENT frame belongs to the subscription whose JSON-quoted id is `quoted`
+ * (`["EVENT","<id>",…`, with any spaces around the comma).
  */
-export function frameInSubscription(frame: Buffer, tag: Buffer): boolean {
-  const from = EVENT_PREFIX.length;
-  if (frame.length < from + tag.length) return false;
-  for (let i = 0; i < tag.length; i++) if (frame[from + i] !== tag[i]) return false;
+export function frameInSubscription(frame: Buffer, quoted: Buffer): boolean {
+  let p = EVENT_PREFIX.length;
+  while (frame[p] === 0x20) p++;
+  if (frame[p] !== COMMA) return false;
+  p++;
+  while (frame[p] === 0x20) p++;
+  if (frame.length < p + quoted.length) return false;
+  for (let i = 0; i < quoted.length; i++) if (frame[p + i] !== quoted[i]) return false;
   return true;
 }

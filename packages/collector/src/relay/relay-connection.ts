@@ -203,8 +203,11 @@ export class RelayConnection {
     const filter = { kinds: SUBSCRIBED_KINDS, since };
     const req = JSON.stringify(['REQ', this.subId, filter]);
     // A resumed replay may be cut at the relay's limit: page it back to `since` after its EOSE.
-    if (resumed) this.pager.begin(this.subId, filter, (this.maxSubscriptions ?? 2) >= 2);
-    else this.pager.reset();
+    // A page still open from an earlier replay on this socket is closed first.
+    const stale = resumed
+      ? this.pager.begin(this.subId, filter, (this.maxSubscriptions ?? 2) >= 2)
+      : this.pager.abandon();
+    if (stale) ws.send(stale);
     if (this.maxMessageLength !== null && req.length > this.maxMessageLength) {
       this.log.warn(
         { relay: this.url, maxMessageLength: this.maxMessageLength },
@@ -287,7 +290,7 @@ export class RelayConnection {
 
   /** After an EOSE of a replay being paged: closes the finished page and asks for the next. */
   private pageReplay(subId: string): void {
-    const step = this.pager.eose(subId);
+    const step = this.pager.eose(subId, this.seen.lowest);
     if (!step) return;
     const ws = this.ws;
     if (ws?.readyState === WebSocket.OPEN) {

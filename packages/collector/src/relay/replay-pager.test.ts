@@ -12,7 +12,13 @@ interface Filter {
 }
 
 /** A relay's answer to a REQ as NIP-01 describes it: newest first, cut at its limit. */
-function answer(stored: Stored[], f: Filter, relayLimit: number, honoursUntil = true): Stored[] {
+function answer(
+  stored: Stored[],
+  f: Filter,
+  relayLimit: number,
+  honoursUntil = true,
+  clamp = relayLimit * 10,
+): Stored[] {
   return stored
     .filter(
       (e) =>
@@ -20,7 +26,7 @@ function answer(stored: Stored[], f: Filter, relayLimit: number, honoursUntil = 
         (!honoursUntil || f.until === undefined || e.created_at <= f.until),
     )
     .sort((a, b) => b.created_at - a.created_at || a.id.localeCompare(b.id))
-    .slice(0, Math.min(f.limit ?? relayLimit, relayLimit * 10));
+    .slice(0, Math.min(f.limit ?? relayLimit, clamp));
 }
 
 const frame = (sub: string, e: Stored) =>
@@ -29,7 +35,16 @@ const frame = (sub: string, e: Stored) =>
   );
 
 /** Drives a resumed replay through the pager; returns the ids delivered and the REQs sent. */
-function replay(stored: Stored[], since: number, relayLimit: number, honoursUntil = true) {
+function replay(
+  stored: Stored[],
+  since: number,
+  relayLimit: number,
+  {
+    honoursUntil = true,
+    clamp = relayLimit * 10,
+    floor = (): number => 0,
+  }: { honoursUntil?: boolean; clamp?: number; floor?: () => number } = {},
+) {
   const pager = new ReplayPager();
   const delivered = new Set<string>();
   const reqs: Filter[] = [];
@@ -38,13 +53,13 @@ function replay(stored: Stored[], since: number, relayLimit: number, honoursUnti
   let filter: Filter = { since };
   pager.begin(sub, { kinds: [1], since });
   for (let guard = 0; guard < MAX_PAGES + 5; guard++) {
-    for (const e of answer(stored, filter, relayLimit, honoursUntil)) {
+    for (const e of answer(stored, filter, relayLimit, honoursUntil, clamp)) {
       delivered.add(e.id);
       pager.note(frame(sub, e));
     }
     // A live event on the main subscription meanwhile never moves the page bound.
     if (sub !== 'ni2') pager.note(frame('ni2', { id: 'live', created_at: 1 }));
-    const step = pager.eose(sub);
+    const step = pager.eose(sub, floor());
     expect(step).toBeDefined();
     if (step?.close) closes.push(step.close);
     if (step?.done) return { delivered, reqs, closes, done: step.done, pager };
@@ -87,13 +102,35 @@ describe('ReplayPager', () => {
   });
 
   it('stops when a relay ignores until, and says so when one second holds more than a page', () => {
-    // The first page (limit 500) brings older events, the second the same ones again: stop.
-    const ignoring = replay(events(350, 10_000), 9_000, 100, false);
-    expect(ignoring.reqs.length).toBe(2);
-    expect(ignoring.done.truncated).toBe(false);
+    // The first page brings events newer than its `until`: the relay ignores it, stop there.
+    const ignoring = replay(events(350, 10_000), 9_000, 100, { honoursUntil: false });
+    expect(ignoring.reqs.length).toBe(1);
+    expect(ignoring.done.truncated).toBe(true);
     const flood = replay(events(2_000, 10_000, 2_000), 0, 100);
     expect(flood.done.truncated).toBe(true);
     expect(flood.delivered.size).toBeLessThan(2_000);
+  });
+
+  it('skips a second holding more than the relay returns at once, and pages on below it', () => {
+    // 150 events in the newest second, 200 older ones; the relay clamps every answer to 100.
+    const stored = [
+      ...events(150, 10_000, 150),
+      ...events(200, 9_999).map((e, i) => ({ ...e, id: `o${i}` })),
+    ];
+    const { delivered, done } = replay(stored, 9_000, 100, { clamp: 100 });
+    expect(done.truncated).toBe(true);
+    for (let i = 0; i < 200; i++) expect(delivered.has(`o${i}`)).toBe(true);
+    expect(delivered.size).toBeGreaterThanOrEqual(300);
+  });
+
+  it('never asks below the seen-set floor, and says so when the window reaches under it', () => {
+    const stored = events(350, 10_000);
+    const { reqs, done, delivered } = replay(stored, 9_000, 100, { floor: () => 9_800 });
+    expect(reqs.every((f) => (f.since ?? 0) >= 9_800)).toBe(true);
+    expect(done.truncated).toBe(true);
+    expect([...delivered].length).toBeLessThan(350);
+    // A floor below since changes nothing.
+    expect(replay(stored, 9_000, 100, { floor: () => 8_000 }).done.truncated).toBe(false);
   });
 
   it('does not page beside the live subscription when the relay allows only one', () => {
@@ -114,5 +151,21 @@ describe('ReplayPager', () => {
     expect(pager.eose('ni3')?.req).toContain('"ni3p1"');
     expect(pager.closed('ni3p1')).toEqual({ pages: 1, truncated: true });
     expect(pager.active).toBe(false);
+    // The main subscription closed before its EOSE: no verdict (it is asked again).
+    pager.begin('ni6', { since: 1 });
+    expect(pager.closed('ni6')).toBeUndefined();
+    // A new replay on the same socket closes a page still open.
+    pager.begin('ni7', { since: 1 });
+    pager.note(frame('ni7', { id: 'b', created_at: 5 }));
+    pager.eose('ni7');
+    expect(pager.begin('ni8', { since: 1 })).toBe('["CLOSE","ni7p1"]');
+  });
+
+  it('reads the subscription id with spaces around the comma', () => {
+    const pager = new ReplayPager();
+    pager.begin('ni9', { since: 1 });
+    pager.note(Buffer.from('["EVENT", "ni9", {"id":"x","created_at":7}]'));
+    pager.note(Buffer.from('["EVENT" ,"ni9p",{"id":"y","created_at":3}]'));
+    expect(pager.eose('ni9')?.req).toContain('"until":7');
   });
 });

@@ -4,6 +4,8 @@ import { frameInSubscription, peekCreatedAt } from '../protocol/relay-message.js
 export const PAGE_LIMIT = 500;
 /** Pages one resume may take before it gives up (a window of ~100,000 events at 500 a page). */
 export const MAX_PAGES = 200;
+/** Fewest events an answer must bring to count as cut at the relay's cap (caps are 100 and up). */
+const SMALLEST_CAP = 50;
 
 /** What to send after an EOSE: CLOSE the finished page, REQ the next one. */
 export interface PagerStep {
@@ -14,7 +16,7 @@ export interface PagerStep {
 /** How a resume's replay ended (for the log and the metric). */
 export interface PagerOutcome {
   pages: number;
-  /** True when paging stopped at `MAX_PAGES` or at a second holding more events than a page. */
+  /** True when part of the window could not be asked for (see `eose`). */
   truncated: boolean;
 }
 
@@ -25,23 +27,31 @@ export interface PagerOutcome {
  * (`since` = last heard − look-back) therefore gets only the newest part of the window. Once the
  * replay's EOSE arrives, the same filter is asked again with `until` = the oldest `created_at`
  * that replay delivered (inclusive, so events sharing that second are not cut), page by page,
- * while each page reaches further back than the one before. Copies already credited are
- * recognised by the relay's seen set, so overlapping pages count nothing twice.
+ * while each page reaches further back than the one before.
+ *
+ * Nothing is counted twice: pages never reach below the relay's seen-set floor (everything the
+ * relay delivered from the floor up is recognised there), so `since` rises with the floor and
+ * paging stops once the window left lies under it.
  *
  * Frames are looked at (sub id and `created_at`, read from the bytes) only while a replay is
  * being paged; live streaming pays nothing.
  */
 export class ReplayPager {
-  private filter: Record<string, unknown> | undefined;
+  private filter: { since?: number } & Record<string, unknown> = {};
   private baseId = '';
-  /** The subscription whose replay is being watched, and its tag in compact frames. */
+  /** The subscription whose replay is being watched, and its quoted id. */
   private watching = '';
   private tag: Buffer | undefined;
   private until = Number.POSITIVE_INFINITY;
   private oldest = Number.POSITIVE_INFINITY;
   private frames = 0;
+  /** A frame newer than the page's `until`: the relay ignores `until`. */
+  private ignoresUntil = false;
   private page = 0;
   private canPage = true;
+  /** The most events one answer brought (the relay's own cap when it clamps `limit`). */
+  private largest = 0;
+  private truncated = false;
   /** Extra page subscriptions sent since start. */
   pagesSent = 0;
 
@@ -53,29 +63,44 @@ export class ReplayPager {
   /**
    * A resumed subscription was sent: watch its replay. `canPage` false when the relay allows one
    * subscription only (NIP-11 `max_subscriptions`): a replay that brought events is then reported
-   * as not paged.
+   * as not paged. Returns the CLOSE of a page still open from an earlier replay, if any.
    */
-  begin(subId: string, filter: Record<string, unknown>, canPage = true): void {
+  begin(
+    subId: string,
+    filter: { since?: number } & Record<string, unknown>,
+    canPage = true,
+  ): string | undefined {
+    const close = this.abandon();
     this.filter = filter;
     this.canPage = canPage;
     this.baseId = subId;
     this.page = 0;
+    this.largest = 0;
+    this.truncated = false;
     this.watch(subId, Number.POSITIVE_INFINITY);
+    return close;
   }
 
   private watch(subId: string, until: number): void {
     this.watching = subId;
-    this.tag = Buffer.from(`,${JSON.stringify(subId)},`);
+    this.tag = Buffer.from(JSON.stringify(subId));
     this.until = until;
     this.oldest = Number.POSITIVE_INFINITY;
     this.frames = 0;
+    this.ignoresUntil = false;
   }
 
-  /** Stops watching (socket closed, subscription closed by the relay). */
+  /** Stops watching; returns the CLOSE of the page subscription still open, if any. */
+  abandon(): string | undefined {
+    const open = this.tag && this.page > 0 ? JSON.stringify(['CLOSE', this.watching]) : undefined;
+    this.reset();
+    return open;
+  }
+
+  /** Stops watching (socket closed). */
   reset(): void {
     this.tag = undefined;
     this.watching = '';
-    this.filter = undefined;
   }
 
   /** Every EVENT frame while `active`: notes the replay's oldest `created_at`. */
@@ -96,43 +121,74 @@ export class ReplayPager {
   private count(createdAt: number): void {
     this.frames += 1;
     if (createdAt < this.oldest) this.oldest = createdAt;
+    if (createdAt > this.until) this.ignoresUntil = true;
   }
 
   /**
-   * The relay's EOSE for `subId`: the next page to ask for, if the replay reached further back
-   * than the page before it; `undefined` when `subId` is not being watched. `done` is set when
-   * the replay is complete.
+   * The relay's EOSE for `subId` (`undefined` when it is not being watched): the next page to
+   * ask for, or `done` when the replay is complete. `floor` is the relay's seen-set floor now.
+   *
+   * A page that brought nothing older ends the paging, unless it was full (as many events as the
+   * largest answer so far, or `PAGE_LIMIT`): more events share that second than one answer
+   * holds, so the rest of the second is skipped (truncated) and paging goes on below it.
+   * Truncated too: a relay that ignores `until`, one that allows a single subscription, the
+   * window left under the seen-set floor, and `MAX_PAGES` reached.
    */
-  eose(subId: string): (PagerStep & { done?: PagerOutcome }) | undefined {
-    if (!this.tag || subId !== this.watching || !this.filter) return undefined;
+  eose(subId: string, floor = 0): (PagerStep & { done?: PagerOutcome }) | undefined {
+    if (!this.tag || subId !== this.watching) return undefined;
     const step: PagerStep & { done?: PagerOutcome } = {};
     if (this.page > 0) step.close = JSON.stringify(['CLOSE', subId]);
-    const progressed = this.frames > 0 && this.oldest < this.until;
-    if (!progressed || this.page >= MAX_PAGES || !this.canPage) {
-      // A page that brought nothing older and was full: more events share one second than a page
-      // holds (or the page cap was hit); the rest of that second cannot be asked for.
-      const truncated =
-        this.page >= MAX_PAGES ||
-        (this.page > 0 && this.frames >= PAGE_LIMIT) ||
-        (progressed && !this.canPage);
-      step.done = { pages: this.page, truncated };
+    this.largest = Math.max(this.largest, this.frames);
+    const full = this.frames >= PAGE_LIMIT || (this.frames >= SMALLEST_CAP && this.frames >= this.largest);
+    const asked = this.filter.since ?? 0;
+    const since = Math.max(asked, floor);
+    let until = this.oldest;
+    let more = this.frames > 0 && this.oldest < this.until;
+    if (this.page > 0 && this.ignoresUntil) {
+      more = false;
+      this.truncated ||= full;
+    } else if (!more && this.page > 0 && full && this.until > since) {
+      // A full page stuck on one second: skip the rest of it.
+      this.truncated = true;
+      more = true;
+      until = this.until - 1;
+    }
+    if (more && !this.canPage) {
+      this.truncated = true;
+      more = false;
+    }
+    if (more && until < since) {
+      // What is left lies under the seen-set floor: asking for it could count copies twice.
+      this.truncated ||= full && floor > asked;
+      more = false;
+    }
+    if (more && this.page >= MAX_PAGES) {
+      this.truncated = true;
+      more = false;
+    }
+    if (!more) {
+      step.done = { pages: this.page, truncated: this.truncated };
       this.reset();
       return step;
     }
+    // A full answer and a floor above the window's start: the part under the floor is skipped.
+    if (full && since > asked) this.truncated = true;
     this.page += 1;
     this.pagesSent += 1;
     const next = `${this.baseId}p${this.page}`;
-    const until = this.oldest;
-    step.req = JSON.stringify(['REQ', next, { ...this.filter, until, limit: PAGE_LIMIT }]);
+    step.req = JSON.stringify(['REQ', next, { ...this.filter, since, until, limit: PAGE_LIMIT }]);
     this.watch(next, until);
     return step;
   }
 
-  /** The relay refused or ended `subId` (CLOSED): paging stops there. */
+  /**
+   * The relay refused or ended `subId` (CLOSED). A page refused ends the paging (truncated); the
+   * main subscription closed before its EOSE ends the watch without a verdict (it is asked again).
+   */
   closed(subId: string): PagerOutcome | undefined {
     if (!this.tag || subId !== this.watching) return undefined;
-    const outcome = { pages: this.page, truncated: true };
+    const page = this.page;
     this.reset();
-    return outcome;
+    return page > 0 ? { pages: page, truncated: true } : undefined;
   }
 }

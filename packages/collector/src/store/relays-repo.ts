@@ -9,6 +9,9 @@ export interface WatchedRelay {
   nip11_fetched_at?: Date | null;
   last_connected_at?: Date | null;
   last_disconnected_at?: Date | null;
+  /** NIP-11 limits from the last fetch (any replica's). */
+  max_message_length?: number | null;
+  max_subscriptions?: number | null;
 }
 
 /**
@@ -47,7 +50,15 @@ export async function seedRelays(db: Kysely<Database>, urls: readonly string[]):
 export async function listWatched(db: Kysely<Database>): Promise<WatchedRelay[]> {
   return db
     .selectFrom('relays')
-    .select(['id', 'url', 'nip11_fetched_at', 'last_connected_at', 'last_disconnected_at'])
+    .select([
+      'id',
+      'url',
+      'nip11_fetched_at',
+      'last_connected_at',
+      'last_disconnected_at',
+      'max_message_length',
+      'max_subscriptions',
+    ])
     .where('watched', '=', true)
     .orderBy('id')
     .execute();
