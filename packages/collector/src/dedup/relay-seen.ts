@@ -41,10 +41,36 @@ export const MIN_SEEN_CAPACITY = 192;
  * Only below `MIN_SEEN_CAPACITY` per relay does the total exceed the budget.
  */
 export function seenCapacity(relays: number, budgetBytes: number): number {
-  const perRelay = budgetBytes / Math.max(1, relays) / (WORDS * 4);
+  return capacityIn(budgetBytes / Math.max(1, relays));
+}
+
+/** The most ids a table of at most `bytes` holds (a power of two of slots, at the load bound). */
+function capacityIn(bytes: number): number {
   let slots = MIN_SLOTS;
-  while (slots * 2 <= perRelay && slots * 2 * MAX_LOAD <= MAX_SEEN_CAPACITY) slots *= 2;
+  while (slots * 2 * WORDS * 4 <= bytes && slots * 2 * MAX_LOAD <= MAX_SEEN_CAPACITY) slots *= 2;
   return Math.max(MIN_SEEN_CAPACITY, Math.floor(slots * MAX_LOAD));
+}
+
+/**
+ * Splits `budgetBytes` among seen sets by need (the ids each would keep to cover its look-back;
+ * `Infinity` when not known yet): sets needing less than an equal share of what is left get a
+ * table that holds their need, the others share the rest equally (water-filling). So quiet relays
+ * do not hold memory busy ones lack, and the total stays within the budget (above
+ * `MIN_SEEN_CAPACITY` per set).
+ */
+export function shareSeen(needs: readonly number[], budgetBytes: number): number[] {
+  const capacities = new Array<number>(needs.length).fill(MIN_SEEN_CAPACITY);
+  const order = needs.map((need, i) => ({ need: Math.max(0, need), i })).sort((a, b) => a.need - b.need);
+  let left = budgetBytes;
+  let sets = needs.length;
+  for (const { need, i } of order) {
+    const wanted = Number.isFinite(need) ? slotsFor(Math.min(need, MAX_SEEN_CAPACITY) + 1) * WORDS * 4 : left;
+    const capacity = capacityIn(Math.min(left / sets, wanted));
+    capacities[i] = capacity;
+    left -= slotsFor(capacity) * WORDS * 4;
+    sets -= 1;
+  }
+  return capacities;
 }
 
 /**
@@ -82,6 +108,8 @@ export class RelaySeen {
   cappedResumes = 0;
   /** Ids evicted because the set was full. */
   evicted = 0;
+  /** Ids added since start (their rate tells how many the look-back window needs). */
+  added = 0;
 
   constructor({
     capacity = MAX_SEEN_CAPACITY,
@@ -154,6 +182,7 @@ export class RelaySeen {
     const hi = hexWord(id, 8);
     if (lo < 0 || hi < 0) return;
     this.lastAddSec = Math.floor(this.now() / 1000);
+    this.added += 1;
     this.insert(lo, hi, clampCreatedAt(createdAt));
   }
 

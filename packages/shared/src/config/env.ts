@@ -107,7 +107,7 @@ const collector = {
   /** Seconds of created_at a reconnect asks for behind the gap, so late-published events arrive. */
   RESUME_LOOKBACK_SECONDS: int(0, 86_400, 900),
   /** Memory shared by the per-relay seen sets that make a look-back safe (MiB per replica). */
-  RESUME_MEMORY_MB: int(1, 4096, 16),
+  RESUME_MEMORY_MB: int(1, 4096, 12),
 };
 
 const api = {
