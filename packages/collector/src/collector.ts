@@ -144,7 +144,7 @@ export async function startCollector(
       return Math.max(size, rate * env.RESUME_LOOKBACK_SECONDS * 1.25);
     });
     const capacities = shareSeen(needs, seenBudgetBytes);
-    conns.forEach((conn, i) => conn.seen.setCapacity(capacities[i] as number));
+    for (const [i, conn] of conns.entries()) conn.seen.setCapacity(capacities[i] as number);
   };
   const handover = new Handover({ cache: ctx.cache, logger });
   const reconciler = new Reconciler({
