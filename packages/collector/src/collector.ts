@@ -3,7 +3,8 @@ import { type CollectorEnv, LIVE_CHANNEL, type RoleContext } from '@nostr-info/s
 import { Aggregator } from './aggregate/aggregator.js';
 import type { CollectorOptions, CollectorService } from './collector-types.js';
 import { NetworkDedup } from './dedup/dedup.js';
-import { seenCapacity, shareSeen } from './dedup/relay-seen.js';
+import { seenCapacity } from './dedup/relay-seen.js';
+import { SeenBudget } from './dedup/seen-budget.js';
 import { ValidIds } from './dedup/valid-ids.js';
 import { liveMessage } from './observe/live.js';
 import { CONNECTION_STATES, type ConnectionState, createCollectorMetrics } from './observe/metrics.js';
@@ -117,35 +118,11 @@ export async function startCollector(
       for (const conn of connections.values()) conn.accountHealth();
     },
   });
-  // The seen sets of all watched relays share RESUME_MEMORY_MB, by need: every reconcile tick each
-  // set's need is the ids its relay delivers over the look-back window (rate of ids added, kept
-  // no smaller than what it holds, so a disconnected relay keeps what its resume needs). A new
-  // connection starts with an equal share.
+  // The seen sets of all watched relays share RESUME_MEMORY_MB by need, rebalanced every
+  // reconcile tick (see SeenBudget); a new connection starts with an equal share.
   const seenBudgetBytes = env.RESUME_MEMORY_MB * 1024 * 1024;
-  const seenRates = new WeakMap<RelayConnection, { added: number; at: number; rate: number }>();
-  const shareSeenBudget = () => {
-    const now = Date.now();
-    const conns = [...connections.values()];
-    const needs = conns.map((conn) => {
-      const { added, size } = conn.seen;
-      const last = seenRates.get(conn);
-      if (!last) {
-        seenRates.set(conn, { added, at: now, rate: Number.NaN });
-        return Number.POSITIVE_INFINITY;
-      }
-      let rate = last.rate;
-      const seconds = (now - last.at) / 1000;
-      if (seconds > 0) {
-        const current = (added - last.added) / seconds;
-        rate = Number.isNaN(rate) ? current : 0.8 * rate + 0.2 * current;
-        seenRates.set(conn, { added, at: now, rate });
-      }
-      if (Number.isNaN(rate)) return Number.POSITIVE_INFINITY;
-      return Math.max(size, rate * env.RESUME_LOOKBACK_SECONDS * 1.25);
-    });
-    const capacities = shareSeen(needs, seenBudgetBytes);
-    for (const [i, conn] of conns.entries()) conn.seen.setCapacity(capacities[i] as number);
-  };
+  const seenBudget = new SeenBudget(seenBudgetBytes, env.RESUME_LOOKBACK_SECONDS);
+  const shareSeenBudget = () => seenBudget.rebalance([...connections.values()]);
   const handover = new Handover({ cache: ctx.cache, logger });
   const reconciler = new Reconciler({
     db: ctx.dbs.writer,

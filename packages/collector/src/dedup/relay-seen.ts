@@ -45,30 +45,44 @@ export function seenCapacity(relays: number, budgetBytes: number): number {
 }
 
 /** The most ids a table of at most `bytes` holds (a power of two of slots, at the load bound). */
-function capacityIn(bytes: number): number {
+export function capacityIn(bytes: number): number {
   let slots = MIN_SLOTS;
   while (slots * 2 * WORDS * 4 <= bytes && slots * 2 * MAX_LOAD <= MAX_SEEN_CAPACITY) slots *= 2;
   return Math.max(MIN_SEEN_CAPACITY, Math.floor(slots * MAX_LOAD));
 }
 
+/** Bytes of the table a set of `capacity` ids grows to. */
+export function tableBytes(capacity: number): number {
+  return slotsFor(capacity) * WORDS * 4;
+}
+
 /**
  * Splits `budgetBytes` among seen sets by need (the ids each would keep to cover its look-back;
- * `Infinity` when not known yet): sets needing less than an equal share of what is left get a
- * table that holds their need, the others share the rest equally (water-filling). So quiet relays
- * do not hold memory busy ones lack, and the total stays within the budget (above
- * `MIN_SEEN_CAPACITY` per set).
+ * `Infinity` when not known): sets needing less than an equal share of what is left get a table
+ * that holds their need, smallest first; the others all get one equal share of the rest
+ * (water-filling; what rounding leaves is not handed out, so equally busy sets never trade
+ * places). Quiet relays do not hold memory busy ones lack, and the total stays within the
+ * budget (above `MIN_SEEN_CAPACITY` per set).
  */
 export function shareSeen(needs: readonly number[], budgetBytes: number): number[] {
   const capacities = new Array<number>(needs.length).fill(MIN_SEEN_CAPACITY);
   const order = needs.map((need, i) => ({ need: Math.max(0, need), i })).sort((a, b) => a.need - b.need);
   let left = budgetBytes;
   let sets = needs.length;
+  let equal: number | undefined;
   for (const { need, i } of order) {
-    const wanted = Number.isFinite(need) ? slotsFor(Math.min(need, MAX_SEEN_CAPACITY) + 1) * WORDS * 4 : left;
-    const capacity = capacityIn(Math.min(left / sets, wanted));
-    capacities[i] = capacity;
-    left -= slotsFor(capacity) * WORDS * 4;
-    sets -= 1;
+    if (equal === undefined) {
+      const wanted = Number.isFinite(need) ? tableBytes(Math.min(need, MAX_SEEN_CAPACITY) + 1) : left;
+      if (wanted <= left / sets) {
+        const capacity = capacityIn(wanted);
+        capacities[i] = capacity;
+        left -= tableBytes(capacity);
+        sets -= 1;
+        continue;
+      }
+      equal = capacityIn(left / sets);
+    }
+    capacities[i] = equal;
   }
   return capacities;
 }
@@ -133,15 +147,21 @@ export class RelaySeen {
     return this.floor;
   }
 
+  /** Forgets ids older than the look-back behind the newest one added (they are never re-asked). */
+  prune(): void {
+    const below = this.lastAddSec - this.lookbackSeconds;
+    if (this.lastAddSec > 0 && below > this.floor) this.raiseFloor(below);
+  }
+
   /** Most ids kept. */
   get limit(): number {
     return this.capacity;
   }
 
   /**
-   * Changes the most ids kept (the replica's budget is shared again when it watches more or fewer
-   * relays). Shrinking evicts the oldest created_at at once and gives the table's memory back;
-   * a later resume is then capped like after any eviction.
+   * Changes the most ids kept (the replica's budget is shared again every reconcile tick).
+   * Shrinking evicts the oldest created_at at once and gives the table's memory back; a later
+   * resume is then capped like after any eviction.
    */
   setCapacity(capacity: number): void {
     const next = Math.max(1, Math.floor(capacity));

@@ -28,6 +28,8 @@ export const SUBSCRIBED_KINDS = [0, 1, 3, 7, 9735, 30023, 10002];
 export class RelayConnection {
   /** Copies from this relay whose signature check is still running. */
   verifying = 0;
+  /** True once `start()` ran (before it, a handed-over checkpoint may still be imported). */
+  started = false;
   state: ConnectionState = 'closed';
   private ws: WebSocket | undefined;
   private readonly backoff: Backoff;
@@ -113,6 +115,7 @@ export class RelayConnection {
 
   /** Opens the socket (first call) — later reconnects schedule themselves. */
   start(): void {
+    this.started = true;
     this.stopped = false;
     this.health.restart();
     this.connect();
