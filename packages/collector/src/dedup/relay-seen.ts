@@ -266,7 +266,10 @@ export class RelaySeen {
       if (t[base] !== 0 && (t[base] as number) - 1 >= floor) keep++;
     // Shrinks once the table is mostly empty, so a relay that calmed down gives memory back.
     const slots = this.mask + 1;
-    this.rebuild(keep * 4 < slots ? Math.min(slots, slotsFor(keep + 1)) : slots, floor);
+    const next = keep * 4 < slots ? Math.min(slots, slotsFor(keep + 1)) : slots;
+    // Nothing under the new floor and no shrink: the table stays as it is (no new allocation).
+    if (keep === this.count && next === slots) return;
+    this.rebuild(next, floor);
   }
 
   private rebuild(slots: number, floor: number): void {
