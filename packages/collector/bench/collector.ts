@@ -114,17 +114,11 @@ interface Sample extends CollectorStats {
 const samples: Sample[] = [];
 // Node flags of the collector process: the chart's `collector.nodeOptions` (as production runs
 // it) unless BENCH_NODE_ARGS says otherwise (BENCH_NODE_ARGS= for V8's defaults).
-const chartNodeOptions =
-  /^\s+nodeOptions:\s*"([^"]*)"/m.exec(
-    readFileSync(new URL('../../../charts/nostr-info/values.yaml', import.meta.url), 'utf8'),
-  )?.[1] ?? '';
+const chartValues = readFileSync(new URL('../../../charts/nostr-info/values.yaml', import.meta.url), 'utf8');
+const chartNodeOptions = /^\s+nodeOptions:\s*"([^"]*)"/m.exec(chartValues)?.[1] ?? '';
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? chartNodeOptions).split(' ').filter(Boolean);
 // The seen sets' memory budget as the chart sets it, unless RESUME_MEMORY_MB says otherwise.
-const resumeMemoryMb =
-  process.env.RESUME_MEMORY_MB ??
-  /^\s+resumeMemoryMb:\s*(\d+)/m.exec(
-    readFileSync(new URL('../../../charts/nostr-info/values.yaml', import.meta.url), 'utf8'),
-  )?.[1];
+const resumeMemoryMb = process.env.RESUME_MEMORY_MB ?? /^\s+resumeMemoryMb:\s*(\d+)/m.exec(chartValues)?.[1];
 print(`collector node flags: ${nodeArgs.join(' ') || '(V8 defaults)'}`);
 const child = spawn(
   process.execPath,

@@ -45,7 +45,7 @@ export function seenCapacity(relays: number, budgetBytes: number): number {
 }
 
 /** The most ids a table of at most `bytes` holds (a power of two of slots, at the load bound). */
-export function capacityIn(bytes: number): number {
+function capacityIn(bytes: number): number {
   let slots = MIN_SLOTS;
   while (slots * 2 * WORDS * 4 <= bytes && slots * 2 * MAX_LOAD <= MAX_SEEN_CAPACITY) slots *= 2;
   return Math.max(MIN_SEEN_CAPACITY, Math.floor(slots * MAX_LOAD));
@@ -231,8 +231,7 @@ export class RelaySeen {
    * eighth by created_at (amortised O(1) per id).
    */
   private makeRoom(): void {
-    const pruneBelow = this.lastAddSec - this.lookbackSeconds;
-    if (pruneBelow > this.floor) this.raiseFloor(pruneBelow);
+    this.prune();
     if (this.count + 1 <= this.capacity && this.count + 1 <= (this.mask + 1) * MAX_LOAD) return;
     if (this.count + 1 <= this.capacity && this.mask + 1 < this.maxSlots) {
       this.rebuild(Math.min(this.maxSlots, (this.mask + 1) * 2), this.floor);

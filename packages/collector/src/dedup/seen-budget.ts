@@ -32,9 +32,9 @@ export class SeenBudget {
   need({ seen, started }: BudgetedSet): number {
     seen.prune();
     if (!started) return Number.POSITIVE_INFINITY;
+    if (seen.added === 0) return seen.size;
     const at = this.now();
     const last = this.rates.get(seen);
-    if (seen.added === 0) return seen.size;
     if (!last) {
       this.rates.set(seen, { added: seen.added, at, rate: Number.NaN });
       return Number.POSITIVE_INFINITY;

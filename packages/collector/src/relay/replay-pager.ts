@@ -52,8 +52,6 @@ export class ReplayPager {
   /** The most events one answer brought (the relay's own cap when it clamps `limit`). */
   private largest = 0;
   private truncated = false;
-  /** Extra page subscriptions sent since start. */
-  pagesSent = 0;
 
   /** True while a replay is being watched or paged. */
   get active(): boolean {
@@ -174,7 +172,6 @@ export class ReplayPager {
     // A full answer and a floor above the window's start: the part under the floor is skipped.
     if (full && since > asked) this.truncated = true;
     this.page += 1;
-    this.pagesSent += 1;
     const next = `${this.baseId}p${this.page}`;
     step.req = JSON.stringify(['REQ', next, { ...this.filter, since, until, limit: PAGE_LIMIT }]);
     this.watch(next, until);
