@@ -12,8 +12,8 @@ import { TestRelay, waitFor } from './helpers/test-relay.js';
 // at once (the next owner's look-back re-asks for what was left unread).
 
 const FRAMES = 3000;
-const frame = (i: number) =>
-  `["EVENT","{sub}",{"id":"${i.toString(16).padStart(64, '0')}","pubkey":"${'1'.repeat(64)}","created_at":1,"kind":1,"tags":[],"content":"${'x'.repeat(200)}","sig":"${'2'.repeat(128)}"}]`;
+const frame = (i: number, spaced = false) =>
+  `[${spaced ? ' "EVENT", ' : '"EVENT",'}"{sub}",{"id":"${i.toString(16).padStart(64, '0')}","pubkey":"${'1'.repeat(64)}","created_at":1,"kind":1,"tags":[],"content":"${'x'.repeat(200)}","sig":"${'2'.repeat(128)}"}]`;
 
 describe('stopping a connection', () => {
   let relay: TestRelay | undefined;
@@ -45,6 +45,16 @@ describe('stopping a connection', () => {
     const { conn, relay: r, handled } = await connect(() => false);
     conn.pause();
     for (let i = 0; i < FRAMES; i++) r.sendRaw(frame(i));
+    await new Promise((res) => setTimeout(res, 200));
+    await conn.stop(3000);
+    expect(handled()).toBe(FRAMES);
+  });
+
+  it('hands on spaced EVENT frames read while stopping like compact ones', async () => {
+    // `[ "EVENT", …]` is recognised on the parsed path, not by its leading bytes; both hand on.
+    const { conn, relay: r, handled } = await connect(() => false);
+    conn.pause();
+    for (let i = 0; i < FRAMES; i++) r.sendRaw(frame(i, i % 2 === 0));
     await new Promise((res) => setTimeout(res, 200));
     await conn.stop(3000);
     expect(handled()).toBe(FRAMES);

@@ -152,15 +152,11 @@ export class RelayConnection {
           : Buffer.from(data);
       // EVENT frames go on as bytes: copies already counted are recognised without decoding.
       if (isEventFrame(frame)) {
-        this.received += 1;
         if (this.pager.active) this.pager.note(frame);
-        this.host.onEventFrame(this, frame, this.point.lastHeardAt);
-        // A closing socket may be out of the collector's reach (a relay given up): it follows the
-        // back-pressure itself.
-        if (this.stopped && this.host.paused()) ws.pause();
+        this.deliverEvent(ws, frame);
         return;
       }
-      this.onFrame(frame.toString());
+      this.onFrame(ws, frame.toString());
     });
     ws.on('pong', () => this.keepalive.heard());
     ws.on('error', (err) => {
@@ -226,24 +222,36 @@ export class RelayConnection {
     this.health.report({ status: 'online', statusChangedAt: Date.now() });
   }
 
-  private onFrame(raw: string): void {
-    // While closing, only the events still on the wire matter.
-    if (this.stopped) return;
+  /**
+   * Hands an EVENT frame on, whichever way it was recognised. A stopping connection still hands
+   * on what was on the wire (counted before its checkpoint is handed over).
+   */
+  private deliverEvent(ws: WebSocket, frame: Buffer): void {
+    this.received += 1;
+    this.host.onEventFrame(this, frame, this.point.lastHeardAt);
+    // A closing socket may be out of the collector's reach (a relay given up): it follows the
+    // back-pressure itself.
+    if (this.stopped && this.host.paused()) ws.pause();
+  }
+
+  private onFrame(ws: WebSocket, raw: string): void {
     let message: ReturnType<typeof parseRelayMessage>;
     try {
       message = parseRelayMessage(raw);
     } catch (err) {
       if (!(err instanceof RelayMessageError)) throw err;
-      this.health.garbage();
+      if (!this.stopped) this.health.garbage();
       return;
     }
+    if (message.type === 'EVENT') {
+      // Frames like `[ "EVENT", …]` with spacing take this slower path, to the same end.
+      if (this.pager.active) this.pager.noteParsed(message.subscriptionId, message.event);
+      this.deliverEvent(ws, Buffer.from(raw));
+      return;
+    }
+    // While closing, only the events still on the wire matter.
+    if (this.stopped) return;
     switch (message.type) {
-      case 'EVENT':
-        // Frames like `[ "EVENT", …]` with spacing: take the slow path.
-        this.received += 1;
-        if (this.pager.active) this.pager.noteParsed(message.subscriptionId, message.event);
-        this.host.onEventFrame(this, Buffer.from(raw), this.point.lastHeardAt);
-        return;
       case 'EOSE': {
         this.pageReplay(message.subscriptionId);
         if (message.subscriptionId !== this.subId || this.reqSentAt === 0) return;
