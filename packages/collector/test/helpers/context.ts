@@ -11,6 +11,7 @@ import {
   type RoleContext,
 } from '@nostr-info/shared';
 import { createTestDatabase, type TestDatabase, testServices } from '@nostr-info/shared/testing';
+import { waitFor } from './test-relay.js';
 
 /** A fresh real database (migrated) and a Redis key prefix of its own, for one test file. */
 export interface TestWorld {
@@ -72,12 +73,11 @@ export async function createWorld(name: string): Promise<TestWorld> {
 }
 
 /** Waits until the only relay in the database is `online` (its subscription was sent). */
-export async function waitForOnline(ctx: RoleContext<CollectorEnv>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const row = await ctx.dbs.reader.selectFrom('relays').select('status').executeTakeFirst();
-    if (row?.status === 'online') return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out waiting for the relay to be online');
+export function waitForOnline(ctx: RoleContext<CollectorEnv>, timeoutMs = 10_000): Promise<void> {
+  return waitFor(
+    async () =>
+      (await ctx.dbs.reader.selectFrom('relays').select('status').executeTakeFirst())?.status === 'online',
+    timeoutMs,
+    'the relay to be online',
+  );
 }
