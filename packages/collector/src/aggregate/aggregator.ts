@@ -1,6 +1,7 @@
 import { clientOf } from '../extract/client-tag.js';
 import { readZapReceipt } from '../extract/zap.js';
 import { type NostrEvent, tagValue } from '../protocol/event.js';
+import { articleKey } from '../store/pg-text.js';
 import { hourOf } from './buckets.js';
 import { CounterBuffer } from './counter-buffer.js';
 
@@ -54,7 +55,7 @@ export class Aggregator {
     }
     if (event.kind === 9735) this.recordZap(event, hour, atMs);
     else if (event.kind === 30023) {
-      b.addArticle(event.pubkey, tagValue(event, 'd') ?? '', seen, event.created_at * 1000);
+      b.addArticle(event.pubkey, articleKey(tagValue(event, 'd') ?? ''), seen, event.created_at * 1000);
     } else if (REPLACEABLE_KINDS.has(event.kind)) {
       b.addReplaceable({
         kind: event.kind,

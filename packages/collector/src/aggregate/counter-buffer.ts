@@ -1,3 +1,4 @@
+import { pgText } from '../store/pg-text.js';
 import type {
   ArticleRow,
   ClientRow,
@@ -193,7 +194,12 @@ export class CounterBuffer {
   }
 
   addLog(row: RelayLogRow): void {
-    this.relayLogs.push(row);
+    // Relay-sent text (NOTICE, CLOSED, close reasons) may hold U+0000, which a text column refuses.
+    this.relayLogs.push({
+      ...row,
+      class: row.class === null ? null : pgText(row.class),
+      message: row.message === null ? null : pgText(row.message),
+    });
     if (this.relayLogs.length > MAX_LOGS) this.relayLogs.splice(0, this.relayLogs.length - MAX_LOGS);
   }
 

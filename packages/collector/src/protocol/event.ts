@@ -13,6 +13,11 @@ export interface NostrEvent {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX128 = /^[0-9a-f]{128}$/;
+/**
+ * Latest `created_at` accepted: 9999-12-31T23:59:59Z, the last second both a JavaScript Date and a
+ * PostgreSQL timestamp can be written as. A later "time" is no time at all: the copy is malformed.
+ */
+export const MAX_CREATED_AT = 253_402_300_799;
 
 /** Why a copy was refused; used as the `reason` label of the invalid-events metric. */
 export type InvalidReason = 'shape' | 'id' | 'sig';
@@ -25,7 +30,14 @@ export function isEventShape(value: unknown): value is NostrEvent {
   if (typeof e.pubkey !== 'string' || !HEX64.test(e.pubkey)) return false;
   if (typeof e.sig !== 'string' || !HEX128.test(e.sig)) return false;
   if (typeof e.kind !== 'number' || !Number.isInteger(e.kind) || e.kind < 0 || e.kind > 65535) return false;
-  if (typeof e.created_at !== 'number' || !Number.isInteger(e.created_at) || e.created_at < 0) return false;
+  if (
+    typeof e.created_at !== 'number' ||
+    !Number.isInteger(e.created_at) ||
+    e.created_at < 0 ||
+    e.created_at > MAX_CREATED_AT
+  ) {
+    return false;
+  }
   if (typeof e.content !== 'string' || !Array.isArray(e.tags)) return false;
   for (const tag of e.tags) {
     if (!Array.isArray(tag)) return false;

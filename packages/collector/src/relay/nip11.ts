@@ -1,3 +1,5 @@
+import { pgJson, pgText } from '../store/pg-text.js';
+
 /** The parts of a NIP-11 relay information document the product uses. */
 export interface RelayInfo {
   document: Record<string, unknown>;
@@ -23,7 +25,7 @@ export class Nip11Error extends Error {
 /** Largest document accepted (real ones are a few KB; a relay could send anything). */
 const MAX_BYTES = 256 * 1024;
 
-const str = (v: unknown, max = 1000): string | null => (typeof v === 'string' ? v.slice(0, max) : null);
+const str = (v: unknown, max = 1000): string | null => (typeof v === 'string' ? pgText(v, max) : null);
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 const int = (v: unknown): number | null =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1 ? v : null;
@@ -41,11 +43,11 @@ export function parseRelayInfo(document: Record<string, unknown>): RelayInfo {
       : {};
   const nips = Array.isArray(document.supported_nips)
     ? document.supported_nips
-        .filter((n): n is number => typeof n === 'number' && Number.isInteger(n))
+        .filter((n): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535)
         .slice(0, 200)
     : null;
   return {
-    document,
+    document: pgJson(document) as Record<string, unknown>,
     name: str(document.name, 200),
     description: str(document.description, 2000),
     pubkey: str(document.pubkey, 128),

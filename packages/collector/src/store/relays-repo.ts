@@ -1,6 +1,7 @@
 import type { Database, RelayStatus } from '@nostr-info/shared';
 import { type Kysely, sql } from 'kysely';
 import type { RelayInfo } from '../relay/nip11.js';
+import { pgText } from './pg-text.js';
 
 /** A relay the collectors watch: database id and normalised URL. */
 export interface WatchedRelay {
@@ -100,7 +101,7 @@ export async function markProbeFailed(db: Kysely<Database>, id: number, errorCla
     .set({
       status: 'offline',
       status_changed_at: sql`now()`,
-      last_error_class: errorClass,
+      last_error_class: pgText(errorClass, 100),
       last_error_at: sql`now()`,
       updated_at: sql`now()`,
     })
@@ -148,7 +149,7 @@ export async function saveNip11(db: Kysely<Database>, id: number, info: RelayInf
 export async function saveNip11Error(db: Kysely<Database>, id: number, message: string): Promise<void> {
   await db
     .updateTable('relays')
-    .set({ nip11_error: message.slice(0, 500), nip11_fetched_at: sql`now()`, updated_at: sql`now()` })
+    .set({ nip11_error: pgText(message, 500), nip11_fetched_at: sql`now()`, updated_at: sql`now()` })
     .where('id', '=', id)
     .execute();
 }
