@@ -34,11 +34,33 @@ interface Pending {
   resolvers: ((ok: boolean) => void)[];
 }
 
+interface Job {
+  /** Kept so the batch can be verified again if its worker dies before answering. */
+  packed: Buffer;
+  resolvers: ((ok: boolean) => void)[];
+  started: number;
+}
+
 interface Slot {
   worker: Worker;
-  exited?: boolean;
-  inFlight: Map<number, { resolvers: ((ok: boolean) => void)[]; started: number }>;
+  /** The worker exited or crashed; nothing is sent to it, a replacement is due (unless closed). */
+  exited: boolean;
+  /** The current worker has loaded its verifier (see `ready`). */
+  started: boolean;
+  /** Some worker of this slot has reported its verifier: `workerBackends` holds one per slot. */
+  reported: boolean;
+  spawnedAt: number;
+  /** Delay before the next replacement: doubles while workers keep dying young. */
+  respawnMs: number;
+  respawnTimer?: NodeJS.Timeout;
+  inFlight: Map<number, Job>;
 }
+
+/** Replacement delay bounds: a worker that always crashes costs one start per few seconds. */
+const RESPAWN_MIN_MS = 100;
+const RESPAWN_MAX_MS = 5000;
+/** A worker that lived this long died of something passing: its replacement starts at the minimum delay. */
+const RESPAWN_RESET_MS = 30_000;
 
 // The worker is inline CommonJS so the same code runs from `src` (tests) and `dist`; it loads
 // the verifier with the same loader as the main thread. Keep the loop in step with `verifyPacked`.
@@ -96,6 +118,8 @@ function exitWorker(worker: Worker, graceMs = 10_000): Promise<void> {
 /**
  * Signature verification on worker threads: items are queued, packed into binary batches and
  * sent to the least-loaded worker, so the socket thread never blocks on elliptic-curve math.
+ * A worker that exits or crashes is replaced (with backoff); its unanswered batches are verified
+ * again, and while no worker is running batches are verified on the calling thread.
  */
 export class VerifyPool {
   private readonly slots: Slot[] = [];
@@ -109,8 +133,10 @@ export class VerifyPool {
   verified = 0;
   /** Batches sent to workers since start. */
   batches = 0;
+  /** Workers started to replace ones that exited or crashed. */
+  respawns = 0;
 
-  /** Verifier each worker reported when it started (the same as `backend`). */
+  /** Verifier each worker reported when it started (the same as `backend`); replacements are not added. */
   readonly workerBackends: VerifierBackend[] = [];
   /** The verifier in use (the workers load the same one). */
   readonly backend: VerifierBackend;
@@ -123,47 +149,96 @@ export class VerifyPool {
     this.backend = loadVerifier(prefer).name;
     const count = workers > 0 ? workers : autoWorkers(this.backend, availableParallelism());
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { paths: BACKEND_PATHS, prefer },
-        // A verify worker holds one batch at a time: a small heap keeps each thread's memory small.
-        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
-      });
-      const slot: Slot = { worker, inFlight: new Map() };
-      worker.on('message', (msg: { batchId?: number; results?: Uint8Array; backend?: VerifierBackend }) => {
-        if (msg.backend) {
-          // Held referenced until started (see `ready`), then never keeping the process alive.
-          worker.unref();
-          this.workerBackends.push(msg.backend);
-          this.settleStarted();
-        }
-        if (msg.batchId === undefined || !msg.results) return;
-        const job = slot.inFlight.get(msg.batchId);
-        if (!job) return;
-        slot.inFlight.delete(msg.batchId);
-        this.verified += job.resolvers.length;
-        this.onBatch?.((performance.now() - job.started) / 1000, job.resolvers.length);
-        const results = msg.results;
-        for (const [i, resolve] of job.resolvers.entries()) resolve(results[i] === 1);
-      });
-      worker.once('exit', () => {
-        slot.exited = true;
-        this.settleStarted();
-      });
-      worker.on('error', () => {
-        // A crashed worker fails its batches closed (invalid) rather than hanging the pipeline.
-        for (const job of slot.inFlight.values()) for (const resolve of job.resolvers) resolve(false);
-        slot.inFlight.clear();
-      });
+      const slot: Slot = {
+        worker: this.newWorker(),
+        exited: false,
+        started: false,
+        reported: false,
+        spawnedAt: performance.now(),
+        respawnMs: RESPAWN_MIN_MS,
+        inFlight: new Map(),
+      };
+      this.watch(slot);
       this.slots.push(slot);
     }
+  }
+
+  private newWorker(): Worker {
+    return new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { paths: BACKEND_PATHS, prefer: this.prefer },
+      // A verify worker holds one batch at a time: a small heap keeps each thread's memory small.
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+    });
+  }
+
+  private watch(slot: Slot): void {
+    const worker = slot.worker;
+    worker.on('message', (msg: { batchId?: number; results?: Uint8Array; backend?: VerifierBackend }) => {
+      if (slot.worker !== worker) return;
+      if (msg.backend) {
+        // Held referenced until started (see `ready`), then never keeping the process alive.
+        worker.unref();
+        slot.started = true;
+        if (!slot.reported) {
+          slot.reported = true;
+          this.workerBackends.push(msg.backend);
+        }
+        this.settleStarted();
+      }
+      if (msg.batchId === undefined || !msg.results) return;
+      const job = slot.inFlight.get(msg.batchId);
+      if (!job) return;
+      slot.inFlight.delete(msg.batchId);
+      this.settle(job, msg.results);
+    });
+    // 'error' (uncaught exception, out of memory) is followed by 'exit'; whichever comes first retires it.
+    worker.once('exit', () => this.retire(slot, worker));
+    worker.on('error', () => this.retire(slot, worker));
+  }
+
+  /**
+   * Takes a dead worker out of rotation. Its unanswered batches are verified again rather than
+   * failed: a crash must never turn a valid event into an invalid one.
+   */
+  private retire(slot: Slot, worker: Worker): void {
+    if (slot.worker !== worker || slot.exited) return;
+    slot.exited = true;
+    const lost = [...slot.inFlight.values()];
+    slot.inFlight.clear();
+    if (!this.closed) this.scheduleRespawn(slot);
+    for (const job of lost) this.send(job.packed, job.resolvers);
+    this.settleStarted();
+  }
+
+  private scheduleRespawn(slot: Slot): void {
+    if (performance.now() - slot.spawnedAt > RESPAWN_RESET_MS) slot.respawnMs = RESPAWN_MIN_MS;
+    const delay = slot.respawnMs;
+    slot.respawnMs = Math.min(RESPAWN_MAX_MS, delay * 2);
+    slot.respawnTimer = setTimeout(() => {
+      slot.respawnTimer = undefined;
+      if (this.closed) return;
+      slot.spawnedAt = performance.now();
+      try {
+        slot.worker = this.newWorker();
+      } catch {
+        // No thread could be started (e.g. out of memory): try again later, verifying inline meanwhile.
+        this.scheduleRespawn(slot);
+        return;
+      }
+      slot.exited = false;
+      slot.started = false;
+      this.respawns += 1;
+      this.watch(slot);
+    }, delay);
+    // A pending replacement must not keep the process alive.
+    slot.respawnTimer.unref();
   }
 
   private startedWaiters: (() => void)[] = [];
 
   private settleStarted(): void {
-    const started = this.workerBackends.length + this.slots.filter((s) => s.exited).length;
-    if (started < this.slots.length) return;
+    if (!this.slots.every((s) => s.started || s.exited)) return;
     for (const resolve of this.startedWaiters.splice(0)) resolve();
   }
 
@@ -179,9 +254,14 @@ export class VerifyPool {
     });
   }
 
-  /** Number of worker threads. */
+  /** Number of worker threads running (fewer while a dead one awaits its replacement; 0 once closed). */
   get size(): number {
-    return this.slots.length;
+    return this.slots.filter((s) => !s.exited).length;
+  }
+
+  /** @internal for tests: the current worker thread of each slot (tests make one exit or crash). */
+  get threads(): Worker[] {
+    return this.slots.map((s) => s.worker);
   }
 
   /** Batches sent and not yet answered. */
@@ -218,16 +298,32 @@ export class VerifyPool {
     const { items, resolvers } = this.pending;
     if (items.length === 0) return;
     this.pending = { items: [], resolvers: [] };
-    let slot = this.slots[0];
-    for (const s of this.slots) if (slot && s.inFlight.size < slot.inFlight.size) slot = s;
-    if (!slot) return;
-    const packed = this.pack(items);
+    this.send(this.pack(items), resolvers);
+  }
+
+  /** Sends a batch to the least-loaded running worker, or verifies it here when none is running. */
+  private send(packed: Buffer, resolvers: ((ok: boolean) => void)[]): void {
+    let slot: Slot | undefined;
+    if (!this.closed) {
+      for (const s of this.slots) if (!s.exited && (!slot || s.inFlight.size < slot.inFlight.size)) slot = s;
+    }
+    const started = performance.now();
+    if (!slot) {
+      this.settle({ packed, resolvers, started }, verifyPacked(packed, resolvers.length, this.prefer));
+      return;
+    }
     // Copy into a fresh ArrayBuffer: allocUnsafe may share the pooled slab, which cannot be transferred.
     const buffer = new Uint8Array(packed).buffer;
     const batchId = this.nextBatchId++;
     this.batches += 1;
-    slot.inFlight.set(batchId, { resolvers, started: performance.now() });
-    slot.worker.postMessage({ batchId, packed: buffer, count: items.length }, [buffer]);
+    slot.inFlight.set(batchId, { packed, resolvers, started });
+    slot.worker.postMessage({ batchId, packed: buffer, count: resolvers.length }, [buffer]);
+  }
+
+  private settle(job: Job, results: Uint8Array): void {
+    this.verified += job.resolvers.length;
+    this.onBatch?.((performance.now() - job.started) / 1000, job.resolvers.length);
+    for (const [i, resolve] of job.resolvers.entries()) resolve(results[i] === 1);
   }
 
   /** Stops the workers; verification after close runs inline. */
@@ -237,6 +333,7 @@ export class VerifyPool {
     const deadline = Date.now() + 5000;
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     this.closed = true;
+    for (const slot of this.slots) clearTimeout(slot.respawnTimer);
     await Promise.all(this.slots.map((s) => exitWorker(s.worker)));
   }
 }
