@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
+import { watchedFor } from './helpers/checkpoint.js';
 import { createWorld, type TestWorld, waitForOnline } from './helpers/context.js';
 import { waitFor } from './helpers/test-relay.js';
 
@@ -41,6 +42,8 @@ describe('a resumed replay longer than the relay returns for one REQ', () => {
     const key = generateSecretKey();
     const now = Math.floor(Date.now() / 1000);
     const ctx = await world.context({ RELAYS: relay.url, RESUME_LOOKBACK_SECONDS: '900' });
+    // Watched for the last 15 minutes already: the resume window reaches that far back.
+    await watchedFor(ctx.cache, [relay.url], 900);
     service = await startCollector(ctx, { nip11: false });
     await waitForOnline(ctx);
     // Live events are matched against the subscription's `since` (the time it was sent).

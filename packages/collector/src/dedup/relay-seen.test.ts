@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ResumePoint } from '../relay/resume-point.js';
 import { MAX_SEEN_CAPACITY, MIN_SEEN_CAPACITY, RelaySeen, seenCapacity, shareSeen } from './relay-seen.js';
 
 /** A realistic event id (SHA-256 hex) for a label. */
@@ -174,5 +175,21 @@ describe('RelaySeen', () => {
     expect(legacy.has(id(250))).toBe(true);
     expect(legacy.has(id(150))).toBe(false);
     expect(legacy.resumeSince(1950).since).toBe(1900);
+  });
+});
+
+describe('ResumePoint', () => {
+  it('never resumes below the first subscription, which asked from "now"', () => {
+    const start = 1_700_000_000;
+    const point = new ResumePoint({ capacity: 1000, lookbackSeconds: 900, now: () => start * 1000 });
+    expect(point.nextSince(start * 1000)).toEqual({ since: start, capped: false });
+    point.subscribedOnce = true;
+    // The socket drops 30 s later: the look-back would reach 15 minutes before the collector
+    // started watching, into events a previous process may have counted already.
+    point.lastHeardAt = (start + 30) * 1000;
+    expect(point.nextSince((start + 31) * 1000)).toEqual({ since: start, capped: false });
+    // Once the relay has been watched longer than the look-back, the full window is asked.
+    point.lastHeardAt = (start + 2000) * 1000;
+    expect(point.nextSince((start + 2001) * 1000).since).toBe(start + 2000 - 900);
   });
 });

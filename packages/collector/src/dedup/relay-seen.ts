@@ -147,6 +147,14 @@ export class RelaySeen {
     return this.floor;
   }
 
+  /**
+   * The relay's first subscription asks from `since` on (now): a resume never reaches below it,
+   * since what came before was not watched here (and may have been counted by a previous process).
+   */
+  startAt(since: number): void {
+    if (since > this.floor) this.raiseFloor(since);
+  }
+
   /** Forgets ids older than the look-back behind the newest one added (they are never re-asked). */
   prune(): void {
     const below = this.lastAddSec - this.lookbackSeconds;

@@ -24,7 +24,10 @@ export class ResumePoint {
   /** `since` of the next REQ; `capped` when the seen set could not cover the whole lookback. */
   nextSince(nowMs = Date.now()): { since: number; capped: boolean } {
     const nowSec = Math.floor(nowMs / 1000);
-    if (!this.subscribedOnce) return { since: nowSec, capped: false };
+    if (!this.subscribedOnce) {
+      this.seen.startAt(nowSec);
+      return { since: nowSec, capped: false };
+    }
     return this.seen.resumeSince(Math.floor(this.lastHeardAt / 1000) || nowSec);
   }
 
