@@ -69,7 +69,6 @@ async function round(label: string): Promise<void> {
     metrics,
     buffer: () => aggregator.buffer,
     onEventFrame: () => {},
-    onStateChange: () => {},
     paused: () => false,
   };
   const conns = Array.from(

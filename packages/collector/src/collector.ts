@@ -87,7 +87,6 @@ export async function startCollector(
   });
   const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const connections = new Map<number, RelayConnection>();
-  const stateCounts = new Map<ConnectionState, number>(CONNECTION_STATES.map((s) => [s, 0]));
   let paused = false;
   const pause = () => {
     paused = true;
@@ -102,10 +101,6 @@ export async function startCollector(
       // Checked per frame, not per tick: when verification falls behind, the backlog grows by
       // thousands of events between two ticks.
       if (pipeline.inFlight >= maxInFlight && !paused) pause();
-    },
-    onStateChange: (_conn, from, to) => {
-      stateCounts.set(from, Math.max(0, (stateCounts.get(from) ?? 0) - 1));
-      stateCounts.set(to, (stateCounts.get(to) ?? 0) + 1);
     },
     paused: () => paused,
   };
@@ -123,7 +118,12 @@ export async function startCollector(
   const seenBudgetBytes = env.RESUME_MEMORY_MB * 1024 * 1024;
   const seenBudget = new SeenBudget(seenBudgetBytes, env.RESUME_LOOKBACK_SECONDS);
   const shareSeenBudget = () => seenBudget.rebalance([...connections.values()]);
-  const handover = new Handover({ cache: ctx.cache, logger });
+  // A replica's hold on its relays outlives a few missed ticks; a crashed replica's lapses.
+  const handover = new Handover({
+    cache: ctx.cache,
+    logger,
+    leaseMs: Math.max(10_000, 4 * env.RECONCILE_INTERVAL_MS),
+  });
   const reconciler = new Reconciler({
     db: ctx.dbs.writer,
     ordinal,
@@ -156,10 +156,14 @@ export async function startCollector(
     timers.push(t);
   };
 
-  let reconciling = false;
-  const reconcile = async () => {
-    if (reconciling) return;
-    reconciling = true;
+  let reconciling: Promise<void> | undefined;
+  const reconcile = () => {
+    reconciling ??= reconcileOnce().finally(() => {
+      reconciling = undefined;
+    });
+    return reconciling;
+  };
+  const reconcileOnce = async () => {
     try {
       const edited = relayFile?.changed();
       if (edited) {
@@ -173,7 +177,6 @@ export async function startCollector(
       logger.warn({ err }, 'reconcile failed; retrying next tick');
     } finally {
       shareSeenBudget();
-      reconciling = false;
     }
   };
 
@@ -200,10 +203,15 @@ export async function startCollector(
       if (keys >= env.BUFFER_MAX_KEYS) logger.warn({ keys }, 'buffer full: pausing relay sockets');
       pause();
     } else relieve();
+    // Counted from the connections themselves: a relay that left this replica leaves the gauge.
     let connected = 0;
-    for (const conn of connections.values()) if (conn.connected) connected += 1;
+    const states = new Map<ConnectionState, number>(CONNECTION_STATES.map((st) => [st, 0]));
+    for (const conn of connections.values()) {
+      if (conn.connected) connected += 1;
+      states.set(conn.state, (states.get(conn.state) ?? 0) + 1);
+    }
     metrics.relaysConnected.set(connected);
-    for (const [state, count] of stateCounts) metrics.connections.set({ state }, count);
+    for (const [state, count] of states) metrics.connections.set({ state }, count);
     const due =
       aggregator.buffer.events >= env.FLUSH_MAX_EVENTS ||
       Date.now() - lastFlushAt >= env.FLUSH_INTERVAL_MS ||
@@ -248,6 +256,10 @@ export async function startCollector(
   const stop = async () => {
     for (const t of timers) clearInterval(t);
     replicas.stop();
+    // No tick may open or close a socket from here on: one under way finishes, relays still
+    // waiting for a checkpoint are given up unopened, relays being released finish their hand-off.
+    await reconciling;
+    await reconciler.close();
     await Promise.all([...connections.values()].map((conn) => conn.stop().then(() => conn.settled())));
     // Whoever watches these relays next (this replica after a restart, or another) resumes here.
     await Promise.all([...connections.values()].map((conn) => handover.save(conn)));

@@ -32,7 +32,6 @@ describe('stopping a connection', () => {
       onEventFrame: () => {
         handled += 1;
       },
-      onStateChange: () => undefined,
       paused,
     };
     const conn = new RelayConnection(1, relay.url, host);

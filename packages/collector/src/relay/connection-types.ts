@@ -1,7 +1,7 @@
 import type { Logger } from '@nostr-info/shared';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
 import type { RelaySeenState } from '../dedup/relay-seen.js';
-import type { CollectorMetrics, ConnectionState } from '../observe/metrics.js';
+import type { CollectorMetrics } from '../observe/metrics.js';
 import type { RelayConnection } from './relay-connection.js';
 
 /** What a connection needs from the collector around it. */
@@ -15,8 +15,6 @@ export interface ConnectionHost {
    * view into the socket's read buffer: keep nothing of them past the call.
    */
   onEventFrame(conn: RelayConnection, frame: Buffer, atMs: number): void;
-  /** State changes, for the per-state gauge. */
-  onStateChange(conn: RelayConnection, from: ConnectionState, to: ConnectionState): void;
   /** True while the collector holds reading (buffer full). */
   paused(): boolean;
 }

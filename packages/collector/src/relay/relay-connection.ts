@@ -103,9 +103,7 @@ export class RelayConnection {
   private setState(next: ConnectionState): void {
     if (next === this.state) return;
     this.accountHealth();
-    const from = this.state;
     this.state = next;
-    this.host.onStateChange(this, from, next);
   }
 
   /** Adds elapsed observed (and connected) time to the hour's health counters. */

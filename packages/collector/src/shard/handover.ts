@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Cache, Logger } from '@nostr-info/shared';
 import type { RelayConnection, ResumeCheckpoint } from '../relay/relay-connection.js';
 
@@ -5,56 +6,110 @@ export interface HandoverOptions {
   cache: Cache;
   logger: Logger;
   ttlSeconds?: number;
+  /** How long a replica's hold on a relay lasts without renewal (renewed every reconcile tick). */
+  leaseMs?: number;
 }
 
 const key = (url: string) => `relay-resume:${url}`;
+const holderKey = (url: string) => `relay-holder:${url}`;
 
 /**
  * Hands a relay's resume point from the replica that stops watching it to the one that starts,
  * through the shared cache: the new owner re-subscribes with an overlap from where the old one
  * stopped (nothing missed in between) and skips ids the old one already credited (nothing
  * counted twice). Without a checkpoint a relay starts at "now", as on first sight.
+ *
+ * Who has a relay open is a lease in the cache (a one-slot semaphore per relay, renewed every
+ * tick, released after the checkpoint is written), not the relays table, whose status lags by a
+ * flush: a new owner waits for the checkpoint only while another process holds the relay, and
+ * never opens it while the old owner may still be reading.
  */
 export class Handover {
   private readonly cache: Cache;
   private readonly logger: Logger;
   private readonly ttlSeconds: number;
+  private readonly leaseMs: number;
+  private readonly token = randomUUID();
+  private renewFailed = false;
 
-  constructor({ cache, logger, ttlSeconds = 3600 }: HandoverOptions) {
+  constructor({ cache, logger, ttlSeconds = 3600, leaseMs = 30_000 }: HandoverOptions) {
     this.cache = cache;
     this.logger = logger;
     this.ttlSeconds = ttlSeconds;
-  }
-
-  /** Stores the checkpoint of a connection that was just stopped. */
-  async save(conn: RelayConnection): Promise<void> {
-    const checkpoint = conn.checkpoint();
-    if (!checkpoint) return;
-    try {
-      await this.cache.set(key(conn.url), JSON.stringify(checkpoint), this.ttlSeconds);
-    } catch (err) {
-      this.logger.warn({ err, relay: conn.url }, 'resume checkpoint not saved');
-    }
+    this.leaseMs = leaseMs;
   }
 
   /**
-   * Takes (reads and deletes) a relay's checkpoint, waiting up to `waitMs` for the previous owner
-   * to write it (it notices the re-shard on its own next reconcile tick).
+   * Stores the checkpoint of a connection that was just stopped, then gives its hold up: the
+   * next owner finds the checkpoint as soon as the relay is free.
+   */
+  async save(conn: RelayConnection): Promise<void> {
+    const checkpoint = conn.checkpoint();
+    try {
+      if (checkpoint) await this.cache.set(key(conn.url), JSON.stringify(checkpoint), this.ttlSeconds);
+    } catch (err) {
+      this.logger.warn({ err, relay: conn.url }, 'resume checkpoint not saved');
+    }
+    await this.cache.releaseSlot(holderKey(conn.url), this.token).catch(() => undefined);
+  }
+
+  /**
+   * Gives up a relay taken but never opened (it left this replica, or the replica stops, while
+   * `take` waited): the checkpoint goes back for the next owner and the hold is released.
+   */
+  async abandon(url: string, checkpoint: ResumeCheckpoint | undefined): Promise<void> {
+    if (checkpoint) {
+      await this.cache.set(key(url), JSON.stringify(checkpoint), this.ttlSeconds).catch((err: unknown) => {
+        this.logger.warn({ err, relay: url }, 'resume checkpoint not put back');
+      });
+    }
+    await this.cache.releaseSlot(holderKey(url), this.token).catch(() => undefined);
+  }
+
+  /** Renews this process's hold on the relays it has open (every reconcile tick). */
+  async hold(urls: readonly string[]): Promise<void> {
+    const results = await Promise.allSettled(
+      urls.map((url) => this.cache.renewSlots(holderKey(url), [this.token], this.leaseMs)),
+    );
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed && !this.renewFailed) this.logger.warn({ err: failed.reason }, 'relay holds not renewed');
+    this.renewFailed = failed !== undefined;
+  }
+
+  /**
+   * Takes (reads and deletes) a relay's checkpoint and holds the relay. While another process
+   * holds it and has not written a checkpoint yet, waits up to `waitMs` (the previous owner
+   * notices a re-shard on its own next tick); a hold that is not renewed lapses (a crashed owner).
    */
   async take(url: string, waitMs: number, cancelled: () => boolean): Promise<ResumeCheckpoint | undefined> {
     const deadline = Date.now() + waitMs;
+    const takeCheckpoint = async () => {
+      const raw = await this.cache.get(key(url));
+      if (!raw) return undefined;
+      await this.cache.del(key(url));
+      return JSON.parse(raw) as ResumeCheckpoint;
+    };
     for (;;) {
       try {
-        const raw = await this.cache.get(key(url));
-        if (raw) {
-          await this.cache.del(key(url));
-          return JSON.parse(raw) as ResumeCheckpoint;
+        const checkpoint = await takeCheckpoint();
+        if (checkpoint) {
+          await this.hold([url]);
+          return checkpoint;
+        }
+        if ((await this.cache.acquireSlot(holderKey(url), this.token, 1, this.leaseMs)).acquired) {
+          // The previous owner writes its checkpoint before it lets go: read once more.
+          return await takeCheckpoint();
         }
       } catch (err) {
         this.logger.warn({ err, relay: url }, 'resume checkpoint not read');
         return undefined;
       }
-      if (Date.now() >= deadline || cancelled()) return undefined;
+      if (cancelled()) return undefined;
+      if (Date.now() >= deadline) {
+        // The holder neither wrote a checkpoint nor let go in time: start at "now" beside it.
+        await this.hold([url]);
+        return undefined;
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -36,14 +36,6 @@ export interface ReconcilerOptions {
   handoverWaitMs?: number;
 }
 
-/** True when the relay table says some replica has the relay open right now. */
-function heldElsewhere(relay: WatchedRelay): boolean {
-  if (!relay.last_connected_at) return false;
-  return (
-    !relay.last_disconnected_at || new Date(relay.last_disconnected_at) < new Date(relay.last_connected_at)
-  );
-}
-
 /**
  * Level-triggered sharding, like an operator: every tick reads the watched set, computes the
  * relays this replica owns (jump hash over the normalised URL with the current replica count)
@@ -52,13 +44,33 @@ function heldElsewhere(relay: WatchedRelay): boolean {
 export class Reconciler {
   private readonly nip11InFlight = new Set<number>();
   private probing = 0;
+  private closed = false;
+  /** Hand-offs under way (relays being released or taken), awaited by `close`. */
+  private readonly handoffs = new Set<Promise<void>>();
 
   constructor(private readonly o: ReconcilerOptions) {}
 
+  private track(work: Promise<void>): void {
+    this.handoffs.add(work);
+    void work.finally(() => this.handoffs.delete(work));
+  }
+
+  /**
+   * Ends sharding (the replica stops): no tick changes the connections after this, a relay whose
+   * checkpoint is still awaited is given up (never opened), and relays already being released
+   * finish writing their checkpoints. Resolves once all of that is done.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.handoffs.size > 0) await Promise.allSettled([...this.handoffs]);
+  }
+
   async tick(): Promise<void> {
     const { db, ordinal, replicas, connections, metrics } = this.o;
+    if (this.closed) return;
     const n = replicas.current;
     const watched = await listWatched(db);
+    if (this.closed) return;
     const desired = new Map<number, WatchedRelay>();
     for (const relay of watched) if (ownerOf(relay.url, n) === ordinal) desired.set(relay.id, relay);
 
@@ -67,10 +79,12 @@ export class Reconciler {
       if (!desired.has(id)) {
         connections.delete(id);
         // The checkpoint is written once the socket is closed and its last copies are checked.
-        void conn
-          .stop()
-          .then(() => conn.settled())
-          .then(() => handover?.save(conn));
+        this.track(
+          conn
+            .stop()
+            .then(() => conn.settled())
+            .then(() => handover?.save(conn)),
+        );
       }
     }
     for (const [id, relay] of desired) {
@@ -81,14 +95,19 @@ export class Reconciler {
         conn.start();
         continue;
       }
-      const waitMs = heldElsewhere(relay) ? (this.o.handoverWaitMs ?? 10_000) : 0;
-      void handover
-        .take(relay.url, waitMs, () => connections.get(id) !== conn)
-        .then((checkpoint) => {
-          if (connections.get(id) !== conn) return;
+      const cancelled = () => this.closed || connections.get(id) !== conn;
+      this.track(
+        handover.take(relay.url, this.o.handoverWaitMs ?? 10_000, cancelled).then(async (checkpoint) => {
+          if (cancelled()) return handover.abandon(relay.url, checkpoint);
           if (checkpoint) conn.resumeFrom(checkpoint);
           conn.start();
-        });
+        }),
+      );
+    }
+    if (handover) {
+      const open: string[] = [];
+      for (const conn of connections.values()) if (conn.started) open.push(conn.url);
+      await handover.hold(open);
     }
     metrics.relaysOwned.set(desired.size);
     metrics.replicas.set(n);

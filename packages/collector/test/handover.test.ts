@@ -1,0 +1,135 @@
+import type { AddressInfo } from 'node:net';
+import { createCache, createLogger, normalizeRelayUrl } from '@nostr-info/shared';
+import { testServices } from '@nostr-info/shared/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { startCollector } from '../src/collector.js';
+import type { RelayConnection, ResumeCheckpoint } from '../src/relay/relay-connection.js';
+import { Handover } from '../src/shard/handover.js';
+import { createWorld } from './helpers/context.js';
+
+// Relay hand-off between replicas on the real Redis: a new owner waits for the checkpoint only
+// while another replica holds the relay, never opens it beside a live holder within the wait,
+// and takes over once a crashed holder's lease lapses.
+
+const prefix = `test:collector:handover:${Math.random().toString(36).slice(2)}:`;
+const cache = createCache({
+  REDIS_URL: testServices().TEST_REDIS_URL,
+  REDIS_KEY_PREFIX: prefix,
+  REDIS_CLUSTER_NODES: undefined,
+});
+const logger = createLogger({ level: 'silent', pretty: false });
+afterAll(() => cache.close());
+
+const checkpoint: ResumeCheckpoint = {
+  lastHeardSec: 1_700_000_000,
+  seen: { floor: 1, ids: [] },
+  invalid: [],
+};
+/** The two parts of a connection a hand-off reads. */
+const stopped = (url: string, cp: ResumeCheckpoint | undefined) =>
+  ({ url, checkpoint: () => cp }) as unknown as RelayConnection;
+const replica = (leaseMs = 10_000) => new Handover({ cache, logger, leaseMs });
+const never = () => false;
+
+describe('Handover', () => {
+  it('starts at once when no replica holds the relay', async () => {
+    const started = Date.now();
+    expect(await replica().take('wss://free.example.com', 5000, never)).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('waits while another replica holds the relay and takes the checkpoint it leaves', async () => {
+    const url = 'wss://held.example.com';
+    const oldOwner = replica();
+    expect(await oldOwner.take(url, 0, never)).toBeUndefined(); // opens the relay: holds it
+    const started = Date.now();
+    const taking = replica().take(url, 10_000, never);
+    await new Promise((r) => setTimeout(r, 800));
+    await oldOwner.save(stopped(url, checkpoint));
+    expect(await taking).toEqual(checkpoint);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+    // Taken once: nothing is left for a third replica, which now waits on the new owner's hold.
+    expect(await replica().take(url, 300, never)).toBeUndefined();
+  });
+
+  it('takes a relay over once a holder that stopped renewing (crashed) lets its lease lapse', async () => {
+    const url = 'wss://crashed.example.com';
+    await replica(1500).take(url, 0, never);
+    const started = Date.now();
+    expect(await replica().take(url, 8000, never)).toBeUndefined();
+    const waited = Date.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(1000);
+    expect(waited).toBeLessThan(6000);
+  });
+
+  it('keeps the hold while it is renewed, and starts beside the holder only after the wait', async () => {
+    const url = 'wss://renewed.example.com';
+    const holder = replica(1500);
+    await holder.take(url, 0, never);
+    const renew = setInterval(() => void holder.hold([url]), 300);
+    try {
+      const started = Date.now();
+      expect(await replica().take(url, 3000, never)).toBeUndefined();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    } finally {
+      clearInterval(renew);
+    }
+  });
+
+  it('puts an unused checkpoint back and lets the relay go when the take is abandoned', async () => {
+    const url = 'wss://abandoned.example.com';
+    const oldOwner = replica();
+    await oldOwner.take(url, 0, never);
+    await oldOwner.save(stopped(url, checkpoint));
+    const leaving = replica();
+    const taken = await leaving.take(url, 1000, never);
+    expect(taken).toEqual(checkpoint);
+    await leaving.abandon(url, taken);
+    const started = Date.now();
+    expect(await replica().take(url, 5000, never)).toEqual(checkpoint);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('gives up waiting as soon as the take is cancelled', async () => {
+    const url = 'wss://cancelled.example.com';
+    await replica().take(url, 0, never);
+    let cancel = false;
+    setTimeout(() => {
+      cancel = true;
+    }, 300);
+    const started = Date.now();
+    expect(await replica().take(url, 10_000, () => cancel)).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+});
+
+describe('a collector that stops while it waits for a checkpoint', () => {
+  it('never opens the relay afterwards and leaves the checkpoint for the next owner', async () => {
+    const world = await createWorld('handover_stop');
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    let sockets = 0;
+    wss.on('connection', () => {
+      sockets += 1;
+    });
+    try {
+      await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+      const raw = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+      const url = normalizeRelayUrl(raw);
+      const ctx = await world.context({ RELAYS: raw, RECONCILE_INTERVAL_MS: '300' });
+      // Another replica has the relay open (same cache as the collector's).
+      const previous = new Handover({ cache: ctx.cache, logger, leaseMs: 20_000 });
+      await previous.take(url, 0, never);
+      const service = await startCollector(ctx, { nip11: false });
+      await new Promise((r) => setTimeout(r, 500)); // its take is waiting for the checkpoint
+      await service.stop();
+      await previous.save(stopped(url, checkpoint)); // the previous owner lets go only now
+      await new Promise((r) => setTimeout(r, 3500)); // past the collector's wait (2 ticks + 2 s)
+      expect(sockets).toBe(0);
+      expect(await new Handover({ cache: ctx.cache, logger }).take(url, 0, never)).toEqual(checkpoint);
+    } finally {
+      await new Promise((r) => wss.close(r));
+      await world.drop();
+    }
+  });
+});
