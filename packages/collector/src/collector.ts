@@ -267,6 +267,18 @@ export async function startCollector(
     const deadline = Date.now() + 15_000;
     while (pipeline.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await verifier.close();
+    // The last checks' claims get a moment; any the cache has not answered by then (it is away)
+    // are settled as unknown, so their relays' copies are still written and the process can exit.
+    const claimDeadline = Date.now() + 2000;
+    while (pipeline.inFlight > 0 && Date.now() < claimDeadline) await new Promise((r) => setTimeout(r, 20));
+    dedup.close();
+    await new Promise((r) => setImmediate(r));
+    if (pipeline.unresolved > 0) {
+      logger.error(
+        { events: pipeline.unresolved },
+        'dedup cache unavailable at shutdown: events counted for their relays but not network-wide',
+      );
+    }
     // Flush until written: a database that is briefly down must not lose the last counts.
     const flushDeadline = Date.now() + 60_000;
     for (let attempt = 0; ; attempt++) {

@@ -83,6 +83,8 @@ export class EventPipeline {
   framesHandled = 0;
   /** Network-unique events this replica counted since start. */
   uniqueCounted = 0;
+  /** Valid events whose dedup claim was never answered (the cache was away when the replica stopped). */
+  unresolved = 0;
 
   /** One EVENT frame as received (bytes: copies already known are never decoded). */
   handle(conn: RelayConnection, frame: Buffer, atMs: number): void {
@@ -231,7 +233,14 @@ export class EventPipeline {
     void this.o.dedup.claim(event.id).then((first) => {
       this.inFlight -= 1;
       this.o.onSettled?.();
-      this.o.aggregator.recordCopy(conn.relayId, event.kind, atMs, !first);
+      this.o.aggregator.recordCopy(conn.relayId, event.kind, atMs, first !== true);
+      if (first === undefined) {
+        // The cache never answered before the replica stopped: the relay's copy is counted, but
+        // whether the event is new network-wide is unknown, so it is reported, not guessed.
+        this.o.metrics.eventsUnresolved.inc();
+        this.unresolved += 1;
+        return;
+      }
       if (!first) {
         this.dupRedis.n += 1;
         return;

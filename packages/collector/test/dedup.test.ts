@@ -1,7 +1,10 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { type Cache, createCache } from '@nostr-info/shared';
 import { testServices } from '@nostr-info/shared/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NetworkDedup } from '../src/dedup/dedup.js';
+import { waitFor } from './helpers/test-relay.js';
 
 // Network-wide dedup on the real Redis: replicas claiming the same ids at once count each once,
 // and a reply lost after the write landed (the classic timeout) is not mistaken for a duplicate.
@@ -42,5 +45,92 @@ describe('NetworkDedup', () => {
     const mine = await Promise.all(['lost-1', 'lost-2', 'lost-3'].map((id) => dedup.claim(id)));
     expect(mine).toEqual([true, true, true]);
     expect(await other.claim('lost-1')).toBe(false);
+  });
+});
+
+/** A port nothing listens on now (the OS picks it; released before use). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A Redis of the test's own (redis-server from the machine), to take away and bring back. */
+async function ownRedis(port: number): Promise<ChildProcess> {
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const probe = createCache({
+    REDIS_URL: `redis://127.0.0.1:${port}`,
+    REDIS_KEY_PREFIX: 'probe:',
+    REDIS_CLUSTER_NODES: undefined,
+  });
+  try {
+    await waitFor(() => probe.ping(), 10_000, 'own redis-server up');
+  } finally {
+    await probe.close();
+  }
+  return server;
+}
+
+describe('NetworkDedup while Redis is away', () => {
+  const servers: ChildProcess[] = [];
+  const caches: Cache[] = [];
+  afterAll(async () => {
+    for (const c of caches) await c.close().catch(() => undefined);
+    for (const s of servers) s.kill('SIGKILL');
+  });
+  const awayCache = async () => {
+    const port = await freePort();
+    const c = createCache({
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_KEY_PREFIX: prefix,
+      REDIS_CLUSTER_NODES: undefined,
+    });
+    caches.push(c);
+    return { port, cache: c };
+  };
+
+  it('settles every waiting claim within a few retries once Redis is back', async () => {
+    const { port, cache: away } = await awayCache();
+    let errors = 0;
+    const dedup = new NetworkDedup({
+      cache: away,
+      ttlSeconds: 60,
+      retryMs: 200,
+      maxRetryMs: 400,
+      onError: () => errors++,
+    });
+    const ids = Array.from({ length: 1500 }, (_, i) => `away-${i}`);
+    const answers = Promise.all(ids.map((id) => dedup.claim(id)));
+    await waitFor(() => errors >= 3, 10_000, 'claims failing while Redis is away');
+    expect(dedup.waiting).toBe(ids.length);
+    servers.push(await ownRedis(port));
+    const back = Date.now();
+    // Before, each failed id waited for its own retry one after another: 1,500 ids took minutes.
+    expect(await answers).toEqual(ids.map(() => true));
+    expect(Date.now() - back).toBeLessThan(5000);
+    expect(dedup.waiting).toBe(0);
+  });
+
+  it('settles waiting claims as unknown on close, at once and with no retry left running', async () => {
+    const { cache: away } = await awayCache();
+    let errors = 0;
+    const dedup = new NetworkDedup({ cache: away, ttlSeconds: 60, retryMs: 60_000, onError: () => errors++ });
+    const answers = Promise.all(['x', 'y', 'z'].map((id) => dedup.claim(id)));
+    await waitFor(() => errors >= 1, 10_000, 'claims failing while Redis is away');
+    const closedAt = Date.now();
+    dedup.close();
+    expect(await answers).toEqual([undefined, undefined, undefined]);
+    expect(Date.now() - closedAt).toBeLessThan(1000);
+    expect(await dedup.claim('after-close')).toBeUndefined();
   });
 });

@@ -46,6 +46,10 @@ export function createCollectorMetrics(registry: Registry) {
     duplicatesDropped: counter('collector_duplicates_dropped_total', 'Copies already seen, by layer.', [
       'layer',
     ]),
+    eventsUnresolved: counter(
+      'collector_events_unresolved_total',
+      'Valid events whose network-wide dedup claim the cache had not answered when the replica stopped: counted for their relay, not network-wide.',
+    ),
     verifyDuration: histogram(
       'collector_verify_duration_seconds',
       'Signature verification time per batch.',
