@@ -59,7 +59,7 @@ describe('collector StatefulSet', () => {
       130,
     );
     const defaults = findOne(render(), 'StatefulSet', '-collector');
-    expect(defaults.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+    expect(defaults.spec.template.spec.terminationGracePeriodSeconds).toBe(120);
   });
 
   it('mounts the relay list as RELAYS_FILE: the seed list by default, the given relays otherwise', () => {
