@@ -60,6 +60,11 @@ export function createPgPool(
   });
   // An idle client losing its server must not crash the process (pg emits 'error' on the pool).
   pool.on('error', (err) => logger?.warn({ err }, 'postgres pool client error'));
+  // Nor may a client in use whose connection ends without a word from the server (a network
+  // drop, a proxy going away): pg rejects its query and also emits 'error' on the client itself.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger?.warn({ err }, 'postgres connection lost while in use'));
+  });
   return pool;
 }
 
