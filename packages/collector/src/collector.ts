@@ -185,7 +185,7 @@ export async function startCollector(
   // as answers settle, not only per tick: a tick is long enough for the workers to run dry.
   const relieve = () => {
     if (!paused || pipeline.inFlight >= maxInFlight / 2) return;
-    if (aggregator.buffer.keys >= env.BUFFER_MAX_KEYS * 0.8) return;
+    if (aggregator.buffer.keys + flusher.heldKeys >= env.BUFFER_MAX_KEYS * 0.8) return;
     paused = false;
     logger.debug({ inFlight: pipeline.inFlight }, 'backlog drained: resuming relay sockets');
     for (const conn of connections.values()) conn.resume();
@@ -194,7 +194,7 @@ export async function startCollector(
   // Buffer bound, size-triggered flush and gauges, checked often and cheaply.
   let lastFlushAt = Date.now();
   const housekeeping = () => {
-    const keys = aggregator.buffer.keys;
+    const keys = aggregator.buffer.keys + flusher.heldKeys;
     metrics.bufferKeys.set(keys);
     const full = keys >= env.BUFFER_MAX_KEYS || pipeline.inFlight >= maxInFlight;
     if (full && !paused) {
@@ -287,7 +287,7 @@ export async function startCollector(
         continue;
       }
       if (Date.now() > flushDeadline) {
-        logger.error({ keys: aggregator.buffer.keys }, 'final flush failed; counts lost');
+        logger.error({ keys: aggregator.buffer.keys + flusher.heldKeys }, 'final flush failed; counts lost');
         break;
       }
       await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));

@@ -1,31 +1,66 @@
 import type { Database } from '@nostr-info/shared';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
 import { flushContent } from './flush-content.js';
 import { flushEventCounters } from './flush-events.js';
 import { flushRelays } from './flush-relays.js';
 import { flushUsers } from './flush-users.js';
 
-/** Raised when a flush transaction fails; the buffer is kept for the next attempt. */
+/**
+ * Raised when a flush transaction fails. `uncertain` when it failed at COMMIT (the connection
+ * went away after the statements ran): the transaction may have landed, which only the ledger
+ * can tell (`flushLanded`); otherwise it was rolled back and the buffer can simply be retried.
+ */
 export class FlushError extends Error {
   override readonly name = 'FlushError';
+  constructor(
+    message: string,
+    readonly uncertain: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /**
- * Writes one buffer in ONE transaction: either every counter of the flush lands or none does,
- * so a retry after a failure can never count anything twice.
+ * Writes one buffer in ONE transaction: either every counter of the flush lands or none does.
+ * The transaction also records `flushId` in the ledger (`collector_flushes`), so a flush whose
+ * COMMIT answer was lost is never written twice (see `Flusher`).
  */
-export async function writeBuffer(db: Kysely<Database>, buffer: CounterBuffer): Promise<void> {
+export async function writeBuffer(
+  db: Kysely<Database>,
+  buffer: CounterBuffer,
+  flushId?: string,
+): Promise<void> {
   if (buffer.empty) return;
+  let committing = false;
   try {
     await db.transaction().execute(async (tx) => {
+      if (flushId) {
+        await tx.insertInto('collector_flushes').values({ id: flushId }).execute();
+        await tx
+          .deleteFrom('collector_flushes')
+          .where('at', '<', sql<Date>`now() - interval '1 day'`)
+          .execute();
+      }
       // Relays first: discovered relays and status rows are what the other tables point at.
       await flushRelays(tx, buffer);
       await flushEventCounters(tx, buffer);
       await flushUsers(tx, buffer);
       await flushContent(tx, buffer);
+      committing = true;
     });
   } catch (err) {
-    throw new FlushError('flush transaction failed', { cause: err });
+    throw new FlushError('flush transaction failed', committing, { cause: err });
   }
+}
+
+/** True when the flush `flushId` committed (its ledger row exists). */
+export async function flushLanded(db: Kysely<Database>, flushId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('collector_flushes')
+    .select('id')
+    .where('id', '=', flushId)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Database, Logger } from '@nostr-info/shared';
 import type { Kysely } from 'kysely';
 import type { Aggregator } from '../aggregate/aggregator.js';
+import type { CounterBuffer } from '../aggregate/counter-buffer.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
-import { writeBuffer } from './flush.js';
+import { FlushError, flushLanded, writeBuffer } from './flush.js';
 
 export interface FlusherOptions {
   db: Kysely<Database>;
@@ -16,10 +18,13 @@ export interface FlusherOptions {
 /**
  * Runs flushes one at a time. A failed flush puts its buffer back under anything counted since,
  * so the next attempt writes both; nothing is lost and nothing is written twice (one
- * transaction per flush).
+ * transaction per flush). A flush that failed at COMMIT may have landed: its buffer is held apart
+ * until the ledger says whether it did, and only put back if it did not.
  */
 export class Flusher {
   private running: Promise<boolean> | undefined;
+  /** A flush whose COMMIT answer was lost, waiting for the ledger's word. */
+  private uncertain: { id: string; buffer: CounterBuffer } | undefined;
   failures = 0;
   lastSuccessAt = 0;
 
@@ -39,13 +44,20 @@ export class Flusher {
     return this.running;
   }
 
+  /** Keys held apart while the outcome of a flush is unknown (they count toward the buffer bound). */
+  get heldKeys(): number {
+    return this.uncertain?.buffer.keys ?? 0;
+  }
+
   private async run(): Promise<boolean> {
+    if (this.uncertain && !(await this.settleUncertain())) return false;
     this.o.beforeFlush?.();
     const buffer = this.o.aggregator.take();
     if (buffer.empty) return true;
     const started = performance.now();
+    const id = randomUUID();
     try {
-      await writeBuffer(this.o.db, buffer);
+      await writeBuffer(this.o.db, buffer, id);
       const seconds = (performance.now() - started) / 1000;
       this.o.metrics.flushes.inc({ result: 'success' });
       this.o.metrics.flushDuration.observe(seconds);
@@ -55,18 +67,44 @@ export class Flusher {
       this.failures = 0;
       return true;
     } catch (err) {
-      this.o.aggregator.restore(buffer);
-      this.failures += 1;
-      this.o.metrics.flushes.inc({ result: 'failure' });
-      this.o.metrics.dbErrors.inc({ service: 'collector', operation: 'flush' });
-      // Log the first failure and then every tenth, not one line per retry during an outage.
-      if (this.failures === 1 || this.failures % 10 === 0) {
-        this.o.logger.error(
-          { err, failures: this.failures, keys: this.o.aggregator.buffer.keys },
-          'flush failed; kept for retry',
-        );
-      }
+      if (err instanceof FlushError && err.uncertain) this.uncertain = { id, buffer };
+      else this.o.aggregator.restore(buffer);
+      this.failed(err);
       return false;
+    }
+  }
+
+  /** Asks the ledger whether the uncertain flush landed: dropped if it did, put back if not. */
+  private async settleUncertain(): Promise<boolean> {
+    const held = this.uncertain;
+    if (!held) return true;
+    let landed: boolean;
+    try {
+      landed = await flushLanded(this.o.db, held.id);
+    } catch (err) {
+      this.failed(err);
+      return false;
+    }
+    this.uncertain = undefined;
+    if (landed)
+      this.o.logger.warn(
+        { flush: held.id },
+        'flush had landed although its commit failed: not written again',
+      );
+    else this.o.aggregator.restore(held.buffer);
+    return true;
+  }
+
+  private failed(err: unknown): void {
+    this.failures += 1;
+    this.o.metrics.flushes.inc({ result: 'failure' });
+    this.o.metrics.dbErrors.inc({ service: 'collector', operation: 'flush' });
+    // Log the first failure and then every tenth, not one line per retry during an outage.
+    if (this.failures === 1 || this.failures % 10 === 0) {
+      this.o.logger.error(
+        { err, failures: this.failures, keys: this.o.aggregator.buffer.keys + this.heldKeys },
+        'flush failed; kept for retry',
+      );
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './migrations/2026-11-24T00-00-00-initial-schema.js';
 import * as statsRollups from './migrations/2026-11-24T06-00-00-stats-rollups.js';
+import * as flushLedger from './migrations/2026-11-24T12-00-00-flush-ledger.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -9,6 +10,7 @@ import * as statsRollups from './migrations/2026-11-24T06-00-00-stats-rollups.js
 export const migrations: Record<string, Migration> = {
   '2026-11-24T00-00-00-initial-schema': initialSchema,
   '2026-11-24T06-00-00-stats-rollups': statsRollups,
+  '2026-11-24T12-00-00-flush-ledger': flushLedger,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

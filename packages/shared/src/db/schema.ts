@@ -275,6 +275,12 @@ export interface DailyNetworkStatsView {
   sats: Int8;
 }
 
+/** One row per collector flush transaction (its id), for telling whether a flush whose COMMIT answer was lost landed. */
+export interface CollectorFlushesTable {
+  id: string;
+  at: Generated<Date>;
+}
+
 export interface Database {
   relays: RelaysTable;
   relay_logs: RelayLogsTable;
@@ -303,6 +309,7 @@ export interface Database {
   events_aggregated_totals: EventsAggregatedTotalsTable;
   relay_health_totals: RelayHealthTotalsTable;
   clients_totals: ClientsTotalsTable;
+  collector_flushes: CollectorFlushesTable;
   relay_health_summary: RelayHealthSummaryView;
   daily_network_stats: DailyNetworkStatsView;
 }

@@ -1,0 +1,149 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createDatabases, createLogger, type Databases, migrateToLatest } from '@nostr-info/shared';
+import { createTestDatabase, type TestDatabase, testServices } from '@nostr-info/shared/testing';
+import { sql } from 'kysely';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Aggregator } from '../src/aggregate/aggregator.js';
+import { createCollectorMetrics } from '../src/observe/metrics.js';
+import type { NostrEvent } from '../src/protocol/event.js';
+import { Flusher } from '../src/store/flusher.js';
+
+// A flush whose COMMIT reached PostgreSQL but whose answer was lost (the connection dropped in
+// between) has landed; writing it again would double every counter in it. The collector talks to
+// the real PostgreSQL through a TCP proxy that cuts the connection right after passing a chosen
+// statement on, so the server runs it and the client never hears back.
+
+/** Forwards to PostgreSQL; `cutAfter(pattern)` drops the next connection that sends it. */
+class CuttingProxy {
+  private readonly server: Server;
+  private pattern: RegExp | undefined;
+  private readonly sockets = new Set<Socket>();
+  cuts = 0;
+
+  constructor(target: { host: string; port: number }) {
+    this.server = createServer((client) => {
+      const upstream = connect(target.port, target.host);
+      this.sockets.add(client).add(upstream);
+      client.on('data', (chunk: Buffer) => {
+        upstream.write(chunk);
+        if (this.pattern?.test(chunk.toString('latin1'))) {
+          this.pattern = undefined;
+          this.cuts += 1;
+          // The statement is on its way to the server; its answer never comes back.
+          client.destroy();
+          upstream.end();
+        }
+      });
+      upstream.on('data', (chunk: Buffer) => {
+        if (!client.destroyed) client.write(chunk);
+      });
+      for (const s of [client, upstream]) {
+        s.on('error', () => undefined);
+        s.on('close', () => {
+          client.destroy();
+          upstream.end();
+        });
+      }
+    });
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as { port: number }).port;
+  }
+
+  cutAfter(pattern: RegExp): void {
+    this.pattern = pattern;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise((r) => this.server.close(r));
+  }
+}
+
+let n = 0;
+const note = (): NostrEvent => ({
+  id: (n++).toString(16).padStart(64, '0'),
+  pubkey: 'b'.repeat(64),
+  created_at: 1_700_000_000,
+  kind: 1,
+  tags: [],
+  content: '',
+  sig: '0'.repeat(128),
+});
+
+describe('a flush whose outcome was not heard', () => {
+  let db: TestDatabase;
+  let direct: Databases;
+  let proxied: Databases;
+  let proxy: CuttingProxy;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('collector_ledger');
+    direct = await createDatabases({ databaseUrl: db.url });
+    const { error } = await migrateToLatest(direct.writer, 'postgres');
+    if (error) throw error;
+    const target = new URL(testServices().TEST_PG_ADMIN_URL);
+    proxy = new CuttingProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const port = await proxy.listen();
+    const url = new URL(db.url);
+    url.host = `127.0.0.1:${port}`;
+    proxied = await createDatabases({ databaseUrl: url.toString(), poolMax: 1 });
+  });
+
+  afterAll(async () => {
+    await proxied?.close();
+    await proxy?.close();
+    await direct?.close();
+    await db?.drop();
+  });
+
+  const networkEvents = async () => {
+    const row = await direct.reader
+      .selectFrom('network_events_hourly')
+      .select(sql<number>`coalesce(sum(events), 0)::int`.as('n'))
+      .executeTakeFirstOrThrow();
+    return row.n;
+  };
+
+  const flusherWith = (aggregator: Aggregator) =>
+    new Flusher({
+      db: proxied.writer,
+      aggregator,
+      metrics: createCollectorMetrics(new Registry()),
+      logger: createLogger({ level: 'silent', pretty: false }),
+    });
+
+  it('is not written again when its COMMIT landed', async () => {
+    const before = await networkEvents();
+    const aggregator = new Aggregator();
+    const flusher = flusherWith(aggregator);
+    for (let i = 0; i < 5; i++) aggregator.recordUnique(note(), Date.UTC(2026, 10, 24, 9));
+    proxy.cutAfter(/commit/i);
+    expect(await flusher.flush()).toBe(false);
+    expect(proxy.cuts).toBe(1);
+    // It landed: the server ran the COMMIT.
+    expect(await networkEvents()).toBe(before + 5);
+    expect(flusher.heldKeys).toBeGreaterThan(0);
+    // More counted meanwhile; the retry asks the ledger and writes only the new counts.
+    aggregator.recordUnique(note(), Date.UTC(2026, 10, 24, 9));
+    expect(await flusher.flush()).toBe(true);
+    expect(await networkEvents()).toBe(before + 6);
+    expect(flusher.heldKeys).toBe(0);
+  });
+
+  it('is written again when it was cut before COMMIT (rolled back)', async () => {
+    const before = await networkEvents();
+    const aggregator = new Aggregator();
+    const flusher = flusherWith(aggregator);
+    for (let i = 0; i < 4; i++) aggregator.recordUnique(note(), Date.UTC(2026, 10, 24, 9));
+    proxy.cutAfter(/network_events_hourly/);
+    expect(await flusher.flush()).toBe(false);
+    expect(await networkEvents()).toBe(before);
+    expect(flusher.heldKeys).toBe(0);
+    expect(await flusher.flush()).toBe(true);
+    expect(await networkEvents()).toBe(before + 4);
+  });
+});
