@@ -25,6 +25,9 @@ export const SUBSCRIBED_KINDS = [0, 1, 3, 7, 9735, 30023, 10002];
  * resumed after a gap with a `since` that looks back behind it (see `RelaySeen`), with health
  * accounting (`RelayHealth`), keepalive (`Keepalive`) and resume state (`ResumePoint`) apart.
  */
+/** A subscription answered this long before it fails counts as recovered: the backoff starts over. */
+const STABLE_MS = 60_000;
+
 export class RelayConnection {
   /** Copies from this relay whose signature check is still running. */
   verifying = 0;
@@ -35,6 +38,8 @@ export class RelayConnection {
   private readonly backoff: Backoff;
   private readonly subBackoff = new Backoff({ initialMs: 2000, maxMs: 10 * 60_000 });
   private timer: NodeJS.Timeout | undefined;
+  /** When the relay last answered the subscription (EOSE) with no failure since (ms; 0 = not). */
+  private answeredAt = 0;
   private readonly keepalive: Keepalive;
   private readonly health: RelayHealth;
   private readonly point: ResumePoint;
@@ -256,9 +261,9 @@ export class RelayConnection {
         const eoseMs = Date.now() - this.reqSentAt;
         this.reqSentAt = 0;
         this.health.eose(eoseMs);
-        // A relay that answered the subscription is healthy again.
-        this.backoff.reset();
-        this.subBackoff.reset();
+        // Healthy from here; the backoff starts over only once it has stayed so for a while, or
+        // a relay that answers and then drops would be redialled (and replayed) every second.
+        this.answeredAt = Date.now();
         return;
       }
       case 'NOTICE':
@@ -283,6 +288,8 @@ export class RelayConnection {
           this.setState('backoff');
           this.health.report({ lastErrorClass: cls, lastErrorAt: Date.now() });
         }
+        if (this.stableFor() >= STABLE_MS) this.subBackoff.reset();
+        this.answeredAt = 0;
         const delay = this.subBackoff.next();
         this.clearTimer();
         this.timer = setTimeout(() => this.subscribe(), delay);
@@ -353,6 +360,11 @@ export class RelayConnection {
     this.lastError = undefined;
     this.lastErrorMessage = undefined;
     this.setState('backoff');
+    if (this.stableFor() >= STABLE_MS) {
+      this.backoff.reset();
+      this.subBackoff.reset();
+    }
+    this.answeredAt = 0;
     const delay = this.backoff.next();
     this.host.metrics.reconnects.inc({ relay: this.url });
     this.timer = setTimeout(() => this.connect(), delay);
@@ -382,6 +394,11 @@ export class RelayConnection {
 
   resume(): void {
     this.ws?.resume();
+  }
+
+  /** How long the subscription has been answered (EOSE) without a failure since; 0 if it is not. */
+  private stableFor(now = Date.now()): number {
+    return this.answeredAt > 0 ? now - this.answeredAt : 0;
   }
 
   private clearTimer(): void {
