@@ -72,6 +72,36 @@ export function createCollectorMetrics(registry: Registry) {
       'Unix time of the last good flush.',
     ),
     reconnects: counter('collector_reconnects_total', 'Reconnect attempts.', ['relay']),
+    relayUp: gauge(
+      'collector_relay_up',
+      'Per relay this replica owns: 1 while its socket is open and subscribed, else 0.',
+      ['relay'],
+    ),
+    relayOpenSeconds: gauge(
+      'collector_relay_open_seconds',
+      'Time the last connect took to open the socket.',
+      ['relay'],
+    ),
+    relayEoseSeconds: gauge(
+      'collector_relay_eose_seconds',
+      'Time from the last REQ to its EOSE (the stored events the relay replayed first).',
+      ['relay'],
+    ),
+    relayObservedSeconds: counter(
+      'collector_relay_observed_seconds_total',
+      'Time this replica watched the relay (the denominator of uptime).',
+      ['relay'],
+    ),
+    relayConnectedSeconds: counter(
+      'collector_relay_connected_seconds_total',
+      'Time the relay was connected while watched (uptime = its rate over the observed rate).',
+      ['relay'],
+    ),
+    relayErrors: counter(
+      'collector_relay_errors_total',
+      'Disconnects and failed connects by error class (closed, connect-failed, stalled, timeout, …).',
+      ['relay', 'class'],
+    ),
     resumesCapped: counter(
       'collector_resumes_capped_total',
       "Re-subscriptions whose look-back was shortened because the relay's seen set was full.",

@@ -109,6 +109,7 @@ export class RelayConnection {
     if (next === this.state) return;
     this.accountHealth();
     this.state = next;
+    this.health.up(next === 'open');
   }
 
   /** Adds elapsed observed (and connected) time to the hour's health counters. */
@@ -419,6 +420,7 @@ export class RelayConnection {
     const ws = this.ws;
     this.subscribed = false;
     this.setState('closed');
+    this.health.released();
     if (!ws) return Promise.resolve();
     return closeGracefully(ws, this.subId, graceMs, !this.host.paused()).then(() => {
       if (this.ws === ws) this.ws = undefined;

@@ -66,7 +66,23 @@ export class RelayHealth {
     if (elapsed <= 0 || stopped) return;
     const row = this.host.buffer().healthRow(hourOf(now), this.relayId);
     row.observedMs += elapsed;
-    if (connected) row.connectedMs += elapsed;
+    this.host.metrics.relayObservedSeconds.inc({ relay: this.url }, elapsed / 1000);
+    if (connected) {
+      row.connectedMs += elapsed;
+      this.host.metrics.relayConnectedSeconds.inc({ relay: this.url }, elapsed / 1000);
+    }
+  }
+
+  /** The relay's socket is open and subscribed (or not any more). */
+  up(isUp: boolean): void {
+    this.host.metrics.relayUp.set({ relay: this.url }, isUp ? 1 : 0);
+  }
+
+  /** The relay left this replica: its gauges go (another replica reports it now). */
+  released(): void {
+    const m = this.host.metrics;
+    for (const gauge of [m.relayUp, m.relayOpenSeconds, m.relayEoseSeconds])
+      gauge.remove({ relay: this.url });
   }
 
   /** The socket opened `openMs` after the connect started. */
@@ -75,6 +91,7 @@ export class RelayHealth {
     row.connects += 1;
     row.openLatencyMsSum += openMs;
     row.openLatencyCount += 1;
+    this.host.metrics.relayOpenSeconds.set({ relay: this.url }, openMs / 1000);
     this.report({ lastConnectedAt: now, openLatencyMs: openMs });
     this.logLine('connect', null, null);
   }
@@ -84,6 +101,7 @@ export class RelayHealth {
     const row = this.host.buffer().healthRow(hourOf(Date.now()), this.relayId);
     row.eoseLatencyMsSum += eoseMs;
     row.eoseLatencyCount += 1;
+    this.host.metrics.relayEoseSeconds.set({ relay: this.url }, eoseMs / 1000);
     this.report({ eoseLatencyMs: eoseMs });
   }
 
@@ -92,6 +110,7 @@ export class RelayHealth {
     const row = this.host.buffer().healthRow(hourOf(now), this.relayId);
     row.disconnects += 1;
     row.errors += errorClass === 'closed' ? 0 : 1;
+    this.host.metrics.relayErrors.inc({ relay: this.url, class: errorClass });
     this.report({
       status: errorClass === 'stalled' ? 'stalled' : 'offline',
       statusChangedAt: now,
