@@ -42,7 +42,14 @@ export class NetworkDedup {
   private readonly maxRetryMs: number;
   private readonly onError: ((err: unknown) => void) | undefined;
 
-  constructor({ cache, ttlSeconds, batchSize = 500, onError, retryMs = 1000, maxRetryMs = 5000 }: NetworkDedupOptions) {
+  constructor({
+    cache,
+    ttlSeconds,
+    batchSize = 500,
+    onError,
+    retryMs = 1000,
+    maxRetryMs = 5000,
+  }: NetworkDedupOptions) {
     this.cache = cache;
     this.ttlSeconds = ttlSeconds;
     this.batchSize = batchSize;
@@ -89,7 +96,9 @@ export class NetworkDedup {
       const batch = this.queue.splice(0, this.batchSize);
       this.running += batch.length;
       // Issued back to back, the commands share round trips (the client pipelines them).
-      let failed = await this.attempt(batch, (key) => this.cache.setIfAbsent(key, this.token, this.ttlSeconds));
+      let failed = await this.attempt(batch, (key) =>
+        this.cache.setIfAbsent(key, this.token, this.ttlSeconds),
+      );
       let waitMs = this.retryMs;
       while (failed.length > 0 && !this.closed) {
         await this.sleep(waitMs);
