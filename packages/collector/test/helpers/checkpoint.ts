@@ -12,7 +12,10 @@ export async function watchedFor(cache: Cache, urls: readonly string[], seconds:
   const handover = new Handover({ cache, logger: createLogger({ level: 'silent', pretty: false }) });
   for (const url of urls) {
     const checkpoint = { lastHeardSec: now, seen: { floor: now - seconds, ids: [] }, invalid: [] };
-    const previous = { url: normalizeRelayUrl(url), checkpoint: () => checkpoint } as unknown as RelayConnection;
+    const previous = {
+      url: normalizeRelayUrl(url),
+      checkpoint: () => checkpoint,
+    } as unknown as RelayConnection;
     await handover.save(previous);
   }
 }
