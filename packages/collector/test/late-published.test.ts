@@ -3,8 +3,8 @@ import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import type { CollectorService } from '../src/collector-types.js';
-import { dbFigures, truthFigures } from './helpers/compare.js';
 import { watchedFor } from './helpers/checkpoint.js';
+import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { waitFor } from './helpers/test-relay.js';
 
