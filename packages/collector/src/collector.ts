@@ -133,6 +133,7 @@ export async function startCollector(
       const conn = new RelayConnection(relay.id, relay.url, host, {
         resumeLookbackSeconds: env.RESUME_LOOKBACK_SECONDS,
         seenCapacity: seenCapacity(connections.size + 1, seenBudgetBytes),
+        publicOnly: relay.source === 'discovered',
         ...options.connection,
       });
       // The limits any replica last read from the relay's NIP-11 document (refreshed daily).

@@ -30,6 +30,8 @@ export interface ConnectionOptions {
   resumeLookbackSeconds?: number;
   /** Most ids remembered per relay to recognise re-sent copies (see `RelaySeen`). */
   seenCapacity?: number;
+  /** Refuse names that resolve to private addresses (relays admitted from discovery). */
+  publicOnly?: boolean;
 }
 
 /** A relay's resume point, handed between replicas through the shared cache. */

@@ -1,4 +1,8 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isPrivateHost } from '@nostr-info/shared';
 import { pgJson, pgText } from '../store/pg-text.js';
+import { publicLookup } from './public-lookup.js';
 
 /** The parts of a NIP-11 relay information document the product uses. */
 export interface RelayInfo {
@@ -63,26 +67,80 @@ export function parseRelayInfo(document: Record<string, unknown>): RelayInfo {
   };
 }
 
+export interface FetchRelayInfoOptions {
+  timeoutMs?: number;
+  /** Refuse names that resolve to private addresses, also on redirects (discovered relays). */
+  publicOnly?: boolean;
+}
+
+/** Redirects followed (http → https, a moved host); each target is checked like the first. */
+const MAX_REDIRECTS = 3;
+
+interface HttpAnswer {
+  status: number;
+  location: string | undefined;
+  body: string;
+}
+
+/** One GET with `Accept: application/nostr+json`, the body capped at MAX_BYTES. */
+function get(url: URL, timeoutMs: number, publicOnly: boolean): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      {
+        headers: { Accept: 'application/nostr+json', 'User-Agent': 'nostr-info-collector' },
+        timeout: timeoutMs,
+        ...(publicOnly ? { lookup: publicLookup } : {}),
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        const location = response.headers.location;
+        const length = Number(response.headers['content-length'] ?? 0);
+        if (length > MAX_BYTES) {
+          response.destroy();
+          reject(new Nip11Error(`document too large (${length} bytes)`));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes > MAX_BYTES) {
+            response.destroy();
+            reject(new Nip11Error('document too large'));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        response.on('end', () => resolve({ status, location, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', (err) => reject(new Nip11Error(`fetch failed: ${err.message}`, { cause: err })));
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    request.on('error', (err) => reject(new Nip11Error(`fetch failed: ${err.message}`, { cause: err })));
+    request.end();
+  });
+}
+
 /** Fetches a relay's NIP-11 document (`Accept: application/nostr+json`). */
-export async function fetchRelayInfo(relayUrl: string, timeoutMs = 10_000): Promise<RelayInfo> {
-  let response: Response;
-  try {
-    response = await fetch(nip11Url(relayUrl), {
-      headers: { Accept: 'application/nostr+json' },
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'follow',
-    });
-  } catch (err) {
-    throw new Nip11Error(`fetch failed: ${(err as Error).message}`, { cause: err });
+export async function fetchRelayInfo(
+  relayUrl: string,
+  { timeoutMs = 10_000, publicOnly = false }: FetchRelayInfoOptions = {},
+): Promise<RelayInfo> {
+  let url = new URL(nip11Url(relayUrl));
+  if (publicOnly && isPrivateHost(url.hostname)) throw new Nip11Error('not a public address');
+  let answer = await get(url, timeoutMs, publicOnly);
+  for (let redirects = 0; answer.status >= 300 && answer.status < 400 && answer.location; redirects++) {
+    if (redirects === MAX_REDIRECTS) throw new Nip11Error('too many redirects');
+    url = new URL(answer.location, url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Nip11Error('redirect off the web');
+    if (publicOnly && isPrivateHost(url.hostname)) throw new Nip11Error('redirect to a private address');
+    answer = await get(url, timeoutMs, publicOnly);
   }
-  if (!response.ok) throw new Nip11Error(`HTTP ${response.status}`);
-  const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > MAX_BYTES) throw new Nip11Error(`document too large (${length} bytes)`);
-  const text = await response.text();
-  if (text.length > MAX_BYTES) throw new Nip11Error('document too large');
+  if (answer.status < 200 || answer.status >= 300) throw new Nip11Error(`HTTP ${answer.status}`);
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = JSON.parse(answer.body);
   } catch (err) {
     throw new Nip11Error('document is not JSON', { cause: err });
   }

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { assertPublicHost, publicLookup } from './public-lookup.js';
 import { classifySocketError } from './relay-connection.js';
 
 /**
@@ -8,7 +9,18 @@ import { classifySocketError } from './relay-connection.js';
 export function probeRelay(url: string, timeoutMs = 10_000): Promise<string | undefined> {
   return new Promise((resolve) => {
     let done = false;
-    const ws = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
+    // Only discovered relays are probed: anyone can advertise them, so private addresses are refused.
+    try {
+      assertPublicHost(url);
+    } catch (err) {
+      resolve(classifySocketError(err as Error));
+      return;
+    }
+    const ws = new WebSocket(url, {
+      handshakeTimeout: timeoutMs,
+      perMessageDeflate: false,
+      lookup: publicLookup,
+    });
     const finish = (result: string | undefined) => {
       if (done) return;
       done = true;

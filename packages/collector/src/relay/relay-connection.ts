@@ -40,6 +40,7 @@ export class RelayConnection {
   private timer: NodeJS.Timeout | undefined;
   /** When the relay last answered the subscription (EOSE) with no failure since (ms; 0 = not). */
   private answeredAt = 0;
+  private readonly publicOnly: boolean;
   private readonly keepalive: Keepalive;
   private readonly health: RelayHealth;
   private readonly point: ResumePoint;
@@ -71,8 +72,10 @@ export class RelayConnection {
       backoffMaxMs = 30 * 60_000,
       resumeLookbackSeconds = 900,
       seenCapacity = 12_288,
+      publicOnly = false,
     }: ConnectionOptions = {},
   ) {
+    this.publicOnly = publicOnly;
     this.openTimeoutMs = openTimeoutMs;
     this.maxFrameBytes = maxFrameBytes;
     this.backoff = new Backoff({ initialMs: backoffInitialMs, maxMs: backoffMaxMs });
@@ -131,9 +134,9 @@ export class RelayConnection {
     this.connectStartedAt = Date.now();
     let ws: WebSocket;
     try {
-      ws = openSocket(this.url, this.openTimeoutMs, this.maxFrameBytes);
+      ws = openSocket(this.url, this.openTimeoutMs, this.maxFrameBytes, this.publicOnly);
     } catch (err) {
-      this.onFailure('error', (err as Error).message);
+      this.onFailure(classifySocketError(err as Error), (err as Error).message);
       return;
     }
     this.ws = ws;

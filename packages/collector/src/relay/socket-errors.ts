@@ -2,6 +2,7 @@
 export function classifySocketError(err: Error & { code?: string }): string {
   const code = err.code ?? '';
   if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ENOTPUBLIC') return 'private-address';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
   if (code === 'ETIMEDOUT' || /timed? ?out/i.test(err.message)) return 'timeout';
   if (code === 'ECONNRESET') return 'reset';

@@ -126,7 +126,7 @@ export class Reconciler {
     );
     for (const relay of due.slice(0, Math.max(0, perTick - this.nip11InFlight.size))) {
       this.nip11InFlight.add(relay.id);
-      fetchRelayInfo(relay.url)
+      fetchRelayInfo(relay.url, { publicOnly: relay.source === 'discovered' })
         .then(async (info) => {
           await saveNip11(this.o.db, relay.id, info);
           const conn = this.o.connections.get(relay.id);

@@ -7,9 +7,9 @@ import { pgText } from './pg-text.js';
 export interface WatchedRelay {
   id: number;
   url: string;
+  /** `discovered` relays came from relay lists anyone can publish: dialled public addresses only. */
+  source?: 'seed' | 'discovered' | 'manual';
   nip11_fetched_at?: Date | null;
-  last_connected_at?: Date | null;
-  last_disconnected_at?: Date | null;
   /** NIP-11 limits from the last fetch (any replica's). */
   max_message_length?: number | null;
   max_subscriptions?: number | null;
@@ -51,15 +51,7 @@ export async function seedRelays(db: Kysely<Database>, urls: readonly string[]):
 export async function listWatched(db: Kysely<Database>): Promise<WatchedRelay[]> {
   return db
     .selectFrom('relays')
-    .select([
-      'id',
-      'url',
-      'nip11_fetched_at',
-      'last_connected_at',
-      'last_disconnected_at',
-      'max_message_length',
-      'max_subscriptions',
-    ])
+    .select(['id', 'url', 'source', 'nip11_fetched_at', 'max_message_length', 'max_subscriptions'])
     .where('watched', '=', true)
     .orderBy('id')
     .execute();

@@ -1,0 +1,40 @@
+import { type LookupAddress, lookup } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { isPrivateHost } from '@nostr-info/shared';
+
+/** Raised (as a socket error) when a name resolves to an address no public relay can have. */
+export class PrivateAddressError extends Error {
+  override readonly name = 'PrivateAddressError';
+  readonly code = 'ENOTPUBLIC';
+}
+
+/**
+ * Throws `PrivateAddressError` when the URL's host is itself a private address or local name: an
+ * address literal is dialled without any lookup, so `publicLookup` never sees it.
+ */
+export function assertPublicHost(url: string | URL): void {
+  const { hostname } = typeof url === 'string' ? new URL(url) : url;
+  if (isPrivateHost(hostname)) throw new PrivateAddressError(`${hostname} is not a public address`);
+}
+
+/**
+ * DNS lookup for relays that anyone can advertise (discovered ones): resolves every address of
+ * the name and refuses the connection when any is loopback, private, link-local or otherwise not
+ * public, so a relay list cannot point the collector at the cluster's own services (including by
+ * a name that resolves there, or starts to after admission). The socket connects to an address
+ * this lookup checked, so nothing is resolved twice.
+ */
+export const publicLookup: LookupFunction = (hostname, options, callback) => {
+  lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, '', 0);
+    const list = addresses as LookupAddress[];
+    const refused = list.find((a) => isPrivateHost(a.address));
+    if (refused || list.length === 0) {
+      const what = refused ? `${refused.address}, not a public address` : 'no address';
+      return callback(new PrivateAddressError(`${hostname} resolves to ${what}`), '', 0);
+    }
+    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+    const first = list[0] as LookupAddress;
+    callback(null, first.address, first.family);
+  });
+};
