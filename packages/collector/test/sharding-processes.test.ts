@@ -1,0 +1,167 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
+import { normalizeRelayUrl, ownerOf } from '@nostr-info/shared';
+import { testServices } from '@nostr-info/shared/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbFigures, truthFigures } from './helpers/compare.js';
+import { createWorld, type TestWorld } from './helpers/context.js';
+import { waitFor } from './helpers/test-relay.js';
+
+// Three collector PROCESSES, as three StatefulSet pods outside a cluster (POD_NAME ordinals,
+// COLLECTOR_REPLICAS), over 240 simulated relays: each relay is open in exactly one of them, as
+// each one's /metrics says. A fourth joins and the three restart with N = 4 (how replicas learn a
+// new count without a StatefulSet to watch; `sharding.test.ts` changes it live): within 15 s
+// every relay is open exactly once again, at most 30 % moved, and the counts written by all of
+// them equal the simulator's ground truth (relays handed over through checkpoints, events
+// counted once network-wide through the shared Redis).
+
+const RELAYS = 240;
+/** Its own fixed range, below the ephemeral ports (see sharding.test.ts). */
+const BASE_PORT = 25000;
+const SCRIPT = fileURLToPath(new URL('./helpers/collector-process.ts', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Replica {
+  ordinal: number;
+  child: ChildProcess;
+  metricsPort: number;
+  exited: Promise<number | null>;
+}
+
+describe('sharding across collector processes', () => {
+  let world: TestWorld;
+  let net: SimNetwork;
+  const replicas: Replica[] = [];
+
+  beforeAll(async () => {
+    world = await createWorld('shardproc');
+    net = await startSimNetwork({
+      relays: RELAYS,
+      port: BASE_PORT,
+      seed: 'collector-shard-processes',
+      rate: 150,
+      corpusSize: 4000,
+      autoStart: false,
+    });
+  });
+
+  afterAll(async () => {
+    for (const r of replicas) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+    await net?.stop();
+    await world?.drop();
+  });
+
+  const start = async (ordinal: number, count: number): Promise<Replica> => {
+    const metricsPort = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+      env: {
+        ...process.env,
+        DATABASE_URL: world.db.url,
+        REDIS_URL: testServices().TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: world.prefix,
+        RELAYS: net.urls.join(','),
+        POD_NAME: `nostr-info-collector-${ordinal}`,
+        COLLECTOR_REPLICAS: String(count),
+        METRICS_PORT: String(metricsPort),
+        RECONCILE_INTERVAL_MS: '1000',
+        FLUSH_INTERVAL_MS: '500',
+        DISCOVERY_ENABLED: 'false',
+        VERIFY_WORKERS: '1',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const replica = { ordinal, child, metricsPort, exited };
+    replicas.push(replica);
+    return replica;
+  };
+
+  const stop = async (r: Replica) => {
+    r.child.kill('SIGTERM');
+    expect(await r.exited).toBe(0);
+  };
+
+  /** Relays each live replica has open and subscribed, from its own /metrics. */
+  const openRelays = async (live: Replica[]): Promise<Map<string, number[]>> => {
+    const open = new Map<string, number[]>();
+    for (const r of live) {
+      const text = await fetch(`http://127.0.0.1:${r.metricsPort}/metrics`)
+        .then((res) => res.text())
+        .catch(() => '');
+      for (const m of text.matchAll(/^nostr_info_collector_relay_up\{relay="([^"]+)"[^}]*\} 1$/gm)) {
+        const url = m[1] as string;
+        open.set(url, [...(open.get(url) ?? []), r.ordinal]);
+      }
+    }
+    return open;
+  };
+
+  /** Every relay open in exactly one replica, the one jump hash gives it among `count`. */
+  const converged = async (live: Replica[], count: number) => {
+    const open = await openRelays(live);
+    if (open.size !== RELAYS || net.stats().connections !== RELAYS) return undefined;
+    for (const url of net.urls) {
+      const owners = open.get(normalizeRelayUrl(url));
+      if (owners?.length !== 1 || owners[0] !== ownerOf(normalizeRelayUrl(url), count)) return undefined;
+    }
+    return new Map([...open].map(([url, [owner]]) => [url, owner as number]));
+  };
+
+  it('covers every relay exactly once, re-shards 3 → 4 within 15 s, and keeps counts exact', async () => {
+    const first = await Promise.all([0, 1, 2].map((i) => start(i, 3)));
+    let before: Map<string, number> | undefined;
+    await waitFor(
+      async () => {
+        before = await converged(first, 3);
+        return before !== undefined;
+      },
+      60_000,
+      'three processes covering every relay once',
+    );
+    net.resume();
+    await new Promise((r) => setTimeout(r, 2000));
+
+    // Scale out: a fourth process, and the three restarted with the new count (in parallel, as
+    // the chart's podManagementPolicy does), while the network keeps streaming.
+    const scaledAt = Date.now();
+    const fourth = await start(3, 4);
+    await Promise.all(first.map((r) => stop(r)));
+    const second = await Promise.all([0, 1, 2].map((i) => start(i, 4)));
+    const live = [...second, fourth];
+    let after: Map<string, number> | undefined;
+    await waitFor(
+      async () => {
+        after = await converged(live, 4);
+        return after !== undefined;
+      },
+      15_000,
+      're-shard to four processes',
+    );
+    expect(Date.now() - scaledAt).toBeLessThan(15_000);
+    const moved = [...(after as Map<string, number>)].filter(([url, owner]) => before?.get(url) !== owner);
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.length / RELAYS).toBeLessThanOrEqual(0.3);
+    for (const [, owner] of moved) expect(owner).toBe(3);
+
+    await new Promise((r) => setTimeout(r, 2000));
+    net.pause();
+    await net.drain();
+    await new Promise((r) => setTimeout(r, 1000));
+    await Promise.all(live.map((r) => stop(r)));
+
+    const check = await world.context({ RELAYS: net.urls[0] ?? '' });
+    expect(await dbFigures(check.dbs.reader)).toEqual(truthFigures(net.truth(), net.urls));
+  });
+});
