@@ -15,6 +15,15 @@ export interface RelayBehaviour {
   /** `oversized`: size of the oversized EVENT frames, and how often one is sent. */
   oversizedBytes: number;
   oversizedIntervalMs: number;
+  /**
+   * `oversized`: keep streaming on a socket after its oversized frame (default false: the socket
+   * gets no events after it). When true, every `oversizedIntervalMs` while the stream runs (not
+   * while paused), each socket with a live subscription gets an oversized frame followed by a
+   * ping; its events are held back until the matching pong, then sent. A client that reads past
+   * the frame (and answers the ping) gets every event, a client that refuses the frame drops the
+   * socket before anything behind it was written: the delivered truth stays exact either way.
+   */
+  oversizedKeepsStreaming: boolean;
   /** `notice`: period of the NOTICE messages. */
   noticeIntervalMs: number;
   /** `garbage`: probability of a garbage frame before each normal frame. */
@@ -39,6 +48,7 @@ export const DEFAULT_BEHAVIOUR: RelayBehaviour = {
   disconnectAfterMs: 2000,
   oversizedBytes: 1_100_000,
   oversizedIntervalMs: 1000,
+  oversizedKeepsStreaming: false,
   noticeIntervalMs: 500,
   garbageShare: 0.2,
   maxMessageLength: 131_072,

@@ -41,6 +41,13 @@ export interface Conn {
    * keeping quiet keeps the delivered truth exact either way.
    */
   poisoned: boolean;
+  /**
+   * `oversized` with `oversizedKeepsStreaming`: after an oversized frame, the events for this
+   * socket wait here until the client answers the ping sent behind the frame (`heldPing`), so
+   * nothing is written (and counted as delivered) behind a frame the client may refuse.
+   */
+  held: { sub: Sub; copy: StoredCopy }[] | null;
+  heldPing: string;
 }
 
 function isEvent(v: unknown): v is NostrEvent {

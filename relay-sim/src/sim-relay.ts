@@ -119,6 +119,13 @@ export class SimRelay implements RelayLedger {
     return n;
   }
 
+  /** `oversized` with `oversizedKeepsStreaming`: events held behind an unanswered oversized frame. */
+  heldEvents(): number {
+    let n = 0;
+    for (const c of this.conns) n += c.held?.length ?? 0;
+    return n;
+  }
+
   /** Stores one copy and pushes it to matching live subscriptions; false if the relay had it already. */
   accept(index: number, state: CopyState, json: string): boolean {
     if (this.emitted.has(index)) return false;
@@ -145,6 +152,12 @@ export class SimRelay implements RelayLedger {
   /** Writes one EVENT frame and records the delivery; false when nothing was written. */
   sendEvent(conn: Conn, sub: Sub, copy: StoredCopy): boolean {
     if (this.silent || conn.poisoned || conn.ws.readyState !== WebSocket.OPEN) return false;
+    if (conn.held) {
+      // Written (and counted as delivered) once the client has read past the oversized frame.
+      if (conn.held.length < this.behaviour.historySize) conn.held.push({ sub, copy });
+      else this.counters.droppedSlowConsumer++;
+      return false;
+    }
     if (conn.ws.bufferedAmount > this.behaviour.maxBufferedBytes) {
       this.counters.droppedSlowConsumer++;
       return false;
@@ -159,7 +172,7 @@ export class SimRelay implements RelayLedger {
 
   /** Writes one `flood` junk EVENT frame (not in the registry; counted by the flood pump). */
   sendJunk(conn: Conn, sub: Sub, json: string): boolean {
-    if (this.silent || conn.poisoned || conn.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.silent || conn.poisoned || conn.held || conn.ws.readyState !== WebSocket.OPEN) return false;
     if (conn.ws.bufferedAmount > this.behaviour.maxBufferedBytes) return false;
     conn.ws.send(`${sub.head}${json}]`);
     this.counters.eventFrames++;
@@ -255,6 +268,10 @@ export class SimRelay implements RelayLedger {
 
   private sendOversized(): void {
     this.oversizedJson ??= JSON.stringify(this.oversizedEvent());
+    if (this.behaviour.oversizedKeepsStreaming) {
+      this.sendOversizedAndHold();
+      return;
+    }
     for (const conn of this.conns) {
       if (conn.poisoned || this.silent) continue;
       for (const sub of conn.subs.values()) {
@@ -265,6 +282,35 @@ export class SimRelay implements RelayLedger {
         break;
       }
     }
+  }
+
+  /**
+   * `oversizedKeepsStreaming`: an oversized frame then a ping on every socket with a live
+   * subscription (one whose previous frame was answered), events held until the pong. Follows the
+   * stream: nothing while paused, so a paused and drained network sends nothing more.
+   */
+  private sendOversizedAndHold(): void {
+    if (this.paused || this.silent) return;
+    for (const conn of this.conns) {
+      if (conn.held || conn.ws.readyState !== WebSocket.OPEN) continue;
+      const sub = [...conn.subs.values()].find((s) => s.live);
+      if (!sub) continue;
+      conn.ws.send(`${sub.head}${this.oversizedJson}]`);
+      this.counters.oversizedFrames++;
+      conn.held = [];
+      conn.heldPing = `oversized-${this.counters.oversizedFrames}`;
+      conn.ws.ping(conn.heldPing);
+    }
+  }
+
+  /** The client answered the ping behind an oversized frame: it read past it, send what waited. */
+  private releaseHeld(conn: Conn, pong: Buffer): void {
+    if (!conn.held || pong.toString() !== conn.heldPing) return;
+    const held = conn.held;
+    conn.held = null;
+    cork(conn.ws);
+    for (const { sub, copy } of held) if (conn.subs.get(sub.id) === sub) this.sendEvent(conn, sub, copy);
+    uncork(conn.ws);
   }
 
   private oversizedEvent(): NostrEvent {
@@ -288,11 +334,14 @@ export class SimRelay implements RelayLedger {
       timers: new Set(),
       flooding: false,
       poisoned: false,
+      held: null,
+      heldPing: '',
     };
     this.conns.add(conn);
     ws.on('ping', (data) => {
       if (!this.silent && ws.readyState === WebSocket.OPEN) ws.pong(data);
     });
+    ws.on('pong', (data) => this.releaseHeld(conn, data));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (this.silent) return;
       handleClientMessage(this, conn, data, isBinary);

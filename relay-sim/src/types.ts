@@ -33,7 +33,9 @@ export interface Filter {
  * - `normal`: a well-behaved relay.
  * - `garbage`: interleaves non-JSON frames and wrong-shaped arrays with its normal traffic.
  * - `oversized`: `oversizedIntervalMs` after a subscription goes live, sends one EVENT frame larger
- *   than `oversizedBytes` on that socket and no events after it (see `Conn.poisoned`).
+ *   than `oversizedBytes` on that socket and no events after it (see `Conn.poisoned`); with
+ *   `oversizedKeepsStreaming`, one such frame every `oversizedIntervalMs` while streaming, and
+ *   normal events go on behind each once the client answered a ping (see `Conn.held`).
  * - `flood`: pushes every corpus event to every subscription as fast as the socket drains.
  * - `stall`: accepts sockets, then never answers anything again (no EOSE, events or pongs).
  * - `stall-open`: accepts the TCP connection but never answers the WebSocket handshake.
