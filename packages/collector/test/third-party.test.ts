@@ -1,44 +1,49 @@
 import { startThirdPartyRelay, type ThirdPartyRelay } from '@nostr-info/relay-sim';
-import type { Service } from '@nostr-info/shared';
 import { sql } from 'kysely';
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
+import type { CollectorService } from '../src/collector-types.js';
 import { makeInvoice } from './helpers/bolt11.js';
-import { createWorld, type TestWorld, waitForOnline } from './helpers/context.js';
+import { createWorld, type TestWorld } from './helpers/context.js';
 import { waitFor } from './helpers/test-relay.js';
+import { startThirdPartyRelayWithStore } from './helpers/third-party-store.js';
 
 // A relay this project does not control (@nostr-relay/core from npm): events published to it
 // reach the collector and are counted exactly; republishing and re-delivery do not double count.
+// Its validator refuses bad events over the socket, so the bad copies it must serve are written
+// straight into its repository: they are charged to it as invalid and never reach a statistic,
+// and a forged copy does not cost the valid copy of the same id that another relay delivers.
 
 describe('collector against a real third-party relay', () => {
   let world: TestWorld;
   let relay: ThirdPartyRelay;
-  let service: Service | undefined;
+  let store: (event: ReturnType<typeof finalizeEvent>) => Promise<void>;
+  let other: ThirdPartyRelay;
+  let service: CollectorService | undefined;
 
   beforeAll(async () => {
     world = await createWorld('thirdparty');
-    relay = await startThirdPartyRelay();
+    ({ relay, store } = await startThirdPartyRelayWithStore());
+    other = await startThirdPartyRelay();
   });
   afterAll(async () => {
     await service?.stop();
     await relay?.stop();
+    await other?.stop();
     await world?.drop();
   });
 
-  it('counts what the relay accepted', async () => {
-    const ctx = await world.context({ RELAYS: relay.url });
-    service = await startCollector(ctx, { nip11: false });
-    await waitForOnline(ctx);
-    const now = Math.floor(Date.now() / 1000) + 1;
-    const keys = [generateSecretKey(), generateSecretKey(), generateSecretKey()];
+  it('counts what the relay accepted and charges it for the bad copies it serves', async () => {
+    // A little ahead: copies stored before the collector subscribes must still be at or after the
+    // `since` of its first REQ (the time it subscribes), or the relay would not serve them.
+    const now = Math.floor(Date.now() / 1000) + 30;
+    const keys = Array.from({ length: 6 }, () => generateSecretKey());
+    const key = (i: number) => keys[i] as Uint8Array;
     const events = [
-      finalizeEvent(
-        { kind: 1, created_at: now, tags: [['client', 'Coracle']], content: 'a' },
-        keys[0] as Uint8Array,
-      ),
-      finalizeEvent({ kind: 1, created_at: now, tags: [], content: 'b' }, keys[1] as Uint8Array),
-      finalizeEvent({ kind: 7, created_at: now, tags: [], content: '+' }, keys[2] as Uint8Array),
+      finalizeEvent({ kind: 1, created_at: now, tags: [['client', 'Coracle']], content: 'a' }, key(0)),
+      finalizeEvent({ kind: 1, created_at: now, tags: [], content: 'b' }, key(1)),
+      finalizeEvent({ kind: 7, created_at: now, tags: [], content: '+' }, key(2)),
       finalizeEvent(
         {
           kind: 9735,
@@ -49,54 +54,133 @@ describe('collector against a real third-party relay', () => {
           ],
           content: '',
         },
-        keys[2] as Uint8Array,
+        key(2),
       ),
     ];
+    // Delivered validly by the other relay only.
+    const shared = finalizeEvent(
+      { kind: 1, created_at: now, tags: [['client', 'Damus']], content: 'the real note' },
+      key(3),
+    );
+    // Bad id: content changed after signing (new author, client tag: visible if ever counted).
+    const signed = finalizeEvent(
+      { kind: 1, created_at: now, tags: [['client', 'Forged']], content: 'c' },
+      key(4),
+    );
+    const badId = { ...signed, content: 'c, altered after signing' };
+    // Good id, bad signature: a valid Schnorr signature, but of another event (a 5,000 sat zap).
+    const zap = finalizeEvent(
+      {
+        kind: 9735,
+        created_at: now,
+        tags: [
+          ['bolt11', makeInvoice('50u')],
+          ['p', '3'.repeat(64)],
+        ],
+        content: '',
+      },
+      key(5),
+    );
+    const badSig = { ...zap, sig: signed.sig };
+    // Forged copy of `shared`: same id (and sig), different content and client tag.
+    const forged = { ...shared, content: 'a forged note', tags: [['client', 'Forged']] };
+    // The relay's own validator refuses such copies over the socket…
+    for (const [name, bad] of Object.entries({ badId, badSig, forged }))
+      expect((await relay.publish(bad)).accepted, `relay accepted ${name}`).toBe(false);
+    // …so they go straight into its repository, to be served on the collector's first REQ.
+    for (const bad of [badId, badSig, forged]) await store(bad);
+
+    const ctx = await world.context({ RELAYS: `${relay.url},${other.url}` });
+    service = await startCollector(ctx, { nip11: false });
+    const perRelay = async () =>
+      Object.fromEntries(
+        (
+          await ctx.dbs.reader
+            .selectFrom('events_aggregated as e')
+            .innerJoin('relays as r', 'r.id', 'e.relay_id')
+            .select([
+              'r.url',
+              sql<number>`sum(e.events)::int`.as('valid'),
+              sql<number>`sum(e.invalid)::int`.as('invalid'),
+            ])
+            .groupBy('r.url')
+            .execute()
+        ).map((r) => [r.url, { valid: r.valid, invalid: r.invalid }]),
+      );
+    // Waits on what the collector has read and settled, not on what it counted, so a collector
+    // that counts wrongly reaches the exact comparisons below.
+    const handled = (frames: number) =>
+      waitFor(
+        () => {
+          const stats = service?.stats();
+          return !!stats && stats.framesHandled >= frames && stats.inFlight === 0;
+        },
+        10_000,
+        `${frames} EVENT frames handled`,
+      );
+    await waitFor(
+      async () =>
+        (
+          await ctx.dbs.reader
+            .selectFrom('relays')
+            .select(sql<number>`count(*)::int`.as('n'))
+            .where('status', '=', 'online')
+            .executeTakeFirstOrThrow()
+        ).n === 2,
+      10_000,
+      'both relays online',
+    );
+    // The three stored bad copies, the forged one included, are handled before the valid copy
+    // of the forged id is even published: it must not be lost to the forgery that came first.
+    await handled(3);
+
     for (const e of events) expect((await relay.publish(e)).accepted).toBe(true);
     // Publishing the same event again is a duplicate: nothing new may be counted.
     await relay.publish(events[0] as (typeof events)[number]);
-    // A tampered copy (id no longer matches): whether or not the relay stores and forwards it,
-    // it must never reach a statistic, and if delivered it is charged to the relay as invalid.
-    const forged = { ...(events[1] as (typeof events)[number]), id: 'f'.repeat(64) };
-    const answer = await relay.publish(forged);
-    // A "duplicate" answer means the relay matched it to a stored event and forwarded nothing.
-    const forgedAccepted = answer.accepted && !answer.message.startsWith('duplicate');
-
-    await waitFor(
-      async () => {
-        const r = await ctx.dbs.reader
-          .selectFrom('events_aggregated')
-          .select(sql<number>`coalesce(sum(events), 0)::int`.as('n'))
-          .executeTakeFirst();
-        return (r?.n ?? 0) >= 4;
-      },
-      10_000,
-      'events counted',
-    );
+    expect((await other.publish(shared)).accepted).toBe(true);
+    await handled(3 + events.length + 1);
     await service.stop();
     service = undefined;
+
+    // Exactly: three bad copies against the relay that served them, none against the other, and
+    // the valid copy of the forged id still credited to the relay that delivered it.
+    expect(await perRelay()).toEqual({
+      [relay.url]: { valid: 4, invalid: 3 },
+      [other.url]: { valid: 1, invalid: 0 },
+    });
+    const invalidByReason = (
+      await ctx.registry.getSingleMetric('nostr_info_collector_events_invalid_total')?.get()
+    )?.values
+      .filter((v) => v.value > 0)
+      .map((v) => ({ ...v.labels, n: v.value }));
+    expect(invalidByReason).toEqual(
+      expect.arrayContaining([
+        { relay: relay.url, reason: 'id', n: 2 },
+        { relay: relay.url, reason: 'sig', n: 1 },
+      ]),
+    );
+    expect(invalidByReason).toHaveLength(2);
+    // Statistics hold the five valid events only: no bad copy's kind, author, client or zap.
     const byKind = await ctx.dbs.reader
       .selectFrom('network_events_daily')
       .select(['kind', 'events'])
       .orderBy('kind')
       .execute();
     expect(byKind).toEqual([
-      { kind: 1, events: 2 },
+      { kind: 1, events: 3 },
       { kind: 7, events: 1 },
       { kind: 9735, events: 1 },
     ]);
     expect(await ctx.dbs.reader.selectFrom('zaps_daily').select(['zaps', 'sats']).execute()).toEqual([
       { zaps: 1, sats: 21 },
     ]);
-    expect(await ctx.dbs.reader.selectFrom('clients').select(['client', 'events']).execute()).toEqual([
+    expect(
+      await ctx.dbs.reader.selectFrom('clients').select(['client', 'events']).orderBy('client').execute(),
+    ).toEqual([
       { client: 'coracle', events: 1 },
+      { client: 'damus', events: 1 },
     ]);
-    const perRelay = await ctx.dbs.reader
-      .selectFrom('events_aggregated')
-      .select([sql<number>`sum(events)::int`.as('valid'), sql<number>`sum(invalid)::int`.as('invalid')])
-      .executeTakeFirst();
-    expect(perRelay).toEqual({ valid: 4, invalid: forgedAccepted ? 1 : 0 });
     const users = await ctx.dbs.reader.selectFrom('user_activity_daily').selectAll().executeTakeFirst();
-    expect(users).toMatchObject({ active_users: 3, new_users: 3 });
+    expect(users).toMatchObject({ active_users: 4, new_users: 4 });
   });
 });
