@@ -40,6 +40,8 @@ export class RelayConnection {
   private timer: NodeJS.Timeout | undefined;
   /** When the relay last answered the subscription (EOSE) with no failure since (ms; 0 = not). */
   private answeredAt = 0;
+  /** When the current socket opened (ms; before `connectStartedAt` while it has not). */
+  private openedAt = 0;
   private readonly publicOnly: boolean;
   private readonly keepalive: Keepalive;
   private readonly health: RelayHealth;
@@ -183,7 +185,9 @@ export class RelayConnection {
   private onOpen(ws: WebSocket): void {
     if (ws !== this.ws) return;
     const now = Date.now();
-    this.point.lastHeardAt = now;
+    // Not "heard": the resumed REQ looks back behind the last time the relay sent something,
+    // before the gap, so a gap longer than the look-back loses nothing the relay holds.
+    this.openedAt = now;
     this.health.opened(now, now - this.connectStartedAt);
     if (this.host.paused()) ws.pause();
     this.subscribe();
@@ -345,7 +349,7 @@ export class RelayConnection {
   }
 
   private onClose(code: number, reason: string): void {
-    const wasOpen = this.point.subscribedOnce && this.connectStartedAt <= this.point.lastHeardAt;
+    const wasOpen = this.point.subscribedOnce && this.connectStartedAt <= this.openedAt;
     this.keepalive.stop();
     this.clearTimer();
     this.accountHealth();
