@@ -139,7 +139,8 @@ describe('VerifyPool worker failures', () => {
   }
 
   it('replaces a dead worker and sends new batches to the replacement', async () => {
-    const pool = new VerifyPool({ workers: 2, batchSize: 8 });
+    // A replacement a second later: time to look at the pool without it, even on a busy machine.
+    const pool = new VerifyPool({ workers: 2, batchSize: 8, respawnMs: 1000 });
     await pool.ready();
     const dead = thread(pool, 0);
     dead.postMessage(failures.crashes);
@@ -162,7 +163,7 @@ describe('VerifyPool worker failures', () => {
   });
 
   it('verifies on the calling thread while no worker runs, and closes without a respawn', async () => {
-    const pool = new VerifyPool({ workers: 1, batchSize: 8 });
+    const pool = new VerifyPool({ workers: 1, batchSize: 8, respawnMs: 2000 });
     await pool.ready();
     const dead = thread(pool, 0);
     dead.postMessage(failures.exits);
@@ -173,7 +174,7 @@ describe('VerifyPool worker failures', () => {
     expect(pool.batches).toBe(sent);
     // Closing while the replacement is due cancels it.
     await pool.close();
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 2500));
     expect(pool.respawns).toBe(0);
     expect(pool.size).toBe(0);
   });

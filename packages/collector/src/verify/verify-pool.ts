@@ -27,6 +27,8 @@ export interface VerifyPoolOptions {
   onBatch?: (seconds: number, items: number) => void;
   /** `wasm` forces the WASM verifier (benchmarks compare both); default: the fastest available. */
   prefer?: VerifierPreference;
+  /** First delay before a dead worker is replaced (doubling up to 5 s while they keep dying). */
+  respawnMs?: number;
 }
 
 interface Pending {
@@ -56,8 +58,7 @@ interface Slot {
   inFlight: Map<number, Job>;
 }
 
-/** Replacement delay bounds: a worker that always crashes costs one start per few seconds. */
-const RESPAWN_MIN_MS = 100;
+/** Replacement delay cap: a worker that always crashes costs one start per few seconds. */
 const RESPAWN_MAX_MS = 5000;
 /** A worker that lived this long died of something passing: its replacement starts at the minimum delay. */
 const RESPAWN_RESET_MS = 30_000;
@@ -142,7 +143,16 @@ export class VerifyPool {
   readonly backend: VerifierBackend;
   private readonly prefer: VerifierPreference;
 
-  constructor({ workers = 0, batchSize = 64, onBatch, prefer = 'auto' }: VerifyPoolOptions = {}) {
+  private readonly respawnMinMs: number;
+
+  constructor({
+    workers = 0,
+    batchSize = 64,
+    onBatch,
+    prefer = 'auto',
+    respawnMs = 100,
+  }: VerifyPoolOptions = {}) {
+    this.respawnMinMs = respawnMs;
     this.batchSize = batchSize;
     this.onBatch = onBatch;
     this.prefer = prefer;
@@ -155,7 +165,7 @@ export class VerifyPool {
         started: false,
         reported: false,
         spawnedAt: performance.now(),
-        respawnMs: RESPAWN_MIN_MS,
+        respawnMs: this.respawnMinMs,
         inFlight: new Map(),
       };
       this.watch(slot);
@@ -212,7 +222,7 @@ export class VerifyPool {
   }
 
   private scheduleRespawn(slot: Slot): void {
-    if (performance.now() - slot.spawnedAt > RESPAWN_RESET_MS) slot.respawnMs = RESPAWN_MIN_MS;
+    if (performance.now() - slot.spawnedAt > RESPAWN_RESET_MS) slot.respawnMs = this.respawnMinMs;
     const delay = slot.respawnMs;
     slot.respawnMs = Math.min(RESPAWN_MAX_MS, delay * 2);
     slot.respawnTimer = setTimeout(() => {
