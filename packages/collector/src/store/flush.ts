@@ -55,12 +55,18 @@ export async function writeBuffer(
   }
 }
 
-/** True when the flush `flushId` committed (its ledger row exists). */
+/**
+ * True when the flush `flushId` committed. Asked by inserting the same id: while the original
+ * transaction is still finishing its COMMIT on the server, the insert waits for it on the key
+ * (a plain read would not see the row yet and answer "did not land"); a conflict then means it
+ * landed, a new row that it never will.
+ */
 export async function flushLanded(db: Kysely<Database>, flushId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('collector_flushes')
-    .select('id')
-    .where('id', '=', flushId)
+  const inserted = await db
+    .insertInto('collector_flushes')
+    .values({ id: flushId })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
     .executeTakeFirst();
-  return row !== undefined;
+  return inserted === undefined;
 }
