@@ -116,6 +116,13 @@ function get(url: URL, timeoutMs: number, publicOnly: boolean): Promise<HttpAnsw
         response.on('error', (err) => reject(new Nip11Error(`fetch failed: ${err.message}`, { cause: err })));
       },
     );
+    // `timeout` alone is an idle timeout: a relay trickling a byte now and then would hold the
+    // fetch for ever. The whole answer gets `timeoutMs`.
+    const deadline = setTimeout(() => {
+      reject(new Nip11Error(`fetch failed: timed out after ${timeoutMs} ms`));
+      request.destroy();
+    }, timeoutMs);
+    request.on('close', () => clearTimeout(deadline));
     request.on('timeout', () => request.destroy(new Error(`timed out after ${timeoutMs} ms`)));
     request.on('error', (err) => reject(new Nip11Error(`fetch failed: ${err.message}`, { cause: err })));
     request.end();
