@@ -20,8 +20,11 @@ export function pgJson(value: unknown): unknown {
   return value;
 }
 
-/** Longest article `d` tag stored as it is; btree index entries are limited to ~2.7 KB. */
-const MAX_D_TAG = 256;
+/**
+ * Longest article `d` tag (UTF-8 bytes) stored as it is: a btree index entry (pubkey and tag) is
+ * limited to ~2.7 KB, so anything longer could never have been stored and maps to a digest.
+ */
+const MAX_D_TAG_BYTES = 2400;
 
 /**
  * The stored key of an article's `d` tag (articles are distinct per pubkey and d tag). A tag too
@@ -29,6 +32,6 @@ const MAX_D_TAG = 256;
  * distinct tags stay distinct and the same tag always maps to the same key.
  */
 export function articleKey(dTag: string): string {
-  if (dTag.length <= MAX_D_TAG && !dTag.includes('\u0000')) return dTag;
+  if (Buffer.byteLength(dTag) <= MAX_D_TAG_BYTES && !dTag.includes('\u0000')) return dTag;
   return `${pgText(dTag, 64)}…sha256:${createHash('sha256').update(dTag).digest('hex')}`;
 }
