@@ -122,7 +122,7 @@ export async function startCollector(
   const handover = new Handover({
     cache: ctx.cache,
     logger,
-    leaseMs: Math.max(10_000, 4 * env.RECONCILE_INTERVAL_MS),
+    leaseMs: Math.max(20_000, 4 * env.RECONCILE_INTERVAL_MS),
   });
   const reconciler = new Reconciler({
     db: ctx.dbs.writer,
@@ -132,6 +132,8 @@ export async function startCollector(
     createConnection: (relay) => {
       const conn = new RelayConnection(relay.id, relay.url, host, {
         resumeLookbackSeconds: env.RESUME_LOOKBACK_SECONDS,
+        // A replay never reaches back to ids the network-wide dedup may have forgotten.
+        resumeMaxAgeSeconds: env.DEDUP_TTL_SECONDS - Math.min(3600, Math.floor(env.DEDUP_TTL_SECONDS / 10)),
         seenCapacity: seenCapacity(connections.size + 1, seenBudgetBytes),
         publicOnly: relay.source === 'discovered',
         ...options.connection,
@@ -146,8 +148,9 @@ export async function startCollector(
     nip11: options.nip11,
     discovery: { enabled: env.DISCOVERY_ENABLED, maxRelays: env.DISCOVERY_MAX_RELAYS },
     handover,
-    // The previous owner notices a re-shard on its next tick; allow two ticks and some slack.
-    handoverWaitMs: Math.min(30_000, 2 * env.RECONCILE_INTERVAL_MS + 2000),
+    // The previous owner notices a re-shard on its next tick, then closes gracefully (up to 2 s)
+    // and lets its last copies be checked (up to 5 s): two ticks and 10 s.
+    handoverWaitMs: Math.min(60_000, 2 * env.RECONCILE_INTERVAL_MS + 10_000),
   });
 
   const timers: NodeJS.Timeout[] = [];
@@ -257,10 +260,12 @@ export async function startCollector(
   const stop = async () => {
     for (const t of timers) clearInterval(t);
     replicas.stop();
-    // No tick may open or close a socket from here on: one under way finishes, relays still
-    // waiting for a checkpoint are given up unopened, relays being released finish their hand-off.
-    await reconciling;
-    await reconciler.close();
+    // No tick may open or close a socket from here on: relays still waiting for a checkpoint are
+    // given up unopened, relays being released finish their hand-off, and a tick under way ends
+    // at its next step (given 10 s: one stuck on an unresponsive database must not hold the stop).
+    const closing = reconciler.close();
+    await Promise.race([reconciling, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    await closing;
     await Promise.all([...connections.values()].map((conn) => conn.stop().then(() => conn.settled())));
     // Whoever watches these relays next (this replica after a restart, or another) resumes here.
     await Promise.all([...connections.values()].map((conn) => handover.save(conn)));
@@ -272,7 +277,7 @@ export async function startCollector(
     // are settled as unknown, so their relays' copies are still written and the process can exit.
     const claimDeadline = Date.now() + 2000;
     while (pipeline.inFlight > 0 && Date.now() < claimDeadline) await new Promise((r) => setTimeout(r, 20));
-    dedup.close();
+    await dedup.close();
     await new Promise((r) => setImmediate(r));
     if (pipeline.unresolved > 0) {
       logger.error(

@@ -128,9 +128,27 @@ describe('NetworkDedup while Redis is away', () => {
     const answers = Promise.all(['x', 'y', 'z'].map((id) => dedup.claim(id)));
     await waitFor(() => errors >= 1, 10_000, 'claims failing while Redis is away');
     const closedAt = Date.now();
-    dedup.close();
+    await dedup.close();
     expect(await answers).toEqual([undefined, undefined, undefined]);
     expect(Date.now() - closedAt).toBeLessThan(1000);
     expect(await dedup.claim('after-close')).toBeUndefined();
+  });
+
+  it('answers the claims already sent before close resolves', async () => {
+    const dedup = new NetworkDedup({ cache, ttlSeconds: 60 });
+    let settled = 0;
+    const claims = Array.from({ length: 1200 }, (_, i) =>
+      dedup.claim(`closing-${i}`).then((first) => {
+        settled += 1;
+        return first;
+      }),
+    );
+    // Let the first batch go out, then close while it (or the next) is on the wire.
+    await new Promise((r) => setImmediate(r));
+    await dedup.close();
+    expect(settled).toBe(claims.length);
+    const answers = await Promise.all(claims);
+    expect(answers.filter((a) => a === true).length).toBeGreaterThan(0);
+    expect(answers.every((a) => a === true || a === undefined)).toBe(true);
   });
 });

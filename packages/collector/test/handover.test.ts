@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createCache, createLogger, normalizeRelayUrl } from '@nostr-info/shared';
 import { testServices } from '@nostr-info/shared/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { startCollector } from '../src/collector.js';
-import type { RelayConnection, ResumeCheckpoint } from '../src/relay/relay-connection.js';
+import type { ResumeCheckpoint } from '../src/relay/relay-connection.js';
 import { Handover } from '../src/shard/handover.js';
 import { createWorld } from './helpers/context.js';
 
@@ -26,51 +27,67 @@ const checkpoint: ResumeCheckpoint = {
   seen: { floor: 1, ids: [] },
   invalid: [],
 };
-/** The two parts of a connection a hand-off reads. */
-const stopped = (url: string, cp: ResumeCheckpoint | undefined) =>
-  ({ url, checkpoint: () => cp }) as unknown as RelayConnection;
-const replica = (leaseMs = 10_000) => new Handover({ cache, logger, leaseMs });
+/** What a hand-off reads of a connection: its relay, its holder id and its checkpoint. */
+const connection = (url: string, cp?: ResumeCheckpoint) => ({
+  url,
+  holder: randomUUID(),
+  checkpoint: () => cp,
+});
+const handover = (leaseMs = 10_000) => new Handover({ cache, logger, leaseMs });
 const never = () => false;
 
 describe('Handover', () => {
-  it('starts at once when no replica holds the relay', async () => {
+  it('starts at once when no connection holds the relay', async () => {
     const started = Date.now();
-    expect(await replica().take('wss://free.example.com', 5000, never)).toBeUndefined();
+    expect(await handover().take('wss://free.example.com', randomUUID(), 5000, never)).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  it('waits while another replica holds the relay and takes the checkpoint it leaves', async () => {
+  it('waits while another connection holds the relay and takes the checkpoint it leaves', async () => {
     const url = 'wss://held.example.com';
-    const oldOwner = replica();
-    expect(await oldOwner.take(url, 0, never)).toBeUndefined(); // opens the relay: holds it
+    const old = connection(url, checkpoint);
+    expect(await handover().take(url, old.holder, 0, never)).toBeUndefined(); // opens it: holds it
     const started = Date.now();
-    const taking = replica().take(url, 10_000, never);
+    const next = connection(url);
+    const taking = handover().take(url, next.holder, 10_000, never);
     await new Promise((r) => setTimeout(r, 800));
-    await oldOwner.save(stopped(url, checkpoint));
+    await handover().save(old);
     expect(await taking).toEqual(checkpoint);
     expect(Date.now() - started).toBeGreaterThanOrEqual(800);
-    // Taken once: nothing is left for a third replica, which now waits on the new owner's hold.
-    expect(await replica().take(url, 300, never)).toBeUndefined();
+    // Taken once: nothing is left for a third connection, which now waits on the new holder.
+    expect(await handover().take(url, randomUUID(), 300, never)).toBeUndefined();
+  });
+
+  it('makes a relay that comes back to the same process wait for its own previous connection', async () => {
+    const url = 'wss://returning.example.com';
+    const same = handover();
+    const old = connection(url, checkpoint);
+    await same.take(url, old.holder, 0, never);
+    const taking = same.take(url, connection(url).holder, 10_000, never);
+    await new Promise((r) => setTimeout(r, 600));
+    await same.save(old);
+    expect(await taking).toEqual(checkpoint);
   });
 
   it('takes a relay over once a holder that stopped renewing (crashed) lets its lease lapse', async () => {
     const url = 'wss://crashed.example.com';
-    await replica(1500).take(url, 0, never);
+    await handover(1500).take(url, randomUUID(), 0, never);
     const started = Date.now();
-    expect(await replica().take(url, 8000, never)).toBeUndefined();
+    expect(await handover().take(url, randomUUID(), 8000, never)).toBeUndefined();
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(1000);
     expect(waited).toBeLessThan(6000);
   });
 
-  it('keeps the hold while it is renewed, and starts beside the holder only after the wait', async () => {
+  it('keeps the hold while it is renewed, and opens beside the holder only after the wait', async () => {
     const url = 'wss://renewed.example.com';
-    const holder = replica(1500);
-    await holder.take(url, 0, never);
-    const renew = setInterval(() => void holder.hold([url]), 300);
+    const holder = connection(url);
+    const renewing = handover(1500);
+    await renewing.take(url, holder.holder, 0, never);
+    const renew = setInterval(() => void renewing.hold([holder]), 300);
     try {
       const started = Date.now();
-      expect(await replica().take(url, 3000, never)).toBeUndefined();
+      expect(await handover().take(url, randomUUID(), 3000, never)).toBeUndefined();
       expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
     } finally {
       clearInterval(renew);
@@ -79,27 +96,27 @@ describe('Handover', () => {
 
   it('puts an unused checkpoint back and lets the relay go when the take is abandoned', async () => {
     const url = 'wss://abandoned.example.com';
-    const oldOwner = replica();
-    await oldOwner.take(url, 0, never);
-    await oldOwner.save(stopped(url, checkpoint));
-    const leaving = replica();
-    const taken = await leaving.take(url, 1000, never);
+    const old = connection(url, checkpoint);
+    await handover().take(url, old.holder, 0, never);
+    await handover().save(old);
+    const leaving = connection(url);
+    const taken = await handover().take(url, leaving.holder, 1000, never);
     expect(taken).toEqual(checkpoint);
-    await leaving.abandon(url, taken);
+    await handover().abandon(url, leaving.holder, taken);
     const started = Date.now();
-    expect(await replica().take(url, 5000, never)).toEqual(checkpoint);
+    expect(await handover().take(url, randomUUID(), 5000, never)).toEqual(checkpoint);
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('gives up waiting as soon as the take is cancelled', async () => {
     const url = 'wss://cancelled.example.com';
-    await replica().take(url, 0, never);
+    await handover().take(url, randomUUID(), 0, never);
     let cancel = false;
     setTimeout(() => {
       cancel = true;
     }, 300);
     const started = Date.now();
-    expect(await replica().take(url, 10_000, () => cancel)).toBeUndefined();
+    expect(await handover().take(url, randomUUID(), 10_000, () => cancel)).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(1500);
   });
 });
@@ -119,14 +136,17 @@ describe('a collector that stops while it waits for a checkpoint', () => {
       const ctx = await world.context({ RELAYS: raw, RECONCILE_INTERVAL_MS: '300' });
       // Another replica has the relay open (same cache as the collector's).
       const previous = new Handover({ cache: ctx.cache, logger, leaseMs: 20_000 });
-      await previous.take(url, 0, never);
+      const holder = connection(url, checkpoint);
+      await previous.take(url, holder.holder, 0, never);
       const service = await startCollector(ctx, { nip11: false });
       await new Promise((r) => setTimeout(r, 500)); // its take is waiting for the checkpoint
       await service.stop();
-      await previous.save(stopped(url, checkpoint)); // the previous owner lets go only now
-      await new Promise((r) => setTimeout(r, 3500)); // past the collector's wait (2 ticks + 2 s)
+      await previous.save(holder); // the previous owner lets go only now
+      // A take still running would have the relay within 250 ms of the release.
+      await new Promise((r) => setTimeout(r, 3500));
       expect(sockets).toBe(0);
-      expect(await new Handover({ cache: ctx.cache, logger }).take(url, 0, never)).toEqual(checkpoint);
+      const next = new Handover({ cache: ctx.cache, logger });
+      expect(await next.take(url, randomUUID(), 0, never)).toEqual(checkpoint);
     } finally {
       await new Promise((r) => wss.close(r));
       await world.drop();

@@ -24,13 +24,15 @@ interface Claim {
  * several replicas (which watch different relays that carry the same events) count each id once.
  * The value written is this process's token: when an answer is lost (timeout after the write
  * landed), the retry reads the key back and recognises its own claim instead of taking it for
- * another replica's, so a slow cache can delay counts but never drop them. While the cache is
- * away the failed claims wait together and are retried together, so they all settle within one
- * round trip of its return.
+ * another replica's, so a slow cache can delay counts but never drop them.
+ *
+ * One loop sends the claims, a batch per round trip. While the cache is away the claims that
+ * failed wait with a backoff, and each retry also carries the claims queued meanwhile, so once
+ * the cache is back everything settles within the next retry.
  */
 export class NetworkDedup {
   private queue: Claim[] = [];
-  private scheduled = false;
+  private draining: Promise<void> | undefined;
   private running = 0;
   private closed = false;
   private readonly wakers = new Set<() => void>();
@@ -71,62 +73,67 @@ export class NetworkDedup {
     if (this.closed) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       this.queue.push({ key: `seen:${id}`, resolve });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          void this.drain();
-        });
-      }
+      this.draining ??= this.drain();
     });
   }
 
   /**
    * Stops retrying (the replica stops): claims the cache has not answered resolve undefined, so
-   * the caller can count what it knows (the relay's copy) and report what it cannot.
+   * the caller can count what it knows (the relay's copy) and report what it cannot. Resolves
+   * once the claims sent last have been answered or have failed.
    */
-  close(): void {
+  async close(): Promise<void> {
     this.closed = true;
     for (const wake of this.wakers) wake();
     for (const item of this.queue.splice(0)) item.resolve(undefined);
+    await this.draining;
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.batchSize);
-      this.running += batch.length;
-      // Issued back to back, the commands share round trips (the client pipelines them).
-      let failed = await this.attempt(batch, (key) =>
-        this.cache.setIfAbsent(key, this.token, this.ttlSeconds),
-      );
-      let waitMs = this.retryMs;
-      while (failed.length > 0 && !this.closed) {
-        await this.sleep(waitMs);
-        waitMs = Math.min(this.maxRetryMs, waitMs * 2);
-        if (this.closed) break;
-        // The first attempt may have landed with its answer lost: our own token means ours.
-        failed = await this.attempt(failed, async (key) => {
-          if (await this.cache.setIfAbsent(key, this.token, this.ttlSeconds)) return true;
-          return (await this.cache.get(key)) === this.token;
-        });
+    // The claims of this turn go out together.
+    await new Promise((r) => setImmediate(r));
+    let failed: Claim[] = [];
+    let waitMs = this.retryMs;
+    try {
+      while (!this.closed && (this.queue.length > 0 || failed.length > 0)) {
+        if (failed.length > 0) {
+          await this.sleep(waitMs);
+          waitMs = Math.min(this.maxRetryMs, waitMs * 2);
+          if (this.closed) break;
+        }
+        const fresh = this.queue.splice(0, this.batchSize);
+        this.running += fresh.length;
+        const [freshFailed, stillFailed] = await Promise.all([
+          // Issued back to back, the commands share round trips (the client pipelines them).
+          this.attempt(fresh, (key) => this.cache.setIfAbsent(key, this.token, this.ttlSeconds)),
+          // An earlier try may have landed with its answer lost: our own token means ours.
+          this.attempt(failed, async (key) => {
+            if (await this.cache.setIfAbsent(key, this.token, this.ttlSeconds)) return true;
+            return (await this.cache.get(key)) === this.token;
+          }),
+        ]);
+        failed = [...stillFailed, ...freshFailed];
+        if (failed.length === 0) waitMs = this.retryMs;
       }
+    } finally {
       for (const item of failed) item.resolve(undefined);
-      this.running -= batch.length;
+      this.running -= failed.length;
+      this.draining = undefined;
     }
   }
 
-  /** One try for each claim; returns the claims whose try failed. */
+  /** One try for each claim; returns the claims whose try failed (reported once per try). */
   private async attempt(items: Claim[], tryClaim: (key: string) => Promise<boolean>): Promise<Claim[]> {
+    if (items.length === 0) return [];
     const answers = await Promise.allSettled(items.map((item) => tryClaim(item.key)));
     const failed: Claim[] = [];
-    let reported = false;
     for (const [i, answer] of answers.entries()) {
       const item = items[i] as Claim;
-      if (answer.status === 'fulfilled') item.resolve(answer.value);
-      else {
-        // One report per attempt, not one per id: a batch fails as a whole when the cache is away.
-        if (!reported) this.onError?.(answer.reason);
-        reported = true;
+      if (answer.status === 'fulfilled') {
+        this.running -= 1;
+        item.resolve(answer.value);
+      } else {
+        if (failed.length === 0) this.onError?.(answer.reason);
         failed.push(item);
       }
     }

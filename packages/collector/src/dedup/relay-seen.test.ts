@@ -193,3 +193,23 @@ describe('ResumePoint', () => {
     expect(point.nextSince((start + 2001) * 1000).since).toBe(start + 2000 - 900);
   });
 });
+
+describe('ResumePoint after a long gap', () => {
+  it('never reaches back past what the network-wide dedup remembers', () => {
+    const start = 1_700_000_000;
+    const point = new ResumePoint({
+      capacity: 1000,
+      lookbackSeconds: 900,
+      maxAgeSeconds: 3000,
+      now: () => start * 1000,
+    });
+    point.nextSince(start * 1000);
+    point.subscribedOnce = true;
+    point.lastHeardAt = (start + 100) * 1000;
+    // Back after 10,000 s: the look-back would ask from start + 100 - 900 (floored at start).
+    expect(point.nextSince((start + 10_100) * 1000).since).toBe(start + 10_100 - 3000);
+    // A short gap is not affected.
+    point.lastHeardAt = (start + 10_200) * 1000;
+    expect(point.nextSince((start + 10_300) * 1000).since).toBe(start + 10_200 - 900);
+  });
+});

@@ -28,6 +28,8 @@ export interface ConnectionOptions {
   backoffMaxMs?: number;
   /** Seconds of created_at a reconnect asks for behind the last time the relay was heard from. */
   resumeLookbackSeconds?: number;
+  /** Oldest a resume may reach behind now (below the network-wide dedup's memory). */
+  resumeMaxAgeSeconds?: number;
   /** Most ids remembered per relay to recognise re-sent copies (see `RelaySeen`). */
   seenCapacity?: number;
   /** Refuse names that resolve to private addresses (relays admitted from discovery). */

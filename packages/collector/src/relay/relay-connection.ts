@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nostr-info/shared';
 import WebSocket from 'ws';
 import type { InvalidSeen } from '../dedup/invalid-seen.js';
@@ -25,12 +26,18 @@ export const SUBSCRIBED_KINDS = [0, 1, 3, 7, 9735, 30023, 10002];
  * resumed after a gap with a `since` that looks back behind it (see `RelaySeen`), with health
  * accounting (`RelayHealth`), keepalive (`Keepalive`) and resume state (`ResumePoint`) apart.
  */
+/** Holder ids: this process, then a serial per connection (see `Handover`). */
+const PROCESS_ID = randomUUID();
+let connectionSerial = 0;
+
 /** A subscription answered this long before it fails counts as recovered: the backoff starts over. */
 const STABLE_MS = 60_000;
 
 export class RelayConnection {
   /** Copies from this relay whose signature check is still running. */
   verifying = 0;
+  /** Who holds the relay while this connection has it (one id per connection, see `Handover`). */
+  readonly holder = `${PROCESS_ID}:${++connectionSerial}`;
   /** True once `start()` ran (before it, a handed-over checkpoint may still be imported). */
   started = false;
   state: ConnectionState = 'closed';
@@ -73,6 +80,7 @@ export class RelayConnection {
       backoffInitialMs = 1000,
       backoffMaxMs = 30 * 60_000,
       resumeLookbackSeconds = 900,
+      resumeMaxAgeSeconds = 82_800,
       seenCapacity = 12_288,
       publicOnly = false,
     }: ConnectionOptions = {},
@@ -81,7 +89,11 @@ export class RelayConnection {
     this.openTimeoutMs = openTimeoutMs;
     this.maxFrameBytes = maxFrameBytes;
     this.backoff = new Backoff({ initialMs: backoffInitialMs, maxMs: backoffMaxMs });
-    this.point = new ResumePoint({ capacity: seenCapacity, lookbackSeconds: resumeLookbackSeconds });
+    this.point = new ResumePoint({
+      capacity: seenCapacity,
+      lookbackSeconds: resumeLookbackSeconds,
+      maxAgeSeconds: resumeMaxAgeSeconds,
+    });
     this.health = new RelayHealth(relayId, url, host);
     this.keepalive = new Keepalive(
       pingIntervalMs,

@@ -17,8 +17,19 @@ export class ResumePoint {
   /** True once a subscription was sent (or taken over): later ones resume instead of "now". */
   subscribedOnce = false;
 
-  constructor(options: RelaySeenOptions) {
+  /**
+   * Oldest a resume may reach, in seconds behind now: the network-wide dedup forgets ids after
+   * its TTL, so a replay reaching further back (after a gap of days) would count old events as
+   * new again.
+   */
+  private readonly maxAgeSeconds: number;
+
+  constructor({
+    maxAgeSeconds = Number.POSITIVE_INFINITY,
+    ...options
+  }: RelaySeenOptions & { maxAgeSeconds?: number }) {
     this.seen = new RelaySeen(options);
+    this.maxAgeSeconds = maxAgeSeconds;
   }
 
   /** `since` of the next REQ; `capped` when the seen set could not cover the whole lookback. */
@@ -28,7 +39,11 @@ export class ResumePoint {
       this.seen.startAt(nowSec);
       return { since: nowSec, capped: false };
     }
-    return this.seen.resumeSince(Math.floor(this.lastHeardAt / 1000) || nowSec);
+    const resumed = this.seen.resumeSince(Math.floor(this.lastHeardAt / 1000) || nowSec);
+    const oldest = nowSec - this.maxAgeSeconds;
+    if (resumed.since >= oldest) return resumed;
+    this.seen.startAt(oldest);
+    return { since: oldest, capped: resumed.capped };
   }
 
   /**

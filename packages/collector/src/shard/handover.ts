@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Cache, Logger } from '@nostr-info/shared';
 import type { RelayConnection, ResumeCheckpoint } from '../relay/relay-connection.js';
 
@@ -29,7 +28,6 @@ export class Handover {
   private readonly logger: Logger;
   private readonly ttlSeconds: number;
   private readonly leaseMs: number;
-  private readonly token = randomUUID();
   private renewFailed = false;
 
   constructor({ cache, logger, ttlSeconds = 3600, leaseMs = 30_000 }: HandoverOptions) {
@@ -43,33 +41,36 @@ export class Handover {
    * Stores the checkpoint of a connection that was just stopped, then gives its hold up: the
    * next owner finds the checkpoint as soon as the relay is free.
    */
-  async save(conn: RelayConnection): Promise<void> {
+  async save(conn: Pick<RelayConnection, 'url' | 'holder' | 'checkpoint'>): Promise<void> {
     const checkpoint = conn.checkpoint();
     try {
       if (checkpoint) await this.cache.set(key(conn.url), JSON.stringify(checkpoint), this.ttlSeconds);
     } catch (err) {
       this.logger.warn({ err, relay: conn.url }, 'resume checkpoint not saved');
     }
-    await this.cache.releaseSlot(holderKey(conn.url), this.token).catch(() => undefined);
+    await this.cache.releaseSlot(holderKey(conn.url), conn.holder).catch(() => undefined);
   }
 
   /**
    * Gives up a relay taken but never opened (it left this replica, or the replica stops, while
    * `take` waited): the checkpoint goes back for the next owner and the hold is released.
    */
-  async abandon(url: string, checkpoint: ResumeCheckpoint | undefined): Promise<void> {
+  async abandon(url: string, holder: string, checkpoint: ResumeCheckpoint | undefined): Promise<void> {
     if (checkpoint) {
       await this.cache.set(key(url), JSON.stringify(checkpoint), this.ttlSeconds).catch((err: unknown) => {
         this.logger.warn({ err, relay: url }, 'resume checkpoint not put back');
       });
     }
-    await this.cache.releaseSlot(holderKey(url), this.token).catch(() => undefined);
+    await this.cache.releaseSlot(holderKey(url), holder).catch(() => undefined);
   }
 
-  /** Renews this process's hold on the relays it has open (every reconcile tick). */
-  async hold(urls: readonly string[]): Promise<void> {
+  /**
+   * Renews the holds of the connections this process has open (every reconcile tick, before
+   * anything that can fail, such as reading the watched set).
+   */
+  async hold(open: readonly Pick<RelayConnection, 'url' | 'holder'>[]): Promise<void> {
     const results = await Promise.allSettled(
-      urls.map((url) => this.cache.renewSlots(holderKey(url), [this.token], this.leaseMs)),
+      open.map((c) => this.cache.renewSlots(holderKey(c.url), [c.holder], this.leaseMs)),
     );
     const failed = results.find((r) => r.status === 'rejected');
     if (failed && !this.renewFailed) this.logger.warn({ err: failed.reason }, 'relay holds not renewed');
@@ -77,11 +78,20 @@ export class Handover {
   }
 
   /**
-   * Takes (reads and deletes) a relay's checkpoint and holds the relay. While another process
-   * holds it and has not written a checkpoint yet, waits up to `waitMs` (the previous owner
-   * notices a re-shard on its own next tick); a hold that is not renewed lapses (a crashed owner).
+   * Takes (reads and deletes) a relay's checkpoint and holds the relay for `holder` (one id per
+   * connection, so a relay that leaves and comes back to the same process waits for its own
+   * previous connection too). While another connection holds it and has not written a
+   * checkpoint, waits up to `waitMs` (the previous owner notices a re-shard on its own next tick
+   * and then closes gracefully); a hold that is not renewed lapses (a crashed owner). A holder
+   * that neither writes a checkpoint nor lets go within `waitMs` is stuck: the relay is then
+   * opened beside it rather than left unwatched.
    */
-  async take(url: string, waitMs: number, cancelled: () => boolean): Promise<ResumeCheckpoint | undefined> {
+  async take(
+    url: string,
+    holder: string,
+    waitMs: number,
+    cancelled: () => boolean,
+  ): Promise<ResumeCheckpoint | undefined> {
     const deadline = Date.now() + waitMs;
     const takeCheckpoint = async () => {
       const raw = await this.cache.get(key(url));
@@ -91,13 +101,8 @@ export class Handover {
     };
     for (;;) {
       try {
-        const checkpoint = await takeCheckpoint();
-        if (checkpoint) {
-          await this.hold([url]);
-          return checkpoint;
-        }
-        if ((await this.cache.acquireSlot(holderKey(url), this.token, 1, this.leaseMs)).acquired) {
-          // The previous owner writes its checkpoint before it lets go: read once more.
+        if ((await this.cache.acquireSlot(holderKey(url), holder, 1, this.leaseMs)).acquired) {
+          // Free (or let go of): the previous owner writes its checkpoint before it lets go.
           return await takeCheckpoint();
         }
       } catch (err) {
@@ -106,9 +111,12 @@ export class Handover {
       }
       if (cancelled()) return undefined;
       if (Date.now() >= deadline) {
-        // The holder neither wrote a checkpoint nor let go in time: start at "now" beside it.
-        await this.hold([url]);
-        return undefined;
+        this.logger.warn(
+          { relay: url },
+          'previous holder did not let go in time: opening the relay beside it',
+        );
+        await this.hold([{ url, holder }]);
+        return await takeCheckpoint().catch(() => undefined);
       }
       await new Promise((r) => setTimeout(r, 250));
     }

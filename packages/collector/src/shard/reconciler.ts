@@ -68,13 +68,16 @@ export class Reconciler {
   async tick(): Promise<void> {
     const { db, ordinal, replicas, connections, metrics } = this.o;
     if (this.closed) return;
+    const handover = this.o.handover;
+    // Holds first: a database that is down must not let them lapse under open sockets.
+    if (handover) await handover.hold([...connections.values()].filter((c) => c.started));
+    if (this.closed) return;
     const n = replicas.current;
     const watched = await listWatched(db);
     if (this.closed) return;
     const desired = new Map<number, WatchedRelay>();
     for (const relay of watched) if (ownerOf(relay.url, n) === ordinal) desired.set(relay.id, relay);
 
-    const handover = this.o.handover;
     for (const [id, conn] of connections) {
       if (!desired.has(id)) {
         connections.delete(id);
@@ -97,17 +100,14 @@ export class Reconciler {
       }
       const cancelled = () => this.closed || connections.get(id) !== conn;
       this.track(
-        handover.take(relay.url, this.o.handoverWaitMs ?? 10_000, cancelled).then(async (checkpoint) => {
-          if (cancelled()) return handover.abandon(relay.url, checkpoint);
-          if (checkpoint) conn.resumeFrom(checkpoint);
-          conn.start();
-        }),
+        handover
+          .take(relay.url, conn.holder, this.o.handoverWaitMs ?? 10_000, cancelled)
+          .then(async (checkpoint) => {
+            if (cancelled()) return handover.abandon(relay.url, conn.holder, checkpoint);
+            if (checkpoint) conn.resumeFrom(checkpoint);
+            conn.start();
+          }),
       );
-    }
-    if (handover) {
-      const open: string[] = [];
-      for (const conn of connections.values()) if (conn.started) open.push(conn.url);
-      await handover.hold(open);
     }
     metrics.relaysOwned.set(desired.size);
     metrics.replicas.set(n);
