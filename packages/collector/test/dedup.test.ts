@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { type Cache, createCache } from '@nostr-info/shared';
 import { testServices } from '@nostr-info/shared/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NetworkDedup } from '../src/dedup/dedup.js';
+import { freePort } from './helpers/ports.js';
 import { waitFor } from './helpers/test-relay.js';
 
 // Network-wide dedup on the real Redis: replicas claiming the same ids at once count each once,
@@ -47,17 +47,6 @@ describe('NetworkDedup', () => {
     expect(await other.claim('lost-1')).toBe(false);
   });
 });
-
-/** A port nothing listens on now (the OS picks it; released before use). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A Redis of the test's own (redis-server from the machine), to take away and bring back. */
 async function ownRedis(port: number): Promise<ChildProcess> {

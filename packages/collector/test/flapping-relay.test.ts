@@ -1,11 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '@nostr-info/shared';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { Aggregator } from '../src/aggregate/aggregator.js';
-import { createCollectorMetrics } from '../src/observe/metrics.js';
-import { type ConnectionHost, RelayConnection } from '../src/relay/relay-connection.js';
+import { RelayConnection } from '../src/relay/relay-connection.js';
+import { testHost } from './helpers/connection-host.js';
 
 // A relay that answers every subscription (EOSE) and then drops the socket must not be redialled
 // at the first backoff step forever: each reconnect re-asks a look-back window. The backoff
@@ -32,14 +29,7 @@ describe('a relay that answers and then drops the socket', () => {
         setTimeout(() => ws.terminate(), 20);
       });
     });
-    const aggregator = new Aggregator();
-    const host: ConnectionHost = {
-      logger: createLogger({ level: 'silent', pretty: false }),
-      metrics: createCollectorMetrics(new Registry()),
-      buffer: () => aggregator.buffer,
-      onEventFrame: () => undefined,
-      paused: () => false,
-    };
+    const { host } = testHost();
     const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
     conn = new RelayConnection(1, url, host, { backoffInitialMs: 100, backoffMaxMs: 60_000 });
     conn.start();

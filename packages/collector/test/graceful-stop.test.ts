@@ -1,9 +1,6 @@
-import { createLogger } from '@nostr-info/shared';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Aggregator } from '../src/aggregate/aggregator.js';
-import { createCollectorMetrics } from '../src/observe/metrics.js';
-import { type ConnectionHost, RelayConnection } from '../src/relay/relay-connection.js';
+import { RelayConnection } from '../src/relay/relay-connection.js';
+import { testHost } from './helpers/connection-host.js';
 import { TestRelay, waitFor } from './helpers/test-relay.js';
 
 // Stopping a connection reads the frames already on the wire (they are counted before the
@@ -24,16 +21,12 @@ describe('stopping a connection', () => {
   const connect = async (paused: () => boolean) => {
     relay = await TestRelay.start();
     let handled = 0;
-    const aggregator = new Aggregator();
-    const host: ConnectionHost = {
-      logger: createLogger({ level: 'silent', pretty: false }),
-      metrics: createCollectorMetrics(new Registry()),
-      buffer: () => aggregator.buffer,
+    const { host } = testHost({
       onEventFrame: () => {
         handled += 1;
       },
       paused,
-    };
+    });
     const conn = new RelayConnection(1, relay.url, host);
     conn.start();
     await waitFor(() => relay?.subscribers === 1, 5000, 'subscription');

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
 import { createDatabases } from '@nostr-info/shared';
@@ -10,6 +9,7 @@ import { startCollector } from '../src/collector.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { refuseConnections } from './helpers/db-outage.js';
+import { freePort } from './helpers/ports.js';
 import { waitFor } from './helpers/test-relay.js';
 
 // Nothing is lost when PostgreSQL is unreachable for a while, nor on SIGTERM.
@@ -19,16 +19,6 @@ import { waitFor } from './helpers/test-relay.js';
  * outage, so the final flush carries the backlog; the 30 s target is `db-outage.test.ts`.
  */
 const OUTAGE_MS = 8000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Makes the test database refuse connections for `ms`, then restores it. */
 async function databaseOutage(name: string, ms: number): Promise<void> {

@@ -1,10 +1,7 @@
-import { createLogger } from '@nostr-info/shared';
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Aggregator } from '../src/aggregate/aggregator.js';
-import { createCollectorMetrics } from '../src/observe/metrics.js';
-import { type ConnectionHost, RelayConnection } from '../src/relay/relay-connection.js';
+import { RelayConnection } from '../src/relay/relay-connection.js';
+import { testHost } from './helpers/connection-host.js';
 import { TestRelay, waitFor } from './helpers/test-relay.js';
 
 // A gap longer than the look-back: the resumed REQ must look back behind the last time the relay
@@ -23,16 +20,11 @@ describe('a reconnect after a gap longer than the look-back', () => {
     relay = await TestRelay.start();
     const key = generateSecretKey();
     const handled: string[] = [];
-    const aggregator = new Aggregator();
-    const host: ConnectionHost = {
-      logger: createLogger({ level: 'silent', pretty: false }),
-      metrics: createCollectorMetrics(new Registry()),
-      buffer: () => aggregator.buffer,
+    const { host } = testHost({
       onEventFrame: (_c, frame) => {
         handled.push(frame.toString());
       },
-      paused: () => false,
-    };
+    });
     conn = new RelayConnection(1, relay.url, host, {
       resumeLookbackSeconds: 1,
       backoffInitialMs: 6000,

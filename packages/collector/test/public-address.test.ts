@@ -1,15 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '@nostr-info/shared';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { Aggregator } from '../src/aggregate/aggregator.js';
-import { createCollectorMetrics } from '../src/observe/metrics.js';
 import { fetchRelayInfo } from '../src/relay/nip11.js';
 import { probeRelay } from '../src/relay/probe.js';
 import { publicLookup } from '../src/relay/public-lookup.js';
-import { type ConnectionHost, RelayConnection } from '../src/relay/relay-connection.js';
+import { RelayConnection } from '../src/relay/relay-connection.js';
+import { testHost } from './helpers/connection-host.js';
 import { waitFor } from './helpers/test-relay.js';
 
 // Relays from relay lists anyone can publish are dialled at public addresses only: the probe, the
@@ -73,14 +70,7 @@ describe('public-only dialling of discovered relays', () => {
   });
 
   it('refuses them on the relay socket of a discovered relay, not of a configured one', async () => {
-    const aggregator = new Aggregator();
-    const host: ConnectionHost = {
-      logger: createLogger({ level: 'silent', pretty: false }),
-      metrics: createCollectorMetrics(new Registry()),
-      buffer: () => aggregator.buffer,
-      onEventFrame: () => undefined,
-      paused: () => false,
-    };
+    const { host, aggregator } = testHost();
     const discovered = new RelayConnection(1, `ws://localhost:${port}`, host, { publicOnly: true });
     discovered.start();
     await new Promise((r) => setTimeout(r, 500));

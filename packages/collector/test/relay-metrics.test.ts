@@ -1,9 +1,6 @@
-import { createLogger } from '@nostr-info/shared';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Aggregator } from '../src/aggregate/aggregator.js';
-import { createCollectorMetrics } from '../src/observe/metrics.js';
-import { type ConnectionHost, RelayConnection } from '../src/relay/relay-connection.js';
+import { RelayConnection } from '../src/relay/relay-connection.js';
+import { testHost } from './helpers/connection-host.js';
 import { TestRelay, waitFor } from './helpers/test-relay.js';
 
 // Relay health is exported per relay, not only written to the database: up, time to open, REQ →
@@ -18,15 +15,7 @@ describe('per-relay health metrics', () => {
 
   it('follow the connection through connect, drop, reconnect and release', async () => {
     relay = await TestRelay.start();
-    const registry = new Registry();
-    const aggregator = new Aggregator();
-    const host: ConnectionHost = {
-      logger: createLogger({ level: 'silent', pretty: false }),
-      metrics: createCollectorMetrics(registry),
-      buffer: () => aggregator.buffer,
-      onEventFrame: () => undefined,
-      paused: () => false,
-    };
+    const { host, registry } = testHost();
     const value = async (name: string, labels: Record<string, string> = {}) => {
       const metric = await registry.getSingleMetric(`nostr_info_collector_${name}`)?.get();
       return metric?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value;

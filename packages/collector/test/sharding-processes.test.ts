@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
 import { normalizeRelayUrl, ownerOf } from '@nostr-info/shared';
@@ -7,6 +6,7 @@ import { testServices } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
+import { freePort } from './helpers/ports.js';
 import { waitFor } from './helpers/test-relay.js';
 
 // Three collector PROCESSES, as three StatefulSet pods outside a cluster (POD_NAME ordinals,
@@ -21,16 +21,6 @@ const RELAYS = 240;
 /** Its own fixed range, below the ephemeral ports (see sharding.test.ts). */
 const BASE_PORT = 25000;
 const SCRIPT = fileURLToPath(new URL('./helpers/collector-process.ts', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 interface Replica {
   ordinal: number;

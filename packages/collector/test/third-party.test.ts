@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import type { CollectorService } from '../src/collector-types.js';
 import { makeInvoice } from './helpers/bolt11.js';
+import { relayCopies } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { waitFor } from './helpers/test-relay.js';
 import { startThirdPartyRelayWithStore } from './helpers/third-party-store.js';
@@ -94,18 +95,7 @@ describe('collector against a real third-party relay', () => {
     service = await startCollector(ctx, { nip11: false });
     const perRelay = async () =>
       Object.fromEntries(
-        (
-          await ctx.dbs.reader
-            .selectFrom('events_aggregated as e')
-            .innerJoin('relays as r', 'r.id', 'e.relay_id')
-            .select([
-              'r.url',
-              sql<number>`sum(e.events)::int`.as('valid'),
-              sql<number>`sum(e.invalid)::int`.as('invalid'),
-            ])
-            .groupBy('r.url')
-            .execute()
-        ).map((r) => [r.url, { valid: r.valid, invalid: r.invalid }]),
+        (await relayCopies(ctx.dbs.reader)).map((r) => [r.url, { valid: r.valid, invalid: r.invalid }]),
       );
     // Waits on what the collector has read and settled, not on what it counted, so a collector
     // that counts wrongly reaches the exact comparisons below.

@@ -2,9 +2,9 @@ import type { GroundTruth } from '@nostr-info/relay-sim';
 import type { Database } from '@nostr-info/shared';
 import { type Kysely, sql } from 'kysely';
 
-/** What the collector wrote, in the shape of the simulator's ground truth. */
-export async function dbFigures(db: Kysely<Database>) {
-  const perRelay = await db
+/** Valid and invalid copies the collector wrote per relay URL. */
+export function relayCopies(db: Kysely<Database>) {
+  return db
     .selectFrom('events_aggregated as e')
     .innerJoin('relays as r', 'r.id', 'e.relay_id')
     .select([
@@ -14,6 +14,11 @@ export async function dbFigures(db: Kysely<Database>) {
     ])
     .groupBy('r.url')
     .execute();
+}
+
+/** What the collector wrote, in the shape of the simulator's ground truth. */
+export async function dbFigures(db: Kysely<Database>) {
+  const perRelay = await relayCopies(db);
   const byKind = await db
     .selectFrom('network_events_daily')
     .select(['kind', sql<number>`sum(events)::int`.as('n')])
