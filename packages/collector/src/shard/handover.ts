@@ -18,10 +18,10 @@ const holderKey = (url: string) => `relay-holder:${url}`;
  * stopped (nothing missed in between) and skips ids the old one already credited (nothing
  * counted twice). Without a checkpoint a relay starts at "now", as on first sight.
  *
- * Who has a relay open is a lease in the cache (a one-slot semaphore per relay, renewed every
- * tick, released after the checkpoint is written), not the relays table, whose status lags by a
- * flush: a new owner waits for the checkpoint only while another process holds the relay, and
- * never opens it while the old owner may still be reading.
+ * Who has a relay open is a lease in the cache (a one-slot semaphore per relay, one holder id per
+ * connection, renewed every tick, released after the checkpoint is written), not the relays
+ * table, whose status lags by a flush: a new owner opens the relay once the lease is free, so it
+ * does not read beside the previous connection unless that one is stuck (see `take`).
  */
 export class Handover {
   private readonly cache: Cache;
@@ -41,25 +41,24 @@ export class Handover {
    * Stores the checkpoint of a connection that was just stopped, then gives its hold up: the
    * next owner finds the checkpoint as soon as the relay is free.
    */
-  async save(conn: Pick<RelayConnection, 'url' | 'holder' | 'checkpoint'>): Promise<void> {
-    const checkpoint = conn.checkpoint();
-    try {
-      if (checkpoint) await this.cache.set(key(conn.url), JSON.stringify(checkpoint), this.ttlSeconds);
-    } catch (err) {
-      this.logger.warn({ err, relay: conn.url }, 'resume checkpoint not saved');
-    }
-    await this.cache.releaseSlot(holderKey(conn.url), conn.holder).catch(() => undefined);
+  save(conn: Pick<RelayConnection, 'url' | 'holder' | 'checkpoint'>): Promise<void> {
+    return this.leave(conn.url, conn.holder, conn.checkpoint());
   }
 
   /**
    * Gives up a relay taken but never opened (it left this replica, or the replica stops, while
    * `take` waited): the checkpoint goes back for the next owner and the hold is released.
    */
-  async abandon(url: string, holder: string, checkpoint: ResumeCheckpoint | undefined): Promise<void> {
-    if (checkpoint) {
-      await this.cache.set(key(url), JSON.stringify(checkpoint), this.ttlSeconds).catch((err: unknown) => {
-        this.logger.warn({ err, relay: url }, 'resume checkpoint not put back');
-      });
+  abandon(url: string, holder: string, checkpoint: ResumeCheckpoint | undefined): Promise<void> {
+    return this.leave(url, holder, checkpoint);
+  }
+
+  /** Leaves the checkpoint (if any) for the next owner, then releases `holder`'s hold. */
+  private async leave(url: string, holder: string, checkpoint: ResumeCheckpoint | undefined): Promise<void> {
+    try {
+      if (checkpoint) await this.cache.set(key(url), JSON.stringify(checkpoint), this.ttlSeconds);
+    } catch (err) {
+      this.logger.warn({ err, relay: url }, 'resume checkpoint not saved');
     }
     await this.cache.releaseSlot(holderKey(url), holder).catch(() => undefined);
   }
