@@ -189,7 +189,7 @@ export async function startCollector(
   // as answers settle, not only per tick: a tick is long enough for the workers to run dry.
   const relieve = () => {
     if (!paused || pipeline.inFlight >= maxInFlight / 2) return;
-    if (aggregator.buffer.keys + flusher.heldKeys >= env.BUFFER_MAX_KEYS * 0.8) return;
+    if (flusher.bufferedKeys >= env.BUFFER_MAX_KEYS * 0.8) return;
     paused = false;
     logger.debug({ inFlight: pipeline.inFlight }, 'backlog drained: resuming relay sockets');
     for (const conn of connections.values()) conn.resume();
@@ -198,7 +198,7 @@ export async function startCollector(
   // Buffer bound, size-triggered flush and gauges, checked often and cheaply.
   let lastFlushAt = Date.now();
   const housekeeping = () => {
-    const keys = aggregator.buffer.keys + flusher.heldKeys;
+    const keys = flusher.bufferedKeys;
     metrics.bufferKeys.set(keys);
     const full = keys >= env.BUFFER_MAX_KEYS || pipeline.inFlight >= maxInFlight;
     if (full && !paused) {
@@ -270,13 +270,15 @@ export async function startCollector(
     // Whoever watches these relays next (this replica after a restart, or another) resumes here.
     await Promise.all([...connections.values()].map((conn) => handover.save(conn)));
     // Wait for checks already under way (verification, dedup answers) so their counts land.
-    const deadline = Date.now() + 15_000;
-    while (pipeline.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const settled = async (ms: number) => {
+      const deadline = Date.now() + ms;
+      while (pipeline.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    };
+    await settled(15_000);
     await verifier.close();
     // The last checks' claims get a moment; any the cache has not answered by then (it is away)
     // are settled as unknown, so their relays' copies are still written and the process can exit.
-    const claimDeadline = Date.now() + 2000;
-    while (pipeline.inFlight > 0 && Date.now() < claimDeadline) await new Promise((r) => setTimeout(r, 20));
+    await settled(2000);
     await dedup.close();
     await new Promise((r) => setImmediate(r));
     if (pipeline.unresolved > 0) {
@@ -293,7 +295,7 @@ export async function startCollector(
         continue;
       }
       if (Date.now() > flushDeadline) {
-        logger.error({ keys: aggregator.buffer.keys + flusher.heldKeys }, 'final flush failed; counts lost');
+        logger.error({ keys: flusher.bufferedKeys }, 'final flush failed; counts lost');
         break;
       }
       await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));

@@ -44,9 +44,14 @@ export class Flusher {
     return this.running;
   }
 
-  /** Keys held apart while the outcome of a flush is unknown (they count toward the buffer bound). */
+  /** Keys of a flush held apart while its outcome is unknown. */
   get heldKeys(): number {
     return this.uncertain?.buffer.keys ?? 0;
+  }
+
+  /** Keyed counters in memory: the aggregator's live buffer and any held flush (the buffer bound). */
+  get bufferedKeys(): number {
+    return this.o.aggregator.buffer.keys + this.heldKeys;
   }
 
   private async run(): Promise<boolean> {
@@ -102,7 +107,7 @@ export class Flusher {
     // Log the first failure and then every tenth, not one line per retry during an outage.
     if (this.failures === 1 || this.failures % 10 === 0) {
       this.o.logger.error(
-        { err, failures: this.failures, keys: this.o.aggregator.buffer.keys + this.heldKeys },
+        { err, failures: this.failures, keys: this.bufferedKeys },
         'flush failed; kept for retry',
       );
     }
