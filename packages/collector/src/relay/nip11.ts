@@ -1,8 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isPrivateHost } from '@nostr-info/shared';
 import { pgJson, pgText } from '../store/pg-text.js';
-import { publicLookup } from './public-lookup.js';
+import { assertPublicHost, publicLookup } from './public-lookup.js';
 
 /** The parts of a NIP-11 relay information document the product uses. */
 export interface RelayInfo {
@@ -85,6 +84,15 @@ interface HttpAnswer {
 /** One GET with `Accept: application/nostr+json`, the body capped at MAX_BYTES. */
 function get(url: URL, timeoutMs: number, publicOnly: boolean): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
+    if (publicOnly) {
+      // An address literal is dialled without a lookup: checked here, the first URL and redirects alike.
+      try {
+        assertPublicHost(url);
+      } catch (err) {
+        reject(new Nip11Error((err as Error).message, { cause: err }));
+        return;
+      }
+    }
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
       url,
       {
@@ -135,13 +143,11 @@ export async function fetchRelayInfo(
   { timeoutMs = 10_000, publicOnly = false }: FetchRelayInfoOptions = {},
 ): Promise<RelayInfo> {
   let url = new URL(nip11Url(relayUrl));
-  if (publicOnly && isPrivateHost(url.hostname)) throw new Nip11Error('not a public address');
   let answer = await get(url, timeoutMs, publicOnly);
   for (let redirects = 0; answer.status >= 300 && answer.status < 400 && answer.location; redirects++) {
     if (redirects === MAX_REDIRECTS) throw new Nip11Error('too many redirects');
     url = new URL(answer.location, url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Nip11Error('redirect off the web');
-    if (publicOnly && isPrivateHost(url.hostname)) throw new Nip11Error('redirect to a private address');
     answer = await get(url, timeoutMs, publicOnly);
   }
   if (answer.status < 200 || answer.status >= 300) throw new Nip11Error(`HTTP ${answer.status}`);

@@ -1,6 +1,9 @@
 import WebSocket from 'ws';
 import { assertPublicHost, publicLookup } from './public-lookup.js';
 
+/** Largest frame a relay socket processes by default; real events stay far below it. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
 /**
  * Opens a client socket to a relay with the collector's settings (throws on a bad URL).
  * `publicOnly` for relays anyone can advertise: names resolving to private addresses are refused.

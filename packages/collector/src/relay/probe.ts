@@ -1,5 +1,5 @@
-import WebSocket from 'ws';
-import { assertPublicHost, publicLookup } from './public-lookup.js';
+import type WebSocket from 'ws';
+import { MAX_FRAME_BYTES, openSocket } from './open-socket.js';
 import { classifySocketError } from './relay-connection.js';
 
 /**
@@ -10,17 +10,13 @@ export function probeRelay(url: string, timeoutMs = 10_000): Promise<string | un
   return new Promise((resolve) => {
     let done = false;
     // Only discovered relays are probed: anyone can advertise them, so private addresses are refused.
+    let ws: WebSocket;
     try {
-      assertPublicHost(url);
+      ws = openSocket(url, timeoutMs, MAX_FRAME_BYTES, true);
     } catch (err) {
       resolve(classifySocketError(err as Error));
       return;
     }
-    const ws = new WebSocket(url, {
-      handshakeTimeout: timeoutMs,
-      perMessageDeflate: false,
-      lookup: publicLookup,
-    });
     const finish = (result: string | undefined) => {
       if (done) return;
       done = true;

@@ -9,7 +9,7 @@ import { Backoff } from './backoff.js';
 import type { ConnectionHost, ConnectionOptions, ResumeCheckpoint } from './connection-types.js';
 import { closeGracefully } from './graceful-close.js';
 import { Keepalive } from './keepalive.js';
-import { openSocket } from './open-socket.js';
+import { MAX_FRAME_BYTES, openSocket } from './open-socket.js';
 import { RelayHealth } from './relay-health.js';
 import { type PagerOutcome, ReplayPager } from './replay-pager.js';
 import { ResumePoint } from './resume-point.js';
@@ -76,7 +76,7 @@ export class RelayConnection {
       pingIntervalMs = 30_000,
       openTimeoutMs = 10_000,
       // Real events stay far below 1 MiB; bigger frames are abuse and are skipped.
-      maxFrameBytes = 1024 * 1024,
+      maxFrameBytes = MAX_FRAME_BYTES,
       backoffInitialMs = 1000,
       backoffMaxMs = 30 * 60_000,
       resumeLookbackSeconds = 900,
