@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
 import { createDatabases } from '@nostr-info/shared';
 import { testServices } from '@nostr-info/shared/testing';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
+import { startCollectorChild } from './helpers/collector-child.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { refuseConnections } from './helpers/db-outage.js';
@@ -75,25 +74,13 @@ describe('durability', () => {
     const net = await startSimNetwork({ relays: 6, seed: 'collector-sigterm', rate: 150, autoStart: false });
     cleanups.push(() => net.stop());
     const port = await freePort();
-    const script = fileURLToPath(new URL('./helpers/collector-process.ts', import.meta.url));
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
-      env: {
-        ...process.env,
-        DATABASE_URL: world.db.url,
-        REDIS_URL: testServices().TEST_REDIS_URL,
-        REDIS_KEY_PREFIX: world.prefix,
-        RELAYS: net.urls.join(','),
-        METRICS_PORT: String(port),
-        // Nothing is flushed before the signal: the final flush must write it all.
-        FLUSH_INTERVAL_MS: '3600000',
-        FLUSH_MAX_EVENTS: '1000000',
-        DISCOVERY_ENABLED: 'false',
-        VERIFY_WORKERS: '1',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
+    const { child, exited } = startCollectorChild(world, {
+      RELAYS: net.urls.join(','),
+      METRICS_PORT: String(port),
+      // Nothing is flushed before the signal: the final flush must write it all.
+      FLUSH_INTERVAL_MS: '3600000',
+      FLUSH_MAX_EVENTS: '1000000',
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     cleanups.push(async () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });

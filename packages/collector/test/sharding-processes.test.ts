@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
 import { normalizeRelayUrl, ownerOf } from '@nostr-info/shared';
-import { testServices } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCollectorChild } from './helpers/collector-child.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { freePort } from './helpers/ports.js';
@@ -20,7 +19,6 @@ import { waitFor } from './helpers/test-relay.js';
 const RELAYS = 240;
 /** Its own fixed range, below the ephemeral ports (see sharding.test.ts). */
 const BASE_PORT = 25000;
-const SCRIPT = fileURLToPath(new URL('./helpers/collector-process.ts', import.meta.url));
 
 interface Replica {
   ordinal: number;
@@ -54,25 +52,14 @@ describe('sharding across collector processes', () => {
 
   const start = async (ordinal: number, count: number): Promise<Replica> => {
     const metricsPort = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
-      env: {
-        ...process.env,
-        DATABASE_URL: world.db.url,
-        REDIS_URL: testServices().TEST_REDIS_URL,
-        REDIS_KEY_PREFIX: world.prefix,
-        RELAYS: net.urls.join(','),
-        POD_NAME: `nostr-info-collector-${ordinal}`,
-        COLLECTOR_REPLICAS: String(count),
-        METRICS_PORT: String(metricsPort),
-        RECONCILE_INTERVAL_MS: '1000',
-        FLUSH_INTERVAL_MS: '500',
-        DISCOVERY_ENABLED: 'false',
-        VERIFY_WORKERS: '1',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
+    const { child, exited } = startCollectorChild(world, {
+      RELAYS: net.urls.join(','),
+      POD_NAME: `nostr-info-collector-${ordinal}`,
+      COLLECTOR_REPLICAS: String(count),
+      METRICS_PORT: String(metricsPort),
+      RECONCILE_INTERVAL_MS: '1000',
+      FLUSH_INTERVAL_MS: '500',
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const replica = { ordinal, child, metricsPort, exited };
     replicas.push(replica);
     return replica;
