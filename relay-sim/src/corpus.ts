@@ -208,6 +208,9 @@ function zapReceipt(
     const step = bolt11SatsStep(multiplier);
     const raw = rng.chance(implausibleShare) ? rng.pick(IMPLAUSIBLE_SATS) : rng.pick(ZAP_SATS);
     msats = BigInt(Math.max(step, Math.round(raw / step) * step)) * 1000n;
+    // Invoices in n and p can carry parts of a sat (n counts in 100 msat): a third of them do.
+    if ((multiplier === 'n' || multiplier === 'p') && rng.chance(1 / 3))
+      msats += BigInt(100 * (1 + rng.int(9)));
   }
   const zapped = prior.length > 0 && rng.chance(0.7) ? prior[rng.int(prior.length)] : undefined;
   const reqTags: string[][] = [

@@ -9,8 +9,11 @@ export interface FixturePlacement {
   relays: number[];
 }
 
-/** Plausible zap amounts in the fixture set (sats), one per multiplier m/u/n/p. */
-export const FIXTURE_ZAP_SATS = { m: 200_000, u: 2_100, n: 21, p: 1 } as const;
+/**
+ * Plausible zap amounts in the fixture set (millisatoshis), one per multiplier m/u/n/p; the `n` and
+ * `p` ones carry parts of a sat, which add up to a whole one only when summed to the msat.
+ */
+export const FIXTURE_ZAP_MSATS = { m: 200_000_000n, u: 2_100_000n, n: 21_600n, p: 1_500n } as const;
 
 /**
  * A small known set covering every counting rule, for exact collector tests (needs ≥ 3 relays):
@@ -52,10 +55,10 @@ export function buildFixtureSet({
   const zap = (o: Parameters<typeof makeZapReceipt>[0], relays: number[]): void => {
     out.push({ event: makeZapReceipt({ seed, created_at: now, receiver: pub(1), ...o }), relays });
   };
-  zap({ multiplier: 'm', sats: FIXTURE_ZAP_SATS.m, sender: key(6) }, all);
-  zap({ multiplier: 'u', sats: FIXTURE_ZAP_SATS.u, sender: key(7) }, [0, 1]);
-  zap({ multiplier: 'n', sats: FIXTURE_ZAP_SATS.n, sender: key(6), senderTag: false }, [1]);
-  zap({ multiplier: 'p', sats: FIXTURE_ZAP_SATS.p, sender: key(8), embedRequest: false }, [2]);
+  zap({ multiplier: 'm', msats: FIXTURE_ZAP_MSATS.m, sender: key(6) }, all);
+  zap({ multiplier: 'u', msats: FIXTURE_ZAP_MSATS.u, sender: key(7) }, [0, 1]);
+  zap({ multiplier: 'n', msats: FIXTURE_ZAP_MSATS.n, sender: key(6), senderTag: false }, [1]);
+  zap({ multiplier: 'p', msats: FIXTURE_ZAP_MSATS.p, sender: key(8), embedRequest: false }, [2]);
   zap({ multiplier: 'none', sender: key(7) }, [0]);
   zap({ multiplier: 'm', sats: 500_000_000_000, sender: key(9) }, [0, 2]);
   zap({ multiplier: 'n', sats: 21, sender: key(9), brokenBolt11: true, created_at: now + 1 }, [1]);

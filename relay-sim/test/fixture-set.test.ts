@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixtureSet, FIXTURE_ZAP_SATS, publishFixtureSet } from '../src/fixture-set.js';
+import { buildFixtureSet, FIXTURE_ZAP_MSATS, publishFixtureSet } from '../src/fixture-set.js';
 import { type SimNetwork, startSimNetwork } from '../src/sim-network.js';
 import { ReferenceCounter } from './reference-counter.js';
 import { COLLECTED_KINDS, TestClient } from './test-client.js';
@@ -50,7 +50,9 @@ describe('ground truth on the hand-built fixture set', () => {
       invalidBolt11: 1,
       plausible: 4,
       flagged: 1,
-      plausibleSats: FIXTURE_ZAP_SATS.m + FIXTURE_ZAP_SATS.u + FIXTURE_ZAP_SATS.n + FIXTURE_ZAP_SATS.p,
+      // 200,000 + 2,100 + 21.6 + 1.5 sats: the parts of a sat make one more whole sat together.
+      plausibleMsats: Number(Object.values(FIXTURE_ZAP_MSATS).reduce((a, b) => a + b, 0n)),
+      plausibleSats: 202_123,
       byMultiplier: { m: 2, u: 1, n: 1, p: 1 },
       senders: 4,
       receivers: 1,

@@ -47,7 +47,7 @@ export class ReferenceCounter {
     const byKind: Record<number, number> = {};
     const pubkeys = new Set<string>();
     const clients: Record<string, { events: number; users: Set<string> }> = {};
-    const zap = { receipts: 0, plausible: 0, sats: 0, flagged: 0, noAmount: 0, invalid: 0 };
+    const zap = { receipts: 0, plausible: 0, msats: 0, sats: 0, flagged: 0, noAmount: 0, invalid: 0 };
     const senders = new Set<string>();
     const receivers = new Set<string>();
     const articles = new Set<string>();
@@ -86,7 +86,8 @@ export class ReferenceCounter {
         else if (msats > maxPlausibleSats * 1000) zap.flagged++;
         else {
           zap.plausible++;
-          zap.sats += msats / 1000;
+          zap.msats += msats;
+          zap.sats = Math.floor(zap.msats / 1000);
         }
       }
       if (ev.kind === 30023) articles.add(`${ev.pubkey}|${ev.tags.find((t) => t[0] === 'd')?.[1] ?? ''}`);

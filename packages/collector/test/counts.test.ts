@@ -84,11 +84,12 @@ describe('collector counts equal ground truth', () => {
     // Zaps: every multiplier, one implausible, one undecodable.
     const zapper = pubkeys[3] as string;
     const receiver = pubkeys[2] as string;
+    // msats; the n and p ones carry parts of a sat that make a whole one only summed to the msat.
     const zapAmounts: [string, number][] = [
-      ['1m', 100_000],
-      ['21u', 2100],
-      ['5000n', 500],
-      ['10000p', 1], // 10000 pico-BTC = 1 sat
+      ['1m', 100_000_000],
+      ['21u', 2_100_000],
+      ['5005n', 500_500],
+      ['15000p', 1_500], // 15000 pico-BTC = 1.5 sats
     ];
     for (const [amount] of zapAmounts) {
       put(
@@ -189,17 +190,21 @@ describe('collector counts equal ground truth', () => {
     const zaps = await db.selectFrom('zaps_daily').selectAll().executeTakeFirst();
     expect(zaps).toMatchObject({
       zaps: 4,
-      sats: zapAmounts.reduce((s, [, sats]) => s + sats, 0),
+      sats: 102_601, // whole sats of each receipt: 100,000 + 2,100 + 500 + 1
+      extra_msats: 1_000, // their halves
       flagged: 1,
       invalid_bolt11: 1,
     });
+    const total = zapAmounts.reduce((s, [, msats]) => s + msats, 0) / 1000;
+    expect(total).toBe(102_602);
+    expect((await db.selectFrom('daily_network_stats').select('sats').executeTakeFirst())?.sats).toBe(total);
     const sender = await db
       .selectFrom('zap_participants')
       .selectAll()
       .where('role', '=', 'sender')
       .where('pubkey', '=', zapper)
       .executeTakeFirst();
-    expect(sender?.zaps).toBe(4);
+    expect(sender).toMatchObject({ zaps: 4, sats: 102_601, extra_msats: 1_000 });
 
     const articles = await db.selectFrom('articles').select(['pubkey', 'd_tag', 'versions']).execute();
     expect(articles).toHaveLength(3);

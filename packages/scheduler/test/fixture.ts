@@ -212,26 +212,41 @@ export async function seedDataset(db: Db): Promise<void> {
     ])
     .execute();
 
-  // Zaps, in sats as the collector stores them after decoding bolt11 amounts:
-  // lnbc1m = 100,000 · lnbc10u = 1,000 · lnbc2500n = 250 · lnbc10000p = 1; plus one flagged receipt,
-  // which (as in the collector) counts apart: neither in `zaps` nor in `sats`.
-  const zap = (at: string, c: { zaps: number; sats: number; flagged?: number }) =>
+  // Zaps, as the collector stores them after decoding bolt11 amounts (whole sats, and the msats
+  // beyond them): lnbc1m = 100,000 · lnbc10005n = 1,000.5 · lnbc2505n = 250.5 ·
+  // lnbc10000p = 1; plus one flagged receipt, which (as in the collector) counts apart: neither in
+  // `zaps` nor in `sats`. The two halves make a whole sat only in ranges that hold both.
+  const zap = (at: string, c: { zaps: number; sats: number; extraMsats?: number; flagged?: number }) =>
     both(
       db,
       'zaps_hourly',
       'zaps_daily',
       at,
       {},
-      { zaps: c.zaps, sats: c.sats, flagged: c.flagged ?? 0, invalid_bolt11: 0 },
+      {
+        zaps: c.zaps,
+        sats: c.sats,
+        extra_msats: c.extraMsats ?? 0,
+        flagged: c.flagged ?? 0,
+        invalid_bolt11: 0,
+      },
     );
   await zap('2026-11-24T12:05:00Z', { zaps: 1, sats: 100_000, flagged: 1 });
-  await zap('2026-11-23T13:30:00Z', { zaps: 1, sats: 1_000 });
-  await zap('2026-11-20T09:00:00Z', { zaps: 1, sats: 250 });
+  await zap('2026-11-23T13:30:00Z', { zaps: 1, sats: 1_000, extraMsats: 500 });
+  await zap('2026-11-20T09:00:00Z', { zaps: 1, sats: 250, extraMsats: 500 });
   await zap('2026-11-01T09:00:00Z', { zaps: 1, sats: 1 });
   const participant = (pubkey: string, role: 'sender' | 'receiver', last: string) =>
     db
       .insertInto('zap_participants')
-      .values({ pubkey, role, first_seen_at: '2026-11-01T09:00:00Z', last_seen_at: last, zaps: 1, sats: 1 })
+      .values({
+        pubkey,
+        role,
+        first_seen_at: '2026-11-01T09:00:00Z',
+        last_seen_at: last,
+        zaps: 1,
+        sats: 1,
+        extra_msats: 0,
+      })
       .execute();
   await participant('s1', 'sender', '2026-11-24T12:05:00Z');
   await participant('s2', 'sender', '2026-11-20T09:00:00Z');

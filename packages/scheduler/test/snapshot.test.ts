@@ -164,7 +164,7 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     expect(s.overview.relays).toEqual({ known: 4, watched: 3, online: 2, active: 3 });
     expect(s.overview.events).toEqual({ unique: 29, relay_sum: 36, invalid: 1 });
     expect(s.overview.users).toEqual({ active: 4, new: 2 });
-    expect(s.overview.zaps).toEqual({ count: 3, sats: 101_250, senders: 2, receivers: 1, flagged: 1 });
+    expect(s.overview.zaps).toEqual({ count: 3, sats: 101_251, senders: 2, receivers: 1, flagged: 1 });
     expect(s.overview.articles).toBe(2);
     expect(s.events.by_kind).toEqual({ '0': 3, '1': 19, '7': 5, '30023': 2 });
     expect(s.events.series).toHaveLength(168);
@@ -200,7 +200,7 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     const s = get('30d');
     expect(s.overview.events).toEqual({ unique: 41, relay_sum: 48, invalid: 1 });
     expect(s.overview.users).toEqual({ active: 4, new: 3 });
-    expect(s.overview.zaps).toEqual({ count: 4, sats: 101_251, senders: 2, receivers: 2, flagged: 1 });
+    expect(s.overview.zaps).toEqual({ count: 4, sats: 101_252, senders: 2, receivers: 2, flagged: 1 });
     expect(s.overview.articles).toBe(2);
     expect(s.events.granularity).toBe('day');
     expect(s.events.by_kind).toEqual({ '0': 3, '1': 27, '7': 6, '9735': 3, '30023': 2 });

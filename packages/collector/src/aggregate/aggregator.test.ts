@@ -62,7 +62,7 @@ describe('Aggregator', () => {
     );
     a.recordUnique(
       ev(9735, [
-        ['bolt11', makeInvoice('10n')],
+        ['bolt11', makeInvoice('15n')], // 1.5 sats
         ['P', sender],
         ['p', PK],
       ]),
@@ -74,10 +74,15 @@ describe('Aggregator', () => {
       hour: hourOf(at),
       zaps: 2,
       sats: 2101,
+      extraMsats: 500,
       flagged: 1,
       invalidBolt11: 1,
     });
-    expect(a.buffer.zapParticipants.get(`sender|${sender}`)).toMatchObject({ events: 2, sats: 2101 });
+    expect(a.buffer.zapParticipants.get(`sender|${sender}`)).toMatchObject({
+      events: 2,
+      sats: 2101,
+      extraMsats: 500,
+    });
   });
 
   it('merges a failed buffer back without losing or doubling anything', () => {

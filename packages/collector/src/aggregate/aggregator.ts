@@ -72,8 +72,9 @@ export class Aggregator {
     const seen = { first: atMs, last: atMs, events: 1 };
     // Senders and receivers count for every receipt; only plausible amounts are summed.
     const sats = receipt.ok ? receipt.sats : 0;
-    if (receipt.sender) this.buffer.addZapParticipant('sender', receipt.sender, seen, sats);
-    if (receipt.receiver) this.buffer.addZapParticipant('receiver', receipt.receiver, seen, sats);
+    const extra = receipt.ok ? receipt.extraMsats : 0;
+    if (receipt.sender) this.buffer.addZapParticipant('sender', receipt.sender, seen, sats, extra);
+    if (receipt.receiver) this.buffer.addZapParticipant('receiver', receipt.receiver, seen, sats, extra);
     if (!receipt.ok) {
       if (receipt.problem === 'flagged') row.flagged += 1;
       else row.invalidBolt11 += 1;
@@ -81,5 +82,6 @@ export class Aggregator {
     }
     row.zaps += 1;
     row.sats += receipt.sats;
+    row.extraMsats += receipt.extraMsats;
   }
 }

@@ -121,19 +121,26 @@ export class CounterBuffer {
   zapRow(hour: string): ZapRow {
     let row = this.zaps.get(hour);
     if (!row) {
-      row = { hour, zaps: 0, sats: 0, flagged: 0, invalidBolt11: 0 };
+      row = { hour, zaps: 0, sats: 0, extraMsats: 0, flagged: 0, invalidBolt11: 0 };
       this.zaps.set(hour, row);
     }
     return row;
   }
 
-  addZapParticipant(role: 'sender' | 'receiver', pubkey: string, seen: SeenRow, sats: number): void {
+  addZapParticipant(
+    role: 'sender' | 'receiver',
+    pubkey: string,
+    seen: SeenRow,
+    sats: number,
+    extraMsats: number,
+  ): void {
     const key = `${role}|${pubkey}`;
     const row = this.zapParticipants.get(key);
     if (row) {
       mergeSeen(row, seen);
       row.sats += sats;
-    } else this.zapParticipants.set(key, { role, pubkey, ...seen, sats });
+      row.extraMsats += extraMsats;
+    } else this.zapParticipants.set(key, { role, pubkey, ...seen, sats, extraMsats });
   }
 
   addArticle(pubkey: string, dTag: string, seen: SeenRow, createdAt: number): void {
@@ -226,10 +233,12 @@ export class CounterBuffer {
       const row = this.zapRow(r.hour);
       row.zaps += r.zaps;
       row.sats += r.sats;
+      row.extraMsats += r.extraMsats;
       row.flagged += r.flagged;
       row.invalidBolt11 += r.invalidBolt11;
     }
-    for (const r of older.zapParticipants.values()) this.addZapParticipant(r.role, r.pubkey, r, r.sats);
+    for (const r of older.zapParticipants.values())
+      this.addZapParticipant(r.role, r.pubkey, r, r.sats, r.extraMsats);
     for (const r of older.articles.values()) this.addArticle(r.pubkey, r.dTag, r, r.latestCreatedAt);
     for (const r of older.replaceable.values()) this.addReplaceable(r);
     for (const r of older.health.values()) addHealth(this.healthRow(r.hour, r.relayId), r);

@@ -26,7 +26,9 @@ export interface SeenRow {
 export interface ZapRow {
   hour: string;
   zaps: number;
+  /** Whole sats of each receipt, summed; `extraMsats` sums the millisatoshis beyond them. */
   sats: number;
+  extraMsats: number;
   flagged: number;
   invalidBolt11: number;
 }
@@ -34,6 +36,7 @@ export interface ZapParticipantRow extends SeenRow {
   role: 'sender' | 'receiver';
   pubkey: string;
   sats: number;
+  extraMsats: number;
 }
 export interface ArticleRow extends SeenRow {
   pubkey: string;

@@ -46,7 +46,27 @@ describe('readZapReceipt', () => {
         ['bolt11', makeInvoice('21u')],
       ]),
     );
-    expect(r).toEqual({ ok: true, sats: 2100, msats: 2_100_000n, sender: SENDER, receiver: RECEIVER });
+    expect(r).toEqual({
+      ok: true,
+      sats: 2100,
+      extraMsats: 0,
+      msats: 2_100_000n,
+      sender: SENDER,
+      receiver: RECEIVER,
+    });
+  });
+
+  it('keeps the parts of a sat an invoice carries', () => {
+    expect(readZapReceipt(receipt([['bolt11', makeInvoice('215n')]]))).toMatchObject({
+      ok: true,
+      sats: 21,
+      extraMsats: 500,
+    });
+    expect(readZapReceipt(receipt([['bolt11', makeInvoice('12340p')]]))).toMatchObject({
+      ok: true,
+      sats: 1,
+      extraMsats: 234,
+    });
   });
 
   it('falls back to the embedded zap request for the sender', () => {

@@ -5,7 +5,16 @@ import { type NostrEvent, tagValue } from '../protocol/event.js';
 export const MAX_PLAUSIBLE_ZAP_SATS = 100_000_000;
 
 export type ZapReceipt =
-  | { ok: true; sats: number; msats: bigint; sender: string | undefined; receiver: string | undefined }
+  | {
+      ok: true;
+      /** Whole sats of the amount. */
+      sats: number;
+      /** Millisatoshis beyond `sats` (0–999). */
+      extraMsats: number;
+      msats: bigint;
+      sender: string | undefined;
+      receiver: string | undefined;
+    }
   | {
       ok: false;
       problem: 'invalid_bolt11' | 'flagged';
@@ -77,5 +86,5 @@ export function readZapReceipt(event: NostrEvent): ZapReceipt {
   if (request?.amountMsats !== undefined && request.amountMsats !== msats) {
     return { ok: false, problem: 'flagged', sender, receiver };
   }
-  return { ok: true, sats, msats, sender, receiver };
+  return { ok: true, sats, extraMsats: Number(msats % 1000n), msats, sender, receiver };
 }

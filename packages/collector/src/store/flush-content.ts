@@ -10,6 +10,7 @@ type Tx = Kysely<Database>;
 function addZap(a: ZapRow, b: ZapRow): void {
   a.zaps += b.zaps;
   a.sats += b.sats;
+  a.extraMsats += b.extraMsats;
   a.flagged += b.flagged;
   a.invalidBolt11 += b.invalidBolt11;
 }
@@ -20,10 +21,11 @@ export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void>
   const zapValues = (r: ZapRow) => ({
     zaps: r.zaps,
     sats: r.sats,
+    extra_msats: r.extraMsats,
     flagged: r.flagged,
     invalid_bolt11: r.invalidBolt11,
   });
-  const zapCounters = ['zaps', 'sats', 'flagged', 'invalid_bolt11'] as const;
+  const zapCounters = ['zaps', 'sats', 'extra_msats', 'flagged', 'invalid_bolt11'] as const;
   await addCounters(tx, {
     table: 'zaps_hourly',
     keys: ['hour'],
@@ -56,6 +58,7 @@ export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void>
           last_seen_at: new Date(r.last),
           zaps: r.events,
           sats: r.sats,
+          extra_msats: r.extraMsats,
         })),
       )
       .onConflict((oc) =>
@@ -64,6 +67,7 @@ export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void>
           last_seen_at: sql`greatest(zap_participants.last_seen_at, excluded.last_seen_at)`,
           zaps: sql`zap_participants.zaps + excluded.zaps`,
           sats: sql`zap_participants.sats + excluded.sats`,
+          extra_msats: sql`zap_participants.extra_msats + excluded.extra_msats`,
         }),
       )
       .execute();

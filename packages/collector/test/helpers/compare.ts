@@ -28,7 +28,7 @@ export async function dbFigures(db: Kysely<Database>) {
     .selectFrom('zaps_daily')
     .select([
       sql<number>`coalesce(sum(zaps), 0)::int`.as('zaps'),
-      sql<number>`coalesce(sum(sats), 0)::bigint`.as('sats'),
+      sql<number>`coalesce(sum(sats) * 1000 + sum(extra_msats), 0)::bigint`.as('msats'),
       sql<number>`coalesce(sum(flagged), 0)::int`.as('flagged'),
       sql<number>`coalesce(sum(invalid_bolt11), 0)::int`.as('invalid_bolt11'),
     ])
@@ -80,7 +80,7 @@ export function truthFigures(truth: GroundTruth, urls: readonly string[]) {
     uniqueByKind: Object.fromEntries(Object.entries(truth.uniqueByKind).filter(([, n]) => n > 0)),
     zaps: {
       zaps: truth.zaps.plausible,
-      sats: truth.zaps.plausibleSats,
+      msats: truth.zaps.plausibleMsats,
       flagged: truth.zaps.flagged,
       // Receipts without an amount cannot be summed: the collector counts them as unusable bolt11.
       invalid_bolt11: truth.zaps.invalidBolt11 + truth.zaps.noAmount,

@@ -168,7 +168,8 @@ export async function readRange(db: Kysely<Database>, window: RangeWindow): Prom
           z.zaps, z.sats, z.flagged,
           (select count(distinct hashtextextended(pubkey, 0)) from client_users
             where last_seen_at >= ${time})::bigint as client_users_total
-        from (select coalesce(sum(zaps), 0)::bigint as zaps, coalesce(sum(sats), 0)::bigint as sats,
+        from (select coalesce(sum(zaps), 0)::bigint as zaps,
+                     coalesce(sum(sats) + floor(sum(extra_msats) / 1000), 0)::bigint as sats,
                      coalesce(sum(flagged), 0)::bigint as flagged
                 from ${t('zaps_hourly', 'zaps_daily')} where ${bucket} >= ${bucketStart}) z`.execute(db),
       sql<ClientCount>`

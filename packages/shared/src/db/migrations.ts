@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './migrations/2026-11-24T00-00-00-initial-schema.js';
 import * as statsRollups from './migrations/2026-11-24T06-00-00-stats-rollups.js';
 import * as flushLedger from './migrations/2026-11-24T12-00-00-flush-ledger.js';
+import * as zapExtraMsats from './migrations/2026-11-24T19-30-00-zap-extra-msats.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T00-00-00-initial-schema': initialSchema,
   '2026-11-24T06-00-00-stats-rollups': statsRollups,
   '2026-11-24T12-00-00-flush-ledger': flushLedger,
+  '2026-11-24T19-30-00-zap-extra-msats': zapExtraMsats,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

@@ -167,10 +167,15 @@ export interface UserActivityDailyTable {
   new_users: Int8;
 }
 
-/** Zap receipts (kind 9735). Amounts in sats; implausible amounts counted apart, never summed. */
+/**
+ * Zap receipts (kind 9735); implausible amounts counted apart, never summed. The amount is
+ * `sats * 1000 + extra_msats` millisatoshis: `sats` sums each receipt's whole sats,
+ * `extra_msats` what each carried beyond them.
+ */
 interface ZapCounters {
   zaps: Int8;
   sats: Int8;
+  extra_msats: Int8;
   flagged: Int8;
   invalid_bolt11: Int8;
 }
@@ -188,6 +193,8 @@ export interface ZapParticipantsTable {
   last_seen_at: Timestamp;
   zaps: Int8;
   sats: Int8;
+  /** Millisatoshis beyond the whole sats in `sats`, as in `ZapCounters`. */
+  extra_msats: Int8;
 }
 
 /** Long-form articles: one row per (pubkey, d tag), however often republished. */
