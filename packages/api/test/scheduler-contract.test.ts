@@ -30,7 +30,15 @@ beforeAll(async () => {
   const relays = await ctx.dbs.writer
     .insertInto('relays')
     .values([
-      { url: 'wss://relay.one.example', source: 'seed', watched: true, status: 'online', name: 'One' },
+      // One is held by a collector now; no collector has ever reported two.
+      {
+        url: 'wss://relay.one.example',
+        source: 'seed',
+        watched: true,
+        status: 'online',
+        name: 'One',
+        held_at: new Date(),
+      },
       { url: 'wss://relay.two.example', source: 'seed', watched: true, status: 'offline' },
     ])
     .returning('id')
@@ -112,7 +120,11 @@ it('a scheduler run reaches both processes as a snapshot message, and its bodies
   expect(overview.events.unique).toBe(162);
   const relay = await fetch(`${a.url}/api/v1/relays/${encodeURIComponent('wss://relay.one.example')}`);
   expect(relay.status).toBe(200);
-  expect(validator.response('/api/v1/relays/{url}', 200, await relay.json())).toEqual([]);
+  const detail = (await relay.json()) as { relay: { status: string } };
+  expect(validator.response('/api/v1/relays/{url}', 200, detail)).toEqual([]);
+  expect(detail.relay.status).toBe('online');
+  const unheld = await fetch(`${a.url}/api/v1/relays/${encodeURIComponent('wss://relay.two.example')}`);
+  expect(((await unheld.json()) as { relay: { status: string } }).relay.status).toBe('unknown');
   // The scheduler's figures reach the API's metrics through stats:last-run.
   const metrics = await (await fetch(`${a.url}/metrics`)).text();
   expect(metrics).toMatch(/^nostr_info_stats_last_success_timestamp_seconds \d+/m);

@@ -74,6 +74,7 @@ describe('misbehaving relays', () => {
   it('stays up with bounded memory and exact counts', async () => {
     const ctx = await world.context({ RELAYS: net.urls.join(',') });
     const url = (mode: RelayMode) => net.urls[MODES.indexOf(mode)] ?? '';
+    const startedAt = Date.now();
     service = await startCollector(ctx, {
       connection: { pingIntervalMs: 1000, backoffInitialMs: 200, backoffMaxMs: 1000, openTimeoutMs: 1000 },
     });
@@ -113,9 +114,13 @@ describe('misbehaving relays', () => {
 
     const relays = await ctx.dbs.reader
       .selectFrom('relays')
-      .select(['url', 'status', 'last_error_class', 'nip11_error', 'name', 'disconnects'])
+      .select(['url', 'status', 'last_error_class', 'nip11_error', 'name', 'disconnects', 'held_at'])
       .execute();
     const byMode = (mode: RelayMode) => relays.find((r) => r.url === url(mode));
+    // Every relay, whatever its socket went through, was reported held by this replica (what
+    // keeps its status from reading `unknown`).
+    expect(relays.map((r) => r.url).sort()).toEqual([...net.urls].sort());
+    for (const r of relays) expect(r.held_at?.getTime(), r.url).toBeGreaterThanOrEqual(startedAt - 1000);
     expect(byMode('auth-required')?.status).toBe('auth_required');
     expect(byMode('stall')?.last_error_class).toBe('stalled');
     expect(byMode('no-nip11')?.nip11_error).toMatch(/404/);

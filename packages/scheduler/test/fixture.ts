@@ -109,6 +109,7 @@ export async function seedDataset(db: Db): Promise<void> {
     auth_required: false,
     payment_required: false,
     status: 'online',
+    held_at: '2026-11-24T12:29:00Z',
     open_latency_ms: 120,
     eose_latency_ms: 220,
     last_connected_at: '2026-11-20T00:00:00Z',
@@ -118,11 +119,18 @@ export async function seedDataset(db: Db): Promise<void> {
     url: 'wss://b.example',
     name: 'B',
     status: 'offline',
+    held_at: '2026-11-24T12:29:30Z',
     open_latency_ms: 310,
     last_connected_at: '2026-11-24T01:00:00Z',
     last_disconnected_at: '2026-11-24T06:00:00Z',
   });
-  await relay({ url: 'wss://c.example', status: 'online', payment_required: true });
+  // Last reported online by a collector 10 minutes before NOW, none since: shown as `unknown`.
+  await relay({
+    url: 'wss://c.example',
+    status: 'online',
+    held_at: '2026-11-24T12:20:00Z',
+    payment_required: true,
+  });
   await relay({ url: 'wss://d.example', source: 'discovered', watched: false });
 
   // E1..E10

@@ -19,6 +19,7 @@ export * from './metrics/hot-cell.js';
 export * from './metrics/registry.js';
 export * from './relay/jump-hash.js';
 export * from './relay/normalize-url.js';
+export * from './relay/relay-status.js';
 export * from './relay/seed-relays.js';
 export * from './stats/ranges.js';
 export * from './stats/snapshot-schema.js';

@@ -1,5 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { type ApiEnv, type Relay, type RoleContext, tryNormalizeRelayUrl } from '@nostr-info/shared';
+import {
+  type ApiEnv,
+  currentRelayStatus,
+  type Relay,
+  type RoleContext,
+  tryNormalizeRelayUrl,
+} from '@nostr-info/shared';
 import { ApiError } from '../errors.js';
 import type { ApiParts } from '../parts.js';
 import type { SnapshotEntry } from '../snapshot/snapshot-entry.js';
@@ -11,8 +17,11 @@ type RelayInfo = z.infer<typeof relayInfoSchema>;
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-/** The public view of a `relays` row (no raw NIP-11 document, no internal error text). */
-export function relayInfo(row: Relay): RelayInfo {
+/**
+ * The public view of a `relays` row (no raw NIP-11 document, no internal error text). A watched
+ * relay no collector has reported holding for a while shows status `unknown`.
+ */
+export function relayInfo(row: Relay, now = new Date()): RelayInfo {
   return {
     url: row.url,
     source: row.source,
@@ -30,7 +39,7 @@ export function relayInfo(row: Relay): RelayInfo {
     restricted_writes: row.restricted_writes,
     max_message_length: row.max_message_length,
     max_subscriptions: row.max_subscriptions,
-    status: row.status,
+    status: currentRelayStatus(row, now),
     status_changed_at: iso(row.status_changed_at),
     last_connected_at: iso(row.last_connected_at),
     last_disconnected_at: iso(row.last_disconnected_at),

@@ -89,7 +89,10 @@ export const relayInfoSchema = z
     restricted_writes: z.boolean().nullable(),
     max_message_length: z.number().int().nullable(),
     max_subscriptions: z.number().int().nullable(),
-    status: z.enum(['unknown', 'online', 'offline', 'auth_required', 'error', 'stalled']),
+    status: z.enum(['unknown', 'online', 'offline', 'auth_required', 'error', 'stalled']).openapi({
+      description:
+        'as last reported by the collector holding the relay; `unknown` when no collector has reported it for five minutes',
+    }),
     status_changed_at: isoTime.nullable(),
     last_connected_at: isoTime.nullable(),
     last_disconnected_at: isoTime.nullable(),

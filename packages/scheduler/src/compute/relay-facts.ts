@@ -13,6 +13,7 @@ export interface RelayFacts {
   auth_required: boolean | null;
   payment_required: boolean | null;
   status: RelayStatus;
+  held_at: Date | null;
   open_latency_ms: number | null;
   eose_latency_ms: number | null;
   last_connected_at: Date | null;
@@ -35,6 +36,7 @@ export async function readRelayFacts(db: Kysely<Database>): Promise<RelayFacts[]
       'auth_required',
       'payment_required',
       'status',
+      'held_at',
       'open_latency_ms',
       'eose_latency_ms',
       'last_connected_at',

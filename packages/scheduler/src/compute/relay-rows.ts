@@ -1,4 +1,4 @@
-import type { RelayRow } from '@nostr-info/shared';
+import { currentRelayStatus, type RelayRow } from '@nostr-info/shared';
 import { percent, round } from './numbers.js';
 import type { RangeData } from './range-data.js';
 import type { RelayFacts } from './relay-facts.js';
@@ -19,7 +19,8 @@ function latency(sum: number | undefined, n: number | undefined, last: number | 
 /**
  * One entry per known relay (watched or not) with its range figures. Uptime is connected time over
  * observed time in range (hours no collector watched the relay count neither way); null when never
- * observed. "Last seen" is now for an online relay, else its last connect or disconnect.
+ * observed. "Last seen" is now for an online relay, else its last connect or disconnect. The status
+ * is the stored one while a collector reports holding the relay, else `unknown`.
  */
 export function relayFigures(relays: readonly RelayFacts[], data: RangeData, now: Date): RelayFigures[] {
   const counters = new Map<number, { events: number; invalid: number; byKind: Record<string, number> }>();
@@ -39,8 +40,16 @@ export function relayFigures(relays: readonly RelayFacts[], data: RangeData, now
     const c = counters.get(relay.id);
     const h = health.get(relay.id);
     const events = c?.events ?? 0;
+    // A watched relay no collector has reported for a while is `unknown`; if it was online then,
+    // it was last seen at that last report.
+    const status = currentRelayStatus(relay, now);
     const lastSeen =
-      relay.status === 'online' ? now : latest(relay.last_connected_at, relay.last_disconnected_at);
+      status === 'online'
+        ? now
+        : latest(
+            latest(relay.last_connected_at, relay.last_disconnected_at),
+            relay.status === 'online' ? relay.held_at : null,
+          );
     return {
       watched: relay.watched,
       observedMs: h?.observed_ms ?? 0,
@@ -52,7 +61,7 @@ export function relayFigures(relays: readonly RelayFacts[], data: RangeData, now
         supported_nips: relay.supported_nips ?? [],
         auth_required: relay.auth_required,
         payment_required: relay.payment_required,
-        status: relay.status,
+        status,
         uptime_pct: h && h.observed_ms > 0 ? percent(h.connected_ms, h.observed_ms) : null,
         open_latency_ms: latency(h?.open_sum, h?.open_n, relay.open_latency_ms),
         eose_latency_ms: latency(h?.eose_sum, h?.eose_n, relay.eose_latency_ms),

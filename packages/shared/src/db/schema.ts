@@ -46,6 +46,8 @@ export interface RelaysTable {
   /** Health, as of the last collector report. */
   status: ColumnType<RelayStatus, RelayStatus | undefined, RelayStatus>;
   status_changed_at: Timestamp | null;
+  /** When a collector replica last reported holding the relay; see `currentRelayStatus`. */
+  held_at: Timestamp | null;
   last_connected_at: Timestamp | null;
   last_disconnected_at: Timestamp | null;
   last_event_at: Timestamp | null;
