@@ -13,6 +13,8 @@ export interface CollectorOptions {
   nip11?: boolean;
   /** How often the live feed message is published. */
   liveIntervalMs?: number;
+  /** How often the relays this replica holds are reported held (default RELAY_HELD_REPORT_MS). */
+  heldReportMs?: number;
   /** Ids remembered as verified (the local dedup LRU in front of the shared cache). */
   validIdsMax?: number;
   /** Copies awaiting a signature or dedup answer before reading pauses (back-pressure bound). */

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { type CollectorEnv, LIVE_CHANNEL, type RoleContext } from '@nostr-info/shared';
+import { type CollectorEnv, LIVE_CHANNEL, RELAY_HELD_REPORT_MS, type RoleContext } from '@nostr-info/shared';
 import { Aggregator } from './aggregate/aggregator.js';
 import type { CollectorOptions, CollectorService } from './collector-types.js';
 import { NetworkDedup } from './dedup/dedup.js';
@@ -17,7 +17,7 @@ import { resolveOrdinal } from './shard/ordinal.js';
 import { Reconciler } from './shard/reconciler.js';
 import { fixedReplicas, watchStatefulSet } from './shard/replica-count.js';
 import { Flusher } from './store/flusher.js';
-import { seedRelays } from './store/relays-repo.js';
+import { reportHeld, seedRelays } from './store/relays-repo.js';
 import { VerifyPool } from './verify/verify-pool.js';
 
 /**
@@ -243,8 +243,22 @@ export async function startCollector(
     });
   };
 
+  // Every relay this replica holds is reported held about once a minute, whatever its socket is
+  // doing; readers show a watched relay nobody reports as `unknown` (see currentRelayStatus).
+  const reportHeldRelays = async () => {
+    const held = [...connections.values()].map((c) => ({ id: c.relayId, status: c.reportedStatus }));
+    try {
+      await reportHeld(ctx.dbs.writer, held);
+    } catch (err) {
+      metrics.dbErrors.inc({ service: 'collector', operation: 'report_held' });
+      logger.warn({ err }, 'reporting held relays failed; retrying next interval');
+    }
+  };
+
   await reconcile();
+  await reportHeldRelays();
   every(env.RECONCILE_INTERVAL_MS, () => void reconcile());
+  every(options.heldReportMs ?? RELAY_HELD_REPORT_MS, () => void reportHeldRelays());
   every(Math.min(200, env.FLUSH_INTERVAL_MS), housekeeping);
   every(liveIntervalMs, publishLive);
 

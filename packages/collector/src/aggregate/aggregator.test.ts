@@ -89,14 +89,17 @@ describe('Aggregator', () => {
     const a = new Aggregator();
     a.recordCopy(1, 1, at, false);
     a.recordUnique(ev(1), at);
+    a.recordUnique(ev(9735, [['bolt11', makeInvoice('15n')]]), at);
     const failed = a.take();
     a.recordCopy(1, 1, at, false);
     a.recordUnique(ev(1, [], 100, 'c'.repeat(64)), at + 1000);
+    a.recordUnique(ev(9735, [['bolt11', makeInvoice('27n')]], 100, 'c'.repeat(64)), at + 1000);
     a.restore(failed);
+    expect(a.buffer.zaps.get(hourOf(at))).toMatchObject({ zaps: 2, sats: 3, extraMsats: 1200 });
     const hour = hourOf(at);
     expect(a.buffer.relayKind.get(`${hour}|1|1`)?.events).toBe(2);
     expect(a.buffer.network.get(`${hour}|1`)?.events).toBe(2);
     expect(a.buffer.pubkeys.size).toBe(2);
-    expect(a.buffer.events).toBe(2);
+    expect(a.buffer.events).toBe(4);
   });
 });

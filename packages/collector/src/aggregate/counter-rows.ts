@@ -86,8 +86,6 @@ export interface RelayStatusRow {
   lastErrorAt?: number;
   openLatencyMs?: number;
   eoseLatencyMs?: number;
-  /** This replica holds the relay as of then (reported about once a minute). */
-  heldAt?: number;
   disconnects: number;
 }
 export interface RelayLogRow {

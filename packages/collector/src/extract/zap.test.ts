@@ -86,6 +86,12 @@ describe('readZapReceipt', () => {
       ok: false,
       problem: 'flagged',
     });
+    // 1 BTC is the limit; a millisatoshi above it is past it.
+    expect(readZapReceipt(receipt([['bolt11', makeInvoice('1')]]))).toMatchObject({ ok: true });
+    expect(readZapReceipt(receipt([['bolt11', makeInvoice('1000000000010p')]]))).toMatchObject({
+      ok: false,
+      problem: 'flagged',
+    });
     const description = JSON.stringify({ pubkey: SENDER, tags: [['amount', '1000']] });
     expect(
       readZapReceipt(

@@ -81,8 +81,9 @@ export function readZapReceipt(event: NostrEvent): ZapReceipt {
   const invoice = tagValue(event, 'bolt11');
   const msats = invoice === undefined ? undefined : bolt11Msats(invoice);
   if (msats === undefined) return { ok: false, problem: 'invalid_bolt11', sender, receiver };
+  if (msats > BigInt(MAX_PLAUSIBLE_ZAP_SATS) * 1000n)
+    return { ok: false, problem: 'flagged', sender, receiver };
   const sats = Number(msats / 1000n);
-  if (sats > MAX_PLAUSIBLE_ZAP_SATS) return { ok: false, problem: 'flagged', sender, receiver };
   if (request?.amountMsats !== undefined && request.amountMsats !== msats) {
     return { ok: false, problem: 'flagged', sender, receiver };
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@nostr-info/shared';
+import type { Logger, RelayStatus } from '@nostr-info/shared';
 import WebSocket from 'ws';
 import type { InvalidSeen } from '../dedup/invalid-seen.js';
 import type { RelaySeen } from '../dedup/relay-seen.js';
@@ -127,6 +127,11 @@ export class RelayConnection {
     this.accountHealth();
     this.state = next;
     this.health.up(next === 'open');
+  }
+
+  /** The relay's status as this replica last reported it (undefined before the first report). */
+  get reportedStatus(): RelayStatus | undefined {
+    return this.health.status;
   }
 
   /** Adds elapsed observed (and connected) time to the hour's health counters. */

@@ -1,4 +1,3 @@
-import { RELAY_HELD_REPORT_MS } from '@nostr-info/shared';
 import { hourOf } from '../aggregate/buckets.js';
 import type { RelayStatusRow } from '../aggregate/counter-buffer.js';
 import { classifyReason } from '../protocol/classify.js';
@@ -15,8 +14,8 @@ const shortText = (s: string) => s.slice(0, 300);
  */
 export class RelayHealth {
   private lastAccountedAt = Date.now();
-  /** When this replica last reported holding the relay (0: not since it took it). */
-  private heldReportedAt = 0;
+  /** The last status this replica reported for the relay (undefined: none since it took it). */
+  status: RelayStatusRow['status'];
 
   constructor(
     private readonly relayId: number,
@@ -50,6 +49,7 @@ export class RelayHealth {
   }
 
   report(update: StatusUpdate): void {
+    if (update.status !== undefined) this.status = update.status;
     this.host.buffer().reportStatus({ relayId: this.relayId, disconnects: 0, ...update });
   }
 
@@ -60,23 +60,13 @@ export class RelayHealth {
   /** Starts accounting time from `now` (the connection starts). */
   restart(now = Date.now()): void {
     this.lastAccountedAt = now;
-    this.heldReportedAt = 0;
   }
 
-  /**
-   * Adds elapsed observed (and connected) time to the hour's health counters, and reports the
-   * relay held by this replica when the last report is a minute old (readers show a watched relay
-   * none reports as `unknown`, not as whatever its last status was).
-   */
+  /** Adds elapsed observed (and connected) time to the hour's health counters. */
   account(now: number, connected: boolean, stopped: boolean): void {
     const elapsed = now - this.lastAccountedAt;
     this.lastAccountedAt = now;
-    if (stopped) return;
-    if (now - this.heldReportedAt >= RELAY_HELD_REPORT_MS) {
-      this.heldReportedAt = now;
-      this.report({ heldAt: now });
-    }
-    if (elapsed <= 0) return;
+    if (elapsed <= 0 || stopped) return;
     const row = this.host.buffer().healthRow(hourOf(now), this.relayId);
     row.observedMs += elapsed;
     this.host.metrics.relayObservedSeconds.inc({ relay: this.url }, elapsed / 1000);

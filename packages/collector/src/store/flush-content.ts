@@ -47,7 +47,7 @@ export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void>
   const participants = [...buffer.zapParticipants.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([, r]) => r);
-  for (const chunk of chunkRows(participants, 6)) {
+  for (const chunk of chunkRows(participants, 7)) {
     await tx
       .insertInto('zap_participants')
       .values(

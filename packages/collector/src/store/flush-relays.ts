@@ -60,7 +60,6 @@ export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> 
         last_error_at: maybeDate(s.lastErrorAt),
         open_latency_ms: s.openLatencyMs === undefined ? undefined : Math.round(s.openLatencyMs),
         eose_latency_ms: s.eoseLatencyMs === undefined ? undefined : Math.round(s.eoseLatencyMs),
-        held_at: maybeDate(s.heldAt),
         disconnects: sql`disconnects + ${s.disconnects}`,
         updated_at: sql`now()`,
       })

@@ -21,7 +21,16 @@ describe('currentRelayStatus', () => {
     );
   });
 
-  it('leaves a relay nobody watches with what its probe found', () => {
+  it('leaves a relay no collector ever held with what its probe found', () => {
     expect(currentRelayStatus({ status: 'offline', watched: false, held_at: null }, now)).toBe('offline');
+  });
+
+  it('shows a relay taken off the watched set as unknown once its last report is old', () => {
+    expect(currentRelayStatus({ status: 'online', watched: false, held_at: ago(60_000) }, now)).toBe(
+      'online',
+    );
+    expect(
+      currentRelayStatus({ status: 'online', watched: false, held_at: ago(RELAY_STATUS_STALE_MS + 1) }, now),
+    ).toBe('unknown');
   });
 });

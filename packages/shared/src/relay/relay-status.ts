@@ -1,6 +1,9 @@
 import type { RelayStatus } from '../db/schema.js';
 
-/** How often a collector replica reports each relay it holds (`relays.held_at`). */
+/**
+ * How often a collector replica reports the relays it holds (`relays.held_at`). The
+ * `relay_health_summary` view has the stale window (five of these) written in its SQL.
+ */
 export const RELAY_HELD_REPORT_MS = 60_000;
 
 /**
@@ -19,11 +22,11 @@ export interface RelayStatusFacts {
 
 /**
  * A relay's status as of `now`: the stored one while a collector reports holding the relay,
- * `unknown` for a watched relay none has reported for `RELAY_STATUS_STALE_MS`. A relay that is not
- * watched keeps what its probe found.
+ * `unknown` once none has for `RELAY_STATUS_STALE_MS` (watched or not: a seed taken off the list
+ * keeps the status its last holder wrote), and `unknown` for a watched relay none has ever
+ * reported. A relay no collector ever held (a discovered one) keeps what its probe found.
  */
 export function currentRelayStatus(row: RelayStatusFacts, now: Date): RelayStatus {
-  if (!row.watched) return row.status;
-  if (row.held_at && now.getTime() - row.held_at.getTime() <= RELAY_STATUS_STALE_MS) return row.status;
-  return 'unknown';
+  if (row.held_at === null) return row.watched ? 'unknown' : row.status;
+  return now.getTime() - row.held_at.getTime() <= RELAY_STATUS_STALE_MS ? row.status : 'unknown';
 }

@@ -21,15 +21,19 @@ function healthSummary(status: ReturnType<typeof sql>) {
 
 /**
  * `relays.held_at`: when a collector replica last reported holding the relay (it does about once a
- * minute while the relay is its own, whatever the socket's state). A watched relay's `status` is
- * only as current as this: once no replica has reported it for five minutes, readers show
- * `unknown` (so does `relay_health_summary`).
+ * minute while the relay is its own, whatever the socket's state). A relay's `status` is only as
+ * current as this: once no replica has reported it for five minutes, readers show `unknown` (so
+ * does `relay_health_summary`); a watched relay never reported is `unknown` too. The watched
+ * relays start as reported now, which gives collectors of the previous release, which do not
+ * report, five minutes to be replaced during an upgrade.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('relays').addColumn('held_at', 'timestamptz').execute();
+  await sql`update relays set held_at = now() where watched`.execute(db);
   await healthSummary(
-    sql`case when r.watched and (r.held_at is null or r.held_at < now() - interval '5 minutes')
-          then 'unknown' else r.status end`,
+    sql`case when r.held_at is null and r.watched then 'unknown'
+             when r.held_at < now() - interval '5 minutes' then 'unknown'
+             else r.status end`,
   ).execute(db);
 }
 
