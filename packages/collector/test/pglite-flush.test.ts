@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Aggregator } from '../src/aggregate/aggregator.js';
 import type { NostrEvent } from '../src/protocol/event.js';
 import { writeBuffer } from '../src/store/flush.js';
+import { reportHeld } from '../src/store/relays-repo.js';
 import { makeInvoice } from './helpers/bolt11.js';
 
 // The embedded database (PGlite, the all-in-one default) takes the same flush: distinct and new
@@ -74,5 +75,27 @@ describe('flush on PGlite', () => {
     ]);
     const profile = await dbs.reader.selectFrom('replaceable_events').select('created_at').executeTakeFirst();
     expect(profile?.created_at.getTime()).toBe(200_000);
+  });
+
+  it('takes the held relays report', async () => {
+    const [relay] = await dbs.writer
+      .insertInto('relays')
+      .values([
+        { url: 'wss://held.example.com', source: 'seed', watched: true, status: 'offline' },
+        { url: 'wss://other.example.com', source: 'seed', watched: true, status: 'offline' },
+      ])
+      .returning('id')
+      .execute();
+    await reportHeld(dbs.writer, [{ id: relay?.id ?? 0, status: 'online' }]);
+    const rows = await dbs.reader
+      .selectFrom('relays')
+      .select(['url', 'status', 'held_at', 'status_changed_at'])
+      .where('url', 'in', ['wss://held.example.com', 'wss://other.example.com'])
+      .orderBy('url')
+      .execute();
+    expect(rows.map((r) => [r.url, r.status, r.held_at !== null, r.status_changed_at !== null])).toEqual([
+      ['wss://held.example.com', 'online', true, true],
+      ['wss://other.example.com', 'offline', false, false],
+    ]);
   });
 });
