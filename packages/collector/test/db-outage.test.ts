@@ -1,13 +1,11 @@
-import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
 import { createDatabases } from '@nostr-info/shared';
 import { testServices } from '@nostr-info/shared/testing';
 import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCollector } from '../src/collector.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
-import { refuseConnections } from './helpers/db-outage.js';
+import { outageScene, refuseConnections } from './helpers/db-outage.js';
 import { waitFor } from './helpers/test-relay.js';
 
 // The requirement: PostgreSQL down for 30 s loses nothing (and counts nothing twice).
@@ -51,21 +49,11 @@ describe('durability through a 30 s database outage', () => {
     cleanups.push(() => world.drop());
     const admin = await createDatabases({ databaseUrl: testServices().TEST_PG_ADMIN_URL, poolMax: 1 });
     cleanups.push(() => admin.close());
-    const net: SimNetwork = await startSimNetwork({
-      relays: 6,
-      seed: 'collector-outage-30s',
-      rate: 150,
-      autoStart: false,
-    });
-    cleanups.push(() => net.stop());
-    const ctx = await world.context({ RELAYS: net.urls.join(','), BUFFER_MAX_KEYS: '100000' });
-    const service = await startCollector(ctx, { nip11: false });
-    cleanups.push(() => service.stop());
+    const { net, ctx, service } = await outageScene(world, 'collector-outage-30s', cleanups);
     const flushes = (result: string) =>
       metricSum(ctx.registry, 'nostr_info_collector_flushes_total', { result });
     const received = () => metricSum(ctx.registry, 'nostr_info_collector_events_received_total');
 
-    await net.waitForSubscribers(6, 15_000);
     net.resume();
     // The outage starts on a collector that is writing.
     await waitFor(async () => (await flushes('success')) > 0, 15_000, 'a first successful flush');

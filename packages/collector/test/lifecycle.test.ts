@@ -1,13 +1,12 @@
-import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
+import { startSimNetwork } from '@nostr-info/relay-sim';
 import { createDatabases } from '@nostr-info/shared';
 import { testServices } from '@nostr-info/shared/testing';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCollector } from '../src/collector.js';
 import { startCollectorChild } from './helpers/collector-child.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
-import { refuseConnections } from './helpers/db-outage.js';
+import { outageScene, refuseConnections } from './helpers/db-outage.js';
 import { freePort } from './helpers/ports.js';
 import { waitFor } from './helpers/test-relay.js';
 
@@ -40,17 +39,7 @@ describe('durability', () => {
   it('keeps every count through a database outage', async () => {
     const world: TestWorld = await createWorld('outage');
     cleanups.push(() => world.drop());
-    const net: SimNetwork = await startSimNetwork({
-      relays: 6,
-      seed: 'collector-outage',
-      rate: 150,
-      autoStart: false,
-    });
-    cleanups.push(() => net.stop());
-    const ctx = await world.context({ RELAYS: net.urls.join(','), BUFFER_MAX_KEYS: '100000' });
-    const service = await startCollector(ctx, { nip11: false });
-    cleanups.push(() => service.stop());
-    await net.waitForSubscribers(6, 15_000);
+    const { net, ctx, service } = await outageScene(world, 'collector-outage', cleanups);
     net.resume();
     await new Promise((r) => setTimeout(r, 1000));
     await databaseOutage(world.db.name, OUTAGE_MS);

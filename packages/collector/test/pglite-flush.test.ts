@@ -1,51 +1,42 @@
-import { createDatabases, type Databases, migrateToLatest } from '@nostr-info/shared';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Aggregator } from '../src/aggregate/aggregator.js';
-import type { NostrEvent } from '../src/protocol/event.js';
 import { writeBuffer } from '../src/store/flush.js';
 import { reportHeld } from '../src/store/relays-repo.js';
 import { makeInvoice } from './helpers/bolt11.js';
+import { useEmbeddedDatabase } from './helpers/embedded-db.js';
+import { unverifiedEvents } from './helpers/unverified-events.js';
 
 // The embedded database (PGlite, the all-in-one default) takes the same flush: distinct and new
 // users counted from rows actually inserted, additive counters across flushes, latest replaceable.
 
-let n = 0;
-const ev = (pubkey: string, kind = 1, tags: string[][] = [], created = 100): NostrEvent => ({
-  id: (n++).toString(16).padStart(64, '0'),
-  pubkey,
-  created_at: created,
-  kind,
-  tags,
-  content: '',
-  sig: '0'.repeat(128),
-});
+const ev = unverifiedEvents('f'.repeat(64));
 
 describe('flush on PGlite', () => {
-  let dbs: Databases;
-  beforeAll(async () => {
-    dbs = await createDatabases({ dataDir: 'memory://' });
-    const { error } = await migrateToLatest(dbs.writer, 'pglite');
-    if (error) throw error;
-  });
-  afterAll(() => dbs.close());
+  const embedded = useEmbeddedDatabase();
 
   it('counts distinct and new users exactly over several flushes', async () => {
+    const dbs = embedded();
     const at = Date.UTC(2026, 10, 24, 10, 15);
     const [a, b, c] = ['a', 'b', 'c'].map((x) => x.repeat(64)) as [string, string, string];
     const first = new Aggregator();
     first.recordCopy(1, 1, at, false);
-    first.recordUnique(ev(a, 1, [['client', 'Damus']]), at);
-    first.recordUnique(ev(b), at);
+    first.recordUnique(ev(1, [['client', 'Damus']], 100, a), at);
+    first.recordUnique(ev(1, [], 100, b), at);
     first.recordUnique(
-      ev(a, 9735, [
-        ['bolt11', makeInvoice('21u')],
-        ['P', b],
-        ['p', c],
-      ]),
+      ev(
+        9735,
+        [
+          ['bolt11', makeInvoice('21u')],
+          ['P', b],
+          ['p', c],
+        ],
+        100,
+        a,
+      ),
       at,
     );
-    first.recordUnique(ev(a, 0, [], 200), at);
+    first.recordUnique(ev(0, [], 200, a), at);
     await dbs.writer
       .insertInto('relays')
       .values({ url: 'wss://r.example.com', source: 'seed', watched: true })
@@ -53,9 +44,9 @@ describe('flush on PGlite', () => {
     await writeBuffer(dbs.writer, first.take());
 
     const second = new Aggregator();
-    second.recordUnique(ev(a), at + 60_000); // same hour, known user
-    second.recordUnique(ev(c), at + 3_600_000); // next hour, new user
-    second.recordUnique(ev(a, 0, [], 150), at + 3_600_000); // older profile must not win
+    second.recordUnique(ev(1, [], 100, a), at + 60_000); // same hour, known user
+    second.recordUnique(ev(1, [], 100, c), at + 3_600_000); // next hour, new user
+    second.recordUnique(ev(0, [], 150, a), at + 3_600_000); // older profile must not win
     await writeBuffer(dbs.writer, second.take());
 
     const daily = await dbs.reader.selectFrom('user_activity_daily').selectAll().execute();
@@ -78,6 +69,7 @@ describe('flush on PGlite', () => {
   });
 
   it('takes the held relays report', async () => {
+    const dbs = embedded();
     const [relay] = await dbs.writer
       .insertInto('relays')
       .values([

@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabases, type Databases, migrateToLatest, ownerOf } from '@nostr-info/shared';
+import { ownerOf } from '@nostr-info/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import type { CollectorService } from '../src/collector-types.js';
 import type { ReplicaSource } from '../src/shard/replica-count.js';
 import { admitRelay, listWatched, seedRelays } from '../src/store/relays-repo.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
+import { useEmbeddedDatabase } from './helpers/embedded-db.js';
 import { TestRelay, waitFor } from './helpers/test-relay.js';
 
 // The configured relay list is the watched seed set: a relay removed from it stops being watched
@@ -151,15 +152,10 @@ describe('relay list file edited while running', () => {
 });
 
 describe('configured relay list on the embedded database', () => {
-  let dbs: Databases;
-  beforeAll(async () => {
-    dbs = await createDatabases({ dataDir: 'memory://' });
-    const { error } = await migrateToLatest(dbs.writer, 'pglite');
-    if (error) throw error;
-  });
-  afterAll(() => dbs.close());
+  const embedded = useEmbeddedDatabase();
 
   it('unwatches removed seeds', async () => {
+    const dbs = embedded();
     await seedRelays(dbs.writer, ['wss://a.example.com', 'wss://b.example.com']);
     expect(await seedRelays(dbs.writer, ['wss://b.example.com'])).toBe(1);
     expect(urls(await listWatched(dbs.writer))).toEqual(['wss://b.example.com']);

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { makeInvoice } from '../../test/helpers/bolt11.js';
-import type { NostrEvent } from '../protocol/event.js';
+import { unverifiedEvents } from '../../test/helpers/unverified-events.js';
 import { Aggregator } from './aggregator.js';
 import { hourOf } from './buckets.js';
 
 const PK = 'a'.repeat(64);
 const at = Date.UTC(2026, 10, 24, 5, 30);
-let n = 0;
-const ev = (kind: number, tags: string[][] = [], created = 100, pubkey = PK): NostrEvent => ({
-  id: (n++).toString(16).padStart(64, '0'),
-  pubkey,
-  created_at: created,
-  kind,
-  tags,
-  content: '',
-  sig: '0'.repeat(128),
-});
+const ev = unverifiedEvents(PK);
 
 describe('Aggregator', () => {
   it('counts per relay for every copy and network-wide once', () => {
