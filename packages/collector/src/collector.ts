@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { type CollectorEnv, LIVE_CHANNEL, RELAY_HELD_REPORT_MS, type RoleContext } from '@nostr-info/shared';
+import { type CollectorEnv, LIVE_CHANNEL, type RoleContext } from '@nostr-info/shared';
 import { Aggregator } from './aggregate/aggregator.js';
 import type { CollectorOptions, CollectorService } from './collector-types.js';
 import { NetworkDedup } from './dedup/dedup.js';
@@ -17,7 +17,7 @@ import { resolveOrdinal } from './shard/ordinal.js';
 import { Reconciler } from './shard/reconciler.js';
 import { fixedReplicas, watchStatefulSet } from './shard/replica-count.js';
 import { Flusher } from './store/flusher.js';
-import { reportHeld, seedRelays } from './store/relays-repo.js';
+import { seedRelays } from './store/relays-repo.js';
 import { VerifyPool } from './verify/verify-pool.js';
 
 /**
@@ -104,6 +104,7 @@ export async function startCollector(
     },
     paused: () => paused,
   };
+  let stopping: Promise<void> | undefined;
   const flusher = new Flusher({
     db: ctx.dbs.writer,
     aggregator,
@@ -112,6 +113,10 @@ export async function startCollector(
     beforeFlush: () => {
       for (const conn of connections.values()) conn.accountHealth();
     },
+    // Every relay this replica has started watching, whatever its socket is doing, about once a
+    // minute; none once it stops (its relays read `unknown` when no replica takes them over).
+    held: () => (stopping ? [] : [...connections.values()].filter((c) => c.started).map((c) => c.held())),
+    heldReportMs: options.heldReportMs,
   });
   // The seen sets of all watched relays share RESUME_MEMORY_MB by need, rebalanced every
   // reconcile tick (see SeenBudget); a new connection starts with an equal share.
@@ -217,6 +222,7 @@ export async function startCollector(
     metrics.relaysConnected.set(connected);
     for (const [state, count] of states) metrics.connections.set({ state }, count);
     const due =
+      flusher.heldDue ||
       aggregator.buffer.events >= env.FLUSH_MAX_EVENTS ||
       Date.now() - lastFlushAt >= env.FLUSH_INTERVAL_MS ||
       (paused && !flusher.busy);
@@ -243,22 +249,8 @@ export async function startCollector(
     });
   };
 
-  // Every relay this replica holds is reported held about once a minute, whatever its socket is
-  // doing; readers show a watched relay nobody reports as `unknown` (see currentRelayStatus).
-  const reportHeldRelays = async () => {
-    const held = [...connections.values()].map((c) => ({ id: c.relayId, status: c.reportedStatus }));
-    try {
-      await reportHeld(ctx.dbs.writer, held);
-    } catch (err) {
-      metrics.dbErrors.inc({ service: 'collector', operation: 'report_held' });
-      logger.warn({ err }, 'reporting held relays failed; retrying next interval');
-    }
-  };
-
   await reconcile();
-  await reportHeldRelays();
   every(env.RECONCILE_INTERVAL_MS, () => void reconcile());
-  every(options.heldReportMs ?? RELAY_HELD_REPORT_MS, () => void reportHeldRelays());
   every(Math.min(200, env.FLUSH_INTERVAL_MS), housekeeping);
   every(liveIntervalMs, publishLive);
 
@@ -270,7 +262,6 @@ export async function startCollector(
     'collector started',
   );
 
-  let stopping: Promise<void> | undefined;
   const stop = async () => {
     for (const t of timers) clearInterval(t);
     replicas.stop();

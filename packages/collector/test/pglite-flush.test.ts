@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { Aggregator } from '../src/aggregate/aggregator.js';
 import { writeBuffer } from '../src/store/flush.js';
-import { reportHeld } from '../src/store/relays-repo.js';
 import { makeInvoice } from './helpers/bolt11.js';
 import { useEmbeddedDatabase } from './helpers/embedded-db.js';
 import { unverifiedEvents } from './helpers/unverified-events.js';
@@ -70,24 +69,35 @@ describe('flush on PGlite', () => {
 
   it('takes the held relays report', async () => {
     const dbs = embedded();
-    const [relay] = await dbs.writer
+    const urls = ['wss://held.example.com', 'wss://quiet.example.com', 'wss://other.example.com'];
+    const ids = await dbs.writer
       .insertInto('relays')
-      .values([
-        { url: 'wss://held.example.com', source: 'seed', watched: true, status: 'offline' },
-        { url: 'wss://other.example.com', source: 'seed', watched: true, status: 'offline' },
-      ])
+      .values(
+        urls.map((url) => ({ url, source: 'seed' as const, watched: true, status: 'offline' as const })),
+      )
       .returning('id')
       .execute();
-    await reportHeld(dbs.writer, [{ id: relay?.id ?? 0, status: 'online' }]);
+    const onlineSince = Date.UTC(2026, 10, 24, 10, 0);
+    const buffer = new Aggregator().take();
+    buffer.held = [
+      { relayId: ids[0]?.id ?? 0, status: 'online', statusChangedAt: onlineSince },
+      // Held but not reported yet (still connecting): only held_at moves.
+      { relayId: ids[1]?.id ?? 0, status: undefined, statusChangedAt: undefined },
+    ];
+    await writeBuffer(dbs.writer, buffer);
     const rows = await dbs.reader
       .selectFrom('relays')
       .select(['url', 'status', 'held_at', 'status_changed_at'])
-      .where('url', 'in', ['wss://held.example.com', 'wss://other.example.com'])
-      .orderBy('url')
+      .where('url', 'in', urls)
       .execute();
-    expect(rows.map((r) => [r.url, r.status, r.held_at !== null, r.status_changed_at !== null])).toEqual([
-      ['wss://held.example.com', 'online', true, true],
-      ['wss://other.example.com', 'offline', false, false],
-    ]);
+    const row = (url: string) => rows.find((r) => r.url === url);
+    expect(row('wss://held.example.com')).toMatchObject({
+      status: 'online',
+      status_changed_at: new Date(onlineSince),
+    });
+    expect(row('wss://held.example.com')?.held_at).not.toBeNull();
+    expect(row('wss://quiet.example.com')).toMatchObject({ status: 'offline', status_changed_at: null });
+    expect(row('wss://quiet.example.com')?.held_at).not.toBeNull();
+    expect(row('wss://other.example.com')).toMatchObject({ status: 'offline', held_at: null });
   });
 });

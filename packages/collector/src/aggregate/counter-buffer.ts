@@ -4,6 +4,7 @@ import type {
   ClientRow,
   DiscoveredRow,
   HealthRow,
+  HeldRelay,
   NetworkRow,
   RelayKindRow,
   RelayLogRow,
@@ -47,6 +48,11 @@ export class CounterBuffer {
   readonly relayStatus = new Map<number, RelayStatusRow>();
   readonly discovered = new Map<string, DiscoveredRow>();
   relayLogs: RelayLogRow[] = [];
+  /**
+   * The relays this replica holds, when the flush reports them (see `Flusher`). A failed flush's
+   * report is not put back: the next one supersedes it.
+   */
+  held: HeldRelay[] | undefined;
   /** Network-unique events recorded since the buffer was created, for FLUSH_MAX_EVENTS. */
   events = 0;
 
@@ -71,7 +77,7 @@ export class CounterBuffer {
   }
 
   get empty(): boolean {
-    return this.keys === 0;
+    return this.keys === 0 && this.held === undefined;
   }
 
   relayKindRow(hour: string, relayId: number, kind: number): RelayKindRow {

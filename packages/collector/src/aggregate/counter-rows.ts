@@ -88,6 +88,12 @@ export interface RelayStatusRow {
   eoseLatencyMs?: number;
   disconnects: number;
 }
+/** A relay this replica holds, with the status it last reported for it (none yet: undefined). */
+export interface HeldRelay {
+  relayId: number;
+  status: RelayStatusRow['status'];
+  statusChangedAt: number | undefined;
+}
 export interface RelayLogRow {
   relayId: number;
   at: number;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger, RelayStatus } from '@nostr-info/shared';
+import type { Logger } from '@nostr-info/shared';
 import WebSocket from 'ws';
+import type { HeldRelay } from '../aggregate/counter-buffer.js';
 import type { InvalidSeen } from '../dedup/invalid-seen.js';
 import type { RelaySeen } from '../dedup/relay-seen.js';
 import type { ConnectionState } from '../observe/metrics.js';
@@ -129,9 +130,13 @@ export class RelayConnection {
     this.health.up(next === 'open');
   }
 
-  /** The relay's status as this replica last reported it (undefined before the first report). */
-  get reportedStatus(): RelayStatus | undefined {
-    return this.health.status;
+  /** The relay as held by this replica: the status it last reported and since when (if any yet). */
+  held(): HeldRelay {
+    return {
+      relayId: this.relayId,
+      status: this.health.status,
+      statusChangedAt: this.health.statusChangedAt,
+    };
   }
 
   /** Adds elapsed observed (and connected) time to the hour's health counters. */

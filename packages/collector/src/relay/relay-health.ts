@@ -16,6 +16,8 @@ export class RelayHealth {
   private lastAccountedAt = Date.now();
   /** The last status this replica reported for the relay (undefined: none since it took it). */
   status: RelayStatusRow['status'];
+  /** When that status began. */
+  statusChangedAt: number | undefined;
 
   constructor(
     private readonly relayId: number,
@@ -49,7 +51,10 @@ export class RelayHealth {
   }
 
   report(update: StatusUpdate): void {
-    if (update.status !== undefined) this.status = update.status;
+    if (update.status !== undefined) {
+      this.status = update.status;
+      this.statusChangedAt = update.statusChangedAt ?? Date.now();
+    }
     this.host.buffer().reportStatus({ relayId: this.relayId, disconnects: 0, ...update });
   }
 

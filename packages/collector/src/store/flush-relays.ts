@@ -1,7 +1,7 @@
 import { type Database, RELAY_HEALTH_COUNTERS } from '@nostr-info/shared';
 import { type Kysely, sql } from 'kysely';
 import { dayOf } from '../aggregate/buckets.js';
-import type { CounterBuffer, HealthRow } from '../aggregate/counter-buffer.js';
+import type { CounterBuffer, HealthRow, HeldRelay } from '../aggregate/counter-buffer.js';
 import { addHealth } from '../aggregate/counter-rows.js';
 import { chunkRows, sumBy } from './chunks.js';
 import { addCounters } from './upsert-counters.js';
@@ -46,6 +46,7 @@ export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> 
     rows: daily.map((r) => ({ day: r.hour, ...healthValues(r) })),
   });
 
+  if (buffer.held) await writeHeld(tx, buffer.held);
   const statuses = [...buffer.relayStatus.values()].sort((a, b) => a.relayId - b.relayId);
   for (const s of statuses) {
     await tx
@@ -102,4 +103,27 @@ export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> 
       )
       .execute();
   }
+}
+
+/**
+ * The replica's report of the relays it holds (see `currentRelayStatus`): `held_at` set to now and
+ * each relay's last reported status restated with the time it changed, so a status some other
+ * write left (a previous holder's late flush) does not stand past one report. The rows are locked
+ * in id order first, the order the status rows after it are written in.
+ */
+async function writeHeld(tx: Tx, held: readonly HeldRelay[]): Promise<void> {
+  if (held.length === 0) return;
+  const ids = held.map((r) => r.relayId);
+  await tx.selectFrom('relays').select('id').where('id', 'in', ids).orderBy('id').forNoKeyUpdate().execute();
+  const statuses = held.map((r) => r.status ?? null);
+  const changedAt = held.map((r) => (r.statusChangedAt === undefined ? null : new Date(r.statusChangedAt)));
+  await sql`
+    update relays r
+       set held_at = now(),
+           status = coalesce(v.status, r.status),
+           status_changed_at = case when v.status is null then r.status_changed_at
+                                    else coalesce(v.changed_at, r.status_changed_at) end
+      from unnest(${ids}::int[], ${statuses}::text[], ${changedAt}::timestamptz[])
+           as v(id, status, changed_at)
+     where r.id = v.id`.execute(tx);
 }

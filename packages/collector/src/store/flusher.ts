@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Database, Logger } from '@nostr-info/shared';
+import { type Database, type Logger, RELAY_HELD_REPORT_MS } from '@nostr-info/shared';
 import type { Kysely } from 'kysely';
 import type { Aggregator } from '../aggregate/aggregator.js';
-import type { CounterBuffer } from '../aggregate/counter-buffer.js';
+import type { CounterBuffer, HeldRelay } from '../aggregate/counter-buffer.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
 import { FlushError, flushLanded, writeBuffer } from './flush.js';
 
@@ -13,6 +13,9 @@ export interface FlusherOptions {
   logger: Logger;
   /** Called before each flush so open connections can add their elapsed health time. */
   beforeFlush?: () => void;
+  /** The relays this replica holds, reported with a flush every `heldReportMs`. */
+  held?: () => HeldRelay[];
+  heldReportMs?: number;
 }
 
 /**
@@ -27,6 +30,8 @@ export class Flusher {
   private uncertain: { id: string; buffer: CounterBuffer } | undefined;
   failures = 0;
   lastSuccessAt = 0;
+  /** When a flush last carried the held relays report (a failed one is not retried before the next). */
+  private heldReportedAt = 0;
 
   constructor(private readonly o: FlusherOptions) {}
 
@@ -44,6 +49,17 @@ export class Flusher {
     return this.running;
   }
 
+  /**
+   * True when the next flush is to report the held relays (about once a minute: readers show a
+   * relay no replica reports as `unknown`), whatever FLUSH_INTERVAL_MS is.
+   */
+  get heldDue(): boolean {
+    return (
+      this.o.held !== undefined &&
+      Date.now() - this.heldReportedAt >= (this.o.heldReportMs ?? RELAY_HELD_REPORT_MS)
+    );
+  }
+
   /** Keys of a flush held apart while its outcome is unknown. */
   get heldKeys(): number {
     return this.uncertain?.buffer.keys ?? 0;
@@ -57,7 +73,13 @@ export class Flusher {
   private async run(): Promise<boolean> {
     if (this.uncertain && !(await this.settleUncertain())) return false;
     this.o.beforeFlush?.();
+    const reportHeld = this.heldDue;
     const buffer = this.o.aggregator.take();
+    if (reportHeld && this.o.held) {
+      const held = this.o.held();
+      if (held.length > 0) buffer.held = held;
+      this.heldReportedAt = Date.now();
+    }
     if (buffer.empty) return true;
     const started = performance.now();
     const id = randomUUID();

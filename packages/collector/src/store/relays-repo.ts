@@ -145,28 +145,3 @@ export async function saveNip11Error(db: Kysely<Database>, id: number, message: 
     .where('id', '=', id)
     .execute();
 }
-
-/** A relay this replica holds, with the status it last reported for it (if any yet). */
-export interface HeldRelay {
-  id: number;
-  status: RelayStatus | undefined;
-}
-
-/**
- * A replica's periodic report of the relays it holds (see `currentRelayStatus`): `held_at` is
- * set to now, and the status is restated, so one a late flush of a previous holder wrote over
- * does not stand for longer than a report interval. One statement for all of them.
- */
-export async function reportHeld(db: Kysely<Database>, held: readonly HeldRelay[]): Promise<void> {
-  if (held.length === 0) return;
-  const ids = held.map((r) => r.id);
-  const statuses = held.map((r) => r.status ?? null);
-  await sql`
-    update relays r
-       set held_at = now(),
-           status = coalesce(v.status, r.status),
-           status_changed_at = case when v.status is not null and v.status <> r.status
-                                    then now() else r.status_changed_at end
-      from unnest(${ids}::int[], ${statuses}::text[]) as v(id, status)
-     where r.id = v.id`.execute(db);
-}
