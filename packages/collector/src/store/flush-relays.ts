@@ -25,8 +25,41 @@ const COUNTERS = RELAY_HEALTH_COUNTERS;
 
 const maybeDate = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
 
+/**
+ * Locks every `relays` row the flush will write, in id order, before writing any: this replica's
+ * relays (status rows, held report) and the known relays among those discovered in relay lists,
+ * which are mostly relays other replicas hold and write in their own flushes. Flushes that took
+ * them in different orders deadlocked (PostgreSQL aborts one; it is retried, but a busy network
+ * made that routine). A relay first inserted by another flush meanwhile is locked where its
+ * insert meets it, in URL order.
+ */
+async function lockRelayRows(tx: Tx, buffer: CounterBuffer): Promise<void> {
+  const ids = new Set<number>(buffer.relayStatus.keys());
+  for (const r of buffer.held ?? []) ids.add(r.relayId);
+  const urls = [...buffer.discovered.keys()];
+  for (let i = 0; i < urls.length; i += 1000) {
+    const known = await tx
+      .selectFrom('relays')
+      .select('id')
+      .where('url', 'in', urls.slice(i, i + 1000))
+      .execute();
+    for (const r of known) ids.add(r.id);
+  }
+  const sorted = [...ids].sort((a, b) => a - b);
+  for (let i = 0; i < sorted.length; i += 1000) {
+    await tx
+      .selectFrom('relays')
+      .select('id')
+      .where('id', 'in', sorted.slice(i, i + 1000))
+      .orderBy('id')
+      .forNoKeyUpdate()
+      .execute();
+  }
+}
+
 /** Relay health counters, latest status, connection log lines and newly discovered relays. */
 export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> {
+  await lockRelayRows(tx, buffer);
   const hourly = sumBy(buffer.health.values(), (r) => `${r.hour}|${r.relayId}`, addHealth);
   await addCounters(tx, {
     table: 'relay_health_hourly',
@@ -108,13 +141,12 @@ export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> 
 /**
  * The replica's report of the relays it holds (see `currentRelayStatus`): `held_at` set to now and
  * each relay's last reported status restated with the time it changed, so a status some other
- * write left (a previous holder's late flush) does not stand past one report. The rows are locked
- * in id order first, the order the status rows after it are written in.
+ * write left (a previous holder's late flush) does not stand past one report. Its rows are locked
+ * already (`lockRelayRows`).
  */
 async function writeHeld(tx: Tx, held: readonly HeldRelay[]): Promise<void> {
   if (held.length === 0) return;
   const ids = held.map((r) => r.relayId);
-  await tx.selectFrom('relays').select('id').where('id', 'in', ids).orderBy('id').forNoKeyUpdate().execute();
   const statuses = held.map((r) => r.status ?? null);
   const changedAt = held.map((r) => (r.statusChangedAt === undefined ? null : new Date(r.statusChangedAt)));
   await sql`
