@@ -28,6 +28,20 @@ export async function seedRelays(db: Kysely<Database>, urls: readonly string[]):
   const unique = [...new Set(urls)].sort();
   if (unique.length === 0) return 0;
   return db.transaction().execute(async (tx) => {
+    // Every row this may change, locked in id order first, the order flushes lock them in (see
+    // lockRelayRows): taken in URL order they could deadlock with a running replica's flush.
+    await tx
+      .selectFrom('relays')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb('url', '=', sql<string>`any(${unique}::text[])`),
+          eb.and([eb('source', '=', 'seed'), eb('watched', '=', true)]),
+        ]),
+      )
+      .orderBy('id')
+      .forNoKeyUpdate()
+      .execute();
     for (let i = 0; i < unique.length; i += 1000) {
       const chunk = unique.slice(i, i + 1000);
       await tx
