@@ -222,14 +222,13 @@ export async function startCollector(
     metrics.relaysConnected.set(connected);
     for (const [state, count] of states) metrics.connections.set({ state }, count);
     const due =
-      flusher.heldDue ||
       aggregator.buffer.events >= env.FLUSH_MAX_EVENTS ||
       Date.now() - lastFlushAt >= env.FLUSH_INTERVAL_MS ||
       (paused && !flusher.busy);
     if (due && !flusher.busy) {
       lastFlushAt = Date.now();
       void flusher.flush();
-    }
+    } else if (flusher.heldDue && !flusher.busy) void flusher.reportHeld();
   };
 
   const liveIntervalMs = options.liveIntervalMs ?? 5000;

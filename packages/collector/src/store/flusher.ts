@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Database, type Logger, RELAY_HELD_REPORT_MS } from '@nostr-info/shared';
 import type { Kysely } from 'kysely';
 import type { Aggregator } from '../aggregate/aggregator.js';
-import type { CounterBuffer, HeldRelay } from '../aggregate/counter-buffer.js';
+import { CounterBuffer, type HeldRelay } from '../aggregate/counter-buffer.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
 import { FlushError, flushLanded, writeBuffer } from './flush.js';
 
@@ -50,6 +50,41 @@ export class Flusher {
   }
 
   /**
+   * Writes the held relays report alone, for when it is due before the counters are (a counter
+   * flush carries it when both are): FLUSH_INTERVAL_MS keeps governing the counters. Joins a
+   * running flush instead. Resolves true when written.
+   */
+  reportHeld(): Promise<boolean> {
+    if (this.running) return this.running;
+    this.running = this.runHeld().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async runHeld(): Promise<boolean> {
+    const buffer = new CounterBuffer();
+    this.attachHeld(buffer);
+    if (buffer.empty) return true;
+    try {
+      await writeBuffer(this.o.db, buffer);
+      return true;
+    } catch (err) {
+      this.o.metrics.dbErrors.inc({ service: 'collector', operation: 'report_held' });
+      this.o.logger.warn({ err }, 'held relays report failed; the next one is due in a minute');
+      return false;
+    }
+  }
+
+  /** Puts the held relays report into `buffer` when it is due. */
+  private attachHeld(buffer: CounterBuffer): void {
+    if (!this.heldDue || !this.o.held) return;
+    const held = this.o.held();
+    if (held.length > 0) buffer.held = held;
+    this.heldReportedAt = Date.now();
+  }
+
+  /**
    * True when the next flush is to report the held relays (about once a minute: readers show a
    * relay no replica reports as `unknown`), whatever FLUSH_INTERVAL_MS is.
    */
@@ -73,13 +108,8 @@ export class Flusher {
   private async run(): Promise<boolean> {
     if (this.uncertain && !(await this.settleUncertain())) return false;
     this.o.beforeFlush?.();
-    const reportHeld = this.heldDue;
     const buffer = this.o.aggregator.take();
-    if (reportHeld && this.o.held) {
-      const held = this.o.held();
-      if (held.length > 0) buffer.held = held;
-      this.heldReportedAt = Date.now();
-    }
+    this.attachHeld(buffer);
     if (buffer.empty) return true;
     const started = performance.now();
     const id = randomUUID();
