@@ -1,5 +1,5 @@
 import { runScheduler } from '@nostr-info/scheduler';
-import { type ApiEnv, type RoleContext, STATS_RANGES } from '@nostr-info/shared';
+import { type ApiEnv, RELAY_STATUS_STALE_MS, type RoleContext, STATS_RANGES } from '@nostr-info/shared';
 import { testServices } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -21,6 +21,7 @@ let db: Awaited<ReturnType<typeof migratedDatabase>>;
 let ctx: RoleContext<ApiEnv>;
 let a: ApiProcess;
 let b: ApiProcess;
+const staleHeldAt = new Date(Date.now() - 600_000);
 
 beforeAll(async () => {
   db = await migratedDatabase('api_contract');
@@ -42,6 +43,18 @@ beforeAll(async () => {
       { url: 'wss://relay.two.example', source: 'seed', watched: true, status: 'offline' },
     ])
     .returning('id')
+    .execute();
+  // Three was online when its holder last reported, ten minutes ago.
+  await ctx.dbs.writer
+    .insertInto('relays')
+    .values({
+      url: 'wss://relay.three.example',
+      source: 'seed',
+      watched: true,
+      status: 'online',
+      status_changed_at: new Date(Date.now() - 3_600_000),
+      held_at: staleHeldAt,
+    })
     .execute();
   const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000);
   for (const [i, relay] of relays.entries()) {
@@ -125,6 +138,11 @@ it('a scheduler run reaches both processes as a snapshot message, and its bodies
   expect(detail.relay.status).toBe('online');
   const unheld = await fetch(`${a.url}/api/v1/relays/${encodeURIComponent('wss://relay.two.example')}`);
   expect(((await unheld.json()) as { relay: { status: string } }).relay.status).toBe('unknown');
+  const stale = await fetch(`${a.url}/api/v1/relays/${encodeURIComponent('wss://relay.three.example')}`);
+  expect(((await stale.json()) as { relay: unknown }).relay).toMatchObject({
+    status: 'unknown',
+    status_changed_at: new Date(staleHeldAt.getTime() + RELAY_STATUS_STALE_MS).toISOString(),
+  });
   // The scheduler's figures reach the API's metrics through stats:last-run.
   const metrics = await (await fetch(`${a.url}/metrics`)).text();
   expect(metrics).toMatch(/^nostr_info_stats_last_success_timestamp_seconds \d+/m);

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   type ApiEnv,
   currentRelayStatus,
+  currentRelayStatusSince,
   type Relay,
   type RoleContext,
   tryNormalizeRelayUrl,
@@ -19,7 +20,8 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /**
  * The public view of a `relays` row (no raw NIP-11 document, no internal error text). A watched
- * relay no collector has reported holding for a while shows status `unknown`.
+ * relay no collector has reported holding for a while shows status `unknown`, changed when the
+ * last report's window ran out.
  */
 export function relayInfo(row: Relay, now = new Date()): RelayInfo {
   return {
@@ -40,7 +42,7 @@ export function relayInfo(row: Relay, now = new Date()): RelayInfo {
     max_message_length: row.max_message_length,
     max_subscriptions: row.max_subscriptions,
     status: currentRelayStatus(row, now),
-    status_changed_at: iso(row.status_changed_at),
+    status_changed_at: iso(currentRelayStatusSince(row, now)),
     last_connected_at: iso(row.last_connected_at),
     last_disconnected_at: iso(row.last_disconnected_at),
     last_event_at: iso(row.last_event_at),

@@ -93,7 +93,10 @@ export const relayInfoSchema = z
       description:
         'as last reported by the collector holding the relay; `unknown` when no collector has reported it for five minutes',
     }),
-    status_changed_at: isoTime.nullable(),
+    status_changed_at: isoTime.nullable().openapi({
+      description:
+        'when `status` took its value; for `unknown` after missed reports, five minutes after the last report',
+    }),
     last_connected_at: isoTime.nullable(),
     last_disconnected_at: isoTime.nullable(),
     last_event_at: isoTime.nullable(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentRelayStatus, RELAY_STATUS_STALE_MS } from './relay-status.js';
+import { currentRelayStatus, currentRelayStatusSince, RELAY_STATUS_STALE_MS } from './relay-status.js';
 
 const now = new Date('2026-11-24T12:30:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms);
@@ -32,5 +32,43 @@ describe('currentRelayStatus', () => {
     expect(
       currentRelayStatus({ status: 'online', watched: false, held_at: ago(RELAY_STATUS_STALE_MS + 1) }, now),
     ).toBe('unknown');
+  });
+});
+
+describe('currentRelayStatusSince', () => {
+  const changed = new Date('2026-11-24T09:00:00Z');
+
+  it('is the stored change time while the stored status stands', () => {
+    expect(
+      currentRelayStatusSince(
+        { status: 'online', watched: true, held_at: ago(60_000), status_changed_at: changed },
+        now,
+      ),
+    ).toEqual(changed);
+    expect(
+      currentRelayStatusSince(
+        { status: 'offline', watched: false, held_at: null, status_changed_at: changed },
+        now,
+      ),
+    ).toEqual(changed);
+  });
+
+  it('is the end of the last report window once the relay went unknown', () => {
+    const heldAt = ago(RELAY_STATUS_STALE_MS + 90_000);
+    expect(
+      currentRelayStatusSince(
+        { status: 'online', watched: true, held_at: heldAt, status_changed_at: changed },
+        now,
+      ),
+    ).toEqual(new Date(heldAt.getTime() + RELAY_STATUS_STALE_MS));
+  });
+
+  it('is unknown for a watched relay never reported', () => {
+    expect(
+      currentRelayStatusSince(
+        { status: 'online', watched: true, held_at: null, status_changed_at: changed },
+        now,
+      ),
+    ).toBeNull();
   });
 });

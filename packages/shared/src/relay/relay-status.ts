@@ -20,6 +20,11 @@ export interface RelayStatusFacts {
   held_at: Date | null;
 }
 
+/** The columns `currentRelayStatusSince` reads as well. */
+export interface RelayStatusChangeFacts extends RelayStatusFacts {
+  status_changed_at: Date | null;
+}
+
 /**
  * A relay's status as of `now`: the stored one while a collector reports holding the relay,
  * `unknown` once none has for `RELAY_STATUS_STALE_MS` (watched or not: a seed taken off the list
@@ -29,4 +34,15 @@ export interface RelayStatusFacts {
 export function currentRelayStatus(row: RelayStatusFacts, now: Date): RelayStatus {
   if (row.held_at === null) return row.watched ? 'unknown' : row.status;
   return now.getTime() - row.held_at.getTime() <= RELAY_STATUS_STALE_MS ? row.status : 'unknown';
+}
+
+/**
+ * When the status `currentRelayStatus` gives took effect: the stored change time while it is the
+ * stored status; the end of the last report's window once the relay went `unknown` for want of
+ * reports; none for a watched relay no collector has ever reported.
+ */
+export function currentRelayStatusSince(row: RelayStatusChangeFacts, now: Date): Date | null {
+  if (row.held_at === null) return row.watched ? null : row.status_changed_at;
+  if (now.getTime() - row.held_at.getTime() <= RELAY_STATUS_STALE_MS) return row.status_changed_at;
+  return new Date(row.held_at.getTime() + RELAY_STATUS_STALE_MS);
 }
