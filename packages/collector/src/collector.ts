@@ -228,7 +228,14 @@ export async function startCollector(
     if (due && !flusher.busy) {
       lastFlushAt = Date.now();
       void flusher.flush();
-    } else if (flusher.heldDue && !flusher.busy) void flusher.reportHeld();
+    } else if (
+      flusher.heldDue &&
+      !flusher.busy &&
+      lastFlushAt + env.FLUSH_INTERVAL_MS - Date.now() > flusher.heldWaitMs
+    ) {
+      // Written on its own only when no counter flush comes soon to carry it.
+      void flusher.reportHeld();
+    }
   };
 
   const liveIntervalMs = options.liveIntervalMs ?? 5000;

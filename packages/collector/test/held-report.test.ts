@@ -1,11 +1,22 @@
-import { currentRelayStatus, type Service } from '@nostr-info/shared';
+import { createLogger, currentRelayStatus, type Service } from '@nostr-info/shared';
+import { sql } from 'kysely';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Aggregator } from '../src/aggregate/aggregator.js';
 import { startCollector } from '../src/collector.js';
+import { createCollectorMetrics } from '../src/observe/metrics.js';
+import { Flusher } from '../src/store/flusher.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { freePort } from './helpers/ports.js';
 import { TestRelay, waitFor } from './helpers/test-relay.js';
 
 const REPORT_MS = 300;
+
+/** `nostr_info_collector_held_reports_total` by how the reports were written. */
+async function heldReports(registry: Registry, write: 'alone' | 'with_flush'): Promise<number> {
+  const metric = await registry.getSingleMetric('nostr_info_collector_held_reports_total')?.get();
+  return metric?.values.find((v) => v.labels.write === write && v.labels.result === 'success')?.value ?? 0;
+}
 
 describe('held relays report', () => {
   let world: TestWorld;
@@ -26,7 +37,7 @@ describe('held relays report', () => {
   it('reports every held relay, live or dead, restates its status, and stops with the replica', async () => {
     // Nothing listens on the second relay: its socket fails and stays in backoff.
     const dead = `ws://127.0.0.1:${await freePort()}`;
-    const ctx = await world.context({ RELAYS: [relay.url, dead].join(',') });
+    const ctx = await world.context({ RELAYS: [relay.url, dead].join(','), FLUSH_INTERVAL_MS: '100' });
     const rows = () =>
       ctx.dbs.reader
         .selectFrom('relays')
@@ -48,6 +59,9 @@ describe('held relays report', () => {
       async () => (await heldAt(relay.url)) > first.live && (await heldAt(dead)) > first.dead,
       5 * REPORT_MS,
     );
+    // Counter flushes (every 100 ms here) come often enough to carry every report.
+    expect(await heldReports(ctx.registry, 'with_flush')).toBeGreaterThanOrEqual(2);
+    expect(await heldReports(ctx.registry, 'alone')).toBe(0);
     const now = new Date();
     const statuses = (await rows()).map((r) => currentRelayStatus(r, now));
     expect(statuses).toHaveLength(2);
@@ -73,5 +87,77 @@ describe('held relays report', () => {
     // As readers will see it once the reports are older than the stale window.
     const later = new Date(stoppedAt + 10 * 60_000);
     expect((await rows()).map((r) => currentRelayStatus(r, later))).toEqual(['unknown', 'unknown']);
+  });
+
+  it('is written on its own when no counter flush comes soon, through the flusher', async () => {
+    const ctx = await world.context({ RELAYS: relay.url, FLUSH_INTERVAL_MS: '60000' });
+    const heldAt = async () =>
+      (
+        await ctx.dbs.reader
+          .selectFrom('relays')
+          .select('held_at')
+          .where('url', '=', relay.url)
+          .executeTakeFirst()
+      )?.held_at?.getTime() ?? 0;
+    const started = Date.now();
+    service = await startCollector(ctx, { heldReportMs: REPORT_MS });
+    await waitFor(async () => (await heldAt()) >= started, 10_000, 'a first report');
+    const first = await heldAt();
+    await waitFor(async () => (await heldAt()) > first, 5 * REPORT_MS, 'a later report');
+    expect(await heldReports(ctx.registry, 'alone')).toBeGreaterThanOrEqual(2);
+    expect(await heldReports(ctx.registry, 'with_flush')).toBe(0);
+    await service.stop();
+    service = undefined;
+  });
+
+  it('rides with a counter flush due within a quarter of the report interval', async () => {
+    const ctx = await world.context({ RELAYS: relay.url, FLUSH_INTERVAL_MS: '400' });
+    service = await startCollector(ctx, { heldReportMs: 1600 });
+    await waitFor(async () => (await heldReports(ctx.registry, 'with_flush')) >= 2, 10_000, 'two reports');
+    expect(await heldReports(ctx.registry, 'alone')).toBe(0);
+    await service.stop();
+    service = undefined;
+  });
+
+  it('a flush asked for while a report runs alone waits for it, then flushes the counters', async () => {
+    const ctx = await world.context({});
+    const row = await ctx.dbs.writer
+      .insertInto('relays')
+      .values({ url: 'wss://held.flusher.example', source: 'seed', watched: true })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const aggregator = new Aggregator();
+    const flusher = new Flusher({
+      db: ctx.dbs.writer,
+      aggregator,
+      metrics: createCollectorMetrics(new Registry()),
+      logger: createLogger({ level: 'silent', pretty: false }),
+      held: () => [{ relayId: row.id, status: 'online', statusChangedAt: Date.now() }],
+      heldReportMs: 0,
+    });
+    const events = async () =>
+      (
+        await sql<{
+          n: number;
+        }>`select coalesce(sum(events), 0)::int as n from network_events_hourly`.execute(ctx.dbs.reader)
+      ).rows[0]?.n ?? 0;
+    const before = await events();
+    const report = flusher.reportHeld();
+    aggregator.recordUnique(
+      {
+        id: 'c'.repeat(64),
+        pubkey: 'b'.repeat(64),
+        created_at: 1_700_000_000,
+        kind: 1,
+        tags: [],
+        content: '',
+        sig: '0'.repeat(128),
+      },
+      Date.UTC(2026, 10, 24, 9),
+    );
+    expect(await flusher.flush()).toBe(true);
+    expect(await report).toBe(true);
+    expect(await events()).toBe(before + 1);
+    expect(aggregator.buffer.keys).toBe(0);
   });
 });

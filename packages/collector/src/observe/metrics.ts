@@ -62,6 +62,11 @@ export function createCollectorMetrics(registry: Registry) {
     ),
     bufferKeys: gauge('collector_buffer_keys', 'Keyed counters waiting for the next flush.'),
     flushes: counter('collector_flushes_total', 'Flushes by result.', ['result']),
+    heldReports: counter(
+      'collector_held_reports_total',
+      'Reports of the relays this replica holds (relays.held_at), by how they were written (with_flush, alone) and result.',
+      ['write', 'result'],
+    ),
     flushDuration: histogram(
       'collector_flush_duration_seconds',
       'Time of one flush transaction.',

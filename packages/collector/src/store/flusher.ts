@@ -26,6 +26,8 @@ export interface FlusherOptions {
  */
 export class Flusher {
   private running: Promise<boolean> | undefined;
+  /** True while what runs is a held relays report on its own, not a flush. */
+  private runningHeldOnly = false;
   /** A flush whose COMMIT answer was lost, waiting for the ledger's word. */
   private uncertain: { id: string; buffer: CounterBuffer } | undefined;
   failures = 0;
@@ -40,9 +42,14 @@ export class Flusher {
     return this.running !== undefined;
   }
 
-  /** Flushes now (or joins the running flush). Resolves true on success. */
+  /**
+   * Flushes now, or joins the running flush. A held relays report running alone is waited for and
+   * then the counters are flushed: its result says nothing about them. Resolves true on success.
+   */
   flush(): Promise<boolean> {
-    if (this.running) return this.running;
+    if (this.running) {
+      return this.runningHeldOnly ? this.running.then(() => this.flush()) : this.running;
+    }
     this.running = this.run().finally(() => {
       this.running = undefined;
     });
@@ -50,16 +57,26 @@ export class Flusher {
   }
 
   /**
-   * Writes the held relays report alone, for when it is due before the counters are (a counter
-   * flush carries it when both are): FLUSH_INTERVAL_MS keeps governing the counters. Joins a
-   * running flush instead. Resolves true when written.
+   * Writes the held relays report alone, for when it is due and no counter flush is near (see
+   * `heldWaitMs`): FLUSH_INTERVAL_MS keeps governing the counters. Joins a running flush instead.
+   * Resolves true when written.
    */
   reportHeld(): Promise<boolean> {
     if (this.running) return this.running;
+    this.runningHeldOnly = true;
     this.running = this.runHeld().finally(() => {
       this.running = undefined;
+      this.runningHeldOnly = false;
     });
     return this.running;
+  }
+
+  /**
+   * How long a due held relays report may wait for a counter flush to carry it (a quarter of the
+   * report interval, 15 s by default) rather than be written on its own.
+   */
+  get heldWaitMs(): number {
+    return (this.o.heldReportMs ?? RELAY_HELD_REPORT_MS) / 4;
   }
 
   private async runHeld(): Promise<boolean> {
@@ -68,8 +85,10 @@ export class Flusher {
     if (buffer.empty) return true;
     try {
       await writeBuffer(this.o.db, buffer);
+      this.o.metrics.heldReports.inc({ write: 'alone', result: 'success' });
       return true;
     } catch (err) {
+      this.o.metrics.heldReports.inc({ write: 'alone', result: 'failure' });
       this.o.metrics.dbErrors.inc({ service: 'collector', operation: 'report_held' });
       this.o.logger.warn({ err }, 'held relays report failed; the next one is due in a minute');
       return false;
@@ -113,10 +132,12 @@ export class Flusher {
     if (buffer.empty) return true;
     const started = performance.now();
     const id = randomUUID();
+    const withHeld = buffer.held !== undefined;
     try {
       await writeBuffer(this.o.db, buffer, id);
       const seconds = (performance.now() - started) / 1000;
       this.o.metrics.flushes.inc({ result: 'success' });
+      if (withHeld) this.o.metrics.heldReports.inc({ write: 'with_flush', result: 'success' });
       this.o.metrics.flushDuration.observe(seconds);
       this.lastSuccessAt = Date.now();
       this.o.metrics.lastFlushSuccess.set(this.lastSuccessAt / 1000);
@@ -124,6 +145,7 @@ export class Flusher {
       this.failures = 0;
       return true;
     } catch (err) {
+      if (withHeld) this.o.metrics.heldReports.inc({ write: 'with_flush', result: 'failure' });
       if (err instanceof FlushError && err.uncertain) this.uncertain = { id, buffer };
       else this.o.aggregator.restore(buffer);
       this.failed(err);
