@@ -72,10 +72,11 @@ export async function openDatabases(env: BaseEnv, logger: Logger, service: strin
 /** Runs migrations and fails with a readable error (never a half-started service). */
 export async function migrate(dbs: Databases, logger: Logger): Promise<void> {
   // Connecting can throw before the Migrator runs; both ways end as "migrations failed".
-  const { error, results = [] } = await migrateToLatest(dbs.writer, dbs.kind).catch((err: unknown) => ({
-    error: err,
-    results: undefined,
-  }));
+  const onRetry = (attempt: number, err: unknown) =>
+    logger.warn({ attempt, err }, 'migrations met a busy table or a deadlock; rolled back, trying again');
+  const { error, results = [] } = await migrateToLatest(dbs.writer, dbs.kind, { onRetry }).catch(
+    (err: unknown) => ({ error: err, results: undefined }),
+  );
   for (const r of results) logger.info({ migration: r.migrationName, status: r.status }, 'migration');
   if (error) throw new ExitError('migrations failed', 1, { cause: error });
 }

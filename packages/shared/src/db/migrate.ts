@@ -9,20 +9,63 @@ function migrator(db: Kysely<any>): Migrator {
   return new Migrator({ db, provider: migrationProvider });
 }
 
+/** How long a migration waits for a table lock before it gives up and is tried again. */
+export const MIGRATION_LOCK_TIMEOUT_MS = 5000;
+/** Tries of a run that met a busy table (lock timeout) or a deadlock, about four minutes in all. */
+export const MIGRATION_ATTEMPTS = 20;
+
+export interface MigrateOptions {
+  lockTimeoutMs?: number;
+  attempts?: number;
+  /** Told of each run given up on a busy table or a deadlock, before the next try. */
+  onRetry?: (attempt: number, error: unknown) => void;
+}
+
+/** PostgreSQL's lock_not_available (lock_timeout) and deadlock_detected. */
+const LOCK_CONFLICT_CODES = new Set(['55P03', '40P01']);
+
+function isLockConflict(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    LOCK_CONFLICT_CODES.has(String((err as { code?: unknown }).code))
+  );
+}
+
 /**
  * Runs every pending migration. On PostgreSQL a session advisory lock is held around the Kysely
  * Migrator, so processes starting together queue up instead of racing to create its bookkeeping
  * tables (the Migrator's own lock lives in a table that may not exist yet). The Migrator runs on
  * the locked connection itself, so a pool of one connection cannot deadlock. PGlite belongs to a
  * single process and has a single connection, so it needs no outer lock.
+ *
+ * The pending migrations run in one transaction, which an upgrade runs while the previous
+ * release's collectors still write: a migration that alters a table they hold would queue every
+ * other reader and writer of that table behind it, and one that locks tables in another order
+ * than their flushes can deadlock with them. So each lock is waited for at most
+ * `lockTimeoutMs`; a run that meets a busy table or a deadlock is rolled back whole and tried
+ * again after a pause (1 s, doubling to 15 s), up to `attempts` times.
  */
-export async function migrateToLatest(db: Kysely<any>, kind: DatabaseKind): Promise<MigrationResultSet> {
+export async function migrateToLatest(
+  db: Kysely<any>,
+  kind: DatabaseKind,
+  options: MigrateOptions = {},
+): Promise<MigrationResultSet> {
   if (kind === 'pglite') return migrator(db).migrateToLatest();
+  const lockTimeoutMs = options.lockTimeoutMs ?? MIGRATION_LOCK_TIMEOUT_MS;
+  const attempts = options.attempts ?? MIGRATION_ATTEMPTS;
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
     try {
-      return await migrator(conn).migrateToLatest();
+      await sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, false)`.execute(conn);
+      for (let attempt = 1; ; attempt++) {
+        const result = await migrator(conn).migrateToLatest();
+        if (!result.error || !isLockConflict(result.error) || attempt >= attempts) return result;
+        options.onRetry?.(attempt, result.error);
+        await new Promise((r) => setTimeout(r, Math.min(15_000, 1000 * 2 ** (attempt - 1))));
+      }
     } finally {
+      await sql`select set_config('lock_timeout', '0', false)`.execute(conn).catch(() => undefined);
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn);
     }
   });

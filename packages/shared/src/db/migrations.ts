@@ -4,6 +4,7 @@ import * as statsRollups from './migrations/2026-11-24T06-00-00-stats-rollups.js
 import * as flushLedger from './migrations/2026-11-24T12-00-00-flush-ledger.js';
 import * as zapExtraMsats from './migrations/2026-11-24T19-30-00-zap-extra-msats.js';
 import * as relayHeldAt from './migrations/2026-11-24T19-45-00-relay-held-at.js';
+import * as relayHeldAtUnwatched from './migrations/2026-11-24T21-30-00-relay-held-at-unwatched.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T12-00-00-flush-ledger': flushLedger,
   '2026-11-24T19-30-00-zap-extra-msats': zapExtraMsats,
   '2026-11-24T19-45-00-relay-held-at': relayHeldAt,
+  '2026-11-24T21-30-00-relay-held-at-unwatched': relayHeldAtUnwatched,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */
