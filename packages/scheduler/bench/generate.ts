@@ -57,7 +57,7 @@ export async function generateDataset(
     await run(sql`
       insert into relays (url, source, watched, name, software, version, supported_nips, auth_required,
                           payment_required, status, open_latency_ms, eose_latency_ms, last_connected_at,
-                          last_disconnected_at, last_event_at, first_seen_at)
+                          last_disconnected_at, last_event_at, first_seen_at, held_at)
       select 'wss://relay-' || lpad(i::text, 4, '0') || '.example',
              case when i <= 240 then 'seed' else 'discovered' end, i <= ${watched}::int, 'Relay ' || i,
              (array['strfry', 'nostr-rs-relay', 'khatru', 'nostream'])[1 + i % 4], '1.' || (i % 10),
@@ -70,7 +70,9 @@ export async function generateDataset(
              case when i <= ${watched}::int then ${nowSql} - (i % 48) * interval '1 hour' end,
              case when i > ${online}::int and i <= ${watched}::int then ${nowSql} - (i % 24) * interval '1 hour' end,
              case when i <= ${active}::int then ${nowSql} - (i % 60) * interval '1 minute' end,
-             ${nowSql} - ${span}
+             ${nowSql} - ${span},
+             -- Held by a collector that reported a minute ago.
+             case when i <= ${watched}::int then ${nowSql} - interval '1 minute' end
         from generate_series(1, ${relays}::int) i`);
 
     // Per-relay events: the 50 biggest relays carry every kind every hour, the tail thins out as 1/i.

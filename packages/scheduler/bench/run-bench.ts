@@ -32,6 +32,8 @@ const DATASETS = [
 ] as const;
 
 const { values } = parseArgs({
+  // `pnpm bench -- --x` passes the `--` through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     keep: { type: 'boolean', default: false },
     runs: { type: 'string', default: '5' },
