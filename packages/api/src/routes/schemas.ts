@@ -91,7 +91,7 @@ export const relayInfoSchema = z
     max_subscriptions: z.number().int().nullable(),
     status: z.enum(['unknown', 'online', 'offline', 'auth_required', 'error', 'stalled']).openapi({
       description:
-        'as last reported by the collector holding the relay; `unknown` when no collector has reported it for five minutes',
+        'as last reported by the collector holding the relay (a discovered relay no collector has held: what its probe found); `unknown` when no collector has reported it for five minutes, or a watched relay never was',
     }),
     status_changed_at: isoTime.nullable().openapi({
       description:
