@@ -6,9 +6,9 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Aggregator } from '../src/aggregate/aggregator.js';
 import { createCollectorMetrics } from '../src/observe/metrics.js';
-import type { NostrEvent } from '../src/protocol/event.js';
 import { Flusher } from '../src/store/flusher.js';
 import { waitFor } from './helpers/test-relay.js';
+import { unverifiedEvents } from './helpers/unverified-events.js';
 
 // A flush whose COMMIT reached PostgreSQL but whose answer was lost (the connection dropped in
 // between) has landed; writing it again would double every counter in it. The collector talks to
@@ -64,16 +64,8 @@ class CuttingProxy {
   }
 }
 
-let n = 0;
-const note = (): NostrEvent => ({
-  id: (n++).toString(16).padStart(64, '0'),
-  pubkey: 'b'.repeat(64),
-  created_at: 1_700_000_000,
-  kind: 1,
-  tags: [],
-  content: '',
-  sig: '0'.repeat(128),
-});
+const event = unverifiedEvents('b'.repeat(64));
+const note = () => event(1, [], 1_700_000_000);
 
 describe('a flush whose outcome was not heard', () => {
   let db: TestDatabase;

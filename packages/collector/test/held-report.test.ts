@@ -9,6 +9,7 @@ import { Flusher } from '../src/store/flusher.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { freePort } from './helpers/ports.js';
 import { TestRelay, waitFor } from './helpers/test-relay.js';
+import { unverifiedEvents } from './helpers/unverified-events.js';
 
 const REPORT_MS = 300;
 
@@ -143,18 +144,7 @@ describe('held relays report', () => {
       ).rows[0]?.n ?? 0;
     const before = await events();
     const report = flusher.reportHeld();
-    aggregator.recordUnique(
-      {
-        id: 'c'.repeat(64),
-        pubkey: 'b'.repeat(64),
-        created_at: 1_700_000_000,
-        kind: 1,
-        tags: [],
-        content: '',
-        sig: '0'.repeat(128),
-      },
-      Date.UTC(2026, 10, 24, 9),
-    );
+    aggregator.recordUnique(unverifiedEvents('b'.repeat(64))(1), Date.UTC(2026, 10, 24, 9));
     expect(await flusher.flush()).toBe(true);
     expect(await report).toBe(true);
     expect(await events()).toBe(before + 1);
