@@ -5,12 +5,13 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { migrationProvider } from '../src/db/migrations.js';
 import { currentRelayStatus } from '../src/relay/relay-status.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-services.js';
+import { appliedMigrations } from './schema-snapshot.js';
 
 // Upgrades run the pending migrations against a database the previous release's processes are
 // still using, holding what those left behind.
 
-/** The migration before `relays.held_at` existed. */
-const BEFORE_HELD_AT = '2026-11-24T19-30-00-zap-extra-msats';
+/** A release before `relays.held_at` and `extra_msats` existed. */
+const OLD_RELEASE = '2026-11-24T12-00-00-flush-ledger';
 
 describe('upgrading a database in use', () => {
   let testDb: TestDatabase;
@@ -20,7 +21,7 @@ describe('upgrading a database in use', () => {
     testDb = await createTestDatabase('shared_upgrade');
     dbs = await createDatabases({ databaseUrl: testDb.url, poolMax: 4 });
     const { error } = await new Migrator({ db: dbs.writer, provider: migrationProvider }).migrateTo(
-      BEFORE_HELD_AT,
+      OLD_RELEASE,
     );
     expect(error).toBeUndefined();
   });
@@ -88,12 +89,22 @@ describe('upgrading a database in use', () => {
     });
     await isLocked;
     const retries: unknown[] = [];
+    let appliedAtRetry: Promise<string[]> | undefined;
+    let gaveWay: () => void = () => undefined;
+    const firstRetry = new Promise<void>((r) => {
+      gaveWay = r;
+    });
     const migrating = migrateToLatest(dbs.writer, dbs.kind, {
       lockTimeoutMs: 200,
-      onRetry: (_attempt, err) => retries.push(err),
+      onRetry: (_attempt, err) => {
+        retries.push(err);
+        appliedAtRetry ??= appliedMigrations(dbs.writer);
+        gaveWay();
+      },
     });
-    // Meanwhile the relays table stays readable: a waiting ALTER would queue this read behind it.
-    await new Promise((r) => setTimeout(r, 300));
+    // The migration gives way (it does not wait for the flush), and meanwhile the relays table
+    // stays readable: a waiting ALTER would queue this read behind it.
+    await firstRetry;
     const read = await dbs.writer.connection().execute(async (conn) => {
       await sql`set statement_timeout = 3000`.execute(conn);
       try {
@@ -109,6 +120,9 @@ describe('upgrading a database in use', () => {
     expect(result.error).toBeUndefined();
     expect(retries.length).toBeGreaterThanOrEqual(1);
     expect(String((retries[0] as { code?: string }).code)).toBe('55P03');
+    // Each migration commits on its own: the one before the busy table stayed applied.
+    expect(await appliedAtRetry).toContain('2026-11-24T19-30-00-zap-extra-msats');
+    expect(await appliedAtRetry).not.toContain('2026-11-24T19-45-00-relay-held-at');
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from information_schema.columns where table_name = 'relays' and column_name = 'held_at'
     `.execute(dbs.writer);

@@ -11,13 +11,16 @@ function migrator(db: Kysely<any>): Migrator {
 
 /** How long a migration waits for a table lock before it gives up and is tried again. */
 export const MIGRATION_LOCK_TIMEOUT_MS = 5000;
-/** Tries of a run that met a busy table (lock timeout) or a deadlock, about four minutes in all. */
-export const MIGRATION_ATTEMPTS = 20;
+/**
+ * Tries of one migration that met a busy table (lock timeout) or a deadlock: with the pauses
+ * between them (1 s, doubling to 15 s) and the lock waits, at most about three minutes.
+ */
+export const MIGRATION_ATTEMPTS = 12;
 
 export interface MigrateOptions {
   lockTimeoutMs?: number;
   attempts?: number;
-  /** Told of each run given up on a busy table or a deadlock, before the next try. */
+  /** Told of each try of a migration given up on a busy table or a deadlock, before the next. */
   onRetry?: (attempt: number, error: unknown) => void;
 }
 
@@ -35,16 +38,17 @@ function isLockConflict(err: unknown): boolean {
 /**
  * Runs every pending migration. On PostgreSQL a session advisory lock is held around the Kysely
  * Migrator, so processes starting together queue up instead of racing to create its bookkeeping
- * tables (the Migrator's own lock lives in a table that may not exist yet). The Migrator runs on
- * the locked connection itself, so a pool of one connection cannot deadlock. PGlite belongs to a
- * single process and has a single connection, so it needs no outer lock.
+ * tables (they may not exist yet). The Migrator runs on the locked connection itself, so a pool
+ * of one connection cannot deadlock. PGlite belongs to a single process and has a single
+ * connection, so it needs no outer lock.
  *
- * The pending migrations run in one transaction, which an upgrade runs while the previous
- * release's collectors still write: a migration that alters a table they hold would queue every
- * other reader and writer of that table behind it, and one that locks tables in another order
- * than their flushes can deadlock with them. So each lock is waited for at most
- * `lockTimeoutMs`; a run that meets a busy table or a deadlock is rolled back whole and tried
- * again after a pause (1 s, doubling to 15 s), up to `attempts` times.
+ * An upgrade runs its migrations while the previous release's collectors still write: a
+ * migration that alters a table they hold would queue every other reader and writer of that
+ * table behind it, and one that locks tables in another order than their flushes can deadlock
+ * with them. So the migrations run one at a time, each in its own transaction, with every lock
+ * waited for at most `lockTimeoutMs`; a migration that meets a busy table or a deadlock is rolled
+ * back and tried again after a pause (1 s, doubling to 15 s), up to `attempts` times. Those
+ * before it stay applied.
  */
 export async function migrateToLatest(
   db: Kysely<any>,
@@ -56,16 +60,31 @@ export async function migrateToLatest(
   const attempts = options.attempts ?? MIGRATION_ATTEMPTS;
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
+    const { rows } = await sql<{ v: string }>`select current_setting('lock_timeout') as v`.execute(conn);
+    const previousLockTimeout = rows[0]?.v ?? '0';
     try {
       await sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, false)`.execute(conn);
-      for (let attempt = 1; ; attempt++) {
-        const result = await migrator(conn).migrateToLatest();
-        if (!result.error || !isLockConflict(result.error) || attempt >= attempts) return result;
-        options.onRetry?.(attempt, result.error);
+      const applied: NonNullable<MigrationResultSet['results']> = [];
+      for (let attempt = 1; ; ) {
+        const step = await migrator(conn).migrateUp();
+        const results = step.results ?? [];
+        if (!step.error) {
+          if (results.length === 0) return { results: applied };
+          applied.push(...results);
+          attempt = 1;
+          continue;
+        }
+        if (!isLockConflict(step.error) || attempt >= attempts) {
+          return { error: step.error, results: [...applied, ...results] };
+        }
+        options.onRetry?.(attempt, step.error);
         await new Promise((r) => setTimeout(r, Math.min(15_000, 1000 * 2 ** (attempt - 1))));
+        attempt += 1;
       }
     } finally {
-      await sql`select set_config('lock_timeout', '0', false)`.execute(conn).catch(() => undefined);
+      await sql`select set_config('lock_timeout', ${previousLockTimeout}, false)`
+        .execute(conn)
+        .catch(() => undefined);
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn);
     }
   });
