@@ -150,4 +150,51 @@ describe('held relays report', () => {
     expect(await events()).toBe(before + 1);
     expect(aggregator.buffer.keys).toBe(0);
   });
+
+  it('goes alone while counter flushes fail, and rides with them again once one succeeds', async () => {
+    const ctx = await world.context({});
+    const row = await ctx.dbs.writer
+      .insertInto('relays')
+      .values({ url: 'wss://held.refused.example', source: 'seed', watched: true })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const heldAt = async () =>
+      (
+        await ctx.dbs.reader
+          .selectFrom('relays')
+          .select('held_at')
+          .where('id', '=', row.id)
+          .executeTakeFirst()
+      )?.held_at ?? null;
+    const aggregator = new Aggregator();
+    const flusher = new Flusher({
+      db: ctx.dbs.writer,
+      aggregator,
+      metrics: createCollectorMetrics(new Registry()),
+      logger: createLogger({ level: 'silent', pretty: false }),
+      held: () => [{ relayId: row.id, status: 'online', statusChangedAt: Date.now() }],
+      heldReportMs: 60_000,
+    });
+    // Counters the database refuses (as it would a value it cannot take), reports it accepts.
+    await sql`create or replace function refuse_counts() returns trigger language plpgsql as $$
+      begin raise exception 'refused'; end $$`.execute(ctx.dbs.writer);
+    await sql`create trigger refuse_counts before insert on network_events_hourly
+      for each row execute function refuse_counts()`.execute(ctx.dbs.writer);
+    try {
+      aggregator.recordUnique(unverifiedEvents('d'.repeat(64))(1), Date.UTC(2026, 10, 24, 9));
+      expect(flusher.heldWaitMs).toBe(15_000);
+      expect(await flusher.flush()).toBe(false);
+      expect(await heldAt()).toBeNull();
+      // Due again at once, and not to wait for the next counter flush.
+      expect(flusher.heldDue).toBe(true);
+      expect(flusher.heldWaitMs).toBe(0);
+      expect(await flusher.reportHeld()).toBe(true);
+      expect(await heldAt()).not.toBeNull();
+    } finally {
+      await sql`drop trigger refuse_counts on network_events_hourly`.execute(ctx.dbs.writer);
+    }
+    expect(await flusher.flush()).toBe(true);
+    expect(aggregator.buffer.keys).toBe(0);
+    expect(flusher.heldWaitMs).toBe(15_000);
+  });
 });

@@ -34,6 +34,8 @@ export class Flusher {
   lastSuccessAt = 0;
   /** When a flush last carried the held relays report (a failed one is not retried before the next). */
   private heldReportedAt = 0;
+  /** False after a failed counter flush, until one succeeds: reports are then written alone. */
+  private heldRidesFlush = true;
 
   constructor(private readonly o: FlusherOptions) {}
 
@@ -73,10 +75,11 @@ export class Flusher {
 
   /**
    * How long a due held relays report may wait for a counter flush to carry it (a quarter of the
-   * report interval, 15 s by default) rather than be written on its own.
+   * report interval, 15 s by default) rather than be written on its own; not at all while counter
+   * flushes fail (they may fail for their counters alone, and the report must not go with them).
    */
   get heldWaitMs(): number {
-    return (this.o.heldReportMs ?? RELAY_HELD_REPORT_MS) / 4;
+    return this.heldRidesFlush ? (this.o.heldReportMs ?? RELAY_HELD_REPORT_MS) / 4 : 0;
   }
 
   private async runHeld(): Promise<boolean> {
@@ -128,7 +131,7 @@ export class Flusher {
     if (this.uncertain && !(await this.settleUncertain())) return false;
     this.o.beforeFlush?.();
     const buffer = this.o.aggregator.take();
-    this.attachHeld(buffer);
+    if (this.heldRidesFlush) this.attachHeld(buffer);
     if (buffer.empty) return true;
     const started = performance.now();
     const id = randomUUID();
@@ -138,6 +141,7 @@ export class Flusher {
       const seconds = (performance.now() - started) / 1000;
       this.o.metrics.flushes.inc({ result: 'success' });
       if (withHeld) this.o.metrics.heldReports.inc({ write: 'with_flush', result: 'success' });
+      this.heldRidesFlush = true;
       this.o.metrics.flushDuration.observe(seconds);
       this.lastSuccessAt = Date.now();
       this.o.metrics.lastFlushSuccess.set(this.lastSuccessAt / 1000);
@@ -145,7 +149,12 @@ export class Flusher {
       this.failures = 0;
       return true;
     } catch (err) {
-      if (withHeld) this.o.metrics.heldReports.inc({ write: 'with_flush', result: 'failure' });
+      if (withHeld) {
+        this.o.metrics.heldReports.inc({ write: 'with_flush', result: 'failure' });
+        // The report is due again at once, and goes alone until a counter flush succeeds.
+        this.heldReportedAt = 0;
+      }
+      this.heldRidesFlush = false;
       if (err instanceof FlushError && err.uncertain) this.uncertain = { id, buffer };
       else this.o.aggregator.restore(buffer);
       this.failed(err);

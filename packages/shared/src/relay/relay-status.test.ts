@@ -63,6 +63,20 @@ describe('currentRelayStatusSince', () => {
     ).toEqual(new Date(heldAt.getTime() + RELAY_STATUS_STALE_MS));
   });
 
+  it('keeps the change time of a status stored as unknown', () => {
+    expect(
+      currentRelayStatusSince(
+        {
+          status: 'unknown',
+          watched: true,
+          held_at: ago(RELAY_STATUS_STALE_MS * 3),
+          status_changed_at: changed,
+        },
+        now,
+      ),
+    ).toEqual(changed);
+  });
+
   it('is unknown for a watched relay never reported', () => {
     expect(
       currentRelayStatusSince(

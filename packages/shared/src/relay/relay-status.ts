@@ -38,10 +38,12 @@ export function currentRelayStatus(row: RelayStatusFacts, now: Date): RelayStatu
 
 /**
  * When the status `currentRelayStatus` gives took effect: the stored change time while it is the
- * stored status; the end of the last report's window once the relay went `unknown` for want of
- * reports; none for a watched relay no collector has ever reported.
+ * stored status (or the stored status is already `unknown`); the end of the last report's window
+ * once the relay went `unknown` for want of reports; none for a watched relay no collector has
+ * ever reported.
  */
 export function currentRelayStatusSince(row: RelayStatusChangeFacts, now: Date): Date | null {
+  if (row.status === 'unknown') return row.status_changed_at;
   if (row.held_at === null) return row.watched ? null : row.status_changed_at;
   if (now.getTime() - row.held_at.getTime() <= RELAY_STATUS_STALE_MS) return row.status_changed_at;
   return new Date(row.held_at.getTime() + RELAY_STATUS_STALE_MS);
