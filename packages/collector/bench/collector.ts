@@ -33,6 +33,9 @@ const { values } = parseArgs({
     relays: { type: 'string', default: '240' },
     rate: { type: 'string', default: '6000' },
     copies: { type: 'string', default: '6' },
+    // Every unique event arrives from `copies` relays (the simulator's own default sends a fifth
+    // of them to one relay only).
+    'multi-share': { type: 'string', default: '1' },
     seconds: { type: 'string', default: '10' },
     corpus: { type: 'string', default: '60000' },
     'corpus-cache': { type: 'string', default: '/tmp/nostr-info-bench-corpus' },
@@ -47,7 +50,7 @@ const mb = (bytes: number) => Math.round(bytes / 1048576);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
 print(
-  `collector benchmark: ${relays} relays, ${rate} unique events/s offered, ~${values.copies} copies, ${cores} cores`,
+  `collector benchmark: ${relays} relays, ${rate} unique events/s offered, ${values.copies} copies for a share of ${values['multi-share']} (else 1), ${cores} cores`,
 );
 
 // 1. Bare verifier on all cores, before anything else runs.
@@ -59,6 +62,7 @@ const sim = await startSimNetworkProcess({
   relays,
   rate,
   copies: Number(values.copies),
+  multiRelayShare: Number(values['multi-share']),
   corpusSize: Number(values.corpus),
   corpusCacheDir: values['corpus-cache'],
   autoStart: false,
