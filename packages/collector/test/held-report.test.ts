@@ -1,4 +1,10 @@
-import { createLogger, currentRelayStatus, type Service } from '@nostr-info/shared';
+import {
+  type CollectorEnv,
+  createLogger,
+  currentRelayStatus,
+  type RoleContext,
+  type Service,
+} from '@nostr-info/shared';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +23,25 @@ const REPORT_MS = 300;
 async function heldReports(registry: Registry, write: 'alone' | 'with_flush'): Promise<number> {
   const metric = await registry.getSingleMetric('nostr_info_collector_held_reports_total')?.get();
   return metric?.values.find((v) => v.labels.write === write && v.labels.result === 'success')?.value ?? 0;
+}
+
+/** A flusher over a fresh aggregator that reports holding one new relay, `url`. */
+async function heldFlusher(ctx: RoleContext<CollectorEnv>, url: string, heldReportMs: number) {
+  const row = await ctx.dbs.writer
+    .insertInto('relays')
+    .values({ url, source: 'seed', watched: true })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const aggregator = new Aggregator();
+  const flusher = new Flusher({
+    db: ctx.dbs.writer,
+    aggregator,
+    metrics: createCollectorMetrics(new Registry()),
+    logger: createLogger({ level: 'silent', pretty: false }),
+    held: () => [{ relayId: row.id, status: 'online', statusChangedAt: Date.now() }],
+    heldReportMs,
+  });
+  return { relayId: row.id, aggregator, flusher };
 }
 
 describe('held relays report', () => {
@@ -122,20 +147,7 @@ describe('held relays report', () => {
 
   it('a flush asked for while a report runs alone waits for it, then flushes the counters', async () => {
     const ctx = await world.context({});
-    const row = await ctx.dbs.writer
-      .insertInto('relays')
-      .values({ url: 'wss://held.flusher.example', source: 'seed', watched: true })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const aggregator = new Aggregator();
-    const flusher = new Flusher({
-      db: ctx.dbs.writer,
-      aggregator,
-      metrics: createCollectorMetrics(new Registry()),
-      logger: createLogger({ level: 'silent', pretty: false }),
-      held: () => [{ relayId: row.id, status: 'online', statusChangedAt: Date.now() }],
-      heldReportMs: 0,
-    });
+    const { aggregator, flusher } = await heldFlusher(ctx, 'wss://held.flusher.example', 0);
     const events = async () =>
       (
         await sql<{
@@ -153,28 +165,15 @@ describe('held relays report', () => {
 
   it('goes alone while counter flushes fail, and rides with them again once one succeeds', async () => {
     const ctx = await world.context({});
-    const row = await ctx.dbs.writer
-      .insertInto('relays')
-      .values({ url: 'wss://held.refused.example', source: 'seed', watched: true })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const { relayId, aggregator, flusher } = await heldFlusher(ctx, 'wss://held.refused.example', 60_000);
     const heldAt = async () =>
       (
         await ctx.dbs.reader
           .selectFrom('relays')
           .select('held_at')
-          .where('id', '=', row.id)
+          .where('id', '=', relayId)
           .executeTakeFirst()
       )?.held_at ?? null;
-    const aggregator = new Aggregator();
-    const flusher = new Flusher({
-      db: ctx.dbs.writer,
-      aggregator,
-      metrics: createCollectorMetrics(new Registry()),
-      logger: createLogger({ level: 'silent', pretty: false }),
-      held: () => [{ relayId: row.id, status: 'online', statusChangedAt: Date.now() }],
-      heldReportMs: 60_000,
-    });
     // Counters the database refuses (as it would a value it cannot take), reports it accepts.
     await sql`create or replace function refuse_counts() returns trigger language plpgsql as $$
       begin raise exception 'refused'; end $$`.execute(ctx.dbs.writer);
