@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { envSchemas } from '@nostr-info/shared';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { CHART_DIR } from '../src/paths.js';
+import { readValuesDocs } from '../src/values-doc.js';
+
+// A value the chart's schema admits must be one its role accepts: otherwise `helm install`
+// passes and the pod exits 2 on start. Values documented as "`ENV_NAME`: …" are checked at the
+// edges of the chart's range (or far past them where the chart sets no bound).
+
+const FAR = 1e12;
+
+const docs = readValuesDocs(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8'));
+const fields = new Map<string, z.ZodType>();
+for (const schema of Object.values(envSchemas)) {
+  for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>))
+    fields.set(name, field);
+}
+const numeric = docs.flatMap((doc) => {
+  const name = /^`([A-Z][A-Z0-9_]*)`/.exec(doc.description)?.[1];
+  const field = name ? fields.get(name) : undefined;
+  return name && field && typeof doc.default === 'number' ? [{ doc, name, field }] : [];
+});
+
+describe("the chart's bounds of env-backed numbers are within the env's", () => {
+  it('finds the numeric settings', () => {
+    expect(numeric.map((n) => n.name)).toEqual(
+      expect.arrayContaining(['DEDUP_TTL_SECONDS', 'FLUSH_INTERVAL_MS', 'VERIFY_WORKERS']),
+    );
+  });
+
+  for (const { doc, name, field } of numeric) {
+    it(`${doc.key} (${name})`, () => {
+      const low = doc.hints.minimum ?? -FAR;
+      const high = doc.hints.maximum ?? FAR;
+      expect(field.safeParse(String(low)).success, `${name}=${low} (chart minimum)`).toBe(true);
+      expect(field.safeParse(String(high)).success, `${name}=${high} (chart maximum)`).toBe(true);
+      expect(field.safeParse(String(doc.default)).success, `${name}=${doc.default} (chart default)`).toBe(
+        true,
+      );
+    });
+  }
+});
