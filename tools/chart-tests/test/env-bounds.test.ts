@@ -21,11 +21,12 @@ const fields = new Map<string, Field>();
 for (const schema of Object.values(envSchemas)) {
   for (const [name, field] of Object.entries(schema.shape as Record<string, Field>)) fields.set(name, field);
 }
-const numeric = docs.flatMap((doc) => {
+const envBacked = docs.flatMap((doc) => {
   const name = /^`([A-Z][A-Z0-9_]*)`/.exec(doc.description)?.[1];
   const field = name ? fields.get(name) : undefined;
-  return name && field && typeof doc.default === 'number' ? [{ doc, name, field }] : [];
+  return name && field ? [{ doc, name, field }] : [];
 });
+const numeric = envBacked.filter(({ doc }) => typeof doc.default === 'number');
 
 describe("the chart's bounds of env-backed numbers are within the env's", () => {
   it('finds the numeric settings', () => {
@@ -43,6 +44,25 @@ describe("the chart's bounds of env-backed numbers are within the env's", () => 
       expect(field.safeParse(String(doc.default)).success, `${name}=${doc.default} (chart default)`).toBe(
         true,
       );
+    });
+  }
+});
+
+describe("the chart's other env-backed values are ones the env accepts", () => {
+  const choices = envBacked.flatMap(({ doc, name, field }) => {
+    if (doc.hints.enum) return doc.hints.enum.map((v) => ({ key: doc.key, name, field, value: v }));
+    if (typeof doc.default === 'boolean')
+      return ['true', 'false'].map((v) => ({ key: doc.key, name, field, value: v }));
+    return [];
+  });
+
+  it('finds the enumerated and boolean settings', () => {
+    expect(choices.map((c) => c.name)).toEqual(expect.arrayContaining(['LOG_LEVEL', 'DISCOVERY_ENABLED']));
+  });
+
+  for (const { key, name, field, value } of choices) {
+    it(`${key} = ${value} (${name})`, () => {
+      expect(field.safeParse(value).success).toBe(true);
     });
   }
 });
