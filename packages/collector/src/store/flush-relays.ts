@@ -37,24 +37,22 @@ async function lockRelayRows(tx: Tx, buffer: CounterBuffer): Promise<void> {
   const ids = new Set<number>(buffer.relayStatus.keys());
   for (const r of buffer.held ?? []) ids.add(r.relayId);
   const urls = [...buffer.discovered.keys()];
-  for (let i = 0; i < urls.length; i += 1000) {
+  if (urls.length > 0) {
     const known = await tx
       .selectFrom('relays')
       .select('id')
-      .where('url', 'in', urls.slice(i, i + 1000))
+      .where('url', '=', sql<string>`any(${urls}::text[])`)
       .execute();
     for (const r of known) ids.add(r.id);
   }
-  const sorted = [...ids].sort((a, b) => a - b);
-  for (let i = 0; i < sorted.length; i += 1000) {
-    await tx
-      .selectFrom('relays')
-      .select('id')
-      .where('id', 'in', sorted.slice(i, i + 1000))
-      .orderBy('id')
-      .forNoKeyUpdate()
-      .execute();
-  }
+  if (ids.size === 0) return;
+  await tx
+    .selectFrom('relays')
+    .select('id')
+    .where('id', '=', sql<number>`any(${[...ids]}::int[])`)
+    .orderBy('id')
+    .forNoKeyUpdate()
+    .execute();
 }
 
 /** Relay health counters, latest status, connection log lines and newly discovered relays. */
