@@ -37,7 +37,12 @@ export class Flusher {
   /** False after a failed counter flush, until one succeeds: reports are then written alone. */
   private heldRidesFlush = true;
 
-  constructor(private readonly o: FlusherOptions) {}
+  /** How often the held relays are reported. */
+  private readonly heldReportMs: number;
+
+  constructor(private readonly o: FlusherOptions) {
+    this.heldReportMs = o.heldReportMs ?? RELAY_HELD_REPORT_MS;
+  }
 
   /** True while a flush is running. */
   get busy(): boolean {
@@ -79,7 +84,7 @@ export class Flusher {
    * flushes fail (they may fail for their counters alone, and the report must not go with them).
    */
   get heldWaitMs(): number {
-    return this.heldRidesFlush ? (this.o.heldReportMs ?? RELAY_HELD_REPORT_MS) / 4 : 0;
+    return this.heldRidesFlush ? this.heldReportMs / 4 : 0;
   }
 
   private async runHeld(): Promise<boolean> {
@@ -111,10 +116,7 @@ export class Flusher {
    * relay no replica reports as `unknown`), whatever FLUSH_INTERVAL_MS is.
    */
   get heldDue(): boolean {
-    return (
-      this.o.held !== undefined &&
-      Date.now() - this.heldReportedAt >= (this.o.heldReportMs ?? RELAY_HELD_REPORT_MS)
-    );
+    return this.o.held !== undefined && Date.now() - this.heldReportedAt >= this.heldReportMs;
   }
 
   /** Keys of a flush held apart while its outcome is unknown. */
