@@ -43,8 +43,7 @@ export function currentRelayStatus(row: RelayStatusFacts, now: Date): RelayStatu
  * ever reported.
  */
 export function currentRelayStatusSince(row: RelayStatusChangeFacts, now: Date): Date | null {
-  if (row.status === 'unknown') return row.status_changed_at;
-  if (row.held_at === null) return row.watched ? null : row.status_changed_at;
-  if (now.getTime() - row.held_at.getTime() <= RELAY_STATUS_STALE_MS) return row.status_changed_at;
-  return new Date(row.held_at.getTime() + RELAY_STATUS_STALE_MS);
+  if (row.status === 'unknown' || currentRelayStatus(row, now) === row.status) return row.status_changed_at;
+  // Shown `unknown` in place of the stored status: never reported, or its reports stopped.
+  return row.held_at === null ? null : new Date(row.held_at.getTime() + RELAY_STATUS_STALE_MS);
 }
