@@ -17,6 +17,7 @@ export * from './lifecycle/service.js';
 export * from './log/logger.js';
 export * from './metrics/hot-cell.js';
 export * from './metrics/registry.js';
+export * from './nostr/event.js';
 export * from './relay/jump-hash.js';
 export * from './relay/normalize-url.js';
 export * from './relay/relay-status.js';

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { RelayStatus } from '../relay/relay-status.js';
+import type { StatsRange } from '../stats/ranges.js';
 
 /**
  * Database types. Counters are `bigint` in SQL; both drivers are configured to return them as JS
@@ -16,7 +18,6 @@ type Day = ColumnType<string, string, string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
 
 export type RelaySource = 'seed' | 'discovered' | 'manual';
-export type RelayStatus = 'unknown' | 'online' | 'offline' | 'auth_required' | 'error' | 'stalled';
 
 export interface RelaysTable {
   id: Generated<number>;
@@ -238,8 +239,6 @@ export interface ClientsTotalsTable {
   client: string;
   events: Int8;
 }
-
-export type StatsRange = '24h' | '7d' | '30d' | '90d' | 'all';
 
 export interface StatisticsSnapshotsTable {
   id: Generated<Int8['__select__']>;

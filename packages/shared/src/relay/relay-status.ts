@@ -1,4 +1,5 @@
-import type { RelayStatus } from '../db/schema.js';
+/** A relay's status as stored and served. */
+export type RelayStatus = 'unknown' | 'online' | 'offline' | 'auth_required' | 'error' | 'stalled';
 
 /**
  * How often a collector replica reports the relays it holds (`relays.held_at`). The

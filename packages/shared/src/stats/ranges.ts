@@ -1,4 +1,5 @@
-import type { StatsRange } from '../db/schema.js';
+/** A statistics range: the last 24 hours, 7, 30 or 90 days, or everything collected. */
+export type StatsRange = '24h' | '7d' | '30d' | '90d' | 'all';
 
 /** Every statistics range, in display order. */
 export const STATS_RANGES = ['24h', '7d', '30d', '90d', 'all'] as const satisfies readonly StatsRange[];

@@ -1,0 +1,2 @@
+export * from './hot-cell.js';
+export * from './registry.js';

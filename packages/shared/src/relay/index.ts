@@ -1,0 +1,4 @@
+export * from './jump-hash.js';
+export * from './normalize-url.js';
+export * from './relay-status.js';
+export * from './seed-relays.js';
