@@ -1,12 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { packageConfig } from '@nostr-info/vitest-config';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
-    // Each file opens many loopback sockets; one file at a time keeps the 2 cores for the work.
-    fileParallelism: false,
-    passWithNoTests: false,
-  },
-});
+// Each file opens many loopback sockets and some build large corpora before their first test.
+export default packageConfig({ test: { hookTimeout: 120_000 } });

@@ -1,12 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { baseConfig } from '@nostr-info/vitest-config';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // Integration tests share real Postgres databases and Redis keyspaces: one file at a time.
-    fileParallelism: false,
-    passWithNoTests: false,
-  },
-});
+export default baseConfig;

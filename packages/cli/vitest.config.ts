@@ -1,13 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { packageConfig } from '@nostr-info/vitest-config';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/build-cli.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 60_000,
-    // Integration tests share real Postgres databases and Redis keyspaces: one file at a time.
-    fileParallelism: false,
-    passWithNoTests: false,
-  },
-});
+// The tests start the built CLI as child processes; the global set-up builds it once.
+export default packageConfig({ test: { globalSetup: ['test/build-cli.ts'], testTimeout: 120_000 } });

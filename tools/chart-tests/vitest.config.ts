@@ -1,10 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { packageConfig } from '@nostr-info/vitest-config';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
-    testTimeout: 60_000,
-    passWithNoTests: false,
-  },
-});
+// The global set-up renders the chart once for every test file.
+export default packageConfig({ test: { globalSetup: ['test/global-setup.ts'], testTimeout: 60_000 } });

@@ -1,12 +1,11 @@
-import { defineConfig } from 'vitest/config';
+import { packageConfig } from '@nostr-info/vitest-config';
 
-export default defineConfig({
+// One long scenario: the steps depend on each other and share the processes.
+export default packageConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // One long scenario: the steps depend on each other and share the processes.
     testTimeout: 240_000,
     hookTimeout: 240_000,
-    fileParallelism: false,
     sequence: { concurrent: false },
   },
 });
