@@ -62,7 +62,7 @@ export function registerStatsRoutes(app: OpenAPIHono, parts: ApiParts): void {
     });
     app.openapi(route, async (c) => {
       const { range } = c.req.valid('query');
-      return sendSnapshot(c, await parts.store.get(range), section) as never;
+      return sendSnapshot(c, await parts.store.get(range), section);
     });
   }
 
@@ -85,7 +85,7 @@ export function registerStatsRoutes(app: OpenAPIHono, parts: ApiParts): void {
   });
   app.openapi(events, async (c) => {
     const { range } = c.req.valid('param');
-    return sendSnapshot(c, await parts.store.get(range), 'events') as never;
+    return sendSnapshot(c, await parts.store.get(range), 'events');
   });
 
   const full = createRoute({
@@ -107,6 +107,6 @@ export function registerStatsRoutes(app: OpenAPIHono, parts: ApiParts): void {
   });
   app.openapi(full, async (c) => {
     const { range } = c.req.valid('param');
-    return sendSnapshot(c, await parts.store.get(range), 'full') as never;
+    return sendSnapshot(c, await parts.store.get(range), 'full');
   });
 }

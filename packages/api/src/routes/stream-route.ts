@@ -37,9 +37,9 @@ export function registerStreamRoute(app: OpenAPIHono, parts: ApiParts, ctx: Role
       'X-Accel-Buffering': 'no',
     };
     // Hono answers HEAD with the GET handler and drops the body unread: open no stream for it.
-    if (c.req.method === 'HEAD') return c.body(null, 200, headers) as never;
+    if (c.req.method === 'HEAD') return c.body(null, 200, headers);
     const ip = clientIp(c, ctx.env.TRUST_PROXY_HOPS);
     const stream = await parts.hub.open(ip, c.req.raw.signal, { event: 'live', data: parts.live.current() });
-    return c.body(stream, 200, headers) as never;
+    return c.body(stream, 200, headers);
   });
 }
