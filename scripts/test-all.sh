@@ -77,6 +77,7 @@ step "Postgres primary :5433 + replica :5434" bash "$SERVICES/pg-replica.sh" sta
 
 CONTINUE=1
 step "lint (biome)" pnpm lint
+step "structure: no import cycles, no file over 400 lines without a reason" bash scripts/checks/structure.sh
 step "build + typecheck" pnpm turbo run build typecheck
 # --continue: a failing package does not hide the results of the packages after it.
 # chart-tests run inside the chart step below, with helm lint/template first.
