@@ -1,7 +1,7 @@
 import { buildContext, ExitError, envOrExit, stopOnSignal, trackStopSignals } from '../runtime.js';
 
 // Each role loads only the packages it runs: a collector replica does not hold the API's and the
-// scheduler's modules in memory (an idle collector: ~93 MB resident instead of ~100).
+// scheduler's modules in memory.
 const collectorPackage = () => import('@nostr-info/collector');
 const apiPackage = () => import('@nostr-info/api');
 const schedulerPackage = () => import('@nostr-info/scheduler');

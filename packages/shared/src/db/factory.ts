@@ -75,7 +75,7 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
   const parsers = Object.fromEntries(
     Object.entries(valueParsers).map(([oid, fn]) => [oid, (v: string) => fn(v)]),
   );
-  // Loaded only in embedded mode: importing PGlite costs about 50 MB of RSS in every process.
+  // Loaded only in embedded mode: importing PGlite would cost every process its memory.
   const { PGlite: Embedded } = await import('@electric-sql/pglite');
   // One options object: PGlite.create(undefined, options) would drop the options (and parsers).
   return Embedded.create({ dataDir: target, parsers });
