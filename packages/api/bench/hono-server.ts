@@ -2,7 +2,11 @@
  * Benchmark target: the real API (`startApi`) on real Redis and Postgres, rate limit raised so
  * the run measures the full middleware stack without being limited. Prints `READY <port>`.
  */
-import { createCache, createDatabases, createLogger, createRegistry, loadEnv } from '@nostr-info/shared';
+import { createCache } from '@nostr-info/shared/cache';
+import { loadEnv } from '@nostr-info/shared/config';
+import { createDatabases } from '@nostr-info/shared/db';
+import { createLogger } from '@nostr-info/shared/log';
+import { createRegistry } from '@nostr-info/shared/metrics';
 import { startApi } from '../src/server.js';
 import { reportCpuOnSignal } from './cpu-report.js';
 

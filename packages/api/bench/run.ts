@@ -7,14 +7,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import {
-  createCache,
-  createDatabases,
-  loadEnv,
-  migrateToLatest,
-  SNAPSHOT_TTL_SECONDS,
-  snapshotCacheKey,
-} from '@nostr-info/shared';
+import { createCache } from '@nostr-info/shared/cache';
+import { loadEnv } from '@nostr-info/shared/config';
+import { createDatabases, migrateToLatest } from '@nostr-info/shared/db';
+import { SNAPSHOT_TTL_SECONDS, snapshotCacheKey } from '@nostr-info/shared/stats';
 import { createTestDatabase, testServices } from '@nostr-info/shared/testing';
 import autocannon from 'autocannon';
 import { buildSnapshot } from '../test/fixtures.js';

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiEnv, RoleContext } from '@nostr-info/shared';
-import { STATS_RANGES } from '@nostr-info/shared';
+import type { ApiEnv } from '@nostr-info/shared/config';
+import type { RoleContext } from '@nostr-info/shared/lifecycle';
+import { STATS_RANGES } from '@nostr-info/shared/stats';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';

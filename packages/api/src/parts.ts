@@ -1,4 +1,5 @@
-import type { ApiEnv, RoleContext } from '@nostr-info/shared';
+import type { ApiEnv } from '@nostr-info/shared/config';
+import type { RoleContext } from '@nostr-info/shared/lifecycle';
 import type { MiddlewareHandler } from 'hono';
 import { createRateLimiter, type RateLimiter } from './http/rate-limit.js';
 import { type ApiMetrics, createApiMetrics } from './metrics/api-metrics.js';

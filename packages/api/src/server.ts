@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import type { ApiEnv, RoleContext, Service } from '@nostr-info/shared';
+import type { ApiEnv } from '@nostr-info/shared/config';
+import type { RoleContext, Service } from '@nostr-info/shared/lifecycle';
 import { createApp } from './app.js';
 import { errorBody } from './errors.js';
 import { createFastLane } from './http/fast-lane.js';

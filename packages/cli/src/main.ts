@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { redactText } from '@nostr-info/shared';
+import { redactText } from '@nostr-info/shared/config';
 import { HELP, helpFor } from './commands/help.js';
 import { migrateCommand } from './commands/migrate.js';
 import { allInOneCommand, apiCommand, collectorCommand, schedulerRunCommand } from './commands/roles.js';

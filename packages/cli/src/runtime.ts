@@ -1,22 +1,16 @@
+import { type Cache, createCache } from '@nostr-info/shared/cache';
 import {
   type BaseEnv,
-  type Cache,
   type CacheEnv,
-  createCache,
-  createDatabases,
-  createLogger,
-  createRegistry,
-  type Databases,
   EnvError,
   type EnvFor,
-  type Logger,
   loadEnv,
-  migrateToLatest,
-  PACKAGE_VERSION,
   type Role,
-  type RoleContext,
-  type Service,
-} from '@nostr-info/shared';
+} from '@nostr-info/shared/config';
+import { createDatabases, type Databases, migrateToLatest } from '@nostr-info/shared/db';
+import type { RoleContext, Service } from '@nostr-info/shared/lifecycle';
+import { createLogger, type Logger } from '@nostr-info/shared/log';
+import { createRegistry, PACKAGE_VERSION } from '@nostr-info/shared/metrics';
 
 /** Error raised by a command that should end the process with a given status. */
 export class ExitError extends Error {

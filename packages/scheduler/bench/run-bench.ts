@@ -5,17 +5,12 @@
  * and each range alone, and prints one table with the datasets side by side.
  */
 import { parseArgs } from 'node:util';
-import {
-  createDatabases,
-  createLogger,
-  createMemoryCache,
-  loadEnv,
-  migrateToLatest,
-  type RoleContext,
-  type SchedulerEnv,
-  STATS_RANGES,
-  type StatsRange,
-} from '@nostr-info/shared';
+import { createMemoryCache } from '@nostr-info/shared/cache';
+import { loadEnv, type SchedulerEnv } from '@nostr-info/shared/config';
+import { createDatabases, migrateToLatest } from '@nostr-info/shared/db';
+import type { RoleContext } from '@nostr-info/shared/lifecycle';
+import { createLogger } from '@nostr-info/shared/log';
+import { STATS_RANGES, type StatsRange } from '@nostr-info/shared/stats';
 import { testServices } from '@nostr-info/shared/testing';
 import { sql } from 'kysely';
 import pg from 'pg';

@@ -1,11 +1,7 @@
-import {
-  type Database,
-  type RoleContext,
-  type SchedulerEnv,
-  type Service,
-  STATS_RANGES,
-  type StatsRange,
-} from '@nostr-info/shared';
+import type { SchedulerEnv } from '@nostr-info/shared/config';
+import type { Database } from '@nostr-info/shared/db';
+import type { RoleContext, Service } from '@nostr-info/shared/lifecycle';
+import { STATS_RANGES, type StatsRange } from '@nostr-info/shared/stats';
 import type { Kysely } from 'kysely';
 import type { ComputedRange } from './compute/compute-snapshot.js';
 import { SchedulerRunError } from './errors.js';

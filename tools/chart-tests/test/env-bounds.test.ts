@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envSchemas } from '@nostr-info/shared';
+import { envSchemas } from '@nostr-info/shared/config';
 import { describe, expect, it } from 'vitest';
 import { CHART_DIR } from '../src/paths.js';
 import { readValuesDocs } from '../src/values-doc.js';

@@ -1,4 +1,4 @@
-import { envSchemas } from '@nostr-info/shared';
+import { envSchemas } from '@nostr-info/shared/config';
 import { describe, expect, it } from 'vitest';
 import { ciValuesFiles, render, renderCi } from '../src/helm.js';
 import { containers, envNames, roleOf } from '../src/inspect.js';

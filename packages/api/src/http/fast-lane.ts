@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Logger, STATS_RANGES, type StatsRange } from '@nostr-info/shared';
+import type { Logger } from '@nostr-info/shared/log';
+import { STATS_RANGES, type StatsRange } from '@nostr-info/shared/stats';
 import { errorBody } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
 import type { ApiParts } from '../parts.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type Cache, createCache, loadEnv } from '@nostr-info/shared';
+import { type Cache, createCache } from '@nostr-info/shared/cache';
+import { loadEnv } from '@nostr-info/shared/config';
 import { testServices } from '@nostr-info/shared/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHitBatcher, type HitBatcher } from './hit-batcher.js';

@@ -1,4 +1,4 @@
-import type { Cache, WindowHit } from '@nostr-info/shared';
+import type { Cache, WindowHit } from '@nostr-info/shared/cache';
 import { TimeoutError } from '../timeout.js';
 
 interface Waiter {

@@ -1,4 +1,5 @@
-import type { Cache, Logger, WindowHit } from '@nostr-info/shared';
+import type { Cache, WindowHit } from '@nostr-info/shared/cache';
+import type { Logger } from '@nostr-info/shared/log';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';

@@ -1,4 +1,4 @@
-import { type HotCell, hotCell } from '@nostr-info/shared';
+import { type HotCell, hotCell } from '@nostr-info/shared/metrics';
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { ApiMetrics } from '../metrics/api-metrics.js';

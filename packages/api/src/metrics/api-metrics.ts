@@ -1,4 +1,4 @@
-import { collectHotCells, METRIC_PREFIX } from '@nostr-info/shared';
+import { collectHotCells, METRIC_PREFIX } from '@nostr-info/shared/metrics';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /**

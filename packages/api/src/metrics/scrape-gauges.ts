@@ -1,4 +1,8 @@
-import { type Cache, type Databases, type Logger, METRIC_PREFIX, STATS_RANGES } from '@nostr-info/shared';
+import type { Cache } from '@nostr-info/shared/cache';
+import type { Databases } from '@nostr-info/shared/db';
+import type { Logger } from '@nostr-info/shared/log';
+import { METRIC_PREFIX } from '@nostr-info/shared/metrics';
+import { STATS_RANGES } from '@nostr-info/shared/stats';
 import { Gauge, type Registry } from 'prom-client';
 import type { SnapshotStore } from '../snapshot/snapshot-store.js';
 import { within } from '../timeout.js';

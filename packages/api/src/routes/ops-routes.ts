@@ -1,5 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { type ApiEnv, PACKAGE_VERSION, type RoleContext } from '@nostr-info/shared';
+import type { ApiEnv } from '@nostr-info/shared/config';
+import type { RoleContext } from '@nostr-info/shared/lifecycle';
+import { PACKAGE_VERSION } from '@nostr-info/shared/metrics';
 import { sql } from 'kysely';
 import { DOCS_CSS, renderDocsPage } from '../docs/docs-page.js';
 import { within } from '../timeout.js';

@@ -1,12 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import {
-  type ApiEnv,
-  currentRelayStatus,
-  currentRelayStatusSince,
-  type Relay,
-  type RoleContext,
-  tryNormalizeRelayUrl,
-} from '@nostr-info/shared';
+import type { ApiEnv } from '@nostr-info/shared/config';
+import type { Relay } from '@nostr-info/shared/db';
+import type { RoleContext } from '@nostr-info/shared/lifecycle';
+import { currentRelayStatus, currentRelayStatusSince, tryNormalizeRelayUrl } from '@nostr-info/shared/relay';
 import { ApiError } from '../errors.js';
 import type { ApiParts } from '../parts.js';
 import type { SnapshotEntry } from '../snapshot/snapshot-entry.js';

@@ -10,7 +10,7 @@ import {
   relaysSchema,
   STATS_RANGES,
   topRelaysSchema,
-} from '@nostr-info/shared';
+} from '@nostr-info/shared/stats';
 
 type Named = <T extends z.ZodType>(schema: T, refId: string) => T;
 

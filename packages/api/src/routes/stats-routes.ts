@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { SectionName } from '@nostr-info/shared';
+import type { SectionName } from '@nostr-info/shared/stats';
 import type { ApiParts } from '../parts.js';
 import { errorResponses, notModified, rateLimitHeaders } from './responses.js';
 import { fullSnapshotComponent, rangeParamSchema, sectionComponents } from './schemas.js';

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { ApiEnv, RoleContext } from '@nostr-info/shared';
+import type { ApiEnv } from '@nostr-info/shared/config';
+import type { RoleContext } from '@nostr-info/shared/lifecycle';
 import { clientIp } from '../http/client-ip.js';
 import type { ApiParts } from '../parts.js';
 import { errorSchema } from './schemas.js';

@@ -1,10 +1,5 @@
-import {
-  type FullSnapshot,
-  normalizeRelayUrl,
-  type RelayRow,
-  type SectionName,
-  type StatsRange,
-} from '@nostr-info/shared';
+import { normalizeRelayUrl } from '@nostr-info/shared/relay';
+import type { FullSnapshot, RelayRow, SectionName, StatsRange } from '@nostr-info/shared/stats';
 import { type EncodedBody, encodeBody } from './encode.js';
 
 /** What a stats endpoint serves: one section of the snapshot, or all of it. */

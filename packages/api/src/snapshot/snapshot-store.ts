@@ -1,16 +1,16 @@
+import type { Cache } from '@nostr-info/shared/cache';
+import type { Databases } from '@nostr-info/shared/db';
+import type { Logger } from '@nostr-info/shared/log';
+import { hotCell } from '@nostr-info/shared/metrics';
 import {
-  type Cache,
-  type Databases,
   type FullSnapshot,
   fullSnapshotSchema,
-  hotCell,
   isStatsRange,
-  type Logger,
   SNAPSHOT_CHANNEL,
   STATS_RANGES,
   type StatsRange,
   snapshotCacheKey,
-} from '@nostr-info/shared';
+} from '@nostr-info/shared/stats';
 import { ApiError } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
 import { withTimeout } from '../timeout.js';

@@ -1,4 +1,5 @@
-import type { Cache, Logger } from '@nostr-info/shared';
+import type { Cache } from '@nostr-info/shared/cache';
+import type { Logger } from '@nostr-info/shared/log';
 import { ApiError } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
 import { createStreamSlots } from './stream-slots.js';

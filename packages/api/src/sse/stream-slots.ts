@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Cache, Logger } from '@nostr-info/shared';
+import type { Cache } from '@nostr-info/shared/cache';
+import type { Logger } from '@nostr-info/shared/log';
 
 export interface StreamSlotsOptions {
   cache: Cache;

@@ -1,4 +1,4 @@
-import { envSettings, type Role } from '@nostr-info/shared';
+import { envSettings, type Role } from '@nostr-info/shared/config';
 
 /** Help texts, one per subcommand; `--help` prints them and exits 0. */
 export const HELP: Record<string, string> = {

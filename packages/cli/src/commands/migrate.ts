@@ -1,4 +1,4 @@
-import { migrateDown } from '@nostr-info/shared';
+import { migrateDown } from '@nostr-info/shared/db';
 import { ExitError, envOrExit, loggerFor, migrate, openDatabases } from '../runtime.js';
 
 /** `nostr-info migrate [--down]` */

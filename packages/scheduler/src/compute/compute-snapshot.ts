@@ -1,4 +1,5 @@
-import type { Database, FullSnapshot, StatsRange } from '@nostr-info/shared';
+import type { Database } from '@nostr-info/shared/db';
+import type { FullSnapshot, StatsRange } from '@nostr-info/shared/stats';
 import type { Kysely } from 'kysely';
 import { readRange, rowCount } from './range-data.js';
 import { rangeWindow } from './range-window.js';

@@ -1,4 +1,4 @@
-import type { Database } from '@nostr-info/shared';
+import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { ROLLUP_NAME } from '../store/rollups.js';
 import { dayString, type RangeWindow } from './range-window.js';

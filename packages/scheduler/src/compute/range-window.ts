@@ -1,4 +1,4 @@
-import type { StatsRange } from '@nostr-info/shared';
+import type { StatsRange } from '@nostr-info/shared/stats';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -1,4 +1,5 @@
-import type { Database, RelayStatus } from '@nostr-info/shared';
+import type { Database } from '@nostr-info/shared/db';
+import type { RelayStatus } from '@nostr-info/shared/relay';
 import type { Kysely } from 'kysely';
 
 /** What the relays table says about one relay, shared by every range of a run. */

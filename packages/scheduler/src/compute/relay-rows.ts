@@ -1,4 +1,5 @@
-import { currentRelayStatus, type RelayRow } from '@nostr-info/shared';
+import { currentRelayStatus } from '@nostr-info/shared/relay';
+import type { RelayRow } from '@nostr-info/shared/stats';
 import { percent, round } from './numbers.js';
 import type { RangeData } from './range-data.js';
 import type { RelayFacts } from './relay-facts.js';

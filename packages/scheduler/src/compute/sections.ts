@@ -6,7 +6,7 @@ import type {
   Overview,
   RelaysSection,
   TopRelaysSection,
-} from '@nostr-info/shared';
+} from '@nostr-info/shared/stats';
 import { mean, nearestRank, percent } from './numbers.js';
 import type { RangeData } from './range-data.js';
 import { bucketStarts, type RangeWindow } from './range-window.js';

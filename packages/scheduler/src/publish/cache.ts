@@ -1,10 +1,10 @@
+import type { Cache } from '@nostr-info/shared/cache';
 import {
-  type Cache,
   SNAPSHOT_CHANNEL,
   SNAPSHOT_TTL_SECONDS,
   type StatsRange,
   snapshotCacheKey,
-} from '@nostr-info/shared';
+} from '@nostr-info/shared/stats';
 import type { ComputedRange } from '../compute/compute-snapshot.js';
 import type { RangeFigures } from '../store/write-snapshots.js';
 

@@ -1,4 +1,7 @@
-import type { Cache, Database, Databases, Logger, StatsRange } from '@nostr-info/shared';
+import type { Cache } from '@nostr-info/shared/cache';
+import type { Database, Databases } from '@nostr-info/shared/db';
+import type { Logger } from '@nostr-info/shared/log';
+import type { StatsRange } from '@nostr-info/shared/stats';
 import type { Kysely } from 'kysely';
 import { type ComputedRange, computeSnapshot } from '../compute/compute-snapshot.js';
 import { readRelayFacts } from '../compute/relay-facts.js';

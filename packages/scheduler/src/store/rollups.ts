@@ -1,4 +1,4 @@
-import { type Database, RELAY_HEALTH_COUNTERS } from '@nostr-info/shared';
+import { type Database, RELAY_HEALTH_COUNTERS } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
 import { dayString, truncDay } from '../compute/range-window.js';
 

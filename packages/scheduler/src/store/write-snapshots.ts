@@ -1,4 +1,4 @@
-import type { Database } from '@nostr-info/shared';
+import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ComputedRange } from '../compute/compute-snapshot.js';
 
