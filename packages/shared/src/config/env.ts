@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documented, type EnvDocRole } from './env-doc-registry.js';
 import { EnvError, type EnvProblem } from './env-error.js';
 import { redactText, redactUrl } from './redact.js';
 import { clusterNodesSchema, redisAuthProblems } from './redis-auth.js';
@@ -62,72 +63,220 @@ const relayList = z
   )
   .optional();
 
+// Roles named in the settings' documentation below (`documented`).
+const CACHE_ROLES: readonly EnvDocRole[] = ['collector', 'scheduler', 'api'];
+const COLLECTOR: readonly EnvDocRole[] = ['collector'];
+const API: readonly EnvDocRole[] = ['api'];
+const SCHEDULER: readonly EnvDocRole[] = ['scheduler'];
+const ALL_IN_ONE: readonly EnvDocRole[] = ['all-in-one'];
+
 const common = {
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  LOG_PRETTY: bool(false),
+  NODE_ENV: documented(z.enum(['development', 'production', 'test']).default('production'), {
+    roles: 'all',
+    meaning:
+      '`development`, `production` or `test`; checked, but nostr-info behaves the same under each ' +
+      '(the image sets `production`)',
+  }),
+  LOG_LEVEL: documented(
+    z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    { roles: 'all', meaning: '`fatal` … `trace`, `silent`' },
+  ),
+  LOG_PRETTY: documented(bool(false), {
+    roles: 'all',
+    meaning: 'human-readable logs (development only; production logs are NDJSON)',
+  }),
 };
 
 const database = {
-  DATABASE_URL: postgresUrl.optional(),
-  DATABASE_READ_URL: postgresUrl.optional(),
-  DATABASE_POOL_MAX: int(1, 200, 10),
-  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: documented(postgresUrl.optional(), {
+    roles: 'all',
+    shown: '— (embedded PGlite)',
+    meaning: 'primary PostgreSQL 15+ (`postgres://…`); unset: embedded database under `DATA_DIR`',
+  }),
+  DATABASE_READ_URL: documented(postgresUrl.optional(), {
+    roles: 'all',
+    shown: '`DATABASE_URL`',
+    meaning: 'read replica; the scheduler and API read from it',
+  }),
+  DATABASE_POOL_MAX: documented(int(1, 200, 10), { roles: 'all', meaning: 'connections per pool' }),
+  DATA_DIR: documented(z.string().min(1).default('./data'), {
+    roles: 'all',
+    meaning: 'where the embedded database lives (survives restarts)',
+  }),
 };
 
 const cache = {
-  REDIS_URL: redisUrl.optional(),
-  REDIS_CLUSTER_NODES: clusterNodesSchema,
+  REDIS_URL: documented(redisUrl.optional(), {
+    roles: CACHE_ROLES,
+    meaning: 'single Redis node (`redis://…`, `rediss://…`)',
+  }),
+  REDIS_CLUSTER_NODES: documented(clusterNodesSchema, {
+    roles: CACHE_ROLES,
+    meaning:
+      'Redis Cluster seed nodes `host:port,host:port`; set this or `REDIS_URL`, not both; neither: ' +
+      'in-process cache. An entry may be `redis://user:password@host:port`: its credentials are used ' +
+      'for every node',
+  }),
   /** Credentials for every cache connection, when not written into REDIS_URL / the node URLs. */
-  REDIS_USERNAME: z.string().optional(),
-  REDIS_PASSWORD: z.string().optional(),
-  REDIS_KEY_PREFIX: z.string().default('nostr-info:'),
+  REDIS_USERNAME: documented(z.string().optional(), {
+    roles: CACHE_ROLES,
+    meaning: 'ACL user for Redis or every Redis Cluster node (needs `REDIS_PASSWORD`)',
+  }),
+  REDIS_PASSWORD: documented(z.string().optional(), {
+    roles: CACHE_ROLES,
+    meaning:
+      'password for Redis or every Redis Cluster node; give credentials here or in the URL(s), not ' +
+      'both; never shown in errors or logs',
+  }),
+  REDIS_KEY_PREFIX: documented(z.string().default('nostr-info:'), {
+    roles: CACHE_ROLES,
+    meaning: 'prefix of every key and channel',
+  }),
 };
 
 const collector = {
-  METRICS_PORT: int(1, 65535, 9464),
-  RELAYS: relayList,
-  RELAYS_FILE: z.string().min(1).optional(),
-  FLUSH_INTERVAL_MS: int(100, 3_600_000, 10_000),
-  FLUSH_MAX_EVENTS: int(1, 1_000_000, 1000),
+  METRICS_PORT: documented(int(1, 65535, 9464), {
+    roles: COLLECTOR,
+    meaning: '`/metrics` and `/health` of a standalone collector',
+  }),
+  RELAYS: documented(relayList, { roles: COLLECTOR, meaning: 'comma- or space-separated relay URLs' }),
+  RELAYS_FILE: documented(z.string().min(1).optional(), {
+    roles: COLLECTOR,
+    shown: 'bundled seed list',
+    meaning:
+      'file with one relay URL per line; read again when it changes (a ConfigMap edited in place), ' +
+      'no restart needed',
+  }),
+  FLUSH_INTERVAL_MS: documented(int(100, 3_600_000, 10_000), {
+    roles: COLLECTOR,
+    meaning: 'flush aggregated counts at least this often',
+  }),
+  FLUSH_MAX_EVENTS: documented(int(1, 1_000_000, 1000), {
+    roles: COLLECTOR,
+    meaning: '… or when this many events are buffered',
+  }),
   /** Upper bound on buffered, not yet flushed, keyed counters before sockets are paused. */
-  BUFFER_MAX_KEYS: int(1000, 10_000_000, 200_000),
-  COLLECTOR_REPLICAS: int(1, 1024, 1),
-  POD_NAME: z.string().optional(),
+  BUFFER_MAX_KEYS: documented(int(1000, 10_000_000, 200_000), {
+    roles: COLLECTOR,
+    meaning: 'bound on buffered counters; sockets pause when reached',
+  }),
+  COLLECTOR_REPLICAS: documented(int(1, 1024, 1), {
+    roles: COLLECTOR,
+    meaning: 'replica count (fallback when the StatefulSet cannot be watched)',
+  }),
+  POD_NAME: documented(z.string().optional(), {
+    roles: COLLECTOR,
+    meaning: 'pod name; the ordinal is its `-<n>` suffix',
+  }),
   /** Ordinal override for local runs; normally parsed from POD_NAME. */
-  COLLECTOR_ORDINAL: optionalInt(0, 1023),
+  COLLECTOR_ORDINAL: documented(optionalInt(0, 1023), {
+    roles: COLLECTOR,
+    shown: 'from `POD_NAME`, else 0',
+    meaning: 'ordinal override for local runs',
+  }),
   /** StatefulSet watched for the replica count; empty means use COLLECTOR_REPLICAS only. */
-  STATEFULSET_NAME: z.string().optional(),
-  POD_NAMESPACE: z.string().optional(),
-  VERIFY_WORKERS: int(0, 64, 0),
-  DEDUP_TTL_SECONDS: int(60, 604_800, 86_400),
-  DISCOVERY_ENABLED: bool(true),
-  DISCOVERY_MAX_RELAYS: int(0, 100_000, 500),
-  RECONCILE_INTERVAL_MS: int(100, 600_000, 5_000),
+  STATEFULSET_NAME: documented(z.string().optional(), {
+    roles: COLLECTOR,
+    meaning: 'StatefulSet watched for the replica count; unset: `COLLECTOR_REPLICAS` only',
+  }),
+  POD_NAMESPACE: documented(z.string().optional(), {
+    roles: COLLECTOR,
+    shown: '`default`',
+    meaning: 'namespace of the StatefulSet in `STATEFULSET_NAME`',
+  }),
+  VERIFY_WORKERS: documented(int(0, 64, 0), {
+    roles: COLLECTOR,
+    shown: '`0` (auto)',
+    meaning: 'signature-verification worker threads',
+  }),
+  DEDUP_TTL_SECONDS: documented(int(60, 604_800, 86_400), {
+    roles: COLLECTOR,
+    meaning:
+      'how long an event id stays in the network-wide dedup set; resumed replays stay within it (less ' +
+      'a tenth, at most an hour). An event delivered live again after that (a relay that syncs older ' +
+      'events from another pushes them to live subscriptions) is counted network-wide again; up to ' +
+      '`604800` (7 days) narrows that at ~170 bytes of Redis memory per unique event for the whole TTL',
+  }),
+  DISCOVERY_ENABLED: documented(bool(true), {
+    roles: COLLECTOR,
+    meaning: 'record relays found in kind 10002 / kind 3 relay lists',
+  }),
+  DISCOVERY_MAX_RELAYS: documented(int(0, 100_000, 500), {
+    roles: COLLECTOR,
+    meaning: 'cap on discovered relays admitted into the watched set',
+  }),
+  RECONCILE_INTERVAL_MS: documented(int(100, 600_000, 5_000), {
+    roles: COLLECTOR,
+    meaning: 'how often the collector converges its sockets to its share',
+  }),
   /** Seconds of created_at a reconnect asks for behind the gap, so late-published events arrive. */
-  RESUME_LOOKBACK_SECONDS: int(0, 86_400, 900),
+  RESUME_LOOKBACK_SECONDS: documented(int(0, 86_400, 900), {
+    roles: COLLECTOR,
+    meaning:
+      'after a disconnect, events this much older than the last frame before the gap are asked for ' +
+      "again (late-published events); each relay's seen set covers the window so nothing counts " +
+      "twice. A resume never reaches below the relay's first subscription (before it, another " +
+      'process may have counted the relay) nor further back than `DEDUP_TTL_SECONDS` less a margin',
+  }),
   /** Memory shared by the per-relay seen sets that make a look-back safe (MiB per replica). */
-  RESUME_MEMORY_MB: int(1, 4096, 12),
+  RESUME_MEMORY_MB: documented(int(1, 4096, 12), {
+    roles: COLLECTOR,
+    meaning:
+      'memory (MiB per replica) the per-relay seen sets share, by need: a relay gets room for the ids ' +
+      'it delivers over the look-back window (at most 12,288) while the budget lasts, the busy ones ' +
+      'share the rest (at 12 MiB with every relay busy: ≥ 3,072 ids a relay at 240 relays, ≥ 384 at ' +
+      '2,000), so memory stays bounded with 240 or 2,000 relays; a busy relay whose share fills gets ' +
+      'a shorter look-back, counted in `resumes_capped_total`',
+  }),
 };
 
 const api = {
-  PORT: int(1, 65535, 3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  RATE_LIMIT_MAX: int(1, 100_000_000, 100),
-  RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400, 900),
-  TRUST_PROXY_HOPS: int(0, 32, 0),
-  SSE_MAX_PER_CLIENT: int(1, 1000, 5),
+  PORT: documented(int(1, 65535, 3000), { roles: API, meaning: 'HTTP port of the API' }),
+  HOST: documented(z.string().min(1).default('0.0.0.0'), {
+    roles: API,
+    meaning: 'listen address of the API',
+  }),
+  RATE_LIMIT_MAX: documented(int(1, 100_000_000, 100), {
+    roles: API,
+    meaning: 'requests per client IP per window on the stats routes',
+  }),
+  RATE_LIMIT_WINDOW_SECONDS: documented(int(1, 86_400, 900), { roles: API, meaning: 'rate-limit window' }),
+  TRUST_PROXY_HOPS: documented(int(0, 32, 0), {
+    roles: API,
+    meaning: 'proxies in front of the API whose `X-Forwarded-For` is trusted; 0 = use the socket address',
+  }),
+  SSE_MAX_PER_CLIENT: documented(int(1, 1000, 5), {
+    roles: API,
+    meaning:
+      'open `/api/v1/stream` connections per client IP, summed over every API replica (slots in the ' +
+      "cache, renewed while open; a dead replica's lapse after 30 s)",
+  }),
 };
 
 const scheduler = {
-  PUSHGATEWAY_URL: httpUrl.optional(),
-  SNAPSHOT_HISTORY: int(1, 100_000, 288),
-  HOURLY_RETENTION_DAYS: int(8, 3650, 92),
-  RELAY_LOG_RETENTION_DAYS: int(1, 3650, 7),
+  PUSHGATEWAY_URL: documented(httpUrl.optional(), {
+    roles: SCHEDULER,
+    meaning: "Prometheus Pushgateway for the run's figures",
+  }),
+  SNAPSHOT_HISTORY: documented(int(1, 100_000, 288), {
+    roles: SCHEDULER,
+    meaning: 'snapshots kept per range',
+  }),
+  HOURLY_RETENTION_DAYS: documented(int(8, 3650, 92), {
+    roles: SCHEDULER,
+    meaning: 'hourly rows older than this are dropped (day rows stay)',
+  }),
+  RELAY_LOG_RETENTION_DAYS: documented(int(1, 3650, 7), {
+    roles: SCHEDULER,
+    meaning: 'retention of `relay_logs`',
+  }),
 };
 
 const allInOne = {
-  STATS_INTERVAL_SECONDS: int(5, 86_400, 300),
+  STATS_INTERVAL_SECONDS: documented(int(5, 86_400, 300), {
+    roles: ALL_IN_ONE,
+    meaning: 'how often the all-in-one process recomputes statistics',
+  }),
 };
 
 export const envSchemas = {
