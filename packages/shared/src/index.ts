@@ -24,3 +24,4 @@ export * from './relay/relay-status.js';
 export * from './relay/seed-relays.js';
 export * from './stats/ranges.js';
 export * from './stats/snapshot-schema.js';
+export * from './db/consistent-read.js';

@@ -1,5 +1,5 @@
 import type { Cache } from '@nostr-info/shared/cache';
-import type { Database, Databases } from '@nostr-info/shared/db';
+import { type Database, type Databases, withConsistentRead } from '@nostr-info/shared/db';
 import type { Logger } from '@nostr-info/shared/log';
 import type { StatsRange } from '@nostr-info/shared/stats';
 import type { Kysely } from 'kysely';
@@ -34,6 +34,9 @@ async function computeAll(reader: Kysely<Database>, ranges: readonly StatsRange[
  * a run's snapshots or none) that also moves the `all` range's running totals forward, then caches
  * them while still holding the run lock, so an older set never overwrites a newer one in the cache.
  * Null when another run holds the lock.
+ *
+ * Every read of a run sees one state of the database (`withConsistentRead`): a flush that commits
+ * while the run reads is in all of its figures or in none, on the primary and on a replica alike.
  */
 export async function computeAndStore(o: ComputeAndStoreOptions): Promise<ComputedRange[] | null> {
   const { dbs, cache, log, ranges, now } = o;
@@ -46,20 +49,30 @@ export async function computeAndStore(o: ComputeAndStoreOptions): Promise<Comput
     cacheSnapshots(cache, computed).catch((err) => log.warn({ err }, 'caching snapshots failed'));
   if (dbs.kind === 'pglite') {
     // One connection serves reader and writer (and one process owns it): compute, then write.
-    const computed = await computeAll(dbs.reader, ranges, now);
+    const computed = await withConsistentRead(dbs, { connections: 1 }, (db) => computeAll(db, ranges, now));
     await dbs.writer.transaction().execute((trx) => store(trx, computed));
     // After commit: a slow cache must not hold the one connection the collector also flushes on.
     await cacheAll(computed);
     return computed;
   }
-  return dbs.writer.transaction().execute(async (trx) => {
-    if (!(await tryRunLock(trx))) return null;
-    // The transaction holds one pooled connection for the whole run; with a one-connection pool
-    // and no replica the reads must share it, or they would wait for it forever.
-    const reader = !dbs.readerIsReplica && o.poolMax < 2 ? trx : dbs.reader;
-    const computed = await computeAll(reader, ranges, now);
-    await store(trx, computed);
-    await cacheAll(computed);
-    return computed;
-  });
+  // The transaction holds one pooled connection for the whole run; with a one-connection pool
+  // and no replica the reads must share it, or they would wait for it forever (and then that
+  // transaction is the consistent read).
+  const readsInWriter = !dbs.readerIsReplica && o.poolMax < 2;
+  // One less than the pool: a read pool that fell back to the primary shares it with the writer.
+  const readConnections = Math.max(1, o.poolMax - 1);
+  return dbs.writer
+    .transaction()
+    .setIsolationLevel(readsInWriter ? 'repeatable read' : 'read committed')
+    .execute(async (trx) => {
+      if (!(await tryRunLock(trx))) return null;
+      const computed = readsInWriter
+        ? await computeAll(trx, ranges, now)
+        : await withConsistentRead(dbs, { connections: readConnections }, (db) =>
+            computeAll(db, ranges, now),
+          );
+      await store(trx, computed);
+      await cacheAll(computed);
+      return computed;
+    });
 }

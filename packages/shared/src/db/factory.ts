@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../log/logger.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -18,6 +18,8 @@ export interface Databases {
   reader: Kysely<Database>;
   /** True when reads go to a separate replica connection. */
   readerIsReplica: boolean;
+  /** The pool behind `reader` on PostgreSQL (see `withConsistentRead`); null on PGlite. */
+  readPool: PostgresPool | null;
   close(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export async function createDatabases({
       writer: db,
       reader: db,
       readerIsReplica: false,
+      readPool: null,
       close: async () => {
         try {
           // Kysely closes PGlite only if it ran a query; closing twice is harmless.
@@ -138,6 +141,7 @@ export async function createDatabases({
       writer,
       reader: writer,
       readerIsReplica: false,
+      readPool: primaryPool,
       close: () => writer.destroy(),
     };
   }
@@ -162,6 +166,7 @@ export async function createDatabases({
     writer,
     reader,
     readerIsReplica: true,
+    readPool,
     close: async () => {
       // The reader first: it borrows primary connections while the replica is away.
       await reader.destroy().catch(() => undefined);

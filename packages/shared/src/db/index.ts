@@ -1,3 +1,4 @@
+export * from './consistent-read.js';
 export * from './counters.js';
 export * from './data-dir-lock.js';
 export * from './factory.js';

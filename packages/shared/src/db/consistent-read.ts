@@ -1,0 +1,117 @@
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import type { Databases } from './factory.js';
+import type { Database } from './schema.js';
+
+/** Options of `withConsistentRead`. */
+export interface ConsistentReadOptions {
+  /**
+   * Connections the reads are spread over (at least 1). Each one imports the same snapshot, so
+   * statements run side by side and still see one state of the database.
+   */
+  connections: number;
+}
+
+const SNAPSHOT_ID = /^[0-9A-Fa-f-]+$/;
+const BEGIN = 'start transaction isolation level repeatable read, read only';
+
+/**
+ * Runs `read` against one state of the database: every statement it sends, on any of its
+ * connections, sees the same committed data, whatever is written meanwhile.
+ *
+ * On PostgreSQL (primary or streaming replica) the first connection opens a read-only REPEATABLE
+ * READ transaction and exports its snapshot (`pg_export_snapshot`); the others open the same kind
+ * of transaction and import it (`SET TRANSACTION SNAPSHOT`), and the `Kysely` handed to `read`
+ * shares those connections. A connection that cannot import it (a read pool that fell back from
+ * the replica to the primary between two connects) is given back and the reads go on with fewer.
+ * On PGlite (one connection) the reads run in one such transaction.
+ */
+export async function withConsistentRead<T>(
+  dbs: Databases,
+  { connections }: ConsistentReadOptions,
+  read: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (!dbs.readPool) {
+    return dbs.reader
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(read);
+  }
+  const held = await openSnapshotClients(dbs.readPool, Math.max(1, connections));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: sharedClients(held.clients) }) });
+  let ok = false;
+  try {
+    const result = await read(db);
+    ok = true;
+    return result;
+  } finally {
+    await db.destroy();
+    await held.close(ok);
+  }
+}
+
+interface SnapshotClients {
+  clients: PostgresPoolClient[];
+  /** Ends every transaction (commit after a good read) and gives the connections back. */
+  close(ok: boolean): Promise<void>;
+}
+
+async function openSnapshotClients(pool: PostgresPool, wanted: number): Promise<SnapshotClients> {
+  const clients: PostgresPoolClient[] = [];
+  const close = async (ok: boolean) => {
+    await Promise.all(
+      clients.map(async (client) => {
+        await client.query(ok ? 'commit' : 'rollback', []).catch(() => undefined);
+        client.release();
+      }),
+    );
+  };
+  try {
+    const leader = await pool.connect();
+    clients.push(leader);
+    await leader.query(BEGIN, []);
+    const { rows } = await leader.query<{ id: string }>('select pg_export_snapshot() as id', []);
+    const id = rows[0]?.id;
+    if (!id || !SNAPSHOT_ID.test(id)) throw new Error(`unexpected snapshot id ${String(id)}`);
+    while (clients.length < wanted) {
+      const client = await pool.connect();
+      try {
+        await client.query(BEGIN, []);
+        // An identifier, not a value: SET TRANSACTION SNAPSHOT takes no parameter (checked above).
+        await client.query(`set transaction snapshot '${id}'`, []);
+        clients.push(client);
+      } catch {
+        await client.query('rollback', []).catch(() => undefined);
+        client.release();
+        break;
+      }
+    }
+    return { clients, close };
+  } catch (err) {
+    await close(false);
+    throw err;
+  }
+}
+
+/** A pool over connections already checked out: `connect` lends a free one or waits for one. */
+function sharedClients(clients: readonly PostgresPoolClient[]): PostgresPool {
+  const free = [...clients];
+  const waiting: ((client: PostgresPoolClient) => void)[] = [];
+  const giveBack = (client: PostgresPoolClient) => {
+    const next = waiting.shift();
+    if (next) next(client);
+    else free.push(client);
+  };
+  return {
+    async connect() {
+      const client =
+        free.pop() ?? (await new Promise<PostgresPoolClient>((resolve) => waiting.push(resolve)));
+      return {
+        query: ((...args: [never]) => client.query(...args)) as PostgresPoolClient['query'],
+        release: () => giveBack(client),
+      };
+    },
+    // The connections belong to the caller's pool: ending this view ends nothing.
+    end: async () => undefined,
+  };
+}
