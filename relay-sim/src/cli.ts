@@ -5,6 +5,7 @@ import { loadOrGenerateCorpus } from './corpus-cache.js';
 import { serveIpc } from './ipc-server.js';
 import { wasmSigner } from './signer.js';
 import { startSimNetwork } from './sim-network.js';
+import { corpusOptions } from './sim-network-settings.js';
 
 // A command-line tool: it reports on stdout/stderr directly (no logger configuration to honour).
 function out(line: string): void {
@@ -28,17 +29,7 @@ async function main(): Promise<void> {
   }
   const options = { ...cli.network };
   if (cli.corpusCache) {
-    options.corpus = loadOrGenerateCorpus(cli.corpusCache, {
-      size: options.corpusSize ?? 2000,
-      seed: options.seed ?? 'relay-sim',
-      signer: await wasmSigner(),
-      ...(options.kinds ? { kinds: options.kinds } : {}),
-      ...(options.clients ? { clients: options.clients } : {}),
-      ...(options.authors !== undefined ? { authors: options.authors } : {}),
-      ...(options.clientTagShare !== undefined ? { clientTagShare: options.clientTagShare } : {}),
-      ...(options.createdAtBase !== undefined ? { now: options.createdAtBase } : {}),
-      ...((options.rate ?? 50) > 0 ? { eventsPerSecond: options.rate ?? 50 } : {}),
-    });
+    options.corpus = loadOrGenerateCorpus(cli.corpusCache, corpusOptions(options, await wasmSigner()));
   }
   const net = await startSimNetwork(options);
   if (cli.portFile) writeFileSync(cli.portFile, `${net.urls.join('\n')}\n`);

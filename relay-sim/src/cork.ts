@@ -7,9 +7,8 @@ function socketOf(ws: WebSocket): Socket | undefined {
 }
 
 /**
- * Holds a socket's writes until `uncork`, so a batch of small frames leaves in one write: at tens
- * of thousands of frames per second, one syscall per frame is most of the simulator's CPU
- * (measured: ~108k → ~163k frames per CPU-second with 240 relays).
+ * Holds a socket's writes until `uncork`, so a batch of small frames leaves in one write: at load
+ * rates, one syscall per frame is most of the simulator's CPU.
  */
 export function cork(ws: WebSocket): void {
   socketOf(ws)?.cork();

@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import { type CorpusOptions, generateCorpus } from './corpus.js';
-import type { NostrEvent } from './types.js';
 
 /**
- * Loads a signed corpus from `dir` or generates and saves it (NDJSON, one event a line). Signing
- * 100,000 events takes about half a minute; load runs reuse the file. Cached events keep the
- * created_at of the day they were made.
+ * Loads a signed corpus from `dir` or generates and saves it (NDJSON, one event a line). Signing a
+ * large corpus is slow, so load runs reuse the file. Cached events keep the created_at of the day
+ * they were made.
  */
 export function loadOrGenerateCorpus(dir: string, opts: CorpusOptions): NostrEvent[] {
   // Anything that shapes the content is part of the name, so a changed option never reuses a file.

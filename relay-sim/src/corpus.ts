@@ -1,10 +1,11 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import { BOLT11_MULTIPLIERS, type Bolt11Multiplier, bolt11SatsStep, encodeBolt11 } from './bolt11.js';
 import { markdown, profile, relayListUrl, words } from './corpus-content.js';
 import { deriveSecretKey, Rng } from './rng.js';
 import type { Signer } from './signer.js';
-import type { EventTemplate, NostrEvent } from './types.js';
+import type { EventTemplate } from './types.js';
 
 /** Kinds a collector watches, with the default share of each in the stream. */
 export const DEFAULT_KIND_WEIGHTS: Readonly<Record<number, number>> = {

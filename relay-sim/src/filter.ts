@@ -1,4 +1,5 @@
-import type { Filter, NostrEvent } from './types.js';
+import type { NostrEvent } from '@nostr-info/shared/nostr';
+import type { Filter } from './types.js';
 
 /** Parses a REQ filter object, or undefined when it is not one. */
 export function asFilter(value: unknown): Filter | undefined {

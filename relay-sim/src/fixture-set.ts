@@ -1,7 +1,7 @@
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import { corruptId, corruptSignature, makeEvent, makeZapReceipt } from './fixtures.js';
 import { deriveSecretKey } from './rng.js';
 import { pureSigner } from './signer.js';
-import type { NostrEvent } from './types.js';
 
 /** One hand-built copy and the relay indexes it goes to. */
 export interface FixturePlacement {

@@ -1,9 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import { type Bolt11Multiplier, bolt11SatsStep, encodeBolt11 } from './bolt11.js';
 import { deriveSecretKey } from './rng.js';
 import { pureSigner, type Signer } from './signer.js';
-import type { NostrEvent } from './types.js';
 
 /** Options of `makeEvent`. */
 export interface MakeEventOptions {

@@ -1,3 +1,4 @@
+export type { NostrEvent } from '@nostr-info/shared/nostr';
 export * from './bolt11.js';
 export * from './corpus.js';
 export * from './corpus-cache.js';

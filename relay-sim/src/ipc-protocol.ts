@@ -1,5 +1,6 @@
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import type { TruthOptions } from './truth-types.js';
-import type { NostrEvent, RelayMode } from './types.js';
+import type { RelayMode } from './types.js';
 
 /** Requests the parent sends to a simulator child process. */
 export type IpcRequest =

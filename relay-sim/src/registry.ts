@@ -1,5 +1,6 @@
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import { corruptId, corruptSignature } from './fixtures.js';
-import type { CopyState, NostrEvent } from './types.js';
+import type { CopyState } from './types.js';
 
 /**
  * Every event the network knows, by a small integer index, so per-relay truth sets hold numbers
@@ -12,9 +13,20 @@ export class EventRegistry {
   /** 1 when `events[i]` is a correctly signed event. */
   readonly valid: number[] = [];
   private readonly byId = new Map<string, number>();
+  private corpusEnd = 0;
+
+  /** A registry holding a generated corpus (every event valid) at the front. */
+  static fromCorpus(corpus: readonly NostrEvent[]): EventRegistry {
+    const registry = new EventRegistry();
+    for (const ev of corpus) registry.add(ev, true);
+    registry.corpusEnd = registry.size;
+    return registry;
+  }
 
   /** The number of corpus events at the front (generated, all valid). */
-  corpusSize = 0;
+  get corpusSize(): number {
+    return this.corpusEnd;
+  }
 
   /** Registers an event body; a valid body replaces an invalid one under the same id. */
   add(ev: NostrEvent, valid: boolean): number {

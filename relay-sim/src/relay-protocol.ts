@@ -1,53 +1,26 @@
-import type { RawData, WebSocket } from 'ws';
+import type { NostrEvent } from '@nostr-info/shared/nostr';
+import type { RawData } from 'ws';
 import { cork, uncork } from './cork.js';
-import { asFilter, matchFilter } from './filter.js';
+import { asFilter } from './filter.js';
+import type { RelayBehaviour } from './relay-behaviour.js';
+import { type Conn, connTimeout, type StoredCopy, type Sub } from './relay-conn.js';
+import { replaySelection } from './relay-replay.js';
 import { verifyNostrEvent } from './signer.js';
-import type { SimRelay } from './sim-relay.js';
-import type { CopyState, Filter, NostrEvent } from './types.js';
+import type { Filter, RelayMode } from './types.js';
 
-/** One stored copy of an event on one relay. */
-export interface StoredCopy {
-  index: number;
-  state: CopyState;
-  /** Wire JSON of this copy (corrupted when `state` is not valid). */
-  json: string;
-  /** The registered body, used for filter matching. */
-  ev: NostrEvent;
-}
-
-/** An open subscription on a socket. */
-export interface Sub {
-  id: string;
-  filters: Filter[];
-  /** `["EVENT","<id>",` prefix, built once. */
-  head: string;
-  /** True once stored events and EOSE went out. */
-  live: boolean;
-  /** `slow-eose`: live copies held back until EOSE. */
-  pending: StoredCopy[] | null;
-}
-
-/** One client socket. */
-export interface Conn {
-  ws: WebSocket;
-  subs: Map<string, Sub>;
-  authed: boolean;
-  challenge: string;
-  timers: Set<NodeJS.Timeout>;
-  flooding: boolean;
-  /**
-   * `oversized`: an oversized frame went out on this socket, so no further events do. A client
-   * that refuses the frame drops the socket, and nothing written after it would have been read:
-   * keeping quiet keeps the delivered truth exact either way.
-   */
-  poisoned: boolean;
-  /**
-   * `oversized` with `oversizedKeepsStreaming`: after an oversized frame, the events for this
-   * socket wait here until the client answers the ping sent behind the frame (`heldPing`), so
-   * nothing is written (and counted as delivered) behind a frame the client may refuse.
-   */
-  held: { sub: Sub; copy: StoredCopy }[] | null;
-  heldPing: string;
+/** What the client-message handlers need of their relay. */
+export interface ProtocolHost {
+  readonly mode: RelayMode;
+  readonly behaviour: RelayBehaviour;
+  /** Stored copies, oldest first. */
+  storedCopies(): readonly StoredCopy[];
+  /** Stores a verified event a client published; false when the relay had it already. */
+  storePublished(ev: NostrEvent): boolean;
+  sendEvent(conn: Conn, sub: Sub, copy: StoredCopy): boolean;
+  sendRaw(conn: Conn, frame: unknown[]): void;
+  sendClosed(conn: Conn, subId: string, reason: string): void;
+  /** A subscription has had its EOSE: start what the relay's mode does to live subscriptions. */
+  subscriptionLive(conn: Conn, sub: Sub): void;
 }
 
 function isEvent(v: unknown): v is NostrEvent {
@@ -65,7 +38,7 @@ function isEvent(v: unknown): v is NostrEvent {
 }
 
 /** Dispatches one client frame (NIP-01 REQ/CLOSE/EVENT, NIP-42 AUTH). */
-export function handleClientMessage(relay: SimRelay, conn: Conn, data: RawData, isBinary: boolean): void {
+export function handleClientMessage(relay: ProtocolHost, conn: Conn, data: RawData, isBinary: boolean): void {
   let msg: unknown;
   try {
     msg = JSON.parse(isBinary ? String(data) : data.toString());
@@ -95,7 +68,7 @@ export function handleClientMessage(relay: SimRelay, conn: Conn, data: RawData, 
   }
 }
 
-function onReq(relay: SimRelay, conn: Conn, msg: unknown[]): void {
+function onReq(relay: ProtocolHost, conn: Conn, msg: unknown[]): void {
   const subId = msg[1];
   if (typeof subId !== 'string' || subId.length === 0 || subId.length > 64) {
     relay.sendRaw(conn, ['NOTICE', 'invalid: bad subscription id']);
@@ -124,41 +97,30 @@ function onReq(relay: SimRelay, conn: Conn, msg: unknown[]): void {
   conn.subs.set(subId, sub);
   if (relay.mode === 'slow-eose') {
     sub.pending = [];
-    const t = setTimeout(() => {
-      conn.timers.delete(t);
+    connTimeout(conn, relay.behaviour.slowEoseMs, () => {
       if (conn.subs.get(subId) === sub) replay(relay, conn, sub);
-    }, relay.behaviour.slowEoseMs);
-    conn.timers.add(t);
+    });
     return;
   }
   replay(relay, conn, sub);
 }
 
 /** Sends matching stored events (newest first, each filter's limit applied), EOSE, then held-back copies. */
-function replay(relay: SimRelay, conn: Conn, sub: Sub): void {
-  const chosen = new Map<number, StoredCopy>();
-  const history = relay.history;
-  for (const f of sub.filters) {
-    const limit = Math.min(typeof f.limit === 'number' ? f.limit : Infinity, relay.behaviour.historyLimit);
-    const matched: StoredCopy[] = [];
-    for (const copy of history) if (matchFilter(f, copy.ev)) matched.push(copy);
-    matched.sort((a, b) => b.ev.created_at - a.ev.created_at || b.index - a.index);
-    for (const copy of matched.slice(0, limit)) chosen.set(copy.index, copy);
-  }
-  const ordered = [...chosen.values()].sort((a, b) => b.ev.created_at - a.ev.created_at || b.index - a.index);
+function replay(relay: ProtocolHost, conn: Conn, sub: Sub): void {
+  const ordered = replaySelection(relay.storedCopies(), sub.filters, relay.behaviour.historyLimit);
+  const replayed = new Set(ordered.map((copy) => copy.index));
   cork(conn.ws);
   for (const copy of ordered) relay.sendEvent(conn, sub, copy);
   relay.sendRaw(conn, ['EOSE', sub.id]);
   sub.live = true;
   const pending = sub.pending ?? [];
   sub.pending = null;
-  for (const copy of pending) if (!chosen.has(copy.index)) relay.sendEvent(conn, sub, copy);
+  for (const copy of pending) if (!replayed.has(copy.index)) relay.sendEvent(conn, sub, copy);
   uncork(conn.ws);
-  if (relay.mode === 'closed') relay.scheduleClose(conn, sub);
-  if (relay.mode === 'flood') relay.pumpFlood(conn);
+  relay.subscriptionLive(conn, sub);
 }
 
-function onEvent(relay: SimRelay, conn: Conn, raw: unknown): void {
+function onEvent(relay: ProtocolHost, conn: Conn, raw: unknown): void {
   if (!isEvent(raw)) {
     relay.sendRaw(conn, ['NOTICE', 'invalid: malformed event']);
     return;
@@ -172,12 +134,11 @@ function onEvent(relay: SimRelay, conn: Conn, raw: unknown): void {
     relay.sendRaw(conn, ['OK', raw.id, false, 'invalid: bad id or signature']);
     return;
   }
-  const index = relay.registry.add(raw, true);
-  const fresh = relay.accept(index, 'valid', relay.registry.copyJson(index, 'valid'));
+  const fresh = relay.storePublished(raw);
   relay.sendRaw(conn, ['OK', raw.id, true, fresh ? '' : 'duplicate: already have this event']);
 }
 
-function onAuth(relay: SimRelay, conn: Conn, raw: unknown): void {
+function onAuth(relay: ProtocolHost, conn: Conn, raw: unknown): void {
   if (!isEvent(raw)) {
     relay.sendRaw(conn, ['NOTICE', 'invalid: malformed AUTH event']);
     return;

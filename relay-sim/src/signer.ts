@@ -1,9 +1,10 @@
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import * as pure from 'nostr-tools/pure';
 import * as wasm from 'nostr-tools/wasm';
 import { initNostrWasm } from 'nostr-wasm';
-import type { EventTemplate, NostrEvent } from './types.js';
+import type { EventTemplate } from './types.js';
 
-/** Signs event templates; the WebAssembly one is ~5x faster than pure JS for building a corpus. */
+/** Signs event templates; the WebAssembly one signs a corpus faster than pure JS. */
 export interface Signer {
   finalize(template: EventTemplate, secretKey: Uint8Array): NostrEvent;
   publicKey(secretKey: Uint8Array): string;

@@ -1,6 +1,7 @@
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import type { RelayBehaviour } from './relay-behaviour.js';
 import type { Signer } from './signer.js';
-import type { NostrEvent, RelayMode } from './types.js';
+import type { RelayMode } from './types.js';
 
 /** Options of `startSimNetwork`; every field has a default. */
 export interface SimNetworkOptions extends Partial<RelayBehaviour> {

@@ -1,11 +1,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import type { IpcReply, IpcRequest } from './ipc-protocol.js';
 import type { SimNetworkStats } from './sim-network.js';
 import type { SimNetworkOptions } from './sim-network-options.js';
 import type { GroundTruth, TruthOptions } from './truth-types.js';
-import type { NostrEvent, RelayMode } from './types.js';
+import type { RelayMode } from './types.js';
 
 /** Thrown when the simulator child fails to start or a command fails. */
 export class SimProcessError extends Error {
@@ -34,8 +35,8 @@ export interface SimProcessOptions extends Omit<SimNetworkOptions, 'corpus' | 's
   /** Keep the signed corpus in this folder and reuse it across runs. */
   corpusCacheDir?: string;
   /**
-   * Milliseconds to wait for the child to be ready. Default 60 s plus 3 ms per corpus event:
-   * signing runs at ~1,000-3,000 events/s on a busy or idle core (once, with `corpusCacheDir`).
+   * Milliseconds to wait for the child to be ready. Default 60 s plus 3 ms per corpus event, a
+   * margin over signing the corpus on a busy core (done once with `corpusCacheDir`).
    */
   startTimeoutMs?: number;
 }

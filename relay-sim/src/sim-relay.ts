@@ -1,37 +1,33 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { CopyLedger } from './copy-ledger.js';
 import { cork, uncork } from './cork.js';
 import { matchAny } from './filter.js';
+import { FloodSource } from './flood-source.js';
 import { garbageFrame } from './garbage.js';
+import { ModeInterval } from './mode-interval.js';
 import { serveNip11 } from './nip11.js';
 import type { EventRegistry } from './registry.js';
 import type { RelayBehaviour } from './relay-behaviour.js';
-import { pumpFlood } from './relay-flood.js';
-import { type Conn, handleClientMessage, type StoredCopy, type Sub } from './relay-protocol.js';
-import { deriveSecretKey } from './rng.js';
-import { pureSigner } from './signer.js';
-import type { RelayLedger } from './truth.js';
-import type { CopyState, NostrEvent, RelayMode } from './types.js';
-
-/** What `notice` mode says, in turn: every standard NIP-01 prefix, then free text. */
-const NOTICES = [
-  'rate-limited: slow down, you are sending too fast',
-  'error: internal error while processing your request',
-  'restricted: this relay only serves paying members',
-  'blocked: your IP address is blocked',
-  'invalid: filter too broad',
-  'auth-required: please authenticate',
-  'relay will restart in 5 minutes',
-];
+import { type Conn, connTimeout, openConn, type StoredCopy, type Sub } from './relay-conn.js';
+import { type FloodHost, pumpFlood } from './relay-flood.js';
+import type { RelayCounters, RelayLedger } from './relay-ledger.js';
+import { noticeText } from './relay-notices.js';
+import { holdBehindOversized, oversizedEvent, poisonWithOversized, releaseHeld } from './relay-oversized.js';
+import { handleClientMessage, type ProtocolHost } from './relay-protocol.js';
+import type { CopyState, RelayMode } from './types.js';
 
 /** One simulated relay: an HTTP server (NIP-11) with a WebSocket endpoint on the same port. */
-export class SimRelay implements RelayLedger {
-  url = '';
-  readonly emitted = new Map<number, CopyState>();
-  readonly delivered = new Map<number, CopyState>();
-  readonly counters = {
+export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
+  private listeningUrl = '';
+  private currentMode: RelayMode;
+  private streamPaused = false;
+  private history: StoredCopy[] = [];
+  private readonly copies = new CopyLedger();
+  private readonly tally: RelayCounters = {
     eventFrames: 0,
     garbageFrames: 0,
     oversizedFrames: 0,
@@ -41,27 +37,27 @@ export class SimRelay implements RelayLedger {
     authChallenges: 0,
     droppedSlowConsumer: 0,
   };
-  readonly conns = new Set<Conn>();
-  history: StoredCopy[] = [];
-  paused = false;
-  /** `flood`: next corpus index to offer, and junk events made so far. */
-  floodCursor = 0;
-  floodJunkMade = 0;
+  private readonly conns = new Set<Conn>();
+  private readonly flood: FloodSource;
+  private readonly notices: ModeInterval;
+  private readonly oversized: ModeInterval;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
-  private oversizedTimer: NodeJS.Timeout | undefined;
-  private noticeTimer: NodeJS.Timeout | undefined;
   private readonly stalledSockets = new Set<Duplex>();
   private oversizedJson: string | undefined;
   private garbageCounter = 0;
 
   constructor(
     readonly index: number,
-    readonly registry: EventRegistry,
+    private readonly registry: EventRegistry,
     readonly behaviour: RelayBehaviour,
-    public mode: RelayMode,
+    mode: RelayMode,
     private readonly seed: string,
   ) {
+    this.currentMode = mode;
+    this.flood = new FloodSource(registry, index, this.copies);
+    this.notices = new ModeInterval('notice', behaviour.noticeIntervalMs, () => this.sendNotices());
+    this.oversized = new ModeInterval('oversized', behaviour.oversizedIntervalMs, () => this.sendOversized());
     this.server = createServer((req, res) => serveNip11(req, res, this));
     // autoPong off: a stalled relay must not answer pings, the others pong by hand.
     this.wss = new WebSocketServer({
@@ -88,13 +84,47 @@ export class SimRelay implements RelayLedger {
       this.server.listen(port, host, () => resolve());
     });
     const addr = this.server.address() as AddressInfo;
-    this.url = `ws://${host}:${addr.port}`;
-    this.applyModeTimers();
-    return this.url;
+    this.listeningUrl = `ws://${host}:${addr.port}`;
+    this.followMode();
+    return this.listeningUrl;
   }
 
-  get silent(): boolean {
+  get url(): string {
+    return this.listeningUrl;
+  }
+
+  get mode(): RelayMode {
+    return this.currentMode;
+  }
+
+  get paused(): boolean {
+    return this.streamPaused;
+  }
+
+  get emitted(): ReadonlyMap<number, CopyState> {
+    return this.copies.emitted;
+  }
+
+  get delivered(): ReadonlyMap<number, CopyState> {
+    return this.copies.delivered;
+  }
+
+  get counters(): Readonly<RelayCounters> {
+    return this.tally;
+  }
+
+  private get silent(): boolean {
     return this.mode === 'stall';
+  }
+
+  /** Follows the network's pause: `flood` and `oversizedKeepsStreaming` traffic stop with the stream. */
+  setPaused(paused: boolean): void {
+    this.streamPaused = paused;
+  }
+
+  /** Open client sockets. */
+  connections(): number {
+    return this.conns.size;
   }
 
   /** Subscriptions that have had their EOSE (or are live without one). */
@@ -126,12 +156,16 @@ export class SimRelay implements RelayLedger {
     return n;
   }
 
+  storedCopies(): readonly StoredCopy[] {
+    return this.history;
+  }
+
   /** Stores one copy and pushes it to matching live subscriptions; false if the relay had it already. */
   accept(index: number, state: CopyState, json: string): boolean {
-    if (this.emitted.has(index)) return false;
+    if (this.copies.emitted.has(index)) return false;
     const ev = this.registry.events[index];
     if (!ev) return false;
-    this.emitted.set(index, state);
+    this.copies.recordEmitted(index, state);
     const copy: StoredCopy = { index, state, json, ev };
     this.history.push(copy);
     if (this.history.length > this.behaviour.historySize * 1.25) {
@@ -149,24 +183,29 @@ export class SimRelay implements RelayLedger {
     return true;
   }
 
+  storePublished(ev: NostrEvent): boolean {
+    const index = this.registry.add(ev, true);
+    return this.accept(index, 'valid', this.registry.copyJson(index, 'valid'));
+  }
+
   /** Writes one EVENT frame and records the delivery; false when nothing was written. */
   sendEvent(conn: Conn, sub: Sub, copy: StoredCopy): boolean {
     if (this.silent || conn.poisoned || conn.ws.readyState !== WebSocket.OPEN) return false;
     if (conn.held) {
       // Written (and counted as delivered) once the client has read past the oversized frame.
       if (conn.held.length < this.behaviour.historySize) conn.held.push({ sub, copy });
-      else this.counters.droppedSlowConsumer++;
+      else this.tally.droppedSlowConsumer++;
       return false;
     }
     if (conn.ws.bufferedAmount > this.behaviour.maxBufferedBytes) {
-      this.counters.droppedSlowConsumer++;
+      this.tally.droppedSlowConsumer++;
       return false;
     }
     if (this.mode === 'garbage' && Math.random() < this.behaviour.garbageShare)
       this.sendGarbage(conn, sub.id);
     conn.ws.send(`${sub.head}${copy.json}]`);
-    this.counters.eventFrames++;
-    if (!this.delivered.has(copy.index)) this.delivered.set(copy.index, copy.state);
+    this.tally.eventFrames++;
+    this.copies.recordDelivered(copy.index, copy.state);
     return true;
   }
 
@@ -175,13 +214,12 @@ export class SimRelay implements RelayLedger {
     if (this.silent || conn.poisoned || conn.held || conn.ws.readyState !== WebSocket.OPEN) return false;
     if (conn.ws.bufferedAmount > this.behaviour.maxBufferedBytes) return false;
     conn.ws.send(`${sub.head}${json}]`);
-    this.counters.eventFrames++;
+    this.tally.eventFrames++;
     return true;
   }
 
-  sendGarbage(conn: Conn, subId: string): void {
-    conn.ws.send(garbageFrame(this.garbageCounter++, subId));
-    this.counters.garbageFrames++;
+  countFloodJunk(): void {
+    this.tally.floodJunk++;
   }
 
   /** Sends a control frame unless the relay is stalled. */
@@ -190,10 +228,21 @@ export class SimRelay implements RelayLedger {
     conn.ws.send(JSON.stringify(frame));
   }
 
+  sendClosed(conn: Conn, subId: string, reason: string): void {
+    if (this.silent) return;
+    this.sendRaw(conn, ['CLOSED', subId, reason]);
+    this.tally.closedSent++;
+  }
+
+  subscriptionLive(conn: Conn, sub: Sub): void {
+    if (this.mode === 'closed') this.scheduleClose(conn, sub);
+    if (this.mode === 'flood') this.startFlood(conn);
+  }
+
   /** Changes behaviour at runtime; timers and existing sockets follow. */
   setMode(mode: RelayMode): void {
-    this.mode = mode;
-    this.applyModeTimers();
+    this.currentMode = mode;
+    this.followMode();
     for (const conn of this.conns) {
       if (mode === 'disconnect-loop') this.scheduleDisconnect(conn);
       if (mode === 'auth-required' && !conn.authed) {
@@ -204,144 +253,72 @@ export class SimRelay implements RelayLedger {
         }
       }
       if (mode === 'closed') for (const sub of conn.subs.values()) this.scheduleClose(conn, sub);
-      if (mode === 'flood') this.pumpFlood(conn);
+      if (mode === 'flood') this.startFlood(conn);
     }
   }
 
-  sendClosed(conn: Conn, subId: string, reason: string): void {
-    if (this.silent) return;
-    this.sendRaw(conn, ['CLOSED', subId, reason]);
-    this.counters.closedSent++;
+  private followMode(): void {
+    this.notices.follow(this.mode);
+    this.oversized.follow(this.mode);
   }
 
-  sendChallenge(conn: Conn): void {
+  private sendGarbage(conn: Conn, subId: string): void {
+    conn.ws.send(garbageFrame(this.garbageCounter++, subId));
+    this.tally.garbageFrames++;
+  }
+
+  private sendChallenge(conn: Conn): void {
     this.sendRaw(conn, ['AUTH', conn.challenge]);
-    this.counters.authChallenges++;
+    this.tally.authChallenges++;
   }
 
-  scheduleClose(conn: Conn, sub: Sub): void {
-    const t = setTimeout(() => {
-      conn.timers.delete(t);
+  private scheduleClose(conn: Conn, sub: Sub): void {
+    connTimeout(conn, this.behaviour.closedAfterMs, () => {
       if (this.mode !== 'closed' || conn.subs.get(sub.id) !== sub) return;
       conn.subs.delete(sub.id);
       this.sendClosed(conn, sub.id, this.behaviour.closedReason);
-    }, this.behaviour.closedAfterMs);
-    conn.timers.add(t);
+    });
   }
 
   private scheduleDisconnect(conn: Conn): void {
-    const t = setTimeout(() => {
-      conn.timers.delete(t);
+    connTimeout(conn, this.behaviour.disconnectAfterMs, () => {
       if (this.mode === 'disconnect-loop') conn.ws.close(1001, 'going away');
-    }, this.behaviour.disconnectAfterMs);
-    conn.timers.add(t);
+    });
   }
 
-  /** `flood`: every corpus event, round and round, as fast as each socket drains. */
-  pumpFlood(conn: Conn): void {
-    pumpFlood(this, conn);
-  }
-
-  private applyModeTimers(): void {
-    if (this.mode === 'notice' && !this.noticeTimer) {
-      this.noticeTimer = setInterval(() => this.sendNotices(), this.behaviour.noticeIntervalMs);
-    } else if (this.mode !== 'notice' && this.noticeTimer) {
-      clearInterval(this.noticeTimer);
-      this.noticeTimer = undefined;
-    }
-    if (this.mode === 'oversized' && !this.oversizedTimer) {
-      this.oversizedTimer = setInterval(() => this.sendOversized(), this.behaviour.oversizedIntervalMs);
-    } else if (this.mode !== 'oversized' && this.oversizedTimer) {
-      clearInterval(this.oversizedTimer);
-      this.oversizedTimer = undefined;
-    }
+  /** `flood`: every corpus event, then junk, as fast as the socket drains. */
+  private startFlood(conn: Conn): void {
+    pumpFlood(this, this.flood, conn);
   }
 
   private sendNotices(): void {
-    const text = NOTICES[this.counters.noticesSent % NOTICES.length] ?? 'error: notice';
+    const text = noticeText(this.tally.noticesSent);
     for (const conn of this.conns) {
       if (conn.ws.readyState !== WebSocket.OPEN) continue;
       conn.ws.send(JSON.stringify(['NOTICE', text]));
-      this.counters.noticesSent++;
+      this.tally.noticesSent++;
     }
   }
 
   private sendOversized(): void {
-    this.oversizedJson ??= JSON.stringify(this.oversizedEvent());
-    if (this.behaviour.oversizedKeepsStreaming) {
-      this.sendOversizedAndHold();
-      return;
-    }
-    for (const conn of this.conns) {
-      if (conn.poisoned || this.silent) continue;
-      for (const sub of conn.subs.values()) {
-        if (!sub.live || conn.ws.readyState !== WebSocket.OPEN) continue;
-        conn.ws.send(`${sub.head}${this.oversizedJson}]`);
-        conn.poisoned = true;
-        this.counters.oversizedFrames++;
-        break;
-      }
-    }
-  }
-
-  /**
-   * `oversizedKeepsStreaming`: an oversized frame then a ping on every socket with a live
-   * subscription (one whose previous frame was answered), events held until the pong. Follows the
-   * stream: nothing while paused, so a paused and drained network sends nothing more.
-   */
-  private sendOversizedAndHold(): void {
-    if (this.paused || this.silent) return;
-    for (const conn of this.conns) {
-      if (conn.held || conn.ws.readyState !== WebSocket.OPEN) continue;
-      const sub = [...conn.subs.values()].find((s) => s.live);
-      if (!sub) continue;
-      conn.ws.send(`${sub.head}${this.oversizedJson}]`);
-      this.counters.oversizedFrames++;
-      conn.held = [];
-      conn.heldPing = `oversized-${this.counters.oversizedFrames}`;
-      conn.ws.ping(conn.heldPing);
-    }
-  }
-
-  /** The client answered the ping behind an oversized frame: it read past it, send what waited. */
-  private releaseHeld(conn: Conn, pong: Buffer): void {
-    if (!conn.held || pong.toString() !== conn.heldPing) return;
-    const held = conn.held;
-    conn.held = null;
-    cork(conn.ws);
-    for (const { sub, copy } of held) if (conn.subs.get(sub.id) === sub) this.sendEvent(conn, sub, copy);
-    uncork(conn.ws);
-  }
-
-  private oversizedEvent(): NostrEvent {
-    return pureSigner.finalize(
-      {
-        kind: 1,
-        created_at: Math.floor(Date.now() / 1000),
-        tags: [],
-        content: 'x'.repeat(this.behaviour.oversizedBytes),
-      },
-      deriveSecretKey(this.seed, 'oversized', this.index),
+    this.oversizedJson ??= JSON.stringify(
+      oversizedEvent(this.seed, this.index, this.behaviour.oversizedBytes),
     );
+    if (this.silent) return;
+    const countFrame = (): number => ++this.tally.oversizedFrames;
+    // Held frames follow the stream: none while paused, so a paused, drained network sends nothing more.
+    if (!this.behaviour.oversizedKeepsStreaming)
+      poisonWithOversized(this.conns, this.oversizedJson, countFrame);
+    else if (!this.paused) holdBehindOversized(this.conns, this.oversizedJson, countFrame);
   }
 
   private onConnection(ws: WebSocket): void {
-    const conn: Conn = {
-      ws,
-      subs: new Map(),
-      authed: false,
-      challenge: `sim-${this.index}-${Math.random().toString(36).slice(2)}`,
-      timers: new Set(),
-      flooding: false,
-      poisoned: false,
-      held: null,
-      heldPing: '',
-    };
+    const conn = openConn(ws, `sim-${this.index}-${Math.random().toString(36).slice(2)}`);
     this.conns.add(conn);
     ws.on('ping', (data) => {
       if (!this.silent && ws.readyState === WebSocket.OPEN) ws.pong(data);
     });
-    ws.on('pong', (data) => this.releaseHeld(conn, data));
+    ws.on('pong', (data) => releaseHeld(conn, data, (sub, copy) => this.sendEvent(conn, sub, copy)));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (this.silent) return;
       handleClientMessage(this, conn, data, isBinary);
@@ -360,10 +337,8 @@ export class SimRelay implements RelayLedger {
 
   /** Closes every socket and the server. */
   async close(): Promise<void> {
-    if (this.oversizedTimer) clearInterval(this.oversizedTimer);
-    if (this.noticeTimer) clearInterval(this.noticeTimer);
-    this.oversizedTimer = undefined;
-    this.noticeTimer = undefined;
+    this.notices.stop();
+    this.oversized.stop();
     for (const conn of this.conns) {
       for (const t of conn.timers) clearTimeout(t);
       conn.ws.terminate();

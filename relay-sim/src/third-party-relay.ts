@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import { createOutgoingNoticeMessage } from '@nostr-relay/common';
 import { NostrRelay } from '@nostr-relay/core';
 import { EventRepositorySqlite } from '@nostr-relay/event-repository-sqlite';
 import { Validator } from '@nostr-relay/validator';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { NostrEvent } from './types.js';
 
 /** The relay's answer to a published event (its `OK` message). */
 export interface PublishResult {

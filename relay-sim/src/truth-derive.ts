@@ -1,6 +1,6 @@
+import type { NostrEvent } from '@nostr-info/shared/nostr';
+import { tryNormalizeRelayUrl } from '@nostr-info/shared/relay';
 import { bolt11Msats } from './bolt11.js';
-import { canonicalPublicRelayUrl } from './relay-url.js';
-import type { NostrEvent } from './types.js';
 
 /** The NIP-89 client name as counted: first `client` tag's value, trimmed, lower-cased; else undefined. */
 export function clientOf(ev: NostrEvent): string | undefined {
@@ -59,12 +59,15 @@ export function relayUrlsOf(ev: NostrEvent): string[] {
   return [];
 }
 
-/** Splits relay-list URLs into accepted canonical URLs and a rejected count. */
+/**
+ * Splits relay-list URLs into accepted canonical URLs and a rejected count, by the collector's own
+ * rule: `normalizeRelayUrl(url, { rejectPrivate: true })` of `@nostr-info/shared`.
+ */
 export function classifyRelayUrls(urls: string[]): { accepted: string[]; rejected: number } {
   const accepted: string[] = [];
   let rejected = 0;
   for (const u of urls) {
-    const c = canonicalPublicRelayUrl(u);
+    const c = tryNormalizeRelayUrl(u, { rejectPrivate: true });
     if (c) accepted.push(c);
     else rejected++;
   }

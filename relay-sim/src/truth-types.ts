@@ -117,8 +117,9 @@ export interface GroundTruth {
   /** Distinct pubkeys with a replaceable event, by kind. */
   replaceableByKind: Record<number, number>;
   /**
-   * Relay URLs named by network-unique valid kind 10002 `r` tags and kind 3 relay-map keys,
-   * normalised (lower-case scheme/host, no default port, no trailing slash) and with non-ws(s),
+   * Relay URLs named by network-unique valid kind 10002 `r` tags and kind 3 relay-map keys, by the
+   * collector's rule (`normalizeRelayUrl(url, { rejectPrivate: true })` of `@nostr-info/shared`):
+   * normalised (lower-case scheme/host, no default port, no trailing slash), with non-ws(s),
    * loopback, private and malformed URLs removed; sorted.
    */
   discoveredRelays: string[];

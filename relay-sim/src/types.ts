@@ -1,14 +1,3 @@
-/** A Nostr event as NIP-01 puts it on the wire. */
-export interface NostrEvent {
-  id: string;
-  pubkey: string;
-  created_at: number;
-  kind: number;
-  tags: string[][];
-  content: string;
-  sig: string;
-}
-
 /** An unsigned event template. */
 export interface EventTemplate {
   kind: number;

@@ -1,7 +1,7 @@
-import { normalizeRelayUrl } from '@nostr-info/shared';
+import type { NostrEvent } from '@nostr-info/shared/nostr';
+import { normalizeRelayUrl } from '@nostr-info/shared/relay';
 import { decode } from 'light-bolt11-decoder';
 import { verifyNostrEvent } from '../src/signer.js';
-import type { NostrEvent } from '../src/types.js';
 
 /**
  * An independent, collector-style count of what test clients received: verify every copy, credit

@@ -1,5 +1,5 @@
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import WebSocket from 'ws';
-import type { NostrEvent } from '../src/types.js';
 
 /** A minimal NIP-01 client that records every frame, for checking the simulator from outside. */
 export class TestClient {
