@@ -2,6 +2,7 @@ import type { Service } from '@nostr-info/shared';
 import type { ConnectionOptions } from './relay/connection-types.js';
 import type { ReplicaSource } from './shard/replica-count.js';
 
+/** Options of `startCollector` beyond the environment (the CLI, tests and benchmarks set them). */
 export interface CollectorOptions {
   /** Serve `/metrics` and `/health` on METRICS_PORT (the standalone `collector` role). */
   serveMetrics?: boolean;
@@ -11,13 +12,13 @@ export interface CollectorOptions {
   connection?: ConnectionOptions;
   /** Fetch NIP-11 documents (default true). */
   nip11?: boolean;
-  /** How often the live feed message is published. */
+  /** How often the live feed message is published (default 5 s). */
   liveIntervalMs?: number;
   /** How often the relays this replica holds are reported held (default RELAY_HELD_REPORT_MS). */
   heldReportMs?: number;
   /** Ids remembered as verified (the local dedup LRU in front of the shared cache). */
   validIdsMax?: number;
-  /** Copies awaiting a signature or dedup answer before reading pauses (back-pressure bound). */
+  /** Copies awaiting a signature or dedup answer before reading pauses (default `DEFAULT_MAX_IN_FLIGHT`). */
   maxInFlight?: number;
 }
 

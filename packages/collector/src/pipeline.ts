@@ -6,7 +6,7 @@ import { relayHints } from './extract/relay-hints.js';
 import { COLLECTED_KINDS, type CollectorMetrics, kindLabel } from './observe/metrics.js';
 import { computeEventId, isEventShape, type NostrEvent } from './protocol/event.js';
 import { eventDigest, peekEventId } from './protocol/relay-message.js';
-import type { RelayConnection } from './relay/relay-connection.js';
+import type { FrameSource } from './relay/connection-types.js';
 import type { VerifyPool } from './verify/verify-pool.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -14,12 +14,14 @@ const EMPTY = Buffer.alloc(0);
 /** Slot of each collected kind in a relay's received cells (anything else: the last slot). */
 const KIND_SLOTS = new Map<number, number>(COLLECTED_KINDS.map((k, i) => [k, i]));
 
+/** What the pipeline checks events with and where it counts them. */
 export interface PipelineOptions {
   aggregator: Aggregator;
   validIds: ValidIds;
   dedup: NetworkDedup;
   verifier: VerifyPool;
   metrics: CollectorMetrics;
+  /** Collect relay URLs from relay lists and contact lists (DISCOVERY_ENABLED). */
   discovery: boolean;
   /** Called whenever a pending copy gets its answer (the back-pressure gate re-checks). */
   onSettled?: () => void;
@@ -52,19 +54,47 @@ export class EventPipeline {
   /** Events whose verification or dedup answer is still pending (for back-pressure). */
   inFlight = 0;
   /** Network-unique events counted since the last rate sample, by kind. */
-  uniqueByKind = new Map<number, number>();
+  private uniqueByKind = new Map<number, number>();
+  /** EVENT frames handled since start (for the benchmark). */
+  framesHandled = 0;
+  /** Network-unique events this replica counted since start. */
+  uniqueCounted = 0;
+  /** Valid events whose dedup claim was never answered (the cache was away when the replica stopped). */
+  unresolved = 0;
 
   /** Hot-path counts (see `hotCell`): duplicates by layer, and valid copies by relay and kind. */
   private readonly dupLocal: HotCell;
   private readonly dupRedis: HotCell;
-  private readonly received = new WeakMap<RelayConnection, HotCell[]>();
+  private readonly received = new WeakMap<FrameSource, HotCell[]>();
 
-  constructor(private readonly o: PipelineOptions) {
-    this.dupLocal = hotCell(o.metrics.duplicatesDropped, { layer: 'local' });
-    this.dupRedis = hotCell(o.metrics.duplicatesDropped, { layer: 'redis' });
+  private readonly aggregator: Aggregator;
+  private readonly validIds: ValidIds;
+  private readonly dedup: NetworkDedup;
+  private readonly verifier: VerifyPool;
+  private readonly metrics: CollectorMetrics;
+  private readonly discovery: boolean;
+  private readonly onSettled: (() => void) | undefined;
+
+  constructor({ aggregator, validIds, dedup, verifier, metrics, discovery, onSettled }: PipelineOptions) {
+    this.aggregator = aggregator;
+    this.validIds = validIds;
+    this.dedup = dedup;
+    this.verifier = verifier;
+    this.metrics = metrics;
+    this.discovery = discovery;
+    this.onSettled = onSettled;
+    this.dupLocal = hotCell(metrics.duplicatesDropped, { layer: 'local' });
+    this.dupRedis = hotCell(metrics.duplicatesDropped, { layer: 'redis' });
   }
 
-  private receivedCell(conn: RelayConnection, kind: number): HotCell {
+  /** The network-unique events by kind since the last call (the live feed's rate sample). */
+  takeUniqueByKind(): Map<number, number> {
+    const taken = this.uniqueByKind;
+    this.uniqueByKind = new Map();
+    return taken;
+  }
+
+  private receivedCell(conn: FrameSource, kind: number): HotCell {
     let cells = this.received.get(conn);
     if (!cells) {
       cells = [];
@@ -73,30 +103,23 @@ export class EventPipeline {
     const slot = KIND_SLOTS.get(kind) ?? COLLECTED_KINDS.length;
     let cell = cells[slot];
     if (!cell) {
-      cell = hotCell(this.o.metrics.eventsReceived, { relay: conn.url, kind: kindLabel(kind) });
+      cell = hotCell(this.metrics.eventsReceived, { relay: conn.url, kind: kindLabel(kind) });
       cells[slot] = cell;
     }
     return cell;
   }
 
-  /** EVENT frames handled since start (for the benchmark). */
-  framesHandled = 0;
-  /** Network-unique events this replica counted since start. */
-  uniqueCounted = 0;
-  /** Valid events whose dedup claim was never answered (the cache was away when the replica stopped). */
-  unresolved = 0;
-
   /** One EVENT frame as received (bytes: copies already known are never decoded). */
-  handle(conn: RelayConnection, frame: Buffer, atMs: number): void {
+  handle(conn: FrameSource, frame: Buffer, atMs: number): void {
     this.framesHandled += 1;
-    const m = this.o.metrics;
+    const m = this.metrics;
     const peeked = peekEventId(frame);
     if (peeked !== undefined) {
       if (conn.seen.has(peeked)) {
         this.dupLocal.n += 1;
         return;
       }
-      const ids = this.o.validIds;
+      const ids = this.validIds;
       const known = ids.find(peeked);
       if (known >= 0) {
         if (ids.credited(known, conn.relayId)) {
@@ -109,7 +132,7 @@ export class EventPipeline {
           this.credit(conn, peeked, kind, ids.createdAt(known), atMs);
           ids.credit(known, conn.relayId);
           this.dupLocal.n += 1;
-          this.o.aggregator.recordCopy(conn.relayId, kind, atMs, true);
+          this.aggregator.recordCopy(conn.relayId, kind, atMs, true);
           return;
         }
       } else {
@@ -148,8 +171,8 @@ export class EventPipeline {
       this.dupLocal.n += 1;
       return;
     }
-    const known = this.o.validIds.find(event.id);
-    if (known >= 0 && this.o.validIds.sigEquals(known, event.sig)) {
+    const known = this.validIds.find(event.id);
+    if (known >= 0 && this.validIds.sigEquals(known, event.sig)) {
       this.accept(conn, event, atMs, false);
       return;
     }
@@ -157,7 +180,7 @@ export class EventPipeline {
     const digest = eventDigest(frame);
     let pending = this.verifying.get(event.id);
     if (!pending || pending.sig !== event.sig) {
-      const result = this.o.verifier.verify(event);
+      const result = this.verifier.verify(event);
       pending = { sig: event.sig, result, event, digest };
       this.verifying.set(event.id, pending);
       const entry = pending;
@@ -170,53 +193,53 @@ export class EventPipeline {
 
   /** Waits for the signature check of a copy from `conn`, then credits or charges the relay. */
   private await(
-    conn: RelayConnection,
+    conn: FrameSource,
     event: NostrEvent,
     pending: Verifying,
     digest: Buffer | undefined,
     atMs: number,
   ): void {
     this.inFlight += 1;
-    conn.verifying += 1;
+    conn.verifyStarted();
     void pending.result.then((ok) => {
       this.inFlight -= 1;
-      conn.verifying -= 1;
-      this.o.onSettled?.();
+      conn.verifySettled();
+      this.onSettled?.();
       if (!ok) {
         this.invalid(conn, `${event.id}:${event.sig}`, event.kind, atMs, 'sig');
         return;
       }
-      const firstHere = this.o.validIds.add(event.id, event.sig, event.kind, event.created_at, digest);
+      const firstHere = this.validIds.add(event.id, event.sig, event.kind, event.created_at, digest);
       this.accept(conn, event, atMs, firstHere);
     });
   }
 
   private invalid(
-    conn: RelayConnection,
+    conn: FrameSource,
     key: string,
     kind: number,
     atMs: number,
     reason: 'shape' | 'id' | 'sig',
   ): void {
-    this.o.metrics.eventsInvalid.inc({ relay: conn.url, reason });
+    this.metrics.eventsInvalid.inc({ relay: conn.url, reason });
     // A relay re-sending the same bad copy (replay after a reconnect) is counted once.
     if (!conn.invalidSeen.first(key)) return;
-    this.o.aggregator.recordInvalid(conn.relayId, kind, atMs);
+    this.aggregator.recordInvalid(conn.relayId, kind, atMs);
   }
 
   /** Marks a valid copy as delivered by `conn` (per-relay seen set, metric, last event time). */
-  private credit(conn: RelayConnection, id: string, kind: number, createdAt: number, atMs: number): void {
+  private credit(conn: FrameSource, id: string, kind: number, createdAt: number, atMs: number): void {
     conn.seen.add(id, createdAt);
     this.receivedCell(conn, kind).n += 1;
-    const buffer = this.o.aggregator.buffer;
+    const buffer = this.aggregator.buffer;
     const status = buffer.relayStatus.get(conn.relayId);
     if (status) status.lastEventAt = atMs;
     else buffer.reportStatus({ relayId: conn.relayId, disconnects: 0, lastEventAt: atMs });
   }
 
-  private accept(conn: RelayConnection, event: NostrEvent, atMs: number, firstHere: boolean): void {
+  private accept(conn: FrameSource, event: NostrEvent, atMs: number, firstHere: boolean): void {
     // Re-check: the same relay may have sent the copy twice while the first was verifying.
-    const ids = this.o.validIds;
+    const ids = this.validIds;
     const entry = ids.find(event.id);
     if (conn.seen.has(event.id) || (entry >= 0 && ids.credited(entry, conn.relayId))) {
       this.dupLocal.n += 1;
@@ -226,18 +249,18 @@ export class EventPipeline {
     this.credit(conn, event.id, event.kind, event.created_at, atMs);
     if (!firstHere) {
       this.dupLocal.n += 1;
-      this.o.aggregator.recordCopy(conn.relayId, event.kind, atMs, true);
+      this.aggregator.recordCopy(conn.relayId, event.kind, atMs, true);
       return;
     }
     this.inFlight += 1;
-    void this.o.dedup.claim(event.id).then((first) => {
+    void this.dedup.claim(event.id).then((first) => {
       this.inFlight -= 1;
-      this.o.onSettled?.();
-      this.o.aggregator.recordCopy(conn.relayId, event.kind, atMs, first !== true);
+      this.onSettled?.();
+      this.aggregator.recordCopy(conn.relayId, event.kind, atMs, first !== true);
       if (first === undefined) {
         // The cache never answered before the replica stopped: the relay's copy is counted, but
         // whether the event is new network-wide is unknown, so it is reported, not guessed.
-        this.o.metrics.eventsUnresolved.inc();
+        this.metrics.eventsUnresolved.inc();
         this.unresolved += 1;
         return;
       }
@@ -245,12 +268,12 @@ export class EventPipeline {
         this.dupRedis.n += 1;
         return;
       }
-      this.o.aggregator.recordUnique(event, atMs);
+      this.aggregator.recordUnique(event, atMs);
       this.uniqueCounted += 1;
-      this.o.metrics.eventsUnique.inc({ kind: kindLabel(event.kind) });
+      this.metrics.eventsUnique.inc({ kind: kindLabel(event.kind) });
       this.uniqueByKind.set(event.kind, (this.uniqueByKind.get(event.kind) ?? 0) + 1);
-      if (this.o.discovery && (event.kind === 10002 || event.kind === 3)) {
-        for (const url of relayHints(event)) this.o.aggregator.buffer.addDiscovered(url, conn.url);
+      if (this.discovery && (event.kind === 10002 || event.kind === 3)) {
+        for (const url of relayHints(event)) this.aggregator.buffer.addDiscovered(url, conn.url);
       }
     });
   }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ResumePoint } from '../relay/resume-point.js';
-import { MAX_SEEN_CAPACITY, MIN_SEEN_CAPACITY, RelaySeen, seenCapacity, shareSeen } from './relay-seen.js';
+import { RelaySeen } from './relay-seen.js';
 
 /** A realistic event id (SHA-256 hex) for a label. */
 const id = (label: string | number) => createHash('sha256').update(String(label)).digest('hex');
@@ -62,51 +61,6 @@ describe('RelaySeen', () => {
     seen.setCapacity(4096);
     for (let t = 0; t < 3000; t++) seen.add(id(`n${t}`), 7000 + t);
     expect(seen.size).toBeGreaterThan(3000);
-  });
-
-  it('shares a memory budget: every table fits it, down to a floor per relay', () => {
-    const budget = 24 * 1024 * 1024;
-    expect(seenCapacity(1, budget)).toBe(MAX_SEEN_CAPACITY);
-    for (const relays of [1, 10, 240, 241, 1000, 2000, 5000]) {
-      const capacity = seenCapacity(relays, budget);
-      const seen = new RelaySeen({ capacity, lookbackSeconds: 3600, now: () => 9_000_000 });
-      for (let t = 0; t < capacity * 2; t++) seen.add(id(`${relays}:${t}`), 8000 + t);
-      expect(seen.size).toBeLessThanOrEqual(capacity);
-      if (capacity > MIN_SEEN_CAPACITY) expect(seen.bytes * relays).toBeLessThanOrEqual(budget);
-    }
-    // More relays never get a bigger share.
-    expect(seenCapacity(2000, budget)).toBeLessThan(seenCapacity(240, budget));
-    expect(seenCapacity(1_000_000, budget)).toBe(MIN_SEEN_CAPACITY);
-  });
-
-  it('shares the budget by need: quiet relays keep what they need, busy ones get the rest', () => {
-    const budget = 16 * 1024 * 1024;
-    const tableBytes = (capacity: number) => {
-      const seen = new RelaySeen({ capacity, lookbackSeconds: 3600, now: () => 9_000_000 });
-      for (let t = 0; t < capacity; t++) seen.add(id(`t${capacity}:${t}`), 8000 + t);
-      return seen.bytes;
-    };
-    // 1,990 quiet relays needing 100 ids and 10 busy ones needing 50,000: an equal share would
-    // give every relay 384 ids; by need, the busy ones get the most a set keeps.
-    const needs = [...Array(1990).fill(100), ...Array(10).fill(50_000)];
-    const capacities = shareSeen(needs, budget);
-    expect(seenCapacity(2000, budget)).toBe(384);
-    for (const c of capacities.slice(0, 1990)) expect(c).toBeGreaterThanOrEqual(100);
-    for (const c of capacities.slice(1990)) expect(c).toBe(MAX_SEEN_CAPACITY);
-    const sizes = new Map<number, number>();
-    let total = 0;
-    for (const c of capacities) {
-      if (!sizes.has(c)) sizes.set(c, tableBytes(c));
-      total += sizes.get(c) as number;
-    }
-    expect(total).toBeLessThanOrEqual(budget);
-    // Unknown or large needs: at least an equal share each (what rounding leaves over goes to
-    // the last ones), all within the budget.
-    for (const need of [Number.POSITIVE_INFINITY, 1e9]) {
-      const equal = shareSeen(Array(240).fill(need), budget);
-      for (const c of equal) expect(c).toBeGreaterThanOrEqual(seenCapacity(240, budget));
-      expect(equal.reduce((n, c) => n + (sizes.get(c) ?? tableBytes(c)), 0)).toBeLessThanOrEqual(budget);
-    }
   });
 
   it('evicts the oldest created_at first, whatever the arrival order', () => {
@@ -175,41 +129,5 @@ describe('RelaySeen', () => {
     expect(legacy.has(id(250))).toBe(true);
     expect(legacy.has(id(150))).toBe(false);
     expect(legacy.resumeSince(1950).since).toBe(1900);
-  });
-});
-
-describe('ResumePoint', () => {
-  it('never resumes below the first subscription, which asked from "now"', () => {
-    const start = 1_700_000_000;
-    const point = new ResumePoint({ capacity: 1000, lookbackSeconds: 900, now: () => start * 1000 });
-    expect(point.nextSince(start * 1000)).toEqual({ since: start, capped: false });
-    point.subscribedOnce = true;
-    // The socket drops 30 s later: the look-back would reach 15 minutes before the collector
-    // started watching, into events a previous process may have counted already.
-    point.lastHeardAt = (start + 30) * 1000;
-    expect(point.nextSince((start + 31) * 1000)).toEqual({ since: start, capped: false });
-    // Once the relay has been watched longer than the look-back, the full window is asked.
-    point.lastHeardAt = (start + 2000) * 1000;
-    expect(point.nextSince((start + 2001) * 1000).since).toBe(start + 2000 - 900);
-  });
-});
-
-describe('ResumePoint after a long gap', () => {
-  it('never reaches back past what the network-wide dedup remembers', () => {
-    const start = 1_700_000_000;
-    const point = new ResumePoint({
-      capacity: 1000,
-      lookbackSeconds: 900,
-      maxAgeSeconds: 3000,
-      now: () => start * 1000,
-    });
-    point.nextSince(start * 1000);
-    point.subscribedOnce = true;
-    point.lastHeardAt = (start + 100) * 1000;
-    // Back after 10,000 s: the look-back would ask from start + 100 - 900 (floored at start).
-    expect(point.nextSince((start + 10_100) * 1000).since).toBe(start + 10_100 - 3000);
-    // A short gap is not affected.
-    point.lastHeardAt = (start + 10_200) * 1000;
-    expect(point.nextSince((start + 10_300) * 1000).since).toBe(start + 10_200 - 900);
   });
 });

@@ -1,4 +1,5 @@
 import { hexWord } from './hex.js';
+import { MAX_LOAD, MAX_SEEN_CAPACITY, MIN_SLOTS, slotsFor, WORDS } from './seen-table.js';
 
 export interface RelaySeenOptions {
   /** Most ids kept per relay (bounds memory with a fast relay or a flood). */
@@ -14,78 +15,10 @@ export interface RelaySeenOptions {
   now?: () => number;
 }
 
-/** Words per slot: id bits 0-31, id bits 32-63, created_at + 1 (0 marks an empty slot). */
-const WORDS = 3;
-const MIN_SLOTS = 16;
-const MAX_LOAD = 0.75;
 /** Created_at values kept fit a 32-bit word (until 2106); anything beyond is clamped. */
 const MAX_CREATED_AT = 0xffff_fffe;
 
 const clampCreatedAt = (createdAt: number) => Math.min(MAX_CREATED_AT, Math.max(0, Math.floor(createdAt)));
-
-function slotsFor(entries: number): number {
-  let slots = MIN_SLOTS;
-  while (slots * MAX_LOAD < entries) slots *= 2;
-  return slots;
-}
-
-/** Most ids one relay's set keeps (12 bytes × 16,384 slots = 192 KiB). */
-export const MAX_SEEN_CAPACITY = 12_288;
-/** Fewest ids a relay's set keeps, however many relays share the budget. */
-export const MIN_SEEN_CAPACITY = 192;
-
-/**
- * Ids each relay's seen set may keep when `relays` sets share `budgetBytes`: the largest power
- * of two of slots whose tables all fit the budget, filled to the table's load bound. A fixed
- * per-relay size would not bound a replica: 2,000 busy relays at 12,288 ids each hold 384 MiB.
- * Only below `MIN_SEEN_CAPACITY` per relay does the total exceed the budget.
- */
-export function seenCapacity(relays: number, budgetBytes: number): number {
-  return capacityIn(budgetBytes / Math.max(1, relays));
-}
-
-/** The most ids a table of at most `bytes` holds (a power of two of slots, at the load bound). */
-function capacityIn(bytes: number): number {
-  let slots = MIN_SLOTS;
-  while (slots * 2 * WORDS * 4 <= bytes && slots * 2 * MAX_LOAD <= MAX_SEEN_CAPACITY) slots *= 2;
-  return Math.max(MIN_SEEN_CAPACITY, Math.floor(slots * MAX_LOAD));
-}
-
-/** Bytes of the table a set of `capacity` ids grows to. */
-export function tableBytes(capacity: number): number {
-  return slotsFor(capacity) * WORDS * 4;
-}
-
-/**
- * Splits `budgetBytes` among seen sets by need (the ids each would keep to cover its look-back;
- * `Infinity` when not known): sets needing less than an equal share of what is left get a table
- * that holds their need, smallest first; the others all get one equal share of the rest
- * (water-filling; what rounding leaves is not handed out, so equally busy sets never trade
- * places). Quiet relays do not hold memory busy ones lack, and the total stays within the
- * budget (above `MIN_SEEN_CAPACITY` per set).
- */
-export function shareSeen(needs: readonly number[], budgetBytes: number): number[] {
-  const capacities = new Array<number>(needs.length).fill(MIN_SEEN_CAPACITY);
-  const order = needs.map((need, i) => ({ need: Math.max(0, need), i })).sort((a, b) => a.need - b.need);
-  let left = budgetBytes;
-  let sets = needs.length;
-  let equal: number | undefined;
-  for (const { need, i } of order) {
-    if (equal === undefined) {
-      const wanted = Number.isFinite(need) ? tableBytes(Math.min(need, MAX_SEEN_CAPACITY) + 1) : left;
-      if (wanted <= left / sets) {
-        const capacity = capacityIn(wanted);
-        capacities[i] = capacity;
-        left -= tableBytes(capacity);
-        sets -= 1;
-        continue;
-      }
-      equal = capacityIn(left / sets);
-    }
-    capacities[i] = equal;
-  }
-  return capacities;
-}
 
 /**
  * The ids one relay has delivered recently, so that a resumed subscription can ask for a window
@@ -118,12 +51,9 @@ export class RelaySeen {
   private maxSlots: number;
   private readonly lookbackSeconds: number;
   private readonly now: () => number;
-  /** Resumes whose `since` was raised above last heard − lookback because the set was full. */
-  cappedResumes = 0;
-  /** Ids evicted because the set was full. */
-  evicted = 0;
-  /** Ids added since start (their rate tells how many the look-back window needs). */
-  added = 0;
+  private capped = 0;
+  private evictedIds = 0;
+  private addedIds = 0;
 
   constructor({
     capacity = MAX_SEEN_CAPACITY,
@@ -140,6 +70,21 @@ export class RelaySeen {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Resumes whose `since` was raised above last heard − lookback because the set was full. */
+  get cappedResumes(): number {
+    return this.capped;
+  }
+
+  /** Ids evicted because the set was full. */
+  get evicted(): number {
+    return this.evictedIds;
+  }
+
+  /** Ids added since start (their rate tells how many the look-back window needs). */
+  get added(): number {
+    return this.addedIds;
   }
 
   /** Every id delivered with a created_at at or above this is in the set. */
@@ -210,7 +155,7 @@ export class RelaySeen {
     const hi = hexWord(id, 8);
     if (lo < 0 || hi < 0) return;
     this.lastAddSec = Math.floor(this.now() / 1000);
-    this.added += 1;
+    this.addedIds += 1;
     this.insert(lo, hi, clampCreatedAt(createdAt));
   }
 
@@ -260,7 +205,7 @@ export class RelaySeen {
     const cut = (createdAts[Math.min(k, Math.max(1, n)) - 1] as number) + 1;
     const before = this.count;
     this.raiseFloor(cut);
-    this.evicted += before - this.count;
+    this.evictedIds += before - this.count;
     this.evictedBelow = Math.max(this.evictedBelow, cut);
   }
 
@@ -299,7 +244,7 @@ export class RelaySeen {
     const wanted = lastHeardSeconds - this.lookbackSeconds;
     const since = Math.max(wanted, this.floor);
     const capped = this.evictedBelow > wanted;
-    if (capped) this.cappedResumes += 1;
+    if (capped) this.capped += 1;
     // Forget what can no longer be re-sent so the set stays small.
     if (since > this.floor) this.raiseFloor(since);
     return { since, capped };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RelaySeen, seenCapacity, tableBytes } from './relay-seen.js';
-import { SeenBudget } from './seen-budget.js';
+import { RelaySeen } from './relay-seen.js';
+import { MIN_SEEN_CAPACITY, SeenBudget, seenCapacity, shareSeen } from './seen-budget.js';
+import { MAX_SEEN_CAPACITY, tableBytes } from './seen-table.js';
 
 const id = (label: string) => createHash('sha256').update(label).digest('hex');
 const MiB = 1024 * 1024;
@@ -93,5 +94,52 @@ describe('SeenBudget', () => {
     budget.rebalance(w.sets);
     expect(w.sets[0]?.seen.size).toBe(1);
     expect(w.sets[0]?.seen.bytes).toBeLessThan(busyBytes / 8);
+  });
+});
+
+describe('seenCapacity and shareSeen', () => {
+  it('shares a memory budget: every table fits it, down to a floor per relay', () => {
+    const budget = 24 * 1024 * 1024;
+    expect(seenCapacity(1, budget)).toBe(MAX_SEEN_CAPACITY);
+    for (const relays of [1, 10, 240, 241, 1000, 2000, 5000]) {
+      const capacity = seenCapacity(relays, budget);
+      const seen = new RelaySeen({ capacity, lookbackSeconds: 3600, now: () => 9_000_000 });
+      for (let t = 0; t < capacity * 2; t++) seen.add(id(`${relays}:${t}`), 8000 + t);
+      expect(seen.size).toBeLessThanOrEqual(capacity);
+      if (capacity > MIN_SEEN_CAPACITY) expect(seen.bytes * relays).toBeLessThanOrEqual(budget);
+    }
+    // More relays never get a bigger share.
+    expect(seenCapacity(2000, budget)).toBeLessThan(seenCapacity(240, budget));
+    expect(seenCapacity(1_000_000, budget)).toBe(MIN_SEEN_CAPACITY);
+  });
+
+  it('shares the budget by need: quiet relays keep what they need, busy ones get the rest', () => {
+    const budget = 16 * 1024 * 1024;
+    const tableBytes = (capacity: number) => {
+      const seen = new RelaySeen({ capacity, lookbackSeconds: 3600, now: () => 9_000_000 });
+      for (let t = 0; t < capacity; t++) seen.add(id(`t${capacity}:${t}`), 8000 + t);
+      return seen.bytes;
+    };
+    // 1,990 quiet relays needing 100 ids and 10 busy ones needing 50,000: an equal share would
+    // give every relay 384 ids; by need, the busy ones get the most a set keeps.
+    const needs = [...Array(1990).fill(100), ...Array(10).fill(50_000)];
+    const capacities = shareSeen(needs, budget);
+    expect(seenCapacity(2000, budget)).toBe(384);
+    for (const c of capacities.slice(0, 1990)) expect(c).toBeGreaterThanOrEqual(100);
+    for (const c of capacities.slice(1990)) expect(c).toBe(MAX_SEEN_CAPACITY);
+    const sizes = new Map<number, number>();
+    let total = 0;
+    for (const c of capacities) {
+      if (!sizes.has(c)) sizes.set(c, tableBytes(c));
+      total += sizes.get(c) as number;
+    }
+    expect(total).toBeLessThanOrEqual(budget);
+    // Unknown or large needs: at least an equal share each (what rounding leaves over goes to
+    // the last ones), all within the budget.
+    for (const need of [Number.POSITIVE_INFINITY, 1e9]) {
+      const equal = shareSeen(Array(240).fill(need), budget);
+      for (const c of equal) expect(c).toBeGreaterThanOrEqual(seenCapacity(240, budget));
+      expect(equal.reduce((n, c) => n + (sizes.get(c) ?? tableBytes(c)), 0)).toBeLessThanOrEqual(budget);
+    }
   });
 });

@@ -1,10 +1,62 @@
-import { type RelaySeen, shareSeen, tableBytes } from './relay-seen.js';
+import type { RelaySeen } from './relay-seen.js';
+import { MAX_LOAD, MAX_SEEN_CAPACITY, MIN_SLOTS, tableBytes, WORDS } from './seen-table.js';
+
+/** Fewest ids a relay's set keeps, however many relays share the budget. */
+export const MIN_SEEN_CAPACITY = 192;
+
+/**
+ * Ids each relay's seen set may keep when `relays` sets share `budgetBytes`: the largest power
+ * of two of slots whose tables all fit the budget, filled to the table's load bound. A fixed
+ * per-relay size would not bound a replica: 2,000 busy relays at 12,288 ids each hold 384 MiB.
+ * Only below `MIN_SEEN_CAPACITY` per relay does the total exceed the budget.
+ */
+export function seenCapacity(relays: number, budgetBytes: number): number {
+  return capacityIn(budgetBytes / Math.max(1, relays));
+}
+
+/** The most ids a table of at most `bytes` holds (a power of two of slots, at the load bound). */
+function capacityIn(bytes: number): number {
+  let slots = MIN_SLOTS;
+  while (slots * 2 * WORDS * 4 <= bytes && slots * 2 * MAX_LOAD <= MAX_SEEN_CAPACITY) slots *= 2;
+  return Math.max(MIN_SEEN_CAPACITY, Math.floor(slots * MAX_LOAD));
+}
+
+/**
+ * Splits `budgetBytes` among seen sets by need (the ids each would keep to cover its look-back;
+ * `Infinity` when not known): sets needing less than an equal share of what is left get a table
+ * that holds their need, smallest first; the others all get one equal share of the rest
+ * (water-filling; what rounding leaves is not handed out, so equally busy sets never trade
+ * places). Quiet relays do not hold memory busy ones lack, and the total stays within the
+ * budget (above `MIN_SEEN_CAPACITY` per set).
+ */
+export function shareSeen(needs: readonly number[], budgetBytes: number): number[] {
+  const capacities = new Array<number>(needs.length).fill(MIN_SEEN_CAPACITY);
+  const order = needs.map((need, i) => ({ need: Math.max(0, need), i })).sort((a, b) => a.need - b.need);
+  let left = budgetBytes;
+  let sets = needs.length;
+  let equal: number | undefined;
+  for (const { need, i } of order) {
+    if (equal === undefined) {
+      const wanted = Number.isFinite(need) ? tableBytes(Math.min(need, MAX_SEEN_CAPACITY) + 1) : left;
+      if (wanted <= left / sets) {
+        const capacity = capacityIn(wanted);
+        capacities[i] = capacity;
+        left -= tableBytes(capacity);
+        sets -= 1;
+        continue;
+      }
+      equal = capacityIn(left / sets);
+    }
+    capacities[i] = equal;
+  }
+  return capacities;
+}
 
 /** One relay's seen set as the budget sees it. */
 export interface BudgetedSet {
-  seen: RelaySeen;
+  readonly seen: RelaySeen;
   /** False while the connection waits for a checkpoint to be handed over (not started yet). */
-  started: boolean;
+  readonly started: boolean;
 }
 
 /** Time constant of the rate average (seconds). */

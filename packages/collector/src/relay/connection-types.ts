@@ -1,8 +1,22 @@
 import type { Logger } from '@nostr-info/shared';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
-import type { RelaySeenState } from '../dedup/relay-seen.js';
+import type { InvalidSeen } from '../dedup/invalid-seen.js';
+import type { RelaySeen, RelaySeenState } from '../dedup/relay-seen.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
-import type { RelayConnection } from './relay-connection.js';
+
+/** The relay an EVENT frame came from, as the collector sees it (a `RelayConnection`). */
+export interface FrameSource {
+  readonly relayId: number;
+  readonly url: string;
+  /** Ids this relay delivered recently (a resumed subscription's replay is not credited twice). */
+  readonly seen: RelaySeen;
+  /** Bad copies this relay was already charged for. */
+  readonly invalidSeen: InvalidSeen;
+  /** A copy from this relay went to the signature check (its checkpoint waits for the answer). */
+  verifyStarted(): void;
+  /** The check of one of its copies answered. */
+  verifySettled(): void;
+}
 
 /** What a connection needs from the collector around it. */
 export interface ConnectionHost {
@@ -14,7 +28,7 @@ export interface ConnectionHost {
    * An EVENT frame from this relay, as received, with the time it arrived. The bytes may be a
    * view into the socket's read buffer: keep nothing of them past the call.
    */
-  onEventFrame(conn: RelayConnection, frame: Buffer, atMs: number): void;
+  onEventFrame(conn: FrameSource, frame: Buffer, atMs: number): void;
   /** True while the collector holds reading (buffer full). */
   paused(): boolean;
 }
@@ -34,6 +48,14 @@ export interface ConnectionOptions {
   seenCapacity?: number;
   /** Refuse names that resolve to private addresses (relays admitted from discovery). */
   publicOnly?: boolean;
+}
+
+/** Limits a relay states in its NIP-11 document (`null`: not stated). */
+export interface RelayLimits {
+  /** Longest message the relay accepts (a longer REQ is logged). */
+  maxMessageLength: number | null;
+  /** Below 2, a resumed replay cannot be paged beside the live subscription. */
+  maxSubscriptions: number | null;
 }
 
 /** A relay's resume point, handed between replicas through the shared cache. */

@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import { MAX_FRAME_BYTES, openSocket } from './open-socket.js';
-import { classifySocketError } from './relay-connection.js';
+import { classifySocketError } from './socket-errors.js';
 
 /**
  * Checks that a relay accepts a WebSocket connection before it joins the watched set. Resolves

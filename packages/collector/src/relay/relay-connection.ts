@@ -1,73 +1,71 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@nostr-info/shared';
 import WebSocket from 'ws';
 import type { HeldRelay } from '../aggregate/counter-buffer.js';
 import type { InvalidSeen } from '../dedup/invalid-seen.js';
 import type { RelaySeen } from '../dedup/relay-seen.js';
 import type { ConnectionState } from '../observe/metrics.js';
-import { isEventFrame, parseRelayMessage, RelayMessageError } from '../protocol/relay-message.js';
-import { Backoff } from './backoff.js';
-import type { ConnectionHost, ConnectionOptions, ResumeCheckpoint } from './connection-types.js';
+import type {
+  ConnectionHost,
+  ConnectionOptions,
+  FrameSource,
+  RelayLimits,
+  ResumeCheckpoint,
+} from './connection-types.js';
+import { FrameReader } from './frame-reader.js';
 import { closeGracefully } from './graceful-close.js';
 import { Keepalive } from './keepalive.js';
 import { MAX_FRAME_BYTES, openSocket } from './open-socket.js';
 import { RelayHealth } from './relay-health.js';
-import { type PagerOutcome, ReplayPager } from './replay-pager.js';
+import { RelaySubscription } from './relay-subscription.js';
 import { ResumePoint } from './resume-point.js';
+import { RetryDelays } from './retry-delays.js';
 import { classifySocketError } from './socket-errors.js';
 
-export type { ConnectionHost, ConnectionOptions, ResumeCheckpoint } from './connection-types.js';
-export { classifySocketError } from './socket-errors.js';
+export type {
+  ConnectionHost,
+  ConnectionOptions,
+  FrameSource,
+  RelayLimits,
+  ResumeCheckpoint,
+} from './connection-types.js';
+export { SUBSCRIBED_KINDS } from './relay-subscription.js';
 
-/** Kinds the collector subscribes to. */
-export const SUBSCRIBED_KINDS = [0, 1, 3, 7, 9735, 30023, 10002];
-
-/**
- * One relay: one socket and one subscription, reconnected with backoff, kept alive with pings,
- * resumed after a gap with a `since` that looks back behind it (see `RelaySeen`), with health
- * accounting (`RelayHealth`), keepalive (`Keepalive`) and resume state (`ResumePoint`) apart.
- */
 /** Holder ids: this process, then a serial per connection (see `Handover`). */
 const PROCESS_ID = randomUUID();
 let connectionSerial = 0;
 
-/** A subscription answered this long before it fails counts as recovered: the backoff starts over. */
-const STABLE_MS = 60_000;
-
-export class RelayConnection {
-  /** Copies from this relay whose signature check is still running. */
-  verifying = 0;
+/**
+ * One relay: one socket and one subscription, reconnected with backoff, kept alive with pings,
+ * resumed after a gap with a `since` that looks back behind it (see `RelaySeen`). Apart from it:
+ * the subscription and its replay paging (`RelaySubscription`), reading frames (`FrameReader`),
+ * health accounting (`RelayHealth`), keepalive (`Keepalive`), resume state (`ResumePoint`) and
+ * the waits before retrying (`RetryDelays`).
+ */
+export class RelayConnection implements FrameSource {
   /** Who holds the relay while this connection has it (one id per connection, see `Handover`). */
   readonly holder = `${PROCESS_ID}:${++connectionSerial}`;
-  /** True once `start()` ran (before it, a handed-over checkpoint may still be imported). */
-  started = false;
-  state: ConnectionState = 'closed';
   private ws: WebSocket | undefined;
-  private readonly backoff: Backoff;
-  private readonly subBackoff = new Backoff({ initialMs: 2000, maxMs: 10 * 60_000 });
   private timer: NodeJS.Timeout | undefined;
-  /** When the relay last answered the subscription (EOSE) with no failure since (ms; 0 = not). */
-  private answeredAt = 0;
   /** When the current socket opened (ms; before `connectStartedAt` while it has not). */
   private openedAt = 0;
+  private connectStartedAt = 0;
+  private subscribed = false;
+  private stopped = false;
+  private wasStarted = false;
+  private currentState: ConnectionState = 'closed';
+  private verifyingCount = 0;
+  private receivedCount = 0;
+  private lastError: string | undefined;
+  private lastErrorMessage: string | undefined;
   private readonly publicOnly: boolean;
+  private readonly openTimeoutMs: number;
+  private readonly maxFrameBytes: number;
+  private readonly retry: RetryDelays;
   private readonly keepalive: Keepalive;
   private readonly health: RelayHealth;
   private readonly point: ResumePoint;
-  private readonly pager = new ReplayPager();
-  private subCounter = 0;
-  private subId = '';
-  private subscribed = false;
-  private reqSentAt = 0;
-  private connectStartedAt = 0;
-  private stopped = false;
-  private readonly openTimeoutMs: number;
-  private readonly maxFrameBytes: number;
-  /** Events received since the last rate sample (events/s for the live feed). */
-  received = 0;
-  maxMessageLength: number | null = null;
-  /** NIP-11 `max_subscriptions`: below 2, a resumed replay cannot be paged beside the live one. */
-  maxSubscriptions: number | null = null;
+  private readonly subscription: RelaySubscription;
+  private readonly frames: FrameReader;
 
   constructor(
     readonly relayId: number,
@@ -89,13 +87,15 @@ export class RelayConnection {
     this.publicOnly = publicOnly;
     this.openTimeoutMs = openTimeoutMs;
     this.maxFrameBytes = maxFrameBytes;
-    this.backoff = new Backoff({ initialMs: backoffInitialMs, maxMs: backoffMaxMs });
+    this.retry = new RetryDelays({ initialMs: backoffInitialMs, maxMs: backoffMaxMs });
     this.point = new ResumePoint({
       capacity: seenCapacity,
       lookbackSeconds: resumeLookbackSeconds,
       maxAgeSeconds: resumeMaxAgeSeconds,
     });
     this.health = new RelayHealth(relayId, url, host);
+    this.subscription = new RelaySubscription(url, this.point, host);
+    this.frames = new FrameReader(maxFrameBytes, this.health, this.subscription);
     this.keepalive = new Keepalive(
       pingIntervalMs,
       () => this.ws,
@@ -114,8 +114,13 @@ export class RelayConnection {
     return this.point.invalidSeen;
   }
 
-  private get log(): Logger {
-    return this.host.logger;
+  /** True once `start()` ran (before it, a handed-over checkpoint may still be imported). */
+  get started(): boolean {
+    return this.wasStarted;
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
   }
 
   /** True while the subscription is open. */
@@ -123,20 +128,49 @@ export class RelayConnection {
     return this.subscribed && this.ws?.readyState === WebSocket.OPEN;
   }
 
+  /** EVENT frames received since start. */
+  get received(): number {
+    return this.receivedCount;
+  }
+
+  /** Copies from this relay whose signature check is still running. */
+  get verifying(): number {
+    return this.verifyingCount;
+  }
+
+  verifyStarted(): void {
+    this.verifyingCount += 1;
+  }
+
+  verifySettled(): void {
+    this.verifyingCount -= 1;
+  }
+
+  /** NIP-11 `max_message_length` in force (`null`: not stated); see `applyLimits`. */
+  get maxMessageLength(): number | null {
+    return this.subscription.limits.maxMessageLength;
+  }
+
+  /** NIP-11 `max_subscriptions` in force: below 2, a resumed replay cannot be paged. */
+  get maxSubscriptions(): number | null {
+    return this.subscription.limits.maxSubscriptions;
+  }
+
+  /** The limits from the relay's NIP-11 document (any replica's, refreshed daily). */
+  applyLimits(limits: RelayLimits): void {
+    this.subscription.applyLimits(limits);
+  }
+
   private setState(next: ConnectionState): void {
-    if (next === this.state) return;
+    if (next === this.currentState) return;
     this.accountHealth();
-    this.state = next;
+    this.currentState = next;
     this.health.up(next === 'open');
   }
 
   /** The relay as held by this replica: the status it last reported and since when (if any yet). */
   held(): HeldRelay {
-    return {
-      relayId: this.relayId,
-      status: this.health.status,
-      statusChangedAt: this.health.statusChangedAt,
-    };
+    return this.health.held();
   }
 
   /** Adds elapsed observed (and connected) time to the hour's health counters. */
@@ -146,7 +180,7 @@ export class RelayConnection {
 
   /** Opens the socket (first call) — later reconnects schedule themselves. */
   start(): void {
-    this.started = true;
+    this.wasStarted = true;
     this.stopped = false;
     this.health.restart();
     this.connect();
@@ -167,27 +201,13 @@ export class RelayConnection {
     ws.on('open', () => this.onOpen(ws));
     ws.on('message', (data, isBinary) => {
       if (ws !== this.ws) return;
-      this.point.lastHeardAt = Date.now();
+      this.point.heard(Date.now());
       this.keepalive.heard();
-      if (isBinary) return;
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-      if (size > this.maxFrameBytes) {
-        this.host.metrics.relayMessages.inc({ relay: this.url, type: 'oversized', class: 'message-too-big' });
-        this.health.report({ lastErrorClass: 'message-too-big', lastErrorAt: Date.now() });
-        return;
-      }
-      const frame = Array.isArray(data)
-        ? Buffer.concat(data)
-        : Buffer.isBuffer(data)
-          ? data
-          : Buffer.from(data);
-      // EVENT frames go on as bytes: copies already counted are recognised without decoding.
-      if (isEventFrame(frame)) {
-        if (this.pager.active) this.pager.note(frame);
-        this.deliverEvent(ws, frame);
-        return;
-      }
-      this.onFrame(ws, frame.toString());
+      const read = this.frames.read(data, isBinary, this.stopped);
+      if (read === undefined) return;
+      if (Buffer.isBuffer(read)) this.deliverEvent(ws, read);
+      else if (read.type === 'EOSE') this.onEose(ws, read.subscriptionId);
+      else this.onClosed(read.subscriptionId, read.message);
     });
     ws.on('pong', () => this.keepalive.heard());
     ws.on('error', (err) => {
@@ -200,9 +220,6 @@ export class RelayConnection {
       this.onClose(code, reason.toString());
     });
   }
-
-  private lastError: string | undefined;
-  private lastErrorMessage: string | undefined;
 
   private onOpen(ws: WebSocket): void {
     if (ws !== this.ws) return;
@@ -219,38 +236,9 @@ export class RelayConnection {
   private subscribe(): void {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
-    // First subscription: from now. Later ones look back behind the gap, so events the relay got
-    // meanwhile with older timestamps arrive too; RelaySeen drops copies already credited.
-    const resumed = this.point.subscribedOnce;
-    const { since, capped } = this.point.nextSince();
-    if (capped) {
-      this.host.metrics.resumesCapped.inc({ relay: this.url });
-      this.log.info(
-        { relay: this.url, since, cappedResumes: this.seen.cappedResumes, evicted: this.seen.evicted },
-        'resume window capped: the seen set was full',
-      );
-    }
-    this.subCounter += 1;
-    this.subId = `ni${this.subCounter}`;
-    const filter = { kinds: SUBSCRIBED_KINDS, since };
-    const req = JSON.stringify(['REQ', this.subId, filter]);
-    // A resumed replay may be cut at the relay's limit: page it back to `since` after its EOSE.
-    // A page still open from an earlier replay on this socket is closed first.
-    const stale = resumed
-      ? this.pager.begin(this.subId, filter, (this.maxSubscriptions ?? 2) >= 2)
-      : this.pager.abandon();
-    if (stale) ws.send(stale);
-    if (this.maxMessageLength !== null && req.length > this.maxMessageLength) {
-      this.log.warn(
-        { relay: this.url, maxMessageLength: this.maxMessageLength },
-        'REQ longer than relay allows',
-      );
-    }
-    this.reqSentAt = Date.now();
-    ws.send(req);
+    this.subscription.send(ws);
     this.accountHealth();
     this.subscribed = true;
-    this.point.subscribedOnce = true;
     this.setState('open');
     this.health.report({ status: 'online', statusChangedAt: Date.now() });
   }
@@ -260,106 +248,42 @@ export class RelayConnection {
    * on what was on the wire (counted before its checkpoint is handed over).
    */
   private deliverEvent(ws: WebSocket, frame: Buffer): void {
-    this.received += 1;
+    this.receivedCount += 1;
     this.host.onEventFrame(this, frame, this.point.lastHeardAt);
     // A closing socket may be out of the collector's reach (a relay given up): it follows the
     // back-pressure itself.
     if (this.stopped && this.host.paused()) ws.pause();
   }
 
-  private onFrame(ws: WebSocket, raw: string): void {
-    let message: ReturnType<typeof parseRelayMessage>;
-    try {
-      message = parseRelayMessage(raw);
-    } catch (err) {
-      if (!(err instanceof RelayMessageError)) throw err;
-      if (!this.stopped) this.health.garbage();
-      return;
-    }
-    if (message.type === 'EVENT') {
-      // Frames like `[ "EVENT", …]` with spacing take this slower path, to the same end.
-      if (this.pager.active) this.pager.noteParsed(message.subscriptionId, message.event);
-      this.deliverEvent(ws, Buffer.from(raw));
-      return;
-    }
-    // While closing, only the events still on the wire matter.
-    if (this.stopped) return;
-    switch (message.type) {
-      case 'EOSE': {
-        this.pageReplay(message.subscriptionId);
-        if (message.subscriptionId !== this.subId || this.reqSentAt === 0) return;
-        const eoseMs = Date.now() - this.reqSentAt;
-        this.reqSentAt = 0;
-        this.health.eose(eoseMs);
-        // Healthy from here; the backoff starts over only once it has stayed so for a while, or
-        // a relay that answers and then drops would be redialled (and replayed) every second.
-        this.answeredAt = Date.now();
-        return;
-      }
-      case 'NOTICE':
-        this.health.notice(message.message);
-        return;
-      case 'CLOSED': {
-        const paged = this.pager.closed(message.subscriptionId);
-        if (paged) this.replayDone(paged, message.message);
-        if (message.subscriptionId !== this.subId) return;
-        const cls = this.health.closed(message.message);
-        this.subscribed = false;
-        if (cls === 'auth-required') {
-          // Not offline: the relay is up but only serves authenticated clients.
-          this.setState('auth_required');
-          this.health.report({
-            status: 'auth_required',
-            statusChangedAt: Date.now(),
-            lastErrorClass: cls,
-            lastErrorAt: Date.now(),
-          });
-        } else {
-          this.setState('backoff');
-          this.health.report({ lastErrorClass: cls, lastErrorAt: Date.now() });
-        }
-        if (this.stableFor() >= STABLE_MS) this.subBackoff.reset();
-        this.answeredAt = 0;
-        const delay = this.subBackoff.next();
-        this.clearTimer();
-        this.timer = setTimeout(() => this.subscribe(), delay);
-        this.timer.unref();
-        return;
-      }
-      case 'AUTH':
-        this.health.auth();
-        return;
-      default:
-        return;
-    }
+  private onEose(ws: WebSocket, subId: string): void {
+    const eoseMs = this.subscription.eose(ws, subId);
+    if (eoseMs === undefined) return;
+    this.health.eose(eoseMs);
+    this.retry.answered();
   }
 
-  /** After an EOSE of a replay being paged: closes the finished page and asks for the next. */
-  private pageReplay(subId: string): void {
-    const step = this.pager.eose(subId, this.seen.lowest);
-    if (!step) return;
-    const ws = this.ws;
-    if (ws?.readyState === WebSocket.OPEN) {
-      if (step.close) ws.send(step.close);
-      if (step.req) {
-        ws.send(step.req);
-        this.host.metrics.replayPages.inc({ relay: this.url });
-      }
+  /** The relay CLOSED the subscription: asked for again after a wait. */
+  private onClosed(subId: string, reason: string): void {
+    if (!this.subscription.closed(subId, reason)) return;
+    const cls = this.health.closed(reason);
+    this.subscribed = false;
+    if (cls === 'auth-required') {
+      // Not offline: the relay is up but only serves authenticated clients.
+      this.setState('auth_required');
+      this.health.report({
+        status: 'auth_required',
+        statusChangedAt: Date.now(),
+        lastErrorClass: cls,
+        lastErrorAt: Date.now(),
+      });
+    } else {
+      this.setState('backoff');
+      this.health.report({ lastErrorClass: cls, lastErrorAt: Date.now() });
     }
-    if (step.done) this.replayDone(step.done);
-  }
-
-  private replayDone(outcome: PagerOutcome, reason?: string): void {
-    if (!outcome.truncated) {
-      if (outcome.pages > 1)
-        this.log.debug({ relay: this.url, pages: outcome.pages }, 'resumed replay paged');
-      return;
-    }
-    this.host.metrics.replaysTruncated.inc({ relay: this.url });
-    this.log.info(
-      { relay: this.url, pages: outcome.pages, reason },
-      'resumed replay not paged to the end of the window: older events may be missed',
-    );
+    const delay = this.retry.afterClosed();
+    this.clearTimer();
+    this.timer = setTimeout(() => this.subscribe(), delay);
+    this.timer.unref();
   }
 
   /** Nothing (not even a pong) for a whole keepalive interval: the socket is dead or stalled. */
@@ -376,7 +300,7 @@ export class RelayConnection {
     this.clearTimer();
     this.accountHealth();
     this.subscribed = false;
-    this.pager.reset();
+    this.subscription.reset();
     this.ws?.removeAllListeners();
     this.ws = undefined;
     if (this.stopped) return;
@@ -390,12 +314,7 @@ export class RelayConnection {
     this.lastError = undefined;
     this.lastErrorMessage = undefined;
     this.setState('backoff');
-    if (this.stableFor() >= STABLE_MS) {
-      this.backoff.reset();
-      this.subBackoff.reset();
-    }
-    this.answeredAt = 0;
-    const delay = this.backoff.next();
+    const delay = this.retry.afterSocketFailure();
     this.host.metrics.reconnects.inc({ relay: this.url });
     this.timer = setTimeout(() => this.connect(), delay);
     this.timer.unref();
@@ -404,7 +323,7 @@ export class RelayConnection {
   /** Resolves once no copy from this relay is still being verified (or after `timeoutMs`). */
   async settled(timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.verifying > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (this.verifyingCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
   /** Where this relay's stream stands, for the replica that watches it next (see `ResumePoint`). */
@@ -424,11 +343,6 @@ export class RelayConnection {
 
   resume(): void {
     this.ws?.resume();
-  }
-
-  /** How long the subscription has been answered (EOSE) without a failure since; 0 if it is not. */
-  private stableFor(now = Date.now()): number {
-    return this.answeredAt > 0 ? now - this.answeredAt : 0;
   }
 
   private clearTimer(): void {
@@ -451,7 +365,7 @@ export class RelayConnection {
     this.setState('closed');
     this.health.released();
     if (!ws) return Promise.resolve();
-    return closeGracefully(ws, this.subId, graceMs, !this.host.paused()).then(() => {
+    return closeGracefully(ws, this.subscription.id, graceMs, !this.host.paused()).then(() => {
       if (this.ws === ws) this.ws = undefined;
     });
   }

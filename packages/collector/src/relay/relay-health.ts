@@ -1,11 +1,18 @@
 import { hourOf } from '../aggregate/buckets.js';
-import type { RelayStatusRow } from '../aggregate/counter-buffer.js';
+import type { CounterBuffer, HeldRelay, RelayStatusRow } from '../aggregate/counter-buffer.js';
+import type { CollectorMetrics } from '../observe/metrics.js';
 import { classifyReason } from '../protocol/classify.js';
-import type { ConnectionHost } from './connection-types.js';
 
 export type StatusUpdate = Omit<RelayStatusRow, 'relayId' | 'disconnects'> & { disconnects?: number };
 
 const shortText = (s: string) => s.slice(0, 300);
+
+/** What health accounting needs from the collector: its metrics and the live counter buffer. */
+export interface HealthHost {
+  metrics: CollectorMetrics;
+  /** The live counter buffer (replaced at every flush, so always read it through the host). */
+  buffer(): CounterBuffer;
+}
 
 /**
  * One relay's health accounting: observed and connected time, connects, latencies and failures in
@@ -15,15 +22,26 @@ const shortText = (s: string) => s.slice(0, 300);
 export class RelayHealth {
   private lastAccountedAt = Date.now();
   /** The last status this replica reported for the relay (undefined: none since it took it). */
-  status: RelayStatusRow['status'];
+  private status: RelayStatusRow['status'];
   /** When that status began. */
-  statusChangedAt: number | undefined;
+  private statusChangedAt: number | undefined;
 
   constructor(
     private readonly relayId: number,
     private readonly url: string,
-    private readonly host: Pick<ConnectionHost, 'buffer' | 'metrics'>,
+    private readonly host: HealthHost,
   ) {}
+
+  /** The relay as held by this replica: the status it last reported and since when (if any yet). */
+  held(): HeldRelay {
+    return { relayId: this.relayId, status: this.status, statusChangedAt: this.statusChangedAt };
+  }
+
+  /** A frame over the size limit, dropped unread. */
+  oversized(): void {
+    this.host.metrics.relayMessages.inc({ relay: this.url, type: 'oversized', class: 'message-too-big' });
+    this.report({ lastErrorClass: 'message-too-big', lastErrorAt: Date.now() });
+  }
 
   /** A frame that is not a relay message at all. */
   garbage(): void {

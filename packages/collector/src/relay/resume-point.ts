@@ -12,10 +12,8 @@ export class ResumePoint {
   readonly seen: RelaySeen;
   /** Bad copies this relay was already charged for. */
   readonly invalidSeen = new InvalidSeen();
-  /** When the relay last sent anything (ms). */
-  lastHeardAt = 0;
-  /** True once a subscription was sent (or taken over): later ones resume instead of "now". */
-  subscribedOnce = false;
+  private heardAt = 0;
+  private subscribedBefore = false;
 
   /**
    * Oldest a resume may reach, in seconds behind now: the network-wide dedup forgets ids after
@@ -30,6 +28,26 @@ export class ResumePoint {
   }: RelaySeenOptions & { maxAgeSeconds?: number }) {
     this.seen = new RelaySeen(options);
     this.maxAgeSeconds = maxAgeSeconds;
+  }
+
+  /** When the relay last sent anything (ms). */
+  get lastHeardAt(): number {
+    return this.heardAt;
+  }
+
+  /** True once a subscription was sent (or taken over): later ones resume instead of "now". */
+  get subscribedOnce(): boolean {
+    return this.subscribedBefore;
+  }
+
+  /** The relay sent something at `atMs`. */
+  heard(atMs: number): void {
+    this.heardAt = atMs;
+  }
+
+  /** A subscription was sent: the next one resumes behind the gap. */
+  subscribed(): void {
+    this.subscribedBefore = true;
   }
 
   /** `since` of the next REQ; `capped` when the seen set could not cover the whole lookback. */
@@ -63,7 +81,7 @@ export class ResumePoint {
   resumeFrom(checkpoint: ResumeCheckpoint): void {
     this.seen.import(checkpoint.seen);
     if (Array.isArray(checkpoint.invalid)) this.invalidSeen.import(checkpoint.invalid);
-    this.lastHeardAt = checkpoint.lastHeardSec * 1000;
-    this.subscribedOnce = true;
+    this.heardAt = checkpoint.lastHeardSec * 1000;
+    this.subscribedBefore = true;
   }
 }

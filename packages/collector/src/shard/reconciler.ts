@@ -18,15 +18,19 @@ import type { ReplicaSource } from './replica-count.js';
 
 const DAY_MS = 86_400_000;
 
+/** What the reconciler converges and with what. */
 export interface ReconcilerOptions {
   db: Kysely<Database>;
   ordinal: number;
   replicas: ReplicaSource;
+  /** The connections by relay id, opened and closed here to match ownership. */
   connections: Map<number, RelayConnection>;
   createConnection: (relay: WatchedRelay) => RelayConnection;
   logger: Logger;
   metrics: CollectorMetrics;
+  /** Fetch NIP-11 documents (default true). */
   nip11?: boolean;
+  /** Probe discovered relays and admit up to `maxRelays` of them. */
   discovery?: { enabled: boolean; maxRelays: number };
   /** NIP-11 fetches and discovery probes started per tick (spreads load over ticks). */
   perTick?: number;
@@ -48,7 +52,46 @@ export class Reconciler {
   /** Hand-offs under way (relays being released or taken), awaited by `close`. */
   private readonly handoffs = new Set<Promise<void>>();
 
-  constructor(private readonly o: ReconcilerOptions) {}
+  private readonly db: Kysely<Database>;
+  private readonly ordinal: number;
+  private readonly replicas: ReplicaSource;
+  private readonly connections: Map<number, RelayConnection>;
+  private readonly createConnection: (relay: WatchedRelay) => RelayConnection;
+  private readonly logger: Logger;
+  private readonly metrics: CollectorMetrics;
+  private readonly nip11: boolean;
+  private readonly discovery: { enabled: boolean; maxRelays: number } | undefined;
+  private readonly perTick: number;
+  private readonly handover: Handover | undefined;
+  private readonly handoverWaitMs: number;
+
+  constructor({
+    db,
+    ordinal,
+    replicas,
+    connections,
+    createConnection,
+    logger,
+    metrics,
+    nip11 = true,
+    discovery,
+    perTick = 8,
+    handover,
+    handoverWaitMs = 10_000,
+  }: ReconcilerOptions) {
+    this.db = db;
+    this.ordinal = ordinal;
+    this.replicas = replicas;
+    this.connections = connections;
+    this.createConnection = createConnection;
+    this.logger = logger;
+    this.metrics = metrics;
+    this.nip11 = nip11;
+    this.discovery = discovery;
+    this.perTick = perTick;
+    this.handover = handover;
+    this.handoverWaitMs = handoverWaitMs;
+  }
 
   private track(work: Promise<void>): void {
     this.handoffs.add(work);
@@ -65,18 +108,23 @@ export class Reconciler {
     while (this.handoffs.size > 0) await Promise.allSettled([...this.handoffs]);
   }
 
+  /**
+   * One convergence: renews this replica's holds, opens and closes sockets to match ownership,
+   * and moves NIP-11 refreshes and discovery probes along.
+   */
   async tick(): Promise<void> {
-    const { db, ordinal, replicas, connections, metrics } = this.o;
+    const connections = this.connections;
     if (this.closed) return;
-    const handover = this.o.handover;
+    // A local, so that its narrowing holds inside the hand-off callbacks below.
+    const handover = this.handover;
     // Holds first: a database that is down must not let them lapse under open sockets.
     if (handover) await handover.hold([...connections.values()].filter((c) => c.started));
     if (this.closed) return;
-    const n = replicas.current;
-    const watched = await listWatched(db);
+    const n = this.replicas.current;
+    const watched = await listWatched(this.db);
     if (this.closed) return;
     const desired = new Map<number, WatchedRelay>();
-    for (const relay of watched) if (ownerOf(relay.url, n) === ordinal) desired.set(relay.id, relay);
+    for (const relay of watched) if (ownerOf(relay.url, n) === this.ordinal) desired.set(relay.id, relay);
 
     for (const [id, conn] of connections) {
       if (!desired.has(id)) {
@@ -92,7 +140,7 @@ export class Reconciler {
     }
     for (const [id, relay] of desired) {
       if (connections.has(id)) continue;
-      const conn = this.o.createConnection(relay);
+      const conn = this.createConnection(relay);
       connections.set(id, conn);
       if (!handover) {
         conn.start();
@@ -100,24 +148,22 @@ export class Reconciler {
       }
       const cancelled = () => this.closed || connections.get(id) !== conn;
       this.track(
-        handover
-          .take(relay.url, conn.holder, this.o.handoverWaitMs ?? 10_000, cancelled)
-          .then(async (checkpoint) => {
-            if (cancelled()) return handover.abandon(relay.url, conn.holder, checkpoint);
-            if (checkpoint) conn.resumeFrom(checkpoint);
-            conn.start();
-          }),
+        handover.take(relay.url, conn.holder, this.handoverWaitMs, cancelled).then(async (checkpoint) => {
+          if (cancelled()) return handover.abandon(relay.url, conn.holder, checkpoint);
+          if (checkpoint) conn.resumeFrom(checkpoint);
+          conn.start();
+        }),
       );
     }
-    metrics.relaysOwned.set(desired.size);
-    metrics.replicas.set(n);
+    this.metrics.relaysOwned.set(desired.size);
+    this.metrics.replicas.set(n);
 
-    if (this.o.nip11 !== false) this.refreshNip11([...desired.values()]);
-    if (this.o.discovery?.enabled) await this.admitDiscovered(n);
+    if (this.nip11) this.refreshNip11([...desired.values()]);
+    if (this.discovery?.enabled) await this.admitDiscovered(n);
   }
 
   private refreshNip11(owned: WatchedRelay[]): void {
-    const perTick = this.o.perTick ?? 8;
+    const perTick = this.perTick;
     const now = Date.now();
     const due = owned.filter(
       (r) =>
@@ -128,26 +174,25 @@ export class Reconciler {
       this.nip11InFlight.add(relay.id);
       fetchRelayInfo(relay.url, { publicOnly: relay.source === 'discovered' })
         .then(async (info) => {
-          await saveNip11(this.o.db, relay.id, info);
-          const conn = this.o.connections.get(relay.id);
+          await saveNip11(this.db, relay.id, info);
+          const conn = this.connections.get(relay.id);
           if (conn) {
-            conn.maxMessageLength = info.maxMessageLength;
-            conn.maxSubscriptions = info.maxSubscriptions;
+            conn.applyLimits(info);
           }
         })
         .catch(async (err: unknown) => {
-          await saveNip11Error(this.o.db, relay.id, (err as Error).message).catch(() => undefined);
+          await saveNip11Error(this.db, relay.id, (err as Error).message).catch(() => undefined);
         })
         .finally(() => this.nip11InFlight.delete(relay.id));
     }
   }
 
   private async admitDiscovered(n: number): Promise<void> {
-    const discovery = this.o.discovery;
+    const discovery = this.discovery;
     if (!discovery || discovery.maxRelays <= 0 || this.probing > 0) return;
-    const perTick = this.o.perTick ?? 8;
-    const candidates = (await listCandidates(this.o.db, perTick * 20))
-      .filter((r) => ownerOf(r.url, n) === this.o.ordinal)
+    const perTick = this.perTick;
+    const candidates = (await listCandidates(this.db, perTick * 20))
+      .filter((r) => ownerOf(r.url, n) === this.ordinal)
       .slice(0, perTick);
     if (candidates.length === 0) return;
     this.probing = candidates.length;
@@ -155,12 +200,12 @@ export class Reconciler {
     for (const relay of candidates) {
       probeRelay(relay.url)
         .then(async (failure) => {
-          if (failure) await markProbeFailed(this.o.db, relay.id, failure);
-          else if (await admitRelay(this.o.db, relay.id, discovery.maxRelays)) {
-            this.o.logger.info({ relay: relay.url }, 'discovered relay admitted');
+          if (failure) await markProbeFailed(this.db, relay.id, failure);
+          else if (await admitRelay(this.db, relay.id, discovery.maxRelays)) {
+            this.logger.info({ relay: relay.url }, 'discovered relay admitted');
           }
         })
-        .catch((err: unknown) => this.o.logger.warn({ err, relay: relay.url }, 'discovery probe failed'))
+        .catch((err: unknown) => this.logger.warn({ err, relay: relay.url }, 'discovery probe failed'))
         .finally(() => {
           this.probing -= 1;
         });

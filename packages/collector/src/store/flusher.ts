@@ -6,6 +6,7 @@ import { CounterBuffer, type HeldRelay } from '../aggregate/counter-buffer.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
 import { FlushError, flushLanded, writeBuffer } from './flush.js';
 
+/** Where flushes write, what they take, and what rides with them. */
 export interface FlusherOptions {
   db: Kysely<Database>;
   aggregator: Aggregator;
@@ -15,6 +16,7 @@ export interface FlusherOptions {
   beforeFlush?: () => void;
   /** The relays this replica holds, reported with a flush every `heldReportMs`. */
   held?: () => HeldRelay[];
+  /** How often the held relays are reported (default RELAY_HELD_REPORT_MS). */
   heldReportMs?: number;
 }
 
@@ -30,18 +32,40 @@ export class Flusher {
   private runningHeldOnly = false;
   /** A flush whose COMMIT answer was lost, waiting for the ledger's word. */
   private uncertain: { id: string; buffer: CounterBuffer } | undefined;
+  /** Counter flushes failed in a row (0 after a success). */
   failures = 0;
+  /** When a counter flush last succeeded (ms since the epoch; 0: never). */
   lastSuccessAt = 0;
   /** When a flush last carried the held relays report (a failed one is not retried before the next). */
   private heldReportedAt = 0;
   /** False after a failed counter flush, until one succeeds: reports are then written alone. */
   private heldRidesFlush = true;
 
+  private readonly db: Kysely<Database>;
+  private readonly aggregator: Aggregator;
+  private readonly metrics: CollectorMetrics;
+  private readonly logger: Logger;
+  private readonly beforeFlush: (() => void) | undefined;
+  private readonly held: (() => HeldRelay[]) | undefined;
   /** How often the held relays are reported. */
   private readonly heldReportMs: number;
 
-  constructor(private readonly o: FlusherOptions) {
-    this.heldReportMs = o.heldReportMs ?? RELAY_HELD_REPORT_MS;
+  constructor({
+    db,
+    aggregator,
+    metrics,
+    logger,
+    beforeFlush,
+    held,
+    heldReportMs = RELAY_HELD_REPORT_MS,
+  }: FlusherOptions) {
+    this.db = db;
+    this.aggregator = aggregator;
+    this.metrics = metrics;
+    this.logger = logger;
+    this.beforeFlush = beforeFlush;
+    this.held = held;
+    this.heldReportMs = heldReportMs;
   }
 
   /** True while a flush is running. */
@@ -92,21 +116,21 @@ export class Flusher {
     this.attachHeld(buffer);
     if (buffer.empty) return true;
     try {
-      await writeBuffer(this.o.db, buffer);
-      this.o.metrics.heldReports.inc({ write: 'alone', result: 'success' });
+      await writeBuffer(this.db, buffer);
+      this.metrics.heldReports.inc({ write: 'alone', result: 'success' });
       return true;
     } catch (err) {
-      this.o.metrics.heldReports.inc({ write: 'alone', result: 'failure' });
-      this.o.metrics.dbErrors.inc({ service: 'collector', operation: 'report_held' });
-      this.o.logger.warn({ err }, 'held relays report failed; the next one is due in a minute');
+      this.metrics.heldReports.inc({ write: 'alone', result: 'failure' });
+      this.metrics.dbErrors.inc({ service: 'collector', operation: 'report_held' });
+      this.logger.warn({ err }, 'held relays report failed; the next one is due in a minute');
       return false;
     }
   }
 
   /** Puts the held relays report into `buffer` when it is due. */
   private attachHeld(buffer: CounterBuffer): void {
-    if (!this.heldDue || !this.o.held) return;
-    const held = this.o.held();
+    if (!this.heldDue || !this.held) return;
+    const held = this.held();
     if (held.length > 0) buffer.held = held;
     this.heldReportedAt = Date.now();
   }
@@ -116,7 +140,7 @@ export class Flusher {
    * relay no replica reports as `unknown`), whatever FLUSH_INTERVAL_MS is.
    */
   get heldDue(): boolean {
-    return this.o.held !== undefined && Date.now() - this.heldReportedAt >= this.heldReportMs;
+    return this.held !== undefined && Date.now() - this.heldReportedAt >= this.heldReportMs;
   }
 
   /** Keys of a flush held apart while its outcome is unknown. */
@@ -126,39 +150,39 @@ export class Flusher {
 
   /** Keyed counters in memory: the aggregator's live buffer and any held flush (the buffer bound). */
   get bufferedKeys(): number {
-    return this.o.aggregator.buffer.keys + this.heldKeys;
+    return this.aggregator.buffer.keys + this.heldKeys;
   }
 
   private async run(): Promise<boolean> {
     if (this.uncertain && !(await this.settleUncertain())) return false;
-    this.o.beforeFlush?.();
-    const buffer = this.o.aggregator.take();
+    this.beforeFlush?.();
+    const buffer = this.aggregator.take();
     if (this.heldRidesFlush) this.attachHeld(buffer);
     if (buffer.empty) return true;
     const started = performance.now();
     const id = randomUUID();
     const withHeld = buffer.held !== undefined;
     try {
-      await writeBuffer(this.o.db, buffer, id);
+      await writeBuffer(this.db, buffer, id);
       const seconds = (performance.now() - started) / 1000;
-      this.o.metrics.flushes.inc({ result: 'success' });
-      if (withHeld) this.o.metrics.heldReports.inc({ write: 'with_flush', result: 'success' });
+      this.metrics.flushes.inc({ result: 'success' });
+      if (withHeld) this.metrics.heldReports.inc({ write: 'with_flush', result: 'success' });
       this.heldRidesFlush = true;
-      this.o.metrics.flushDuration.observe(seconds);
+      this.metrics.flushDuration.observe(seconds);
       this.lastSuccessAt = Date.now();
-      this.o.metrics.lastFlushSuccess.set(this.lastSuccessAt / 1000);
-      if (this.failures > 0) this.o.logger.info({ failures: this.failures }, 'flush recovered');
+      this.metrics.lastFlushSuccess.set(this.lastSuccessAt / 1000);
+      if (this.failures > 0) this.logger.info({ failures: this.failures }, 'flush recovered');
       this.failures = 0;
       return true;
     } catch (err) {
       if (withHeld) {
-        this.o.metrics.heldReports.inc({ write: 'with_flush', result: 'failure' });
+        this.metrics.heldReports.inc({ write: 'with_flush', result: 'failure' });
         // The report is due again at once, and goes alone until a counter flush succeeds.
         this.heldReportedAt = 0;
       }
       this.heldRidesFlush = false;
       if (err instanceof FlushError && err.uncertain) this.uncertain = { id, buffer };
-      else this.o.aggregator.restore(buffer);
+      else this.aggregator.restore(buffer);
       this.failed(err);
       return false;
     }
@@ -170,28 +194,25 @@ export class Flusher {
     if (!held) return true;
     let landed: boolean;
     try {
-      landed = await flushLanded(this.o.db, held.id);
+      landed = await flushLanded(this.db, held.id);
     } catch (err) {
       this.failed(err);
       return false;
     }
     this.uncertain = undefined;
     if (landed)
-      this.o.logger.warn(
-        { flush: held.id },
-        'flush had landed although its commit failed: not written again',
-      );
-    else this.o.aggregator.restore(held.buffer);
+      this.logger.warn({ flush: held.id }, 'flush had landed although its commit failed: not written again');
+    else this.aggregator.restore(held.buffer);
     return true;
   }
 
   private failed(err: unknown): void {
     this.failures += 1;
-    this.o.metrics.flushes.inc({ result: 'failure' });
-    this.o.metrics.dbErrors.inc({ service: 'collector', operation: 'flush' });
+    this.metrics.flushes.inc({ result: 'failure' });
+    this.metrics.dbErrors.inc({ service: 'collector', operation: 'flush' });
     // Log the first failure and then every tenth, not one line per retry during an outage.
     if (this.failures === 1 || this.failures % 10 === 0) {
-      this.o.logger.error(
+      this.logger.error(
         { err, failures: this.failures, keys: this.bufferedKeys },
         'flush failed; kept for retry',
       );
