@@ -1,15 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import {
-  BACKEND_PATHS,
-  ITEM_BYTES,
-  LOAD_VERIFIER_SOURCE,
-  loadVerifier,
-  packItem,
-  type VerifierBackend,
-  type VerifierPreference,
-  verifyPacked,
-} from './schnorr.js';
+import type { Worker } from 'node:worker_threads';
+import { loadVerifier, type VerifierBackend, type VerifierPreference } from './schnorr.js';
+import { startWorker } from './start-worker.js';
+import { ITEM_BYTES, packItem, verifyBatch } from './verify-batch.js';
+import type { FromVerifyWorker, ToVerifyWorker, VerifyWorkerData } from './worker-messages.js';
 
 /** One signature to check (hex strings as on the wire, already shape-checked). */
 export interface VerifyItem {
@@ -63,33 +57,10 @@ const RESPAWN_MAX_MS = 5000;
 /** A worker that lived this long died of something passing: its replacement starts at the minimum delay. */
 const RESPAWN_RESET_MS = 30_000;
 
-// The worker is inline CommonJS so the same code runs from `src` (tests) and `dist`; it loads
-// the verifier with the same loader as the main thread. Keep the loop in step with `verifyPacked`.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-${LOAD_VERIFIER_SOURCE}
-const { name, verify } = loadVerifier(workerData.paths, workerData.prefer);
-parentPort.postMessage({ backend: name });
-parentPort.on('message', ({ batchId, packed, count, exit }) => {
-  // Exiting between messages is the only safe way out: a thread torn down while it is inside the
-  // native addon (loading it, or verifying) makes the addon abort the whole process.
-  if (exit) process.exit(0);
-  // Buffers, not plain Uint8Arrays: the native addon accepts only Buffers.
-  const bytes = Buffer.from(packed);
-  const results = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const o = i * ${ITEM_BYTES};
-    results[i] = verify(bytes.subarray(o, o + 32), bytes.subarray(o + 32, o + 64), bytes.subarray(o + 64, o + 128)) ? 1 : 0;
-  }
-  parentPort.postMessage({ batchId, results }, [results.buffer]);
-});
-`;
-
 /**
- * Worker threads when not configured. The native verifier checks ~17,000 signatures a second
- * per core while the socket thread handles a few thousand unique events a second: one worker per
- * two cores leaves the rest to the socket thread and the garbage collector. The WASM fallback is
- * about a fifth of that speed and gets every core.
+ * Worker threads when not configured. A native worker verifies faster than one socket thread
+ * feeds it unique events: one per two cores (at most four) leaves the rest to the socket thread
+ * and the garbage collector. The slower WASM fallback gets every core. Figures: docs/benchmarks.md.
  */
 export function autoWorkers(backend: VerifierBackend, cores: number): number {
   return backend === 'libsecp256k1-native'
@@ -112,7 +83,8 @@ function exitWorker(worker: Worker, graceMs = 10_000): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
-    worker.postMessage({ exit: true });
+    const request: ToVerifyWorker = { exit: true };
+    worker.postMessage(request);
   });
 }
 
@@ -174,9 +146,9 @@ export class VerifyPool {
   }
 
   private newWorker(): Worker {
-    return new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { paths: BACKEND_PATHS, prefer: this.prefer },
+    const workerData: VerifyWorkerData = { prefer: this.prefer };
+    return startWorker(new URL('./verify-worker.js', import.meta.url), {
+      workerData,
       // A verify worker holds one batch at a time: a small heap keeps each thread's memory small.
       resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
     });
@@ -184,9 +156,9 @@ export class VerifyPool {
 
   private watch(slot: Slot): void {
     const worker = slot.worker;
-    worker.on('message', (msg: { batchId?: number; results?: Uint8Array; backend?: VerifierBackend }) => {
+    worker.on('message', (msg: FromVerifyWorker) => {
       if (slot.worker !== worker) return;
-      if (msg.backend) {
+      if ('backend' in msg) {
         // Held referenced until started (see `ready`), then never keeping the process alive.
         worker.unref();
         slot.started = true;
@@ -195,8 +167,8 @@ export class VerifyPool {
           this.workerBackends.push(msg.backend);
         }
         this.settleStarted();
+        return;
       }
-      if (msg.batchId === undefined || !msg.results) return;
       const job = slot.inFlight.get(msg.batchId);
       if (!job) return;
       slot.inFlight.delete(msg.batchId);
@@ -283,7 +255,7 @@ export class VerifyPool {
 
   /** Resolves true when the signature is valid. */
   verify(item: VerifyItem): Promise<boolean> {
-    if (this.closed) return Promise.resolve(verifyPacked(this.pack([item]), 1, this.prefer)[0] === 1);
+    if (this.closed) return Promise.resolve(verifyBatch(this.pack([item]), 1, this.prefer)[0] === 1);
     return new Promise((resolve) => {
       this.pending.items.push(item);
       this.pending.resolvers.push(resolve);
@@ -319,7 +291,7 @@ export class VerifyPool {
     }
     const started = performance.now();
     if (!slot) {
-      this.settle({ packed, resolvers, started }, verifyPacked(packed, resolvers.length, this.prefer));
+      this.settle({ packed, resolvers, started }, verifyBatch(packed, resolvers.length, this.prefer));
       return;
     }
     // Copy into a fresh ArrayBuffer: allocUnsafe may share the pooled slab, which cannot be transferred.
@@ -327,7 +299,8 @@ export class VerifyPool {
     const batchId = this.nextBatchId++;
     this.batches += 1;
     slot.inFlight.set(batchId, { packed, resolvers, started });
-    slot.worker.postMessage({ batchId, packed: buffer, count: resolvers.length }, [buffer]);
+    const request: ToVerifyWorker = { batchId, packed: buffer, count: resolvers.length };
+    slot.worker.postMessage(request, [buffer]);
   }
 
   private settle(job: Job, results: Uint8Array): void {
