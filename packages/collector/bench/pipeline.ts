@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadOrGenerateCorpus, pureSigner } from '@nostr-info/relay-sim';
-import { createCache, createLogger, createRegistry } from '@nostr-info/shared';
+import { createCache } from '@nostr-info/shared/cache';
+import { createLogger } from '@nostr-info/shared/log';
+import { createRegistry } from '@nostr-info/shared/metrics';
 import { testServices } from '@nostr-info/shared/testing';
 import { Aggregator } from '../src/aggregate/aggregator.js';
 import { NetworkDedup } from '../src/dedup/dedup.js';

@@ -1,4 +1,4 @@
-import type { Service } from '@nostr-info/shared';
+import type { Service } from '@nostr-info/shared/lifecycle';
 import type { ConnectionOptions } from './relay/connection-types.js';
 import type { ReplicaSource } from './shard/replica-count.js';
 

@@ -1,4 +1,5 @@
-import type { CollectorEnv, RoleContext } from '@nostr-info/shared';
+import type { CollectorEnv } from '@nostr-info/shared/config';
+import type { RoleContext } from '@nostr-info/shared/lifecycle';
 import type { CollectorOptions, CollectorService } from './collector-types.js';
 import { createCollectorMetrics } from './observe/metrics.js';
 import { startMetricsServer } from './observe/metrics-server.js';

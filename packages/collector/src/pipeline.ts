@@ -1,4 +1,4 @@
-import { type HotCell, hotCell } from '@nostr-info/shared';
+import { type HotCell, hotCell } from '@nostr-info/shared/metrics';
 import type { Aggregator } from './aggregate/aggregator.js';
 import type { NetworkDedup } from './dedup/dedup.js';
 import type { ValidIds } from './dedup/valid-ids.js';

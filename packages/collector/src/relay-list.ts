@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { type CollectorEnv, normalizeRelayUrl, readRelayList } from '@nostr-info/shared';
+import type { CollectorEnv } from '@nostr-info/shared/config';
+import { normalizeRelayUrl, readRelayList } from '@nostr-info/shared/relay';
 
 /** The configured relay list: RELAYS, else RELAYS_FILE, else the bundled seed list. */
 export function configuredRelays(env: Pick<CollectorEnv, 'RELAYS' | 'RELAYS_FILE'>): string[] {

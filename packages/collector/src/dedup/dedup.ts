@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Cache } from '@nostr-info/shared';
+import type { Cache } from '@nostr-info/shared/cache';
 
 export interface NetworkDedupOptions {
   cache: Cache;

@@ -1,4 +1,4 @@
-import { tryNormalizeRelayUrl } from '@nostr-info/shared';
+import { tryNormalizeRelayUrl } from '@nostr-info/shared/relay';
 import type { NostrEvent } from '../protocol/event.js';
 
 /** At most this many URLs are taken from one event (relay lists can be padded with junk). */

@@ -1,4 +1,4 @@
-import { createRegistry, hotCell } from '@nostr-info/shared';
+import { createRegistry, hotCell } from '@nostr-info/shared/metrics';
 import { describe, expect, it } from 'vitest';
 import { createCollectorMetrics } from './metrics.js';
 

@@ -1,4 +1,4 @@
-import { collectHotCells, METRIC_PREFIX } from '@nostr-info/shared';
+import { collectHotCells, METRIC_PREFIX } from '@nostr-info/shared/metrics';
 import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
 
 /** Kinds used as metric label values; anything else is `other` (labels stay bounded). */

@@ -1,4 +1,4 @@
-import type { Logger } from '@nostr-info/shared';
+import type { Logger } from '@nostr-info/shared/log';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
 import type { InvalidSeen } from '../dedup/invalid-seen.js';
 import type { RelaySeen, RelaySeenState } from '../dedup/relay-seen.js';

@@ -1,6 +1,6 @@
 import { type LookupAddress, lookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { isPrivateHost } from '@nostr-info/shared';
+import { isPrivateHost } from '@nostr-info/shared/relay';
 
 /** Raised (as a socket error) when a name resolves to an address no public relay can have. */
 export class PrivateAddressError extends Error {

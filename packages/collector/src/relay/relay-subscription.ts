@@ -1,4 +1,4 @@
-import type { Logger } from '@nostr-info/shared';
+import type { Logger } from '@nostr-info/shared/log';
 import WebSocket from 'ws';
 import type { CollectorMetrics } from '../observe/metrics.js';
 import type { RelayLimits } from './connection-types.js';

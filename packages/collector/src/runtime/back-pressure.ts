@@ -1,4 +1,4 @@
-import type { Logger } from '@nostr-info/shared';
+import type { Logger } from '@nostr-info/shared/log';
 
 /**
  * Copies awaiting a signature or dedup answer before reading pauses (it resumes at half). It

@@ -1,4 +1,4 @@
-import { createLogger } from '@nostr-info/shared';
+import { createLogger } from '@nostr-info/shared/log';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { Aggregator } from '../aggregate/aggregator.js';

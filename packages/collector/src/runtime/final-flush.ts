@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '@nostr-info/shared';
+import type { Logger } from '@nostr-info/shared/log';
 import type { Flusher } from '../store/flusher.js';
 
 /** What the last flush needs: the flusher's two members, how to tell it is done, a logger. */

@@ -1,4 +1,5 @@
-import { createLogger, createMemoryCache } from '@nostr-info/shared';
+import { createMemoryCache } from '@nostr-info/shared/cache';
+import { createLogger } from '@nostr-info/shared/log';
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';

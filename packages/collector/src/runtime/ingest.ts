@@ -1,4 +1,6 @@
-import type { Cache, CollectorEnv, Logger } from '@nostr-info/shared';
+import type { Cache } from '@nostr-info/shared/cache';
+import type { CollectorEnv } from '@nostr-info/shared/config';
+import type { Logger } from '@nostr-info/shared/log';
 import { Aggregator } from '../aggregate/aggregator.js';
 import type { CollectorOptions } from '../collector-types.js';
 import { NetworkDedup } from '../dedup/dedup.js';

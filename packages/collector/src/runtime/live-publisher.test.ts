@@ -1,4 +1,4 @@
-import { LIVE_CHANNEL } from '@nostr-info/shared';
+import { LIVE_CHANNEL } from '@nostr-info/shared/stats';
 import { describe, expect, it, vi } from 'vitest';
 import type { LiveMessage } from '../observe/live.js';
 import { LivePublisher } from './live-publisher.js';

@@ -1,4 +1,6 @@
-import { type Cache, LIVE_CHANNEL, type Logger } from '@nostr-info/shared';
+import type { Cache } from '@nostr-info/shared/cache';
+import type { Logger } from '@nostr-info/shared/log';
+import { LIVE_CHANNEL } from '@nostr-info/shared/stats';
 import { liveMessage } from '../observe/live.js';
 import type { ConnectionSet } from './connection-set.js';
 

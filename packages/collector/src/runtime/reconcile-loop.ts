@@ -1,4 +1,4 @@
-import type { Logger } from '@nostr-info/shared';
+import type { Logger } from '@nostr-info/shared/log';
 import type { CollectorMetrics } from '../observe/metrics.js';
 import type { RelayListFile } from '../relay-list.js';
 import type { Reconciler } from '../shard/reconciler.js';

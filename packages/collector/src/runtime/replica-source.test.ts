@@ -1,4 +1,4 @@
-import { createLogger } from '@nostr-info/shared';
+import { createLogger } from '@nostr-info/shared/log';
 import { describe, expect, it } from 'vitest';
 import { replicaSource } from './replica-source.js';
 

@@ -1,4 +1,5 @@
-import type { CollectorEnv, Logger } from '@nostr-info/shared';
+import type { CollectorEnv } from '@nostr-info/shared/config';
+import type { Logger } from '@nostr-info/shared/log';
 import { fixedReplicas, type ReplicaSource, watchStatefulSet } from '../shard/replica-count.js';
 
 /** The settings that say where the replica count comes from. */

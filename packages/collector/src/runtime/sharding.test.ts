@@ -1,4 +1,6 @@
-import { createLogger, createMemoryCache, type Database } from '@nostr-info/shared';
+import { createMemoryCache } from '@nostr-info/shared/cache';
+import type { Database } from '@nostr-info/shared/db';
+import { createLogger } from '@nostr-info/shared/log';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,7 @@
-import type { Cache, CollectorEnv, Database, Logger } from '@nostr-info/shared';
+import type { Cache } from '@nostr-info/shared/cache';
+import type { CollectorEnv } from '@nostr-info/shared/config';
+import type { Database } from '@nostr-info/shared/db';
+import type { Logger } from '@nostr-info/shared/log';
 import type { Kysely } from 'kysely';
 import type { CollectorOptions } from '../collector-types.js';
 import { SeenBudget } from '../dedup/seen-budget.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '@nostr-info/shared';
+import type { Logger } from '@nostr-info/shared/log';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import { FinalFlush, type FinalFlushOptions } from './final-flush.js';

@@ -1,4 +1,5 @@
-import type { Cache, Logger } from '@nostr-info/shared';
+import type { Cache } from '@nostr-info/shared/cache';
+import type { Logger } from '@nostr-info/shared/log';
 import type { RelayConnection, ResumeCheckpoint } from '../relay/relay-connection.js';
 
 export interface HandoverOptions {

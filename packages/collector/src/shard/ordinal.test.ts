@@ -1,4 +1,4 @@
-import { ownerOf } from '@nostr-info/shared';
+import { ownerOf } from '@nostr-info/shared/relay';
 import { describe, expect, it } from 'vitest';
 import { OrdinalError, resolveOrdinal } from './ordinal.js';
 import { StatefulSetReplicas } from './replica-count.js';

@@ -1,4 +1,6 @@
-import { type Database, type Logger, ownerOf } from '@nostr-info/shared';
+import type { Database } from '@nostr-info/shared/db';
+import type { Logger } from '@nostr-info/shared/log';
+import { ownerOf } from '@nostr-info/shared/relay';
 import type { Kysely } from 'kysely';
 import type { CollectorMetrics } from '../observe/metrics.js';
 import { fetchRelayInfo } from '../relay/nip11.js';

@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '@nostr-info/shared';
+import type { Logger } from '@nostr-info/shared/log';
 
 /** Where the replica count N comes from; `current` is read on every reconcile tick. */
 export interface ReplicaSource {

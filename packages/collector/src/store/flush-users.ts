@@ -1,4 +1,4 @@
-import type { Database } from '@nostr-info/shared';
+import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
 import { dayOf, hourOf } from '../aggregate/buckets.js';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';

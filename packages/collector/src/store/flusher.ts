@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type Database, type Logger, RELAY_HELD_REPORT_MS } from '@nostr-info/shared';
+import type { Database } from '@nostr-info/shared/db';
+import type { Logger } from '@nostr-info/shared/log';
+import { RELAY_HELD_REPORT_MS } from '@nostr-info/shared/relay';
 import type { Kysely } from 'kysely';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { CounterBuffer, type HeldRelay } from '../aggregate/counter-buffer.js';

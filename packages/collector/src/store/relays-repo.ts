@@ -1,4 +1,5 @@
-import type { Database, RelayStatus } from '@nostr-info/shared';
+import type { Database } from '@nostr-info/shared/db';
+import type { RelayStatus } from '@nostr-info/shared/relay';
 import { type Kysely, sql } from 'kysely';
 import type { RelayInfo } from '../relay/nip11.js';
 import { pgText } from './pg-text.js';
