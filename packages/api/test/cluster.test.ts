@@ -1,19 +1,18 @@
-import type { ApiEnv, RoleContext } from '@nostr-info/shared';
-import { testServices } from '@nostr-info/shared/testing';
+import { type MigratedTestDatabase, migratedTestDatabase, testServices } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ApiService, startApi } from '../src/server.js';
 import { buildSnapshot } from './fixtures.js';
-import { closeContext, makeContext, migratedDatabase, seedSnapshot, uniquePrefix } from './helpers.js';
+import { type ApiContext, makeContext, seedSnapshot, uniquePrefix } from './helpers.js';
 import { openStream } from './sse-client.js';
 
 /** The API on the 6-node Redis Cluster (`scripts/services/redis-cluster.sh start`). */
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
-let ctx: RoleContext<ApiEnv>;
+let db: MigratedTestDatabase;
+let ctx: ApiContext;
 let api: ApiService;
 let base: string;
 
 beforeAll(async () => {
-  db = await migratedDatabase('api_cluster');
+  db = await migratedTestDatabase('api_cluster');
   ctx = await makeContext({
     databaseUrl: db.url,
     clusterNodes: testServices().TEST_REDIS_CLUSTER_NODES,
@@ -30,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.stop();
-  await closeContext(ctx);
+  await ctx.close();
   await db.drop();
 });
 

@@ -1,7 +1,7 @@
-import { testServices } from '@nostr-info/shared/testing';
+import { migratedTestDatabase, testServices } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { closeContext, makeContext, migratedDatabase, uniquePrefix } from './helpers.js';
+import { makeContext, uniquePrefix } from './helpers.js';
 import { type InProcessApi, inProcessApi } from './in-process-api.js';
 
 let api: InProcessApi;
@@ -67,7 +67,7 @@ describe('errors', () => {
   });
 
   it('503 with a clear message when no snapshot exists yet', async () => {
-    const empty = await migratedDatabase('api_empty');
+    const empty = await migratedTestDatabase('api_empty');
     const ctx2 = await makeContext({
       databaseUrl: empty.url,
       redisUrl: testServices().TEST_REDIS_URL,
@@ -81,7 +81,7 @@ describe('errors', () => {
       expect(e.message).toContain('24h');
       expect(res.headers.get('retry-after')).toBe('30');
     } finally {
-      await closeContext(ctx2);
+      await ctx2.close();
       await empty.drop();
     }
   });

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import type { ApiEnv, RoleContext } from '@nostr-info/shared';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type MigratedTestDatabase, migratedTestDatabase } from '@nostr-info/shared/testing';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { type ApiService, startApi } from '../src/server.js';
 import { buildSnapshot } from './fixtures.js';
-import { closeContext, makeContext, migratedDatabase, seedSnapshot, uniquePrefix } from './helpers.js';
+import { type ApiContext, makeContext, seedSnapshot, uniquePrefix } from './helpers.js';
 
 /** A Redis of this test's own (never the shared one), so it can be killed. */
 async function freePort(): Promise<number> {
@@ -15,8 +15,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
-let ctx: RoleContext<ApiEnv>;
+let db: MigratedTestDatabase;
+let ctx: ApiContext;
 let redis: ChildProcess;
 let api: ApiService;
 let base: string;
@@ -30,13 +30,13 @@ beforeAll(async () => {
       stdio: 'ignore',
     },
   );
-  db = await migratedDatabase('api_fallback');
+  db = await migratedTestDatabase('api_fallback');
   ctx = await makeContext({
     databaseUrl: db.url,
     redisUrl: `redis://127.0.0.1:${port}`,
     keyPrefix: uniquePrefix('fallback'),
   });
-  for (let i = 0; i < 50 && !(await ctx.cache.ping()); i++) await new Promise((r) => setTimeout(r, 100));
+  await vi.waitFor(async () => expect(await ctx.cache.ping()).toBe(true), { timeout: 5000, interval: 100 });
   await seedSnapshot(ctx, buildSnapshot('24h', { computedAt: new Date(Date.now() - 120_000) }));
   api = await startApi(ctx, { snapshotMaxAgeMs: 200 });
   base = `http://127.0.0.1:${api.port}`;
@@ -45,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.stop();
   redis?.kill('SIGKILL');
-  await closeContext(ctx);
+  await ctx.close();
   await db.drop();
 });
 

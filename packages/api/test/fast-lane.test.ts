@@ -1,10 +1,9 @@
 import { request } from 'node:http';
-import type { ApiEnv, RoleContext } from '@nostr-info/shared';
-import { testServices } from '@nostr-info/shared/testing';
+import { type MigratedTestDatabase, migratedTestDatabase, testServices } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiService, startApi } from '../src/server.js';
 import { buildSnapshot } from './fixtures.js';
-import { closeContext, makeContext, migratedDatabase, seedSnapshot, uniquePrefix } from './helpers.js';
+import { type ApiContext, makeContext, seedSnapshot, uniquePrefix } from './helpers.js';
 
 /**
  * The server answers exact GETs of cached stats targets itself (the fast lane) and everything
@@ -12,8 +11,8 @@ import { closeContext, makeContext, migratedDatabase, seedSnapshot, uniquePrefix
  * by Hono, so each pair below must agree field by field.
  */
 const BUDGET = 120;
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
-let ctx: RoleContext<ApiEnv>;
+let db: MigratedTestDatabase;
+let ctx: ApiContext;
 let api: ApiService;
 
 interface Raw {
@@ -68,7 +67,7 @@ function expectSameResponse(fast: Raw, hono: Raw, what: string): void {
 }
 
 beforeAll(async () => {
-  db = await migratedDatabase('api_fast_lane');
+  db = await migratedTestDatabase('api_fast_lane');
   ctx = await makeContext({
     databaseUrl: db.url,
     redisUrl: testServices().TEST_REDIS_URL,
@@ -83,7 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.stop();
-  if (ctx) await closeContext(ctx);
+  if (ctx) await ctx.close();
   await db?.drop();
 });
 

@@ -1,4 +1,9 @@
-import { type FullSnapshot, fullSnapshotSchema, type RelayRow, type StatsRange } from '@nostr-info/shared';
+import {
+  type FullSnapshot,
+  fullSnapshotSchema,
+  type RelayRow,
+  type StatsRange,
+} from '@nostr-info/shared/stats';
 
 export interface FixtureOptions {
   computedAt?: Date;

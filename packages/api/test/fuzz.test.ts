@@ -1,16 +1,8 @@
 import { connect } from 'node:net';
-import { testServices } from '@nostr-info/shared/testing';
+import { type MigratedTestDatabase, migratedTestDatabase, testServices } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildSnapshot } from './fixtures.js';
-import {
-  type ApiProcess,
-  closeContext,
-  makeContext,
-  migratedDatabase,
-  seedSnapshot,
-  spawnApi,
-  uniquePrefix,
-} from './helpers.js';
+import { type ApiProcess, makeContext, seedSnapshot, spawnApi, uniquePrefix } from './helpers.js';
 
 /** Deterministic PRNG (mulberry32) so a failing case can be replayed. */
 function prng(seed: number) {
@@ -180,17 +172,17 @@ function send(port: number, raw: string): Promise<number> {
   });
 }
 
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
+let db: MigratedTestDatabase;
 let api: ApiProcess;
 
 beforeAll(async () => {
-  db = await migratedDatabase('api_fuzz');
+  db = await migratedTestDatabase('api_fuzz');
   const keyPrefix = uniquePrefix('fuzz');
   const redisUrl = testServices().TEST_REDIS_URL;
   const ctx = await makeContext({ databaseUrl: db.url, redisUrl, keyPrefix });
   await seedSnapshot(ctx, buildSnapshot('24h'));
   await seedSnapshot(ctx, buildSnapshot('all'), { cache: false });
-  await closeContext(ctx);
+  await ctx.close();
   api = await spawnApi({
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl,

@@ -1,39 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { ApiEnv } from '@nostr-info/shared/config';
+import type { RoleContext } from '@nostr-info/shared/lifecycle';
 import {
-  type ApiEnv,
-  type Cache,
-  createCache,
-  createDatabases,
-  createLogger,
-  createRegistry,
-  type Databases,
   type FullSnapshot,
-  loadEnv,
-  migrateToLatest,
-  type RoleContext,
   SNAPSHOT_CHANNEL,
   SNAPSHOT_TTL_SECONDS,
   snapshotCacheKey,
-} from '@nostr-info/shared';
-import { createTestDatabase, type TestDatabase } from '@nostr-info/shared/testing';
+} from '@nostr-info/shared/stats';
+import { type TestRoleContext, testRoleContext } from '@nostr-info/shared/testing';
 
 /** A unique Redis key prefix per test file, so files never see each other's keys. */
 export const uniquePrefix = (name: string): string => `test:api:${name}:${randomBytes(4).toString('hex')}:`;
 
-/** A fresh migrated database on the machine's PostgreSQL. */
-export async function migratedDatabase(prefix: string): Promise<TestDatabase> {
-  const db = await createTestDatabase(prefix);
-  const dbs = await createDatabases({ databaseUrl: db.url });
-  try {
-    const { error } = await migrateToLatest(dbs.writer, dbs.kind);
-    if (error) throw error;
-  } finally {
-    await dbs.close();
-  }
-  return db;
-}
+/** The API's role context in tests. */
+export type ApiContext = TestRoleContext<'api'>;
 
 export interface ContextOptions {
   databaseUrl: string;
@@ -50,27 +32,20 @@ export async function makeContext({
   clusterNodes,
   keyPrefix,
   env = {},
-}: ContextOptions): Promise<RoleContext<ApiEnv>> {
-  const apiEnv = loadEnv('api', {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    REDIS_CLUSTER_NODES: clusterNodes,
-    REDIS_KEY_PREFIX: keyPrefix,
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    ...env,
+}: ContextOptions): Promise<ApiContext> {
+  const ctx = await testRoleContext('api', {
+    env: {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      REDIS_CLUSTER_NODES: clusterNodes,
+      REDIS_KEY_PREFIX: keyPrefix,
+      HOST: '127.0.0.1',
+      ...env,
+    },
+    poolMax: 4,
   });
-  const logger = createLogger({ level: 'silent' });
-  const dbs: Databases = await createDatabases({ databaseUrl, poolMax: 4 });
-  const cache: Cache = createCache(apiEnv, logger);
-  const registry = createRegistry({ service: 'api', defaultMetrics: false });
   // Port 0: the OS picks a free port for each server a test starts.
-  return { env: { ...apiEnv, PORT: 0 }, logger, dbs, cache, registry };
-}
-
-/** Closes what `makeContext` opened. */
-export async function closeContext(ctx: RoleContext<ApiEnv>): Promise<void> {
-  await Promise.allSettled([ctx.cache.close(), ctx.dbs.close()]);
+  return { ...ctx, env: { ...ctx.env, PORT: 0 } };
 }
 
 /** Writes a snapshot the way the scheduler does: a `statistics_snapshots` row and/or `stats:<range>`. */

@@ -1,14 +1,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { type ApiEnv, type RoleContext, STATS_RANGES } from '@nostr-info/shared';
-import { testServices } from '@nostr-info/shared/testing';
+import { STATS_RANGES } from '@nostr-info/shared/stats';
+import { migratedTestDatabase, testServices } from '@nostr-info/shared/testing';
 import { createApp } from '../src/app.js';
 import { type ApiParts, createApiParts } from '../src/parts.js';
 import { buildSnapshot, fixtureRelayUrl } from './fixtures.js';
-import { closeContext, makeContext, migratedDatabase, seedSnapshot, uniquePrefix } from './helpers.js';
+import { type ApiContext, makeContext, seedSnapshot, uniquePrefix } from './helpers.js';
 import { openApiValidator } from './openapi-validator.js';
 
 export interface InProcessApi {
-  ctx: RoleContext<ApiEnv>;
+  ctx: ApiContext;
   parts: ApiParts;
   app: OpenAPIHono;
   validator: ReturnType<typeof openApiValidator>;
@@ -23,7 +23,7 @@ export interface InProcessApi {
  */
 export async function inProcessApi(name: string): Promise<InProcessApi> {
   const computedAt = new Date(Date.now() - 60_000);
-  const db = await migratedDatabase(`api_${name}`);
+  const db = await migratedTestDatabase(`api_${name}`);
   const ctx = await makeContext({
     databaseUrl: db.url,
     redisUrl: testServices().TEST_REDIS_URL,
@@ -55,7 +55,7 @@ export async function inProcessApi(name: string): Promise<InProcessApi> {
     computedAt,
     close: async () => {
       await parts.stop();
-      await closeContext(ctx);
+      await ctx.close();
       await db.drop();
     },
   };

@@ -1,13 +1,12 @@
 import { connect } from 'node:net';
-import { type ApiEnv, LIVE_CHANNEL, type RoleContext } from '@nostr-info/shared';
-import { testServices } from '@nostr-info/shared/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_CHANNEL } from '@nostr-info/shared/stats';
+import { type MigratedTestDatabase, migratedTestDatabase, testServices } from '@nostr-info/shared/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildSnapshot } from './fixtures.js';
 import {
+  type ApiContext,
   type ApiProcess,
-  closeContext,
   makeContext,
-  migratedDatabase,
   seedSnapshot,
   spawnApi,
   uniquePrefix,
@@ -16,13 +15,13 @@ import { openStream } from './sse-client.js';
 
 /** Two API processes on one Redis and one Postgres, as two replicas behind a load balancer. */
 const BUDGET = 40;
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
-let ctx: RoleContext<ApiEnv>;
+let db: MigratedTestDatabase;
+let ctx: ApiContext;
 let a: ApiProcess;
 let b: ApiProcess;
 
 beforeAll(async () => {
-  db = await migratedDatabase('api_replicas');
+  db = await migratedTestDatabase('api_replicas');
   const keyPrefix = uniquePrefix('replicas');
   const redisUrl = testServices().TEST_REDIS_URL;
   ctx = await makeContext({ databaseUrl: db.url, redisUrl, keyPrefix });
@@ -41,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled([a?.stop(), b?.stop()]);
-  await closeContext(ctx);
+  await ctx.close();
   await db.drop();
 });
 
@@ -99,14 +98,18 @@ describe('SSE across replicas', () => {
   it('caps open streams per client with a JSON 429', async () => {
     // The streams the previous case closed give their slots back asynchronously (the server
     // notices the close): wait for them rather than count them against this case's two.
-    const openWhenFree = async () => {
-      for (let attempt = 0; ; attempt++) {
-        const s = await openStream(`${a.url}/api/v1/stream`);
-        if (s.res.status !== 429 || attempt >= 100) return s;
-        s.close();
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const openWhenFree = () =>
+      vi.waitFor(
+        async () => {
+          const s = await openStream(`${a.url}/api/v1/stream`);
+          if (s.res.status === 429) {
+            s.close();
+            throw new Error('every stream slot of this client is still taken');
+          }
+          return s;
+        },
+        { timeout: 10_000, interval: 50 },
+      );
     const s1 = await openWhenFree();
     const s2 = await openWhenFree();
     try {
@@ -188,7 +191,7 @@ describe('graceful shutdown', () => {
     });
     // A body far larger than the socket buffers, so its response is still being written at SIGTERM.
     await seedSnapshot(ctx2, buildSnapshot('90d', { relays: 20_000 }), { database: false });
-    await closeContext(ctx2);
+    await ctx2.close();
     const c = await spawnApi({
       DATABASE_URL: db.url,
       REDIS_URL: testServices().TEST_REDIS_URL,

@@ -1,15 +1,9 @@
 import { runScheduler } from '@nostr-info/scheduler';
-import { type ApiEnv, RELAY_STATUS_STALE_MS, type RoleContext, STATS_RANGES } from '@nostr-info/shared';
-import { testServices } from '@nostr-info/shared/testing';
+import { RELAY_STATUS_STALE_MS } from '@nostr-info/shared/relay';
+import { STATS_RANGES } from '@nostr-info/shared/stats';
+import { type MigratedTestDatabase, migratedTestDatabase, testServices } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  type ApiProcess,
-  closeContext,
-  makeContext,
-  migratedDatabase,
-  spawnApi,
-  uniquePrefix,
-} from './helpers.js';
+import { type ApiContext, type ApiProcess, makeContext, spawnApi, uniquePrefix } from './helpers.js';
 import { openApiValidator } from './openapi-validator.js';
 import { openStream } from './sse-client.js';
 
@@ -17,14 +11,14 @@ import { openStream } from './sse-client.js';
  * The contract with the real scheduler: after one run, clients of two API processes get the
  * `snapshot` message, and what the API serves from the run validates against its OpenAPI schema.
  */
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
-let ctx: RoleContext<ApiEnv>;
+let db: MigratedTestDatabase;
+let ctx: ApiContext;
 let a: ApiProcess;
 let b: ApiProcess;
 const staleHeldAt = new Date(Date.now() - 600_000);
 
 beforeAll(async () => {
-  db = await migratedDatabase('api_contract');
+  db = await migratedTestDatabase('api_contract');
   const keyPrefix = uniquePrefix('contract');
   const redisUrl = testServices().TEST_REDIS_URL;
   ctx = await makeContext({ databaseUrl: db.url, redisUrl, keyPrefix });
@@ -84,7 +78,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled([a?.stop(), b?.stop()]);
-  await closeContext(ctx);
+  await ctx.close();
   await db.drop();
 });
 

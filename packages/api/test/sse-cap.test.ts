@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { testServices } from '@nostr-info/shared/testing';
+import { type MigratedTestDatabase, migratedTestDatabase, testServices } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, migratedDatabase, spawnApi, uniquePrefix } from './helpers.js';
+import { type ApiProcess, spawnApi, uniquePrefix } from './helpers.js';
 import { openStream } from './sse-client.js';
 
 /**
@@ -14,9 +14,9 @@ const SLOT_TTL_MS = 3000;
 
 type Stream = Awaited<ReturnType<typeof openStream>>;
 
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
+let db: MigratedTestDatabase;
 beforeAll(async () => {
-  db = await migratedDatabase('api_sse_cap');
+  db = await migratedTestDatabase('api_sse_cap');
 });
 afterAll(async () => {
   await db?.drop();

@@ -1,5 +1,5 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { STATS_RANGES } from '@nostr-info/shared';
+import { STATS_RANGES } from '@nostr-info/shared/stats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot, fixtureRelayUrl } from './fixtures.js';
 import { seedSnapshot } from './helpers.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabases, migrationStates, migrations } from '@nostr-info/shared';
+import { createDatabases, migrationStates, migrations } from '@nostr-info/shared/db';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliProcess, freePort, waitForStatus } from './cli-process.js';
 

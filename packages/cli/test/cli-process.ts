@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
 
 /** The built CLI, as `pnpm nostr-info` and the container image run it. */
 export const CLI = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -71,12 +72,19 @@ export class CliProcess {
 
   /** Waits for a log line matching `predicate`; fails after `timeoutMs` or when the process ends. */
   async waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.logs().some(predicate)) {
-      if (this.child.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`log line not seen (exit ${this.child.exitCode})\n${this.stdout}\n${this.stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 20));
+    // The poll ends with false when the process exits first, so a dead process fails at once.
+    const seen = await vi
+      .waitFor(
+        () => {
+          if (this.logs().some(predicate)) return true;
+          if (this.child.exitCode !== null) return false;
+          throw new Error('log line not seen yet');
+        },
+        { timeout: timeoutMs, interval: 20 },
+      )
+      .catch(() => false);
+    if (!seen) {
+      throw new Error(`log line not seen (exit ${this.child.exitCode})\n${this.stdout}\n${this.stderr}`);
     }
   }
 
@@ -123,23 +131,27 @@ export async function waitForStatus(
   proc: CliProcess,
   timeoutMs = 90_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) {
+  // The poll ends with false when the process exits first, so a dead process fails at once.
+  const answered = await vi
+    .waitFor(
+      async () => {
+        if (proc.child.exitCode !== null) return false;
+        const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+        await res.body?.cancel();
+        if (res.status !== status) throw new Error(`status ${res.status}`);
+        return true;
+      },
+      { timeout: timeoutMs, interval: 250 },
+    )
+    .catch((err: unknown) => {
+      const last = err instanceof Error ? err.message : String(err);
       throw new Error(
-        `process exited with ${proc.child.exitCode} before ${url} answered\n${proc.stdout}\n${proc.stderr}`,
+        `${url} did not answer ${status} within ${timeoutMs} ms (last: ${last})\n${proc.stderr}`,
       );
-    }
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      last = `status ${res.status}`;
-      await res.body?.cancel();
-      if (res.status === status) return;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    await new Promise((r) => setTimeout(r, 250));
+    });
+  if (!answered) {
+    throw new Error(
+      `process exited with ${proc.child.exitCode} before ${url} answered\n${proc.stdout}\n${proc.stderr}`,
+    );
   }
-  throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms (last: ${last})\n${proc.stderr}`);
 }

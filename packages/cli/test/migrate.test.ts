@@ -1,4 +1,4 @@
-import { createDatabases, migrationStates, migrations } from '@nostr-info/shared';
+import { createDatabases, migrationStates, migrations } from '@nostr-info/shared/db';
 import { createTestDatabase, type TestDatabase } from '@nostr-info/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliProcess, type Finished, runCli } from './cli-process.js';

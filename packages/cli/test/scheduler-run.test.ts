@@ -1,4 +1,4 @@
-import { createDatabases } from '@nostr-info/shared';
+import { createDatabases } from '@nostr-info/shared/db';
 import { createTestDatabase, type TestDatabase } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-process.js';

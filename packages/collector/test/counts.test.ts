@@ -1,23 +1,22 @@
-import { LIVE_CHANNEL, type Service } from '@nostr-info/shared';
+import type { Service } from '@nostr-info/shared/lifecycle';
+import { LIVE_CHANNEL } from '@nostr-info/shared/stats';
 import { sql } from 'kysely';
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import type { LiveMessage } from '../src/observe/live.js';
 import { makeInvoice } from './helpers/bolt11.js';
-import { createWorld, type TestWorld } from './helpers/context.js';
-import { TestRelay, waitFor } from './helpers/test-relay.js';
+import { type CollectorContext, createWorld, type TestWorld } from './helpers/context.js';
+import { TestRelay } from './helpers/test-relay.js';
 
 // A known set published over three real WebSocket relays, with duplicates across relays,
 // invalid ids and signatures, zaps of every multiplier, client tags and republished articles.
 // After the collector stops (which flushes), database counts must equal the ground truth exactly.
 
-type Ctx = Awaited<ReturnType<TestWorld['context']>>;
-
 describe('collector counts equal ground truth', () => {
   let world: TestWorld;
   let relays: TestRelay[];
-  let ctx: Ctx;
+  let ctx: CollectorContext;
   let service: Service;
   const live: LiveMessage[] = [];
   const keys = Array.from({ length: 4 }, () => generateSecretKey());
@@ -37,7 +36,14 @@ describe('collector counts equal ground truth', () => {
     ctx = await world.context({ RELAYS: relays.map((r) => r.url).join(',') });
     await ctx.cache.subscribe(LIVE_CHANNEL, (message) => live.push(JSON.parse(message) as LiveMessage));
     service = await startCollector(ctx, { nip11: false, liveIntervalMs: 500 });
-    await waitFor(() => relays.every((r) => r.subscribers === 1), 15_000, 'subscriptions');
+    await vi.waitFor(
+      () =>
+        expect(
+          relays.map((r) => r.subscribers),
+          'subscriptions',
+        ).toEqual(relays.map(() => 1)),
+      { timeout: 15_000 },
+    );
     now = Math.floor(Date.now() / 1000) + 200;
   });
 
@@ -130,19 +136,23 @@ describe('collector counts equal ground truth', () => {
     put(sign(1, 0, [], '{"name":"one"}', now), [a]);
 
     const expectedCopies = [...delivered.values()].reduce((x, y) => x + y, 0);
-    await waitFor(
-      async () => {
-        const row = await ctx.dbs.reader
-          .selectFrom('events_aggregated')
-          .select(sql<number>`coalesce(sum(events), 0)::int`.as('n'))
-          .executeTakeFirst();
-        return (row?.n ?? 0) >= expectedCopies;
-      },
-      20_000,
-      'copies flushed',
-    );
+    const copies = async () => {
+      const row = await ctx.dbs.reader
+        .selectFrom('events_aggregated')
+        .select(sql<number>`coalesce(sum(events), 0)::int`.as('n'))
+        .executeTakeFirst();
+      return row?.n ?? 0;
+    };
+    await expect
+      .poll(copies, { timeout: 20_000, message: 'copies flushed' })
+      .toBeGreaterThanOrEqual(expectedCopies);
     // The live feed for the API's stream: rates by kind from this replica.
-    await waitFor(() => live.some((m) => (m.events_per_second_by_kind['1'] ?? 0) > 0), 5000, 'live message');
+    await expect
+      .poll(() => live.some((m) => (m.events_per_second_by_kind['1'] ?? 0) > 0), {
+        timeout: 5000,
+        message: 'live message',
+      })
+      .toBe(true);
     expect(live.at(-1)).toMatchObject({ relays_connected: 3, relays_owned: 3, replica: 0 });
     await service.stop();
 

@@ -1,4 +1,4 @@
-import { createDatabases } from '@nostr-info/shared';
+import { createDatabases } from '@nostr-info/shared/db';
 import { testServices } from '@nostr-info/shared/testing';
 import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
@@ -6,7 +6,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { outageScene, refuseConnections } from './helpers/db-outage.js';
-import { waitFor } from './helpers/test-relay.js';
 
 // The requirement: PostgreSQL down for 30 s loses nothing (and counts nothing twice).
 
@@ -56,7 +55,9 @@ describe('durability through a 30 s database outage', () => {
 
     net.resume();
     // The outage starts on a collector that is writing.
-    await waitFor(async () => (await flushes('success')) > 0, 15_000, 'a first successful flush');
+    await expect
+      .poll(() => flushes('success'), { timeout: 15_000, message: 'a first successful flush' })
+      .toBeGreaterThan(0);
 
     const restore = await refuseConnections(admin, world.db.name);
     cleanups.push(restore); // also when the test fails half-way
@@ -72,11 +73,9 @@ describe('durability through a 30 s database outage', () => {
     await restore();
 
     // It recovers on its own (a periodic flush succeeds), not only through the final flush.
-    await waitFor(
-      async () => (await flushes('success')) > successesBefore,
-      30_000,
-      'a flush after the outage',
-    );
+    await expect
+      .poll(() => flushes('success'), { timeout: 30_000, message: 'a flush after the outage' })
+      .toBeGreaterThan(successesBefore);
     net.pause();
     await net.drain();
     await new Promise((r) => setTimeout(r, 500));

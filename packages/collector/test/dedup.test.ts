@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { type Cache, createCache } from '@nostr-info/shared';
+import { type Cache, createCache } from '@nostr-info/shared/cache';
 import { testServices } from '@nostr-info/shared/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { NetworkDedup } from '../src/dedup/dedup.js';
 import { freePort } from './helpers/ports.js';
-import { waitFor } from './helpers/test-relay.js';
 
 // Network-wide dedup on the real Redis: replicas claiming the same ids at once count each once,
 // and a reply lost after the write landed (the classic timeout) is not mistaken for a duplicate.
@@ -63,7 +62,9 @@ async function ownRedis(port: number): Promise<ChildProcess> {
     REDIS_CLUSTER_NODES: undefined,
   });
   try {
-    await waitFor(() => probe.ping(), 10_000, 'own redis-server up');
+    await vi.waitFor(async () => expect(await probe.ping(), 'own redis-server up').toBe(true), {
+      timeout: 10_000,
+    });
   } finally {
     await probe.close();
   }
@@ -100,7 +101,9 @@ describe('NetworkDedup while Redis is away', () => {
     });
     const ids = Array.from({ length: 1500 }, (_, i) => `away-${i}`);
     const answers = Promise.all(ids.map((id) => dedup.claim(id)));
-    await waitFor(() => errors >= 3, 10_000, 'claims failing while Redis is away');
+    await expect
+      .poll(() => errors, { timeout: 10_000, message: 'claims failing while Redis is away' })
+      .toBeGreaterThanOrEqual(3);
     expect(dedup.waiting).toBe(ids.length);
     servers.push(await ownRedis(port));
     const back = Date.now();
@@ -115,7 +118,9 @@ describe('NetworkDedup while Redis is away', () => {
     let errors = 0;
     const dedup = new NetworkDedup({ cache: away, ttlSeconds: 60, retryMs: 60_000, onError: () => errors++ });
     const answers = Promise.all(['x', 'y', 'z'].map((id) => dedup.claim(id)));
-    await waitFor(() => errors >= 1, 10_000, 'claims failing while Redis is away');
+    await expect
+      .poll(() => errors, { timeout: 10_000, message: 'claims failing while Redis is away' })
+      .toBeGreaterThanOrEqual(1);
     const closedAt = Date.now();
     await dedup.close();
     expect(await answers).toEqual([undefined, undefined, undefined]);

@@ -1,13 +1,13 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { createDatabases, createLogger, type Databases, migrateToLatest } from '@nostr-info/shared';
-import { createTestDatabase, type TestDatabase, testServices } from '@nostr-info/shared/testing';
+import { createDatabases, type Databases } from '@nostr-info/shared/db';
+import { createLogger } from '@nostr-info/shared/log';
+import { type MigratedTestDatabase, migratedTestDatabase, testServices } from '@nostr-info/shared/testing';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Aggregator } from '../src/aggregate/aggregator.js';
 import { createCollectorMetrics } from '../src/observe/metrics.js';
 import { Flusher } from '../src/store/flusher.js';
-import { waitFor } from './helpers/test-relay.js';
 import { unverifiedEvents } from './helpers/unverified-events.js';
 
 // A flush whose COMMIT reached PostgreSQL but whose answer was lost (the connection dropped in
@@ -68,16 +68,12 @@ const event = unverifiedEvents('b'.repeat(64));
 const note = () => event(1, [], 1_700_000_000);
 
 describe('a flush whose outcome was not heard', () => {
-  let db: TestDatabase;
-  let direct: Databases;
+  let db: MigratedTestDatabase;
   let proxied: Databases;
   let proxy: CuttingProxy;
 
   beforeAll(async () => {
-    db = await createTestDatabase('collector_ledger');
-    direct = await createDatabases({ databaseUrl: db.url });
-    const { error } = await migrateToLatest(direct.writer, 'postgres');
-    if (error) throw error;
+    db = await migratedTestDatabase('collector_ledger');
     const target = new URL(testServices().TEST_PG_ADMIN_URL);
     proxy = new CuttingProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const port = await proxy.listen();
@@ -89,12 +85,11 @@ describe('a flush whose outcome was not heard', () => {
   afterAll(async () => {
     await proxied?.close();
     await proxy?.close();
-    await direct?.close();
     await db?.drop();
   });
 
   const networkEvents = async () => {
-    const row = await direct.reader
+    const row = await db.dbs.reader
       .selectFrom('network_events_hourly')
       .select(sql<number>`coalesce(sum(events), 0)::int`.as('n'))
       .executeTakeFirstOrThrow();
@@ -118,7 +113,7 @@ describe('a flush whose outcome was not heard', () => {
     expect(await flusher.flush()).toBe(false);
     expect(proxy.cuts).toBe(1);
     // It landed: the server ran the COMMIT (visible once the server has finished it).
-    await waitFor(async () => (await networkEvents()) === before + 5, 5000, 'the cut flush to land');
+    await expect.poll(networkEvents, { timeout: 5000, message: 'the cut flush to land' }).toBe(before + 5);
     expect(flusher.heldKeys).toBeGreaterThan(0);
     // More counted meanwhile; the retry asks the ledger and writes only the new counts.
     aggregator.recordUnique(note(), Date.UTC(2026, 10, 24, 9));

@@ -1,5 +1,5 @@
-import { createDatabases, type Databases, migrateToLatest } from '@nostr-info/shared';
-import { createTestDatabase, type TestDatabase } from '@nostr-info/shared/testing';
+import { createDatabases, type Databases } from '@nostr-info/shared/db';
+import { type MigratedTestDatabase, migratedTestDatabase } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Aggregator } from '../src/aggregate/aggregator.js';
 import { writeBuffer } from '../src/store/flush.js';
@@ -13,17 +13,15 @@ const PAIRS = 8;
 const ROUNDS = 30;
 
 describe('concurrent flushes of two replicas', () => {
-  let db: TestDatabase;
+  let db: MigratedTestDatabase;
   let a: Databases;
   let b: Databases;
   let ids: number[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('collector_lock_order');
-    a = await createDatabases({ databaseUrl: db.url, poolMax: 2 });
+    db = await migratedTestDatabase('collector_lock_order', { poolMax: 2 });
+    a = db.dbs;
     b = await createDatabases({ databaseUrl: db.url, poolMax: 2 });
-    const { error } = await migrateToLatest(a.writer, 'postgres');
-    if (error) throw error;
     const urls = Array.from(
       { length: 2 * PAIRS },
       (_, i) => `wss://r${String(i).padStart(2, '0')}.example.com`,
@@ -38,7 +36,6 @@ describe('concurrent flushes of two replicas', () => {
   });
 
   afterAll(async () => {
-    await a?.close();
     await b?.close();
     await db?.drop();
   });

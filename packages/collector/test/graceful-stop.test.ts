@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RelayConnection } from '../src/relay/relay-connection.js';
 import { testHost } from './helpers/connection-host.js';
-import { TestRelay, waitFor } from './helpers/test-relay.js';
+import { TestRelay } from './helpers/test-relay.js';
 
 // Stopping a connection reads the frames already on the wire (they are counted before the
 // checkpoint is handed on), unless the collector is holding reading back: then the socket stays
@@ -29,7 +29,7 @@ describe('stopping a connection', () => {
     });
     const conn = new RelayConnection(1, relay.url, host);
     conn.start();
-    await waitFor(() => relay?.subscribers === 1, 5000, 'subscription');
+    await expect.poll(() => relay?.subscribers, { timeout: 5000, message: 'subscription' }).toBe(1);
     return { conn, relay, handled: () => handled };
   };
 

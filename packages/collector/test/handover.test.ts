@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createCache, createLogger, normalizeRelayUrl } from '@nostr-info/shared';
+import { createCache } from '@nostr-info/shared/cache';
+import { createLogger } from '@nostr-info/shared/log';
+import { normalizeRelayUrl } from '@nostr-info/shared/relay';
 import { testServices } from '@nostr-info/shared/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';

@@ -1,10 +1,6 @@
-import {
-  type CollectorEnv,
-  createLogger,
-  currentRelayStatus,
-  type RoleContext,
-  type Service,
-} from '@nostr-info/shared';
+import type { Service } from '@nostr-info/shared/lifecycle';
+import { createLogger } from '@nostr-info/shared/log';
+import { currentRelayStatus } from '@nostr-info/shared/relay';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +8,9 @@ import { Aggregator } from '../src/aggregate/aggregator.js';
 import { startCollector } from '../src/collector.js';
 import { createCollectorMetrics } from '../src/observe/metrics.js';
 import { Flusher } from '../src/store/flusher.js';
-import { createWorld, type TestWorld } from './helpers/context.js';
+import { type CollectorContext, createWorld, type TestWorld } from './helpers/context.js';
 import { freePort } from './helpers/ports.js';
-import { TestRelay, waitFor } from './helpers/test-relay.js';
+import { TestRelay } from './helpers/test-relay.js';
 import { unverifiedEvents } from './helpers/unverified-events.js';
 
 const REPORT_MS = 300;
@@ -26,7 +22,7 @@ async function heldReports(registry: Registry, write: 'alone' | 'with_flush'): P
 }
 
 /** A flusher over a fresh aggregator that reports holding one new relay, `url`. */
-async function heldFlusher(ctx: RoleContext<CollectorEnv>, url: string, heldReportMs: number) {
+async function heldFlusher(ctx: CollectorContext, url: string, heldReportMs: number) {
   const row = await ctx.dbs.writer
     .insertInto('relays')
     .values({ url, source: 'seed', watched: true })
@@ -76,15 +72,17 @@ describe('held relays report', () => {
       heldReportMs: REPORT_MS,
       connection: { backoffInitialMs: 5_000, backoffMaxMs: 5_000, openTimeoutMs: 1000 },
     });
-    await waitFor(async () => (await rows()).find((r) => r.url === relay.url)?.status === 'online', 10_000);
+    const status = async () => (await rows()).find((r) => r.url === relay.url)?.status;
+    await expect.poll(status, { timeout: 10_000 }).toBe('online');
 
     // Both are reported again and again: the dead one from backoff, where nothing else is written.
     const first = { live: await heldAt(relay.url), dead: await heldAt(dead) };
     expect(first.dead).toBeGreaterThan(0);
-    await waitFor(
-      async () => (await heldAt(relay.url)) > first.live && (await heldAt(dead)) > first.dead,
-      5 * REPORT_MS,
-    );
+    await expect
+      .poll(async () => (await heldAt(relay.url)) > first.live && (await heldAt(dead)) > first.dead, {
+        timeout: 5 * REPORT_MS,
+      })
+      .toBe(true);
     // Counter flushes (every 100 ms here) come often enough to carry every report.
     expect(await heldReports(ctx.registry, 'with_flush')).toBeGreaterThanOrEqual(2);
     expect(await heldReports(ctx.registry, 'alone')).toBe(0);
@@ -99,10 +97,7 @@ describe('held relays report', () => {
       .set({ status: 'offline' })
       .where('url', '=', relay.url)
       .execute();
-    await waitFor(
-      async () => (await rows()).find((r) => r.url === relay.url)?.status === 'online',
-      5 * REPORT_MS,
-    );
+    await expect.poll(status, { timeout: 5 * REPORT_MS }).toBe('online');
 
     await service.stop();
     service = undefined;
@@ -127,9 +122,9 @@ describe('held relays report', () => {
       )?.held_at?.getTime() ?? 0;
     const started = Date.now();
     service = await startCollector(ctx, { heldReportMs: REPORT_MS });
-    await waitFor(async () => (await heldAt()) >= started, 10_000, 'a first report');
+    await expect.poll(heldAt, { timeout: 10_000, message: 'a first report' }).toBeGreaterThanOrEqual(started);
     const first = await heldAt();
-    await waitFor(async () => (await heldAt()) > first, 5 * REPORT_MS, 'a later report');
+    await expect.poll(heldAt, { timeout: 5 * REPORT_MS, message: 'a later report' }).toBeGreaterThan(first);
     expect(await heldReports(ctx.registry, 'alone')).toBeGreaterThanOrEqual(2);
     expect(await heldReports(ctx.registry, 'with_flush')).toBe(0);
     await service.stop();
@@ -139,7 +134,9 @@ describe('held relays report', () => {
   it('rides with a counter flush due within a quarter of the report interval', async () => {
     const ctx = await world.context({ RELAYS: relay.url, FLUSH_INTERVAL_MS: '400' });
     service = await startCollector(ctx, { heldReportMs: 1600 });
-    await waitFor(async () => (await heldReports(ctx.registry, 'with_flush')) >= 2, 10_000, 'two reports');
+    await expect
+      .poll(() => heldReports(ctx.registry, 'with_flush'), { timeout: 10_000, message: 'two reports' })
+      .toBeGreaterThanOrEqual(2);
     expect(await heldReports(ctx.registry, 'alone')).toBe(0);
     await service.stop();
     service = undefined;

@@ -1,5 +1,5 @@
-import { createDatabases, type Databases, migrateToLatest } from '@nostr-info/shared';
-import { createTestDatabase, type TestDatabase } from '@nostr-info/shared/testing';
+import type { Databases } from '@nostr-info/shared/db';
+import { migratedEmbeddedDatabase, migratedTestDatabase } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Aggregator } from '../src/aggregate/aggregator.js';
 import { isEventShape, MAX_CREATED_AT, type NostrEvent } from '../src/protocol/event.js';
@@ -24,26 +24,11 @@ const ev = (kind: number, tags: string[][], created = 1_700_000_000): NostrEvent
 });
 
 const backends: [string, () => Promise<{ dbs: Databases; drop: () => Promise<void> }>][] = [
-  [
-    'PostgreSQL',
-    async () => {
-      const db: TestDatabase = await createTestDatabase('collector_hostile');
-      const dbs = await createDatabases({ databaseUrl: db.url });
-      const { error } = await migrateToLatest(dbs.writer, 'postgres');
-      if (error) throw error;
-      const drop = async () => {
-        await dbs.close();
-        await db.drop();
-      };
-      return { dbs, drop };
-    },
-  ],
+  ['PostgreSQL', () => migratedTestDatabase('collector_hostile')],
   [
     'PGlite',
     async () => {
-      const dbs = await createDatabases({ dataDir: 'memory://' });
-      const { error } = await migrateToLatest(dbs.writer, 'pglite');
-      if (error) throw error;
+      const dbs = await migratedEmbeddedDatabase();
       return { dbs, drop: () => dbs.close() };
     },
   ],

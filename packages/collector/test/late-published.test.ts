@@ -6,7 +6,6 @@ import type { CollectorService } from '../src/collector-types.js';
 import { watchedFor } from './helpers/checkpoint.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
-import { waitFor } from './helpers/test-relay.js';
 
 // Events a relay receives while the collector is away, with timestamps older than the gap
 // (re-broadcasts, backdated publishes), are counted once the collector is back: the resumed
@@ -80,10 +79,14 @@ describe('late-published events across a gap', () => {
     // Relay 0 drops the collector; while it is away the relay gets a note backdated ten minutes
     // and a fresh one. The other relays stay connected and get nothing new meanwhile.
     net.setMode(0, 'disconnect-loop');
-    await waitFor(() => net.stats().connections === 2, 5000, 'relay 0 disconnected');
+    await expect
+      .poll(() => net.stats().connections, { timeout: 5000, message: 'relay 0 disconnected' })
+      .toBe(2);
     net.setMode(0, 'normal');
     expect(net.publish([note(600), note(0)], [0])).toBe(2);
-    await waitFor(() => net.stats().connections === 3, 10_000, 'relay 0 reconnected');
+    await expect
+      .poll(() => net.stats().connections, { timeout: 10_000, message: 'relay 0 reconnected' })
+      .toBe(3);
     await net.waitForSubscribers(3, 10_000);
     await stream(1000);
 

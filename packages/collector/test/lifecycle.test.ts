@@ -1,5 +1,5 @@
 import { startSimNetwork } from '@nostr-info/relay-sim';
-import { createDatabases } from '@nostr-info/shared';
+import { createDatabases } from '@nostr-info/shared/db';
 import { testServices } from '@nostr-info/shared/testing';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,6 @@ import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { outageScene, refuseConnections } from './helpers/db-outage.js';
 import { freePort } from './helpers/ports.js';
-import { waitFor } from './helpers/test-relay.js';
 
 // Nothing is lost when PostgreSQL is unreachable for a while, nor on SIGTERM.
 
@@ -73,11 +72,12 @@ describe('durability', () => {
     cleanups.push(async () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
-    await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true,
-      30_000,
-      'collector /health',
-    );
+    await expect
+      .poll(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, {
+        timeout: 30_000,
+        message: 'collector /health',
+      })
+      .toBe(true);
     await net.waitForSubscribers(6, 15_000);
     net.resume();
     await new Promise((r) => setTimeout(r, 3000));

@@ -2,7 +2,7 @@ import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RelayConnection } from '../src/relay/relay-connection.js';
 import { testHost } from './helpers/connection-host.js';
-import { TestRelay, waitFor } from './helpers/test-relay.js';
+import { TestRelay } from './helpers/test-relay.js';
 
 // A gap longer than the look-back: the resumed REQ must look back behind the last time the relay
 // was heard from BEFORE the gap, not behind the reconnect, or everything the relay received in
@@ -31,24 +31,30 @@ describe('a reconnect after a gap longer than the look-back', () => {
       backoffMaxMs: 6000,
     });
     conn.start();
-    await waitFor(() => relay?.subscribers === 1, 5000, 'subscription');
+    await expect.poll(() => relay?.subscribers, { timeout: 5000, message: 'subscription' }).toBe(1);
     // Live events must not be older than the subscription's since (the time it was sent).
     await new Promise((r) => setTimeout(r, 1100));
     const now = () => Math.floor(Date.now() / 1000);
     const before = finalizeEvent({ kind: 1, created_at: now(), tags: [], content: 'before the gap' }, key);
     relay.publish(before);
-    await waitFor(() => handled.some((f) => f.includes(before.id)), 5000, 'last event before the gap');
+    await expect
+      .poll(() => handled.some((f) => f.includes(before.id)), {
+        timeout: 5000,
+        message: 'last event before the gap',
+      })
+      .toBe(true);
     relay.dropClients();
-    await waitFor(() => relay?.subscribers === 0, 5000, 'dropped');
+    await expect.poll(() => relay?.subscribers, { timeout: 5000, message: 'dropped' }).toBe(0);
     // Received by the relay while the collector is away (reconnect after 3-6 s), created now.
     const during = finalizeEvent({ kind: 1, created_at: now(), tags: [], content: 'early in the gap' }, key);
     relay.publish(during);
     // The reconnect comes 3-6 s later, its REQ looking back 1 s behind the last frame before the gap.
-    await waitFor(
-      () => handled.some((f) => f.includes(during.id)),
-      10_000,
-      'the event from early in the gap',
-    );
+    await expect
+      .poll(() => handled.some((f) => f.includes(during.id)), {
+        timeout: 10_000,
+        message: 'the event from early in the gap',
+      })
+      .toBe(true);
     // (Replayed copies of it and of the last event before the gap are the seen set's to drop.)
     expect(handled.some((f) => f.includes(during.id))).toBe(true);
   });

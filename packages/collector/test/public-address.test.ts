@@ -7,7 +7,6 @@ import { probeRelay } from '../src/relay/probe.js';
 import { publicLookup } from '../src/relay/public-lookup.js';
 import { RelayConnection } from '../src/relay/relay-connection.js';
 import { testHost } from './helpers/connection-host.js';
-import { waitFor } from './helpers/test-relay.js';
 
 // Relays from relay lists anyone can publish are dialled at public addresses only: the probe, the
 // socket and the NIP-11 fetch refuse a private host (spelt as one, or resolving to one: the lookup
@@ -80,7 +79,7 @@ describe('public-only dialling of discovered relays', () => {
 
     const configured = new RelayConnection(2, `ws://localhost:${port}`, host);
     configured.start();
-    await waitFor(() => sockets === 1, 5000, 'configured relay connected');
+    await expect.poll(() => sockets, { timeout: 5000, message: 'configured relay connected' }).toBe(1);
     await configured.stop(100);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ownerOf } from '@nostr-info/shared';
+import { ownerOf } from '@nostr-info/shared/relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import type { CollectorService } from '../src/collector-types.js';
@@ -9,7 +9,7 @@ import type { ReplicaSource } from '../src/shard/replica-count.js';
 import { admitRelay, listWatched, seedRelays } from '../src/store/relays-repo.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { useEmbeddedDatabase } from './helpers/embedded-db.js';
-import { TestRelay, waitFor } from './helpers/test-relay.js';
+import { TestRelay } from './helpers/test-relay.js';
 
 // The configured relay list is the watched seed set: a relay removed from it stops being watched
 // by every replica on their next reconcile tick (the relays table is what they all reconcile
@@ -89,18 +89,22 @@ describe('configured relay list', () => {
     try {
       const first = await start(0, relays);
       const second = await start(1, relays);
-      await waitFor(() => relays.every((r) => r.subscribers === 1), 15_000, 'every relay subscribed');
+      const subscribers = (list: TestRelay[]) => list.map((r) => r.subscribers);
+      await expect
+        .poll(() => subscribers(relays), { timeout: 15_000, message: 'every relay subscribed' })
+        .toEqual(relays.map(() => 1));
 
       // The relay list loses one relay of each replica; only replica 1 restarts with the new list.
       const removed = [owned(0)[0] as TestRelay, owned(1)[0] as TestRelay];
       await second.stop();
       const kept = relays.filter((r) => !removed.includes(r));
       const restarted = await start(1, kept);
-      await waitFor(
-        () => removed.every((r) => r.subscribers === 0) && kept.every((r) => r.subscribers === 1),
-        15_000,
-        'removed relays closed, kept relays open',
-      );
+      await expect
+        .poll(() => [subscribers(removed), subscribers(kept)], {
+          timeout: 15_000,
+          message: 'removed relays closed, kept relays open',
+        })
+        .toEqual([removed.map(() => 0), kept.map(() => 1)]);
       // The discovered relay admitted by the first test is still watched (it does not answer here).
       expect([...first.ownedRelays(), ...restarted.ownedRelays()].sort()).toEqual(
         [...kept.map((r) => r.url), 'wss://d.example.com'].sort(),
@@ -129,15 +133,18 @@ describe('relay list file edited while running', () => {
     const ctx = await world.context({ RELAYS_FILE: file, RECONCILE_INTERVAL_MS: '200' });
     const service = await startCollector(ctx, { nip11: false });
     try {
-      await waitFor(() => a.subscribers === 1 && b.subscribers === 1, 15_000, 'listed relays subscribed');
+      await expect
+        .poll(() => [a.subscribers, b.subscribers], { timeout: 15_000, message: 'listed relays subscribed' })
+        .toEqual([1, 1]);
       expect(c.subscribers).toBe(0);
       // The kubelet swaps a ConfigMap's file in place: b leaves the list, c joins it.
       writeFileSync(file, `# seed list, edited\n${a.url}\n${c.url}\n`);
-      await waitFor(
-        () => a.subscribers === 1 && b.subscribers === 0 && c.subscribers === 1,
-        15_000,
-        'edited list watched',
-      );
+      await expect
+        .poll(() => [a.subscribers, b.subscribers, c.subscribers], {
+          timeout: 15_000,
+          message: 'edited list watched',
+        })
+        .toEqual([1, 0, 1]);
       expect(service.ownedRelays().sort()).toEqual([a.url, c.url].sort());
       // An empty file (written half-way) changes nothing.
       writeFileSync(file, '');

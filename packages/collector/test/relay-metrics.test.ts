@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RelayConnection } from '../src/relay/relay-connection.js';
 import { testHost } from './helpers/connection-host.js';
-import { TestRelay, waitFor } from './helpers/test-relay.js';
+import { TestRelay } from './helpers/test-relay.js';
 
 // Relay health is exported per relay, not only written to the database: up, time to open, REQ →
 // EOSE, connected and observed time (uptime), failures by class; a relay that leaves the replica
@@ -23,20 +23,18 @@ describe('per-relay health metrics', () => {
     const conn = new RelayConnection(1, relay.url, host, { backoffInitialMs: 100, backoffMaxMs: 200 });
     const url = conn.url;
     conn.start();
-    await waitFor(() => relay?.subscribers === 1, 5000, 'subscription');
-    await waitFor(
-      async () => (await value('relay_eose_seconds', { relay: url })) !== undefined,
-      5000,
-      'EOSE',
-    );
+    await expect.poll(() => relay?.subscribers, { timeout: 5000, message: 'subscription' }).toBe(1);
+    await expect
+      .poll(() => value('relay_eose_seconds', { relay: url }), { timeout: 5000, message: 'EOSE' })
+      .toBeDefined();
     expect(await value('relay_up', { relay: url })).toBe(1);
     expect(await value('relay_open_seconds', { relay: url })).toBeGreaterThanOrEqual(0);
     expect(await value('relay_open_seconds', { relay: url })).toBeLessThan(5);
 
     relay.dropClients();
-    await waitFor(async () => (await value('relay_up', { relay: url })) === 0, 5000, 'down');
+    await expect.poll(() => value('relay_up', { relay: url }), { timeout: 5000, message: 'down' }).toBe(0);
     expect(await value('relay_errors_total', { relay: url, class: 'closed' })).toBe(1);
-    await waitFor(async () => (await value('relay_up', { relay: url })) === 1, 5000, 'back up');
+    await expect.poll(() => value('relay_up', { relay: url }), { timeout: 5000, message: 'back up' }).toBe(1);
 
     await new Promise((r) => setTimeout(r, 300));
     conn.accountHealth();

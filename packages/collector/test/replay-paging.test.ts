@@ -1,12 +1,11 @@
 import { startThirdPartyRelay, type ThirdPartyRelay } from '@nostr-info/relay-sim';
-import type { Service } from '@nostr-info/shared';
+import type { Service } from '@nostr-info/shared/lifecycle';
 import { sql } from 'kysely';
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import { watchedFor } from './helpers/checkpoint.js';
-import { createWorld, type TestWorld, waitForOnline } from './helpers/context.js';
-import { waitFor } from './helpers/test-relay.js';
+import { type CollectorContext, createWorld, type TestWorld } from './helpers/context.js';
 
 // A real third-party relay (@nostr-relay/core) answers a REQ without `limit` with its newest 100
 // stored events. Events it received while no collector watched it — more than 100, spread over
@@ -30,7 +29,7 @@ describe('a resumed replay longer than the relay returns for one REQ', () => {
     await world?.drop();
   });
 
-  const counted = async (ctx: Awaited<ReturnType<TestWorld['context']>>) => {
+  const counted = async (ctx: CollectorContext) => {
     const r = await ctx.dbs.reader
       .selectFrom('network_events_daily')
       .select(sql<number>`coalesce(sum(events), 0)::int`.as('n'))
@@ -45,14 +44,16 @@ describe('a resumed replay longer than the relay returns for one REQ', () => {
     // Watched for the last 15 minutes already: the resume window reaches that far back.
     await watchedFor(ctx.cache, [relay.url], 900);
     service = await startCollector(ctx, { nip11: false });
-    await waitForOnline(ctx);
+    const status = async () =>
+      (await ctx.dbs.reader.selectFrom('relays').select('status').executeTakeFirst())?.status;
+    await expect.poll(status, { timeout: 10_000, message: 'the relay to be online' }).toBe('online');
     // Live events are matched against the subscription's `since` (the time it was sent).
     const first = finalizeEvent(
       { kind: 1, created_at: Math.floor(Date.now() / 1000) + 1, tags: [], content: 'before the gap' },
       key,
     );
     expect((await relay.publish(first)).accepted).toBe(true);
-    await waitFor(async () => (await counted(ctx)) === 1, 10_000, 'first event counted');
+    await expect.poll(() => counted(ctx), { timeout: 10_000, message: 'first event counted' }).toBe(1);
     // Stopped: the resume point goes to the cache for whoever watches the relay next.
     await service.stop();
     service = undefined;
@@ -68,7 +69,9 @@ describe('a resumed replay longer than the relay returns for one REQ', () => {
 
     const ctx2 = await world.context({ RELAYS: relay.url, RESUME_LOOKBACK_SECONDS: '900' });
     service = await startCollector(ctx2, { nip11: false });
-    await waitFor(async () => (await counted(ctx2)) >= 1 + GAP_EVENTS, 20_000, 'gap events counted');
+    await expect
+      .poll(() => counted(ctx2), { timeout: 20_000, message: 'gap events counted' })
+      .toBeGreaterThanOrEqual(1 + GAP_EVENTS);
     // Let any further page or duplicate arrive before the final count.
     await new Promise((r) => setTimeout(r, 1500));
     await service.stop();

@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
-import { normalizeRelayUrl, ownerOf } from '@nostr-info/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeRelayUrl, ownerOf } from '@nostr-info/shared/relay';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCollectorChild } from './helpers/collector-child.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { freePort } from './helpers/ports.js';
-import { waitFor } from './helpers/test-relay.js';
 
 // Three collector PROCESSES, as three StatefulSet pods outside a cluster (POD_NAME ordinals,
 // COLLECTOR_REPLICAS), over 240 simulated relays: each relay is open in exactly one of them, as
@@ -85,28 +84,30 @@ describe('sharding across collector processes', () => {
     return open;
   };
 
-  /** Every relay open in exactly one replica, the one jump hash gives it among `count`. */
-  const converged = async (live: Replica[], count: number) => {
+  /**
+   * Each relay's replica, once every relay is open in exactly one replica, the one jump hash gives
+   * it among `count`; throws until then.
+   */
+  const converged = async (live: Replica[], count: number): Promise<Map<string, number>> => {
     const open = await openRelays(live);
-    if (open.size !== RELAYS || net.stats().connections !== RELAYS) return undefined;
+    const connections = net.stats().connections;
+    if (open.size !== RELAYS || connections !== RELAYS) {
+      throw new Error(`${open.size} relays open, ${connections} connections, not ${RELAYS}`);
+    }
     for (const url of net.urls) {
       const owners = open.get(normalizeRelayUrl(url));
-      if (owners?.length !== 1 || owners[0] !== ownerOf(normalizeRelayUrl(url), count)) return undefined;
+      const owner = ownerOf(normalizeRelayUrl(url), count);
+      if (owners?.length !== 1 || owners[0] !== owner) {
+        throw new Error(`${url} is open in replicas [${owners?.join(', ')}], not in ${owner} alone`);
+      }
     }
     return new Map([...open].map(([url, [owner]]) => [url, owner as number]));
   };
 
   it('covers every relay exactly once, re-shards 3 → 4 within 15 s, and keeps counts exact', async () => {
     const first = await Promise.all([0, 1, 2].map((i) => start(i, 3)));
-    let before: Map<string, number> | undefined;
-    await waitFor(
-      async () => {
-        before = await converged(first, 3);
-        return before !== undefined;
-      },
-      60_000,
-      'three processes covering every relay once',
-    );
+    // Three processes covering every relay once.
+    const before = await vi.waitFor(() => converged(first, 3), { timeout: 60_000 });
     net.resume();
     await new Promise((r) => setTimeout(r, 2000));
 
@@ -117,17 +118,10 @@ describe('sharding across collector processes', () => {
     await Promise.all(first.map((r) => stop(r)));
     const second = await Promise.all([0, 1, 2].map((i) => start(i, 4)));
     const live = [...second, fourth];
-    let after: Map<string, number> | undefined;
-    await waitFor(
-      async () => {
-        after = await converged(live, 4);
-        return after !== undefined;
-      },
-      15_000,
-      're-shard to four processes',
-    );
+    // Re-shard to four processes.
+    const after = await vi.waitFor(() => converged(live, 4), { timeout: 15_000 });
     expect(Date.now() - scaledAt).toBeLessThan(15_000);
-    const moved = [...(after as Map<string, number>)].filter(([url, owner]) => before?.get(url) !== owner);
+    const moved = [...after].filter(([url, owner]) => before.get(url) !== owner);
     expect(moved.length).toBeGreaterThan(0);
     expect(moved.length / RELAYS).toBeLessThanOrEqual(0.3);
     for (const [, owner] of moved) expect(owner).toBe(3);

@@ -5,7 +5,6 @@ import type { CollectorService } from '../src/collector-types.js';
 import type { ReplicaSource } from '../src/shard/replica-count.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
-import { waitFor } from './helpers/test-relay.js';
 
 // Three collector instances (ordinals 0..2) over 240 simulated relays: every relay is watched by
 // exactly one of them. A fourth joins and the replica count becomes 4: within 15 s the relays are
@@ -74,14 +73,13 @@ describe('sharding across replicas', () => {
     const scaledAt = Date.now();
     await start(3);
     for (const r of replicas) r.current = 4;
-    await waitFor(
-      () => {
-        const all = owned();
-        return all.length === RELAYS && new Set(all).size === RELAYS && net.stats().connections === RELAYS;
-      },
-      15_000,
-      're-shard',
-    );
+    const coverage = () => {
+      const all = owned();
+      return { owned: all.length, distinct: new Set(all).size, connections: net.stats().connections };
+    };
+    await expect
+      .poll(coverage, { timeout: 15_000, message: 're-shard' })
+      .toEqual({ owned: RELAYS, distinct: RELAYS, connections: RELAYS });
     await net.waitForSubscribers(RELAYS, 15_000 - (Date.now() - scaledAt));
     expect(Date.now() - scaledAt).toBeLessThan(15_000);
     const after = new Map(services.flatMap((s, i) => s.ownedRelays().map((u) => [u, i] as const)));

@@ -1,5 +1,5 @@
 import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
-import type { Service } from '@nostr-info/shared';
+import type { Service } from '@nostr-info/shared/lifecycle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';

@@ -1,10 +1,9 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createLogger } from '@nostr-info/shared';
+import { createLogger } from '@nostr-info/shared/log';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchStatefulSet } from '../src/shard/replica-count.js';
-import { waitFor } from './helpers/test-relay.js';
 
 // The real Kubernetes client and watch loop against a stand-in for the one part that cannot run
 // here, the API server: it streams watch events for the StatefulSet and ends the stream, as API
@@ -50,17 +49,17 @@ describe('StatefulSet watch', () => {
     const source = await watchStatefulSet('collector', 'stats', 3, createLogger({ level: 'silent' }), kc);
     try {
       expect(source.current).toBe(3);
-      await waitFor(() => streams.length === 1, 5000, 'watch request');
+      await expect.poll(() => streams.length, { timeout: 5000, message: 'watch request' }).toBe(1);
       expect(paths[0]).toContain('/apis/apps/v1/namespaces/stats/statefulsets');
       expect(decodeURIComponent(paths[0] ?? '')).toContain('metadata.name=collector');
       send('ADDED', 'collector', 3);
       send('MODIFIED', 'collector', 4);
-      await waitFor(() => source.current === 4, 5000, 'scale to 4');
+      await expect.poll(() => source.current, { timeout: 5000, message: 'scale to 4' }).toBe(4);
       // The API server ends the watch; the client opens a new one and keeps following.
       streams[0]?.end();
-      await waitFor(() => streams.length === 2, 5000, 'watch reopened');
+      await expect.poll(() => streams.length, { timeout: 5000, message: 'watch reopened' }).toBe(2);
       send('MODIFIED', 'collector', 5);
-      await waitFor(() => source.current === 5, 5000, 'scale to 5');
+      await expect.poll(() => source.current, { timeout: 5000, message: 'scale to 5' }).toBe(5);
     } finally {
       source.stop();
     }

@@ -7,7 +7,6 @@ import type { CollectorService } from '../src/collector-types.js';
 import { makeInvoice } from './helpers/bolt11.js';
 import { relayCopies } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
-import { waitFor } from './helpers/test-relay.js';
 import { startThirdPartyRelayWithStore } from './helpers/third-party-store.js';
 
 // A relay this project does not control (@nostr-relay/core from npm): events published to it
@@ -100,26 +99,24 @@ describe('collector against a real third-party relay', () => {
     // Waits on what the collector has read and settled, not on what it counted, so a collector
     // that counts wrongly reaches the exact comparisons below.
     const handled = (frames: number) =>
-      waitFor(
-        () => {
-          const stats = service?.stats();
-          return !!stats && stats.framesHandled >= frames && stats.inFlight === 0;
-        },
-        10_000,
-        `${frames} EVENT frames handled`,
-      );
-    await waitFor(
-      async () =>
-        (
-          await ctx.dbs.reader
-            .selectFrom('relays')
-            .select(sql<number>`count(*)::int`.as('n'))
-            .where('status', '=', 'online')
-            .executeTakeFirstOrThrow()
-        ).n === 2,
-      10_000,
-      'both relays online',
-    );
+      expect
+        .poll(
+          () => {
+            const stats = service?.stats();
+            return !!stats && stats.framesHandled >= frames && stats.inFlight === 0;
+          },
+          { timeout: 10_000, message: `${frames} EVENT frames handled` },
+        )
+        .toBe(true);
+    const online = async () =>
+      (
+        await ctx.dbs.reader
+          .selectFrom('relays')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('status', '=', 'online')
+          .executeTakeFirstOrThrow()
+      ).n;
+    await expect.poll(online, { timeout: 10_000, message: 'both relays online' }).toBe(2);
     // The three stored bad copies, the forged one included, are handled before the valid copy
     // of the forged id is even published: it must not be lost to the forgery that came first.
     await handled(3);

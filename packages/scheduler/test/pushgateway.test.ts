@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runScheduler } from '../src/scheduler.js';
 import { createTestContext, type TestContext } from './context.js';
 import { NOW, seedDataset } from './fixture.js';
@@ -21,16 +21,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(readyUrl: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = (await fetch(readyUrl).catch(() => null))?.status;
-    if (status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`pushgateway not ready at ${readyUrl}`);
-}
-
 describe('pushing run metrics to a real Pushgateway', () => {
   let gateway: ChildProcess;
   let url: string;
@@ -47,7 +37,10 @@ describe('pushing run metrics to a real Pushgateway', () => {
     gateway = spawn(PUSHGATEWAY_BIN, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], {
       stdio: 'ignore',
     });
-    await waitReady(`${url}/-/ready`);
+    await vi.waitFor(async () => expect((await fetch(`${url}/-/ready`)).status).toBe(200), {
+      timeout: 10_000,
+      interval: 100,
+    });
     t = await createTestContext('pglite', { env: { PUSHGATEWAY_URL: url } });
     await seedDataset(t.dbs.writer);
   });

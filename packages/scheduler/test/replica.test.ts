@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { fullSnapshotSchema } from '@nostr-info/shared';
-import { createTestDatabase, type TestDatabase, testServices } from '@nostr-info/shared/testing';
+import { fullSnapshotSchema } from '@nostr-info/shared/stats';
+import { type MigratedTestDatabase, migratedTestDatabase, testServices } from '@nostr-info/shared/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runScheduler } from '../src/scheduler.js';
 import { createTestContext, type TestContext } from './context.js';
 import { NOW, networkEvents, seedDataset } from './fixture.js';
@@ -27,41 +27,32 @@ async function query<T extends pg.QueryResultRow>(url: string, text: string): Pr
   }
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Replication is asynchronous: how long to wait for the replica to show a write. */
+const REPLICATION = { timeout: 20_000, interval: 100 };
 
-/** True once the replica has replayed everything the primary has written so far. */
+/** Waits until the replica has replayed everything the primary has written so far. */
 async function caughtUp(primaryUrl: string, replicaUrl: string): Promise<void> {
   const [lsn] = await query<{ lsn: string }>(primaryUrl, 'select pg_current_wal_lsn()::text as lsn');
-  await until(async () => {
+  await vi.waitFor(async () => {
     const [r] = await query<{ ok: boolean }>(
       replicaUrl,
       `select pg_last_wal_replay_lsn() >= '${lsn?.lsn}'::pg_lsn as ok`,
     );
-    return r?.ok === true;
-  }, 'the replica to catch up');
+    expect(r?.ok, 'the replica to catch up').toBe(true);
+  }, REPLICATION);
 }
 
 describe('reading from the streaming replica, writing to the primary', () => {
   const services = testServices();
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let replicaUrl: string;
   let t: TestContext;
 
   beforeAll(async () => {
     await promisify(execFile)('bash', [script, 'start'], { timeout: 110_000 });
-    database = await createTestDatabase('scheduler_replica', services.TEST_PG_PRIMARY_URL);
+    database = await migratedTestDatabase('scheduler_replica', { adminUrl: services.TEST_PG_PRIMARY_URL });
     replicaUrl = withDatabase(services.TEST_PG_REPLICA_URL, database.name);
-    await until(
-      async () => (await query(replicaUrl, 'select 1')).length === 1,
-      'the database on the replica',
-    );
+    await vi.waitFor(() => query(replicaUrl, 'select 1'), REPLICATION);
     t = await createTestContext('postgres', { database, readUrl: replicaUrl });
     expect(t.dbs.readerIsReplica).toBe(true);
     await seedDataset(t.dbs.writer);
@@ -99,11 +90,8 @@ describe('reading from the streaming replica, writing to the primary', () => {
     expect(primary?.n).toBe(String(194 + 1000));
     await caughtUp(database.url, replicaUrl);
     // Replication is asynchronous: wait until the five snapshot rows are visible on the replica.
-    let replicated: unknown[] = [];
-    await until(async () => {
-      replicated = await query(replicaUrl, 'select id from statistics_snapshots');
-      return replicated.length >= 5;
-    }, 'the snapshots on the replica').catch(() => undefined);
-    expect(replicated).toHaveLength(5);
+    await expect
+      .poll(() => query(replicaUrl, 'select id from statistics_snapshots'), REPLICATION)
+      .toHaveLength(5);
   });
 });

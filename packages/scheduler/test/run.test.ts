@@ -1,5 +1,5 @@
-import { SNAPSHOT_CHANNEL, type StatsRange, snapshotCacheKey } from '@nostr-info/shared';
-import { createTestDatabase, type TestDatabase } from '@nostr-info/shared/testing';
+import { SNAPSHOT_CHANNEL, type StatsRange, snapshotCacheKey } from '@nostr-info/shared/stats';
+import { type MigratedTestDatabase, migratedTestDatabase } from '@nostr-info/shared/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchedulerRunError } from '../src/errors.js';
@@ -23,11 +23,11 @@ async function snapshotCounts(t: TestContext): Promise<Record<string, number>> {
 }
 
 describe('a run on PostgreSQL: cache, announcement, history, retention', () => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let t: TestContext;
 
   beforeAll(async () => {
-    database = await createTestDatabase('scheduler_run');
+    database = await migratedTestDatabase('scheduler_run');
     t = await createTestContext('postgres', { database, env: { SNAPSHOT_HISTORY: '2' } });
     await seedDataset(t.dbs.writer);
     const db = t.dbs.writer;
@@ -161,12 +161,12 @@ describe('a run on PostgreSQL: cache, announcement, history, retention', () => {
 });
 
 describe('runs at the same time and failed runs (PostgreSQL)', () => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let a: TestContext;
   let b: TestContext;
 
   beforeAll(async () => {
-    database = await createTestDatabase('scheduler_lock');
+    database = await migratedTestDatabase('scheduler_lock');
     a = await createTestContext('postgres', { database });
     b = await createTestContext('postgres', { database, prefix: a.prefix });
     await seedDataset(a.dbs.writer);

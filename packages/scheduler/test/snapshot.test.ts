@@ -1,4 +1,4 @@
-import { type FullSnapshot, fullSnapshotSchema, type StatsRange } from '@nostr-info/shared';
+import { type FullSnapshot, fullSnapshotSchema, type StatsRange } from '@nostr-info/shared/stats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScheduler } from '../src/scheduler.js';
 import { type Backend, createTestContext, type TestContext } from './context.js';

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { expect, vi } from 'vitest';
 
 const run = promisify(execFile);
 const HOST = '127.0.0.1';
@@ -41,14 +41,8 @@ async function cli(port: number, password: string, ...args: string[]): Promise<s
   return stdout.trim();
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+/** A server just started or a cluster just created: how long to wait for it to answer. */
+const STARTUP = { timeout: 20_000, interval: 100 };
 
 /** Password-protected Redis servers started by a test, stopped by `stop()`. */
 export interface AuthRedis {
@@ -97,7 +91,7 @@ async function startServers(ports: number[], password: string, extra: string[]):
         { stdio: 'ignore' },
       );
       children.push(child);
-      await waitFor(`redis-server on :${port}`, async () => (await cli(port, password, 'ping')) === 'PONG');
+      await vi.waitFor(async () => expect(await cli(port, password, 'ping')).toBe('PONG'), STARTUP);
     }
   } catch (err) {
     await stop();
@@ -144,8 +138,9 @@ export async function startAuthCluster(password: string): Promise<AuthRedis> {
       '--cluster-yes',
     );
     for (const port of ports) {
-      await waitFor(`cluster_state:ok on :${port}`, async () =>
-        (await cli(port, password, 'cluster', 'info')).includes('cluster_state:ok'),
+      await vi.waitFor(
+        async () => expect(await cli(port, password, 'cluster', 'info')).toContain('cluster_state:ok'),
+        STARTUP,
       );
     }
   } catch (err) {

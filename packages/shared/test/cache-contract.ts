@@ -13,14 +13,8 @@ export interface CachePair {
   close(): Promise<void>;
 }
 
-/** Waits until `check` holds (pub/sub delivery is asynchronous on every backend). */
-async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
+/** Pub/sub delivery is asynchronous on every backend: wait this long for a message. */
+const DELIVERY = { timeout: 3000, interval: 10 };
 
 /**
  * The one behaviour every `Cache` implementation must have. Run against memory, Redis and Redis
@@ -168,7 +162,7 @@ export function cacheContract(kind: CacheKind, open: (keyPrefix: string) => Prom
       const offOther = await b.subscribe('other', (m) => other.push(m));
       await a.publish('news', 'hello');
       await a.publish('news', JSON.stringify({ computed_at: '2026-01-01T00:00:00Z' }));
-      await eventually(() => got1.length === 2 && got2.length === 2);
+      await expect.poll(() => [got1.length, got2.length], DELIVERY).toEqual([2, 2]);
       // Order is not part of the contract: on a Cluster each PUBLISH may enter at another node.
       const sent = ['hello', '{"computed_at":"2026-01-01T00:00:00Z"}'];
       expect([...got1].sort()).toEqual([...sent].sort());
@@ -177,13 +171,13 @@ export function cacheContract(kind: CacheKind, open: (keyPrefix: string) => Prom
 
       await off1();
       await a.publish('news', 'after');
-      await eventually(() => got2.length === 3);
+      await expect.poll(() => got2.length, DELIVERY).toBe(3);
       expect(got2[2]).toBe('after');
       expect(got1).toHaveLength(2);
 
       await off2();
       await a.publish('other', 'ping');
-      await eventually(() => other.length === 1);
+      await expect.poll(() => other.length, DELIVERY).toBe(1);
       await a.publish('news', 'nobody listens');
       await sleep(100);
       expect(got2).toHaveLength(3);
@@ -198,7 +192,7 @@ export function cacheContract(kind: CacheKind, open: (keyPrefix: string) => Prom
       const offGood = await b.subscribe('fragile', (m) => got.push(m));
       await a.publish('fragile', 'one');
       await a.publish('fragile', 'two');
-      await eventually(() => got.length === 2);
+      await expect.poll(() => got.length, DELIVERY).toBe(2);
       await offBad();
       await offGood();
     });

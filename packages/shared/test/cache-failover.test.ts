@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Cache } from '../src/cache/cache.js';
 import { createRedisCache } from '../src/cache/redis-cache.js';
 
@@ -16,30 +16,22 @@ function cluster(...args: string[]) {
   return run('bash', [SCRIPT, ...args], { env, timeout: 120_000 });
 }
 
-/** Retries `action` until it succeeds: during a failover commands fail for a moment. */
-async function eventually<T>(action: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await action();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(200);
-    }
-  }
-}
+/** During a failover commands fail for a moment: retry each for this long. */
+const FAILOVER = { timeout: 15_000, interval: 200 };
 
 /** Waits until every replica of the master on `port` has acknowledged its replication offset. */
-async function replicasCaughtUp(port: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { stdout } = await run('redis-cli', ['-p', String(port), 'info', 'replication']);
-    const master = Number(/master_repl_offset:(\d+)/.exec(stdout)?.[1] ?? Number.NaN);
-    const replicas = [...stdout.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map((m) => Number(m[1]));
-    if (replicas.length > 0 && replicas.every((offset) => offset >= master)) return;
-    if (Date.now() > deadline) throw new Error(`replicas of :${port} did not catch up: ${stdout}`);
-    await sleep(100);
-  }
+async function replicasCaughtUp(port: number): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const { stdout } = await run('redis-cli', ['-p', String(port), 'info', 'replication']);
+      const master = Number(/master_repl_offset:(\d+)/.exec(stdout)?.[1] ?? Number.NaN);
+      const replicas = [...stdout.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map((m) => Number(m[1]));
+      if (replicas.length === 0 || !replicas.every((offset) => offset >= master)) {
+        throw new Error(`replicas of :${port} did not catch up: ${stdout}`);
+      }
+    },
+    { timeout: 15_000, interval: 100 },
+  );
 }
 
 describe('Redis Cluster cache through a master failover', () => {
@@ -63,9 +55,7 @@ describe('Redis Cluster cache through a master failover', () => {
     const got: string[] = [];
     await listener.subscribe('events', (m) => got.push(m));
     await cache.publish('events', 'before');
-    await eventually(async () => {
-      if (!got.includes('before')) throw new Error('not yet');
-    });
+    await expect.poll(() => got, FAILOVER).toContain('before');
     // Asynchronous replication: an acknowledged write survives a failover only once the replica
     // has it, so wait until the master's replicas report its replication offset.
     await replicasCaughtUp(BASE_PORT);
@@ -74,18 +64,18 @@ describe('Redis Cluster cache through a master failover', () => {
     expect(stdout).toContain('failover done');
 
     // Written before the failover: still there (now served by the promoted replicas).
-    const again = await eventually(() => cache.setManyIfAbsent(keys, 600));
+    const again = await vi.waitFor(() => cache.setManyIfAbsent(keys, 600), FAILOVER);
     expect(again).toEqual(keys.map(() => false));
     // New writes over every slot work.
-    await eventually(() => cache.set('after', 'yes', 60));
+    await vi.waitFor(() => cache.set('after', 'yes', 60), FAILOVER);
     expect(await cache.get('after')).toBe('yes');
     expect((await cache.hitWindow('rl', 60)).count).toBe(1);
     // Pub/sub survives too, whichever node carried the subscription.
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       await cache.publish('events', 'after');
       await sleep(100);
-      if (!got.includes('after')) throw new Error('not delivered yet');
-    });
+      expect(got).toContain('after');
+    }, FAILOVER);
     expect(await cache.ping()).toBe(true);
   });
 });

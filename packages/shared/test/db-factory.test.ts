@@ -3,9 +3,9 @@ import { createServer, type Server, connect as tcpConnect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDatabases, type Databases } from '../src/db/factory.js';
-import { migrateToLatest } from '../src/db/migrate.js';
+import { migrateOrThrow } from '../src/testing/migrate-or-throw.js';
 import { createTestDatabase, type TestDatabase, testServices } from '../src/testing/test-services.js';
 
 const services = testServices();
@@ -57,21 +57,18 @@ describe('createDatabases against a real primary + streaming replica', () => {
       databaseReadUrl: onDatabase(services.TEST_PG_REPLICA_URL, testDb.name),
       poolMax: 2,
     });
-    const migrated = await migrateToLatest(dbs.writer, dbs.kind);
-    expect(migrated.error).toBeUndefined();
+    await migrateOrThrow(dbs);
     // Replication is asynchronous: wait until the replica has replayed the new database and schema
     // (until then the reader fails with "database does not exist" or finds no table).
-    for (let i = 0; i < 200; i++) {
-      const found = await sql<{ t: string | null }>`select to_regclass('public.relays')::text as t`
-        .execute(dbs.reader)
-        .then(
-          (r) => r.rows[0]?.t,
-          () => undefined,
-        );
-      if (found) return;
-      await sleep(50);
-    }
-    throw new Error('the replica did not receive the schema within 10 s');
+    await vi.waitFor(
+      async () => {
+        const { rows } = await sql<{ t: string | null }>`
+          select to_regclass('public.relays')::text as t
+        `.execute(dbs.reader);
+        expect(rows[0]?.t, 'the schema on the replica').toBeTruthy();
+      },
+      { timeout: 10_000, interval: 50 },
+    );
   });
   afterAll(async () => {
     await dbs?.close();
@@ -89,17 +86,9 @@ describe('createDatabases against a real primary + streaming replica', () => {
   it('makes a row written through the writer visible through the reader', async () => {
     const url = `wss://replicated-${Date.now()}.example`;
     await dbs.writer.insertInto('relays').values({ url, source: 'manual' }).execute();
-    let seen: string | undefined;
-    for (let i = 0; i < 100 && !seen; i++) {
-      const row = await dbs.reader
-        .selectFrom('relays')
-        .select('url')
-        .where('url', '=', url)
-        .executeTakeFirst();
-      seen = row?.url;
-      if (!seen) await sleep(50);
-    }
-    expect(seen).toBe(url);
+    const seen = async () =>
+      (await dbs.reader.selectFrom('relays').select('url').where('url', '=', url).executeTakeFirst())?.url;
+    await expect.poll(seen, { timeout: 5000, interval: 50 }).toBe(url);
   });
 
   it('refuses a write attempted through the reader (read-only replica)', async () => {

@@ -1,5 +1,5 @@
-import { createDatabases, type Databases, migrateToLatest } from '@nostr-info/shared/db';
-import { createTestDatabase, type TestDatabase } from '@nostr-info/shared/testing';
+import type { Databases } from '@nostr-info/shared/db';
+import { type MigratedTestDatabase, migratedTestDatabase } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PARAMS } from './chunks.js';
 import { addCounters } from './upsert-counters.js';
@@ -7,18 +7,15 @@ import { addCounters } from './upsert-counters.js';
 const HOUR = '2026-01-01T00:00:00.000Z';
 
 describe('addCounters', () => {
-  let db: TestDatabase;
+  let db: MigratedTestDatabase;
   let dbs: Databases;
 
   beforeAll(async () => {
-    db = await createTestDatabase('collector_upsert_counters');
-    dbs = await createDatabases({ databaseUrl: db.url, poolMax: 2 });
-    const { error } = await migrateToLatest(dbs.writer, 'postgres');
-    if (error) throw error;
+    db = await migratedTestDatabase('collector_upsert_counters', { poolMax: 2 });
+    dbs = db.dbs;
   });
 
   afterAll(async () => {
-    await dbs?.close();
     await db?.drop();
   });
 

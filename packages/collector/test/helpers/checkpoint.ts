@@ -1,4 +1,6 @@
-import { type Cache, createLogger, normalizeRelayUrl } from '@nostr-info/shared';
+import type { Cache } from '@nostr-info/shared/cache';
+import { createLogger } from '@nostr-info/shared/log';
+import { normalizeRelayUrl } from '@nostr-info/shared/relay';
 import { Handover } from '../../src/shard/handover.js';
 
 /**

@@ -1,6 +1,10 @@
 // Runs the collector role as its own process, wired like the CLI's `collector` command (env →
 // context → startCollector with /metrics served; SIGTERM stops, flushes and exits 0).
-import { createCache, createDatabases, createLogger, createRegistry, loadEnv } from '@nostr-info/shared';
+import { createCache } from '@nostr-info/shared/cache';
+import { loadEnv } from '@nostr-info/shared/config';
+import { createDatabases } from '@nostr-info/shared/db';
+import { createLogger } from '@nostr-info/shared/log';
+import { createRegistry } from '@nostr-info/shared/metrics';
 import { startCollector } from '../../src/collector.js';
 
 const env = loadEnv('collector');

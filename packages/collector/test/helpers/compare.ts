@@ -1,5 +1,5 @@
 import type { GroundTruth } from '@nostr-info/relay-sim';
-import type { Database } from '@nostr-info/shared';
+import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
 
 /** Valid and invalid copies the collector wrote per relay URL. */

@@ -1,4 +1,4 @@
-import { createLogger } from '@nostr-info/shared';
+import { createLogger } from '@nostr-info/shared/log';
 import { Registry } from 'prom-client';
 import { Aggregator } from '../../src/aggregate/aggregator.js';
 import { createCollectorMetrics } from '../../src/observe/metrics.js';

@@ -1,5 +1,5 @@
 import { startSimNetwork } from '@nostr-info/relay-sim';
-import type { Databases } from '@nostr-info/shared';
+import type { Databases } from '@nostr-info/shared/db';
 import { sql } from 'kysely';
 import { startCollector } from '../../src/collector.js';
 import type { TestWorld } from './context.js';

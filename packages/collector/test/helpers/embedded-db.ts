@@ -1,4 +1,5 @@
-import { createDatabases, type Databases, migrateToLatest } from '@nostr-info/shared';
+import type { Databases } from '@nostr-info/shared/db';
+import { migratedEmbeddedDatabase } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll } from 'vitest';
 
 /**
@@ -8,9 +9,7 @@ import { afterAll, beforeAll } from 'vitest';
 export function useEmbeddedDatabase(): () => Databases {
   let dbs: Databases | undefined;
   beforeAll(async () => {
-    dbs = await createDatabases({ dataDir: 'memory://' });
-    const { error } = await migrateToLatest(dbs.writer, 'pglite');
-    if (error) throw error;
+    dbs = await migratedEmbeddedDatabase();
   });
   afterAll(() => dbs?.close());
   return () => {
