@@ -3,7 +3,11 @@
 // running totals every 250 ms on stdout; SIGTERM stops it.
 import { readFileSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
-import { createCache, createDatabases, createLogger, createRegistry, loadEnv } from '@nostr-info/shared';
+import { createCache } from '@nostr-info/shared/cache';
+import { loadEnv } from '@nostr-info/shared/config';
+import { createDatabases } from '@nostr-info/shared/db';
+import { createLogger } from '@nostr-info/shared/log';
+import { createRegistry } from '@nostr-info/shared/metrics';
 import { startCollector } from '../dist/index.js';
 
 const env = loadEnv('collector');
