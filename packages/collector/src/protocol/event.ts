@@ -1,15 +1,7 @@
 import { hash } from 'node:crypto';
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 
-/** A NIP-01 event as it arrives on the wire (shape already checked). */
-export interface NostrEvent {
-  id: string;
-  pubkey: string;
-  created_at: number;
-  kind: number;
-  tags: string[][];
-  content: string;
-  sig: string;
-}
+export type { NostrEvent };
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX128 = /^[0-9a-f]{128}$/;
