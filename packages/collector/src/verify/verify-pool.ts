@@ -102,6 +102,8 @@ export class VerifyPool {
   private readonly batchSize: number;
   private readonly onBatch: ((seconds: number, items: number) => void) | undefined;
   private closed = false;
+  /** Callers of `ready()` waiting for every worker to start or exit. */
+  private readonly startedWaiters: (() => void)[] = [];
   /** Signatures checked since start. */
   verified = 0;
   /** Batches sent to workers since start. */
@@ -216,8 +218,6 @@ export class VerifyPool {
     // A pending replacement must not keep the process alive.
     slot.respawnTimer.unref();
   }
-
-  private startedWaiters: (() => void)[] = [];
 
   private settleStarted(): void {
     if (!this.slots.every((s) => s.started || s.exited)) return;
