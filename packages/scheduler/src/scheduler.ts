@@ -65,7 +65,6 @@ export async function runScheduler(
         ranges,
         now: startedAt,
         history: env.SNAPSHOT_HISTORY,
-        poolMax: env.DATABASE_POOL_MAX,
         elapsedMs: () => performance.now() - t0,
       });
     } catch (cause) {

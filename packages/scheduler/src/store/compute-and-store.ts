@@ -18,7 +18,6 @@ export interface ComputeAndStoreOptions {
   /** The run's clock: every range is computed at this instant. */
   now: Date;
   history: number;
-  poolMax: number;
   /** Wall time of the run so far, for the `scheduler_runs` row. */
   elapsedMs: () => number;
 }
@@ -58,9 +57,9 @@ export async function computeAndStore(o: ComputeAndStoreOptions): Promise<Comput
   // The transaction holds one pooled connection for the whole run; with a one-connection pool
   // and no replica the reads must share it, or they would wait for it forever (and then that
   // transaction is the consistent read).
-  const readsInWriter = !dbs.readerIsReplica && o.poolMax < 2;
+  const readsInWriter = !dbs.readerIsReplica && dbs.poolMax < 2;
   // One less than the pool: a read pool that fell back to the primary shares it with the writer.
-  const readConnections = Math.max(1, o.poolMax - 1);
+  const readConnections = Math.max(1, dbs.poolMax - 1);
   return dbs.writer
     .transaction()
     .setIsolationLevel(readsInWriter ? 'repeatable read' : 'read committed')

@@ -13,6 +13,8 @@ export interface ConsistentReadOptions {
 
 const SNAPSHOT_ID = /^[0-9A-Fa-f-]+$/;
 const BEGIN = 'start transaction isolation level repeatable read, read only';
+/** How long a connection beyond the first is waited for. */
+const FOLLOWER_WAIT_MS = 200;
 
 /**
  * Runs `read` against one state of the database: every statement it sends, on any of its
@@ -74,7 +76,10 @@ async function openSnapshotClients(pool: PostgresPool, wanted: number): Promise<
     const id = rows[0]?.id;
     if (!id || !SNAPSHOT_ID.test(id)) throw new Error(`unexpected snapshot id ${String(id)}`);
     while (clients.length < wanted) {
-      const client = await pool.connect();
+      // The others are a speed-up, not a need: one the pool cannot lend at once (other users hold
+      // its connections) is not waited for, and the reads share fewer connections.
+      const client = await connectWithin(pool, FOLLOWER_WAIT_MS);
+      if (!client) break;
       try {
         await client.query(BEGIN, []);
         // An identifier, not a value: SET TRANSACTION SNAPSHOT takes no parameter (checked above).
@@ -90,6 +95,30 @@ async function openSnapshotClients(pool: PostgresPool, wanted: number): Promise<
   } catch (err) {
     await close(false);
     throw err;
+  }
+}
+
+/** A connection from `pool` if it lends one within `ms`; one lent later is given straight back. */
+async function connectWithin(pool: PostgresPool, ms: number): Promise<PostgresPoolClient | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  let late = false;
+  const connecting = pool.connect();
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      late = true;
+      resolve(undefined);
+    }, ms);
+  });
+  connecting.then(
+    (client) => {
+      if (late) client.release();
+    },
+    () => undefined,
+  );
+  try {
+    return await Promise.race([connecting.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -20,6 +20,8 @@ export interface Databases {
   readerIsReplica: boolean;
   /** The pool behind `reader` on PostgreSQL (see `withConsistentRead`); null on PGlite. */
   readPool: PostgresPool | null;
+  /** Connections each pool may open (1 on PGlite). */
+  poolMax: number;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ export async function createDatabases({
       reader: db,
       readerIsReplica: false,
       readPool: null,
+      poolMax: 1,
       close: async () => {
         try {
           // Kysely closes PGlite only if it ran a query; closing twice is harmless.
@@ -142,6 +145,7 @@ export async function createDatabases({
       reader: writer,
       readerIsReplica: false,
       readPool: primaryPool,
+      poolMax,
       close: () => writer.destroy(),
     };
   }
@@ -167,6 +171,7 @@ export async function createDatabases({
     reader,
     readerIsReplica: true,
     readPool,
+    poolMax,
     close: async () => {
       // The reader first: it borrows primary connections while the replica is away.
       await reader.destroy().catch(() => undefined);
