@@ -67,7 +67,7 @@ trap finish EXIT
 # Without these services no test can run: they always stop the run when they fail.
 step "local PostgreSQL and Redis" bash "$SERVICES/ensure-local.sh"
 
-step "Debian tools: prometheus, promtool, pushgateway, unzip" bash "$SERVICES/ensure-tools.sh"
+step "Debian tools: prometheus, promtool, pushgateway, unzip, chromium" bash "$SERVICES/ensure-tools.sh"
 
 bash "$SERVICES/redis-cluster.sh" status >/dev/null 2>&1 || STARTED_CLUSTER=1
 step "Redis Cluster 127.0.0.1:7000-7005" bash "$SERVICES/redis-cluster.sh" start

@@ -105,6 +105,13 @@ for pkg in "${APP}"/node_modules/@nostr-info/*; do
 done
 if [[ -z "${outside}" ]]; then ok "workspace packages copied into the bundle, no link back"; else bad "links out of the bundle:${outside}"; fi
 if [[ -f "${APP}/node_modules/@nostr-info/shared/assets/seed-relays.txt" ]]; then ok "seed relay list shipped"; else bad "seed relay list missing"; fi
+# The API's dependency, not the CLI's: it sits in the bundle's package store, not at the top.
+web_manifest=$(find "${APP}/node_modules" -path '*/@nostr-info/web/dist/manifest.json' -print -quit)
+if [[ -n "${web_manifest}" && -f "$(dirname "${web_manifest}")/index.html" ]]; then
+  ok "web dashboard build shipped"
+else
+  bad "web dashboard build (@nostr-info/web/dist) missing"
+fi
 
 uid=$(cli node -e 'process.stdout.write(String(process.getuid()))')
 if [[ "$(id -u)" -ne 0 || "${uid}" -ne 0 ]]; then ok "roles run unprivileged (uid ${uid}) on read-only code"; else bad "roles run as root"; fi
@@ -142,6 +149,19 @@ else
 fi
 status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${port}/api/v1/stats/overview?range=24h")
 if [[ "${status}" == 200 ]]; then ok "api serves the scheduler's snapshot (200)"; else bad "api /api/v1/stats/overview answered ${status}"; fi
+page=$(curl -s -D "${WORK}/page.headers" "http://127.0.0.1:${port}/" || true)
+if grep -qi '^content-type: text/html' "${WORK}/page.headers" && grep -qi "^content-security-policy: .*script-src 'self'" "${WORK}/page.headers"; then
+  ok "api serves the web dashboard at / (HTML, with its CSP)"
+else
+  bad "api / is not the dashboard: $(head -1 "${WORK}/page.headers")"
+fi
+script=$(grep -o '/assets/app\.[A-Za-z0-9]*\.js' <<<"${page}" | head -1)
+asset=$(curl -s -o /dev/null -w '%{http_code} %header{cache-control}' "http://127.0.0.1:${port}${script:-/assets/none.js}")
+if [[ -n "${script}" && "${asset}" == "200 public, max-age=31536000, immutable" ]]; then
+  ok "api serves the dashboard's hashed script ${script} (immutable)"
+else
+  bad "dashboard script ${script:-not named in /}: ${asset}"
+fi
 stop "${api_pid}" api
 
 echo "== collector"

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the checks run for real (idempotent): Prometheus with promtool (alert
-# rule tests, the topology check's scraping server), the Pushgateway (the scheduler's push test)
-# and unzip (Helm comes zipped inside an npm package). No service is started here.
+# rule tests, the topology check's scraping server), the Pushgateway (the scheduler's push test),
+# unzip (Helm comes zipped inside an npm package) and Chromium (the web dashboard's browser tests
+# and Lighthouse; Debian's build, never one downloaded by a test tool). No service is started here.
 set -euo pipefail
 
 need=()
 command -v promtool >/dev/null 2>&1 && [ -x /usr/bin/prometheus ] || need+=(prometheus)
 [ -x /usr/bin/prometheus-pushgateway ] || need+=(prometheus-pushgateway)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
-[ "${#need[@]}" -eq 0 ] && { echo "ensure-tools: prometheus, promtool, pushgateway and unzip present"; exit 0; }
+[ -x /usr/bin/chromium ] || need+=(chromium)
+# A text font for the pages Chromium renders (screenshots, Lighthouse); recommended, not pulled in.
+[ -d /usr/share/fonts/truetype/liberation ] || need+=(fonts-liberation)
+[ "${#need[@]}" -eq 0 ] && { echo "ensure-tools: prometheus, promtool, pushgateway, unzip and chromium present"; exit 0; }
 
 SUDO=""
 if [[ "$(id -u)" -ne 0 ]]; then SUDO="sudo"; fi

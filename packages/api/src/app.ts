@@ -14,6 +14,8 @@ import { registerOpsRoutes } from './routes/ops-routes.js';
 import { registerRelayRoute } from './routes/relay-route.js';
 import { registerStatsRoutes } from './routes/stats-routes.js';
 import { registerStreamRoute } from './routes/stream-route.js';
+import { dashboardPagePolicy } from './web/web-policy.js';
+import { registerWebRoutes } from './web/web-routes.js';
 
 export interface CreateAppOptions {
   /** Shared parts (snapshot store, stream hub, limiter); built from `ctx` when absent. */
@@ -58,6 +60,8 @@ export function createApp(
   });
   app.use(requestMetrics(parts.metrics));
   app.use(requestId());
+  // Before the secure headers, so it can give the dashboard pages their own CSP after them.
+  app.use(dashboardPagePolicy());
   app.use(apiSecureHeaders());
   app.use(apiCors());
   app.use(
@@ -79,6 +83,7 @@ export function createApp(
   registerStatsRoutes(app, parts);
   registerRelayRoute(app, parts, ctx);
   registerStreamRoute(app, parts, ctx);
+  registerWebRoutes(app, { logger: log });
 
   app.notFound((c) =>
     c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path.slice(0, 200)}`), 404),

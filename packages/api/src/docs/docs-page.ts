@@ -84,7 +84,8 @@ export function renderDocsPage(doc: Json, stylesheetHref: string): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(info.title ?? 'API')} — reference</title><link rel="stylesheet" href="${esc(stylesheetHref)}"></head>
 <body><header><h1>${esc(info.title ?? 'API')} <small>${esc(info.version ?? '')}</small></h1>
-<p>${esc(info.description ?? '')}</p><p>Machine-readable: <a href="openapi.json">openapi.json</a> (OpenAPI 3.1)</p></header>
+<p>${esc(info.description ?? '')}</p><p>Machine-readable: <a href="openapi.json">openapi.json</a> (OpenAPI 3.1)</p>
+<p>The same figures as charts and tables: the <a href="/">web dashboard</a>.</p></header>
 <main><h2>Endpoints</h2>${ops}<h2>Schemas</h2>${comps}</main></body></html>`;
 }
 
