@@ -228,6 +228,14 @@ const collector = {
       '2,000), so memory stays bounded with 240 or 2,000 relays; a busy relay whose share fills gets ' +
       'a shorter look-back, counted in `resumes_capped_total`',
   }),
+  /** Test-only: lets zap verification fetch LNURL documents from a local plain-http server. */
+  LNURL_ALLOW_INSECURE: documented(bool(false), {
+    roles: COLLECTOR,
+    meaning:
+      'test-only: LNURL-pay documents (the zap provider keys zap receipts are checked against) may ' +
+      'be fetched over plain http and from loopback addresses, and `name@domain` addresses are ' +
+      'fetched over http. Off, only https to public addresses is used; on, a warning is logged at start',
+  }),
 };
 
 const api = {

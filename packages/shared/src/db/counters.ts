@@ -6,6 +6,7 @@
 export const RELAY_HEALTH_COUNTERS = [
   'connected_ms',
   'observed_ms',
+  'restricted_ms',
   'connects',
   'disconnects',
   'errors',

@@ -5,6 +5,9 @@ import * as flushLedger from './migrations/2026-11-24T12-00-00-flush-ledger.js';
 import * as zapExtraMsats from './migrations/2026-11-24T19-30-00-zap-extra-msats.js';
 import * as relayHeldAt from './migrations/2026-11-24T19-45-00-relay-held-at.js';
 import * as relayHeldAtUnwatched from './migrations/2026-11-24T21-30-00-relay-held-at-unwatched.js';
+import * as zapVerification from './migrations/2026-12-05T10-00-00-zap-verification.js';
+import * as offFilterLateDeletions from './migrations/2026-12-05T11-00-00-off-filter-late-deletions.js';
+import * as servingStatusDiscovery from './migrations/2026-12-05T12-00-00-serving-status-discovery.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -17,6 +20,9 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T19-30-00-zap-extra-msats': zapExtraMsats,
   '2026-11-24T19-45-00-relay-held-at': relayHeldAt,
   '2026-11-24T21-30-00-relay-held-at-unwatched': relayHeldAtUnwatched,
+  '2026-12-05T10-00-00-zap-verification': zapVerification,
+  '2026-12-05T11-00-00-off-filter-late-deletions': offFilterLateDeletions,
+  '2026-12-05T12-00-00-serving-status-discovery': servingStatusDiscovery,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

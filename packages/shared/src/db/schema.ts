@@ -1,3 +1,5 @@
+// Over 400 lines: every table's type and the one `Database` interface stay in one file (kysely's
+// pattern), so the schema is read in one place; the migrations are split by change instead.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { RelayStatus } from '../relay/relay-status.js';
 import type { StatsRange } from '../stats/ranges.js';
@@ -12,6 +14,8 @@ import type { StatsRange } from '../stats/ranges.js';
  */
 
 type Int8 = ColumnType<number, number | bigint | string, number | bigint | string>;
+/** A counter added after its table: it defaults to 0, so inserts may leave it out. */
+type AddedInt8 = ColumnType<number, number | bigint | string | undefined, number | bigint | string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Day = ColumnType<string, string, string>;
@@ -26,7 +30,13 @@ export interface RelaysTable {
   /** In the set the collectors shard and watch (seed/manual always; discovered once admitted). */
   watched: ColumnType<boolean, boolean | undefined, boolean>;
   discovered_from: string | null;
+  /** Relay-list events that named the relay (every version counted; not used for ranking). */
   discovery_count: ColumnType<number, number | undefined, number>;
+  /**
+   * Distinct pubkeys whose latest relay list (kind 10002) or contact-list relay map (kind 3) names
+   * the relay (see `relay_list_authors`): what discovery candidates are ranked by.
+   */
+  discovery_authors: ColumnType<number, number | undefined, number>;
   first_seen_at: DefaultedTimestamp;
   /** NIP-11 information document as fetched, and the fields the API shows. */
   nip11: Json<Record<string, unknown>> | null;
@@ -77,8 +87,14 @@ export interface RelayLogsTable {
 /** Additive per-relay health counters; `hour` is a UTC hour bucket, `day` a UTC date. */
 interface RelayHealthCounters {
   relay_id: number;
+  /**
+   * Time the relay served the collector's subscription (it answered with EOSE or events); rows
+   * written before the serving-status migration hold the time the socket was open instead.
+   */
   connected_ms: Int8;
   observed_ms: Int8;
+  /** Time the relay was up but refused to serve (auth or payment required): not part of uptime. */
+  restricted_ms: AddedInt8;
   connects: Int8;
   disconnects: Int8;
   errors: Int8;
@@ -101,6 +117,8 @@ interface RelayEventCounters {
   events: Int8;
   invalid: Int8;
   duplicates: Int8;
+  /** Events this relay delivered first that another watched relay delivered after it. */
+  first_corroborated: AddedInt8;
 }
 export interface EventsAggregatedTable extends RelayEventCounters {
   hour: Timestamp;
@@ -200,6 +218,79 @@ export interface ZapParticipantsTable {
   extra_msats: Int8;
 }
 
+/**
+ * One row per counted zap payment (the bolt11 payment hash): a paid invoice republished under new
+ * event ids counts once, network-wide and across restarts. `verdict` is how it was counted; an
+ * `unverified` row becomes `accepted` when a later receipt for the payment verifies.
+ */
+export interface ZapPaymentsTable {
+  payment_hash: string;
+  verdict: 'accepted' | 'unverified';
+  /** The receipt (event id) that counted the payment. */
+  receipt_id: string;
+  first_seen_at: DefaultedTimestamp;
+}
+
+/**
+ * Receipts counted `unverified` (their recipient's zap provider could not be learned), kept so they
+ * are checked again once the recipient's profile turns up; one per payment (`zap_payments`).
+ */
+export interface ZapUnverifiedTable {
+  payment_hash: string;
+  receipt_id: string;
+  /** The zapped pubkey, and the receipt's signer (to compare with the provider key then). */
+  receiver: string;
+  signer: string;
+  sender: string | null;
+  /** Hour the receipt was received (where its counts are) and when exactly. */
+  hour: Timestamp;
+  at: Timestamp;
+  sats: Int8;
+  extra_msats: Int8;
+}
+
+/** The latest profile's (kind 0) Lightning address per pubkey: newest created_at, ties the lowest id. */
+export interface LightningAddressesTable {
+  pubkey: string;
+  event_id: string;
+  created_at: Timestamp;
+  /** `name@domain` (LUD-16), or null. */
+  lud16: string | null;
+  /** bech32 `lnurl1…` (LUD-06), or null. */
+  lud06: string | null;
+  updated_at: DefaultedTimestamp;
+}
+
+/** Zap receipts not counted, by reason (see `ZAP_REJECT_REASONS`), with their amounts when readable. */
+interface ZapRejectionCounters {
+  reason: string;
+  receipts: Int8;
+  sats: Int8;
+  extra_msats: Int8;
+}
+export interface ZapRejectionsHourlyTable extends ZapRejectionCounters {
+  hour: Timestamp;
+}
+export interface ZapRejectionsDailyTable extends ZapRejectionCounters {
+  day: Day;
+}
+
+/**
+ * Each pubkey's latest relay list (kind 10002 `r` tags: `list_*`) and latest contact list's relay
+ * map (kind 3 content: `contacts_*`): newest created_at wins, ties the lowest id. The URLs are the
+ * ones discovery accepts; `relays.discovery_authors` counts the pubkeys naming each relay.
+ */
+export interface RelayListAuthorsTable {
+  pubkey: string;
+  list_event_id: string | null;
+  list_created_at: Timestamp | null;
+  list_urls: ColumnType<string[], string[] | undefined, string[]>;
+  contacts_event_id: string | null;
+  contacts_created_at: Timestamp | null;
+  contacts_urls: ColumnType<string[], string[] | undefined, string[]>;
+  updated_at: DefaultedTimestamp;
+}
+
 /** Long-form articles: one row per (pubkey, d tag), however often republished. */
 export interface ArticlesTable {
   pubkey: string;
@@ -208,6 +299,60 @@ export interface ArticlesTable {
   last_seen_at: Timestamp;
   latest_created_at: Timestamp;
   versions: Int8;
+  /** Id of the latest version (newest created_at, ties to the lowest id); null from older collectors. */
+  latest_event_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Copies a relay sent outside the subscription that brought them, by reason (`OFF_FILTER_REASONS`). */
+interface RelayOffFilterCounters {
+  relay_id: number;
+  reason: string;
+  copies: Int8;
+}
+export interface RelayOffFilterHourlyTable extends RelayOffFilterCounters {
+  hour: Timestamp;
+}
+export interface RelayOffFilterDailyTable extends RelayOffFilterCounters {
+  day: Day;
+}
+
+/** Network-unique events first counted late or from the future, by kind (in no other network count). */
+interface UntimelyEventCounters {
+  kind: number;
+  late: Int8;
+  future: Int8;
+}
+export interface UntimelyEventsHourlyTable extends UntimelyEventCounters {
+  hour: Timestamp;
+}
+export interface UntimelyEventsDailyTable extends UntimelyEventCounters {
+  day: Day;
+}
+
+/** Deletions (kind 5) by the kind their `k` tags name; -1 when they name none. */
+interface DeletionCounters {
+  kind: number;
+  deletions: Int8;
+}
+export interface DeletionsHourlyTable extends DeletionCounters {
+  hour: Timestamp;
+}
+export interface DeletionsDailyTable extends DeletionCounters {
+  day: Day;
+}
+
+/** An author's NIP-09 deletion of their own article by address: versions created up to `deleted_until`. */
+export interface ArticleDeletionsTable {
+  pubkey: string;
+  d_tag: string;
+  deleted_until: Timestamp;
+}
+
+/** Event ids `pubkey` asked to delete (NIP-09 `e` tags); honoured for an article of the same pubkey. */
+export interface EventDeletionsTable {
+  event_id: string;
+  pubkey: string;
+  first_seen_at: DefaultedTimestamp;
 }
 
 /** Latest replaceable event per (kind, pubkey) for kinds 0, 3 and 10002. */
@@ -233,6 +378,7 @@ export interface EventsAggregatedTotalsTable {
   events: Int8;
   invalid: Int8;
   duplicates: Int8;
+  first_corroborated: AddedInt8;
 }
 export type RelayHealthTotalsTable = RelayHealthCounters;
 export interface ClientsTotalsTable {
@@ -309,7 +455,20 @@ export interface Database {
   zaps_hourly: ZapsHourlyTable;
   zaps_daily: ZapsDailyTable;
   zap_participants: ZapParticipantsTable;
+  zap_payments: ZapPaymentsTable;
+  lightning_addresses: LightningAddressesTable;
+  zap_unverified: ZapUnverifiedTable;
+  zap_rejections_hourly: ZapRejectionsHourlyTable;
+  zap_rejections_daily: ZapRejectionsDailyTable;
   articles: ArticlesTable;
+  relay_off_filter_hourly: RelayOffFilterHourlyTable;
+  relay_off_filter_daily: RelayOffFilterDailyTable;
+  untimely_events_hourly: UntimelyEventsHourlyTable;
+  untimely_events_daily: UntimelyEventsDailyTable;
+  deletions_hourly: DeletionsHourlyTable;
+  deletions_daily: DeletionsDailyTable;
+  article_deletions: ArticleDeletionsTable;
+  event_deletions: EventDeletionsTable;
   replaceable_events: ReplaceableEventsTable;
   statistics_snapshots: StatisticsSnapshotsTable;
   scheduler_runs: SchedulerRunsTable;
@@ -318,6 +477,7 @@ export interface Database {
   relay_health_totals: RelayHealthTotalsTable;
   clients_totals: ClientsTotalsTable;
   collector_flushes: CollectorFlushesTable;
+  relay_list_authors: RelayListAuthorsTable;
   relay_health_summary: RelayHealthSummaryView;
   daily_network_stats: DailyNetworkStatsView;
 }

@@ -1,1 +1,2 @@
+export * from './collection-rules.js';
 export * from './event.js';

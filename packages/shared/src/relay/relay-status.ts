@@ -1,5 +1,33 @@
-/** A relay's status as stored and served. */
-export type RelayStatus = 'unknown' | 'online' | 'offline' | 'auth_required' | 'error' | 'stalled';
+/**
+ * Every status a relay can have, as stored and served:
+ * - `online`: the relay answers the collector's subscription (EOSE or events on it);
+ * - `unresponsive`: the socket is open but the subscription went unanswered past the answer timeout;
+ * - `auth_required`, `payment_required`: the relay is up but serves only authenticated or paying
+ *   clients (it said so with CLOSED, NOTICE or a NIP-42 challenge, and served nothing);
+ * - `offline`: the last connection attempt failed or the socket closed;
+ * - `stalled`: the socket went silent (not even a pong) and was replaced;
+ * - `unknown`: no collector reports the relay (see `currentRelayStatus`);
+ * - `error`: part of the schema, not written at present.
+ */
+export const RELAY_STATUSES = [
+  'unknown',
+  'online',
+  'offline',
+  'auth_required',
+  'error',
+  'stalled',
+  'unresponsive',
+  'payment_required',
+] as const;
+
+/** A relay's status as stored and served (see `RELAY_STATUSES`). */
+export type RelayStatus = (typeof RELAY_STATUSES)[number];
+
+/** Statuses of relays that are up but refuse to serve us: they are left out of uptime rankings. */
+export const RESTRICTED_STATUSES: ReadonlySet<RelayStatus> = new Set<RelayStatus>([
+  'auth_required',
+  'payment_required',
+]);
 
 /**
  * How often a collector replica reports the relays it holds (`relays.held_at`). The

@@ -1,2 +1,3 @@
 export * from './ranges.js';
 export * from './snapshot-schema.js';
+export * from './zap-reasons.js';

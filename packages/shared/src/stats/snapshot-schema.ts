@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { OFF_FILTER_REASONS, type OffFilterReason } from '../nostr/collection-rules.js';
+import { RELAY_STATUSES } from '../relay/relay-status.js';
 import { STATS_RANGES } from './ranges.js';
+import { ZAP_REJECT_REASONS, type ZapRejectReason } from './zap-reasons.js';
 
 /**
  * The JSON shapes of a statistics snapshot: written by the scheduler, served (and documented in
@@ -23,31 +26,91 @@ const sectionBase = {
 
 const latencySchema = z.object({ avg: ms, p50: ms, p95: ms });
 
+const untimelySchema = z.object({ total: count, by_kind: byKind });
+
+const offFilterSchema = z
+  .object({
+    total: count,
+    by_reason: z.object(
+      Object.fromEntries(OFF_FILTER_REASONS.map((r) => [r, count])) as Record<OffFilterReason, typeof count>,
+    ),
+  })
+  .describe(
+    'copies relays sent outside the subscription that brought them (each id once per relay), by the ' +
+      'first rule broken: subscription (an id never given), kind (not asked for), since, until; ' +
+      'never counted as events',
+  );
+
+const deletionsSchema = z
+  .object({
+    total: count.describe(
+      'network-unique deletions (kind 5) received in range (equals by_kind of events, kind 5)',
+    ),
+    by_kind: z
+      .record(z.string().regex(/^(\d+|unknown)$/), count)
+      .describe('deletions by the kinds their k tags name (each once per deletion); unknown: no k tag'),
+  })
+  .describe('NIP-09 deletion requests');
+
+const zapRejectedSchema = z
+  .object(
+    Object.fromEntries(ZAP_REJECT_REASONS.map((r) => [r, count])) as Record<ZapRejectReason, typeof count>,
+  )
+  .describe('zap receipts not counted, by the first NIP-57 check they failed (docs/methodology.md)');
+
 export const overviewSchema = z.object({
   ...sectionBase,
   relays: z.object({
     known: count.describe('relays in the database, discovered ones included'),
     watched: count.describe('relays the collectors watch'),
-    online: count.describe('watched relays connected now'),
+    online: count.describe('watched relays serving now: their subscription was answered (EOSE or events)'),
+    unresponsive: count.describe(
+      'watched relays whose socket is open but whose subscription went unanswered past the timeout',
+    ),
+    auth_required: count.describe('watched relays that serve only authenticated clients (NIP-42)'),
+    payment_required: count.describe('watched relays that serve only paying clients'),
     active: count.describe('relays that delivered at least one event in range'),
   }),
   events: z.object({
     unique: count.describe('network-unique events (each id once)'),
     relay_sum: count.describe('sum over relays of the events each delivered'),
     invalid: count.describe('copies with a bad id or signature, over all relays'),
+    off_filter: count.describe(
+      'copies outside the subscription that brought them, over all relays (each id once per relay): never events',
+    ),
+    late: count.describe(
+      'network-unique events first received over an hour after their created_at: not in unique',
+    ),
+    future: count.describe(
+      'network-unique events dated over 15 minutes ahead when first received: not in unique',
+    ),
   }),
   users: z.object({
     active: count.describe('distinct pubkeys with an event in range'),
     new: count.describe('pubkeys first seen in range'),
   }),
   zaps: z.object({
-    count,
-    sats: count,
-    senders: count,
-    receivers: count,
-    flagged: count.describe('receipts with implausible amounts, not summed'),
+    count: count.describe('zap receipts that passed every NIP-57 check (accepted), each payment once'),
+    sats: count.describe('sum of the accepted receipts, added to the millisatoshi, in whole sats'),
+    senders: count.describe(
+      'distinct senders of accepted zaps (zap request pubkeys; anonymous zaps are one)',
+    ),
+    receivers: count.describe('distinct receivers of accepted zaps'),
+    flagged: count.describe('receipts rejected for their amount (amount_mismatch + implausible), not summed'),
+    rejected: zapRejectedSchema,
+    unverified: z
+      .object({ count, sats: count })
+      .describe(
+        "receipts whose recipient's zap provider could not be learned (no profile yet, endpoint down): " +
+          'shown apart, never in count or sats',
+      ),
   }),
-  articles: count.describe('distinct long-form articles (pubkey, d tag) published or updated in range'),
+  articles: count.describe(
+    'distinct long-form articles (pubkey, d tag) published or updated in range, less those their author deleted',
+  ),
+  articles_deleted: count.describe(
+    'distinct articles published or updated in range that their author deleted (NIP-09): not in articles',
+  ),
   latency: z.object({ open_ms: latencySchema, eose_ms: latencySchema }),
 });
 
@@ -59,14 +122,32 @@ export const relayRowSchema = z.object({
   supported_nips: z.array(z.number().int()),
   auth_required: z.boolean().nullable(),
   payment_required: z.boolean().nullable(),
-  status: z.enum(['unknown', 'online', 'offline', 'auth_required', 'error', 'stalled']),
-  uptime_pct: pct.nullable(),
+  status: z
+    .enum(RELAY_STATUSES)
+    .describe(
+      'online: answers the subscription; unresponsive: socket open, subscription unanswered; ' +
+        'auth_required / payment_required: up but serves only authenticated / paying clients; ' +
+        'offline, stalled, unknown, error: see docs/methodology.md',
+    ),
+  uptime_pct: pct
+    .nullable()
+    .describe(
+      'time the relay served the subscription over the time it was watched, leaving out time it ' +
+        'refused to serve (auth or payment required); null when there is no such time',
+    ),
   open_latency_ms: ms,
   eose_latency_ms: ms,
   events: count,
   events_by_kind: byKind,
   invalid: count,
+  off_filter: count.describe(
+    'copies this relay sent in range outside the subscription that brought them (each id once): never events',
+  ),
   share_pct: pct.describe("this relay's share of network-unique events in range"),
+  corroborated: count.describe(
+    'events this relay delivered in range that at least one other watched relay also delivered ' +
+      '(what most_active ranks by)',
+  ),
   last_seen: isoTime.nullable().describe('last time the relay was connected'),
   last_event_at: isoTime.nullable(),
 });
@@ -81,6 +162,16 @@ export const eventsSchema = z.object({
   total: count,
   by_kind: byKind,
   series: z.array(z.object({ t: isoTime, total: count, by_kind: byKind })),
+  late: untimelySchema.describe(
+    'network-unique events first received over an hour after their created_at (rebroadcasts, replays, ' +
+      'imports): credited to their relays, in no other network figure',
+  ),
+  future: untimelySchema.describe(
+    'network-unique events dated over 15 minutes ahead when first received: credited to their relays, ' +
+      'in no other network figure',
+  ),
+  off_filter: offFilterSchema,
+  deletions: deletionsSchema,
 });
 
 export const clientRowSchema = z.object({
@@ -101,12 +192,23 @@ export const clientsSchema = z.object({
 
 export const topRelaysSchema = z.object({
   ...sectionBase,
-  most_active: z.array(
-    z.object({ url: z.string(), name: z.string().nullable(), events: count, share_pct: pct }),
-  ),
-  most_reliable: z.array(
-    z.object({ url: z.string(), name: z.string().nullable(), uptime_pct: pct, events: count }),
-  ),
+  most_active: z
+    .array(
+      z.object({
+        url: z.string(),
+        name: z.string().nullable(),
+        events: count,
+        share_pct: pct,
+        corroborated: count.describe('events also delivered by another watched relay: the ranking key'),
+      }),
+    )
+    .describe('relays with the most corroborated events (events another watched relay also delivered)'),
+  most_reliable: z
+    .array(z.object({ url: z.string(), name: z.string().nullable(), uptime_pct: pct, events: count }))
+    .describe(
+      'relays with the highest uptime; relays that are auth_required, payment_required or ' +
+        'unresponsive now are left out, as are relays with no uptime',
+    ),
 });
 
 export const activitySchema = z.object({
