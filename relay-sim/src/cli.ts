@@ -3,9 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { CliUsageError, parseCliArgs, USAGE } from './cli-args.js';
 import { loadOrGenerateCorpus } from './corpus-cache.js';
 import { serveIpc } from './ipc-server.js';
-import { wasmSigner } from './signer.js';
 import { startSimNetwork } from './sim-network.js';
-import { corpusOptions } from './sim-network-settings.js';
 
 // A command-line tool: it reports on stdout/stderr directly (no logger configuration to honour).
 function out(line: string): void {
@@ -28,9 +26,8 @@ async function main(): Promise<void> {
     return;
   }
   const options = { ...cli.network };
-  if (cli.corpusCache) {
-    options.corpus = loadOrGenerateCorpus(cli.corpusCache, corpusOptions(options, await wasmSigner()));
-  }
+  const cache = cli.corpusCache;
+  if (cache) options.loadCorpus = (o) => loadOrGenerateCorpus(cache, o);
   const net = await startSimNetwork(options);
   if (cli.portFile) writeFileSync(cli.portFile, `${net.urls.join('\n')}\n`);
   let stopping = false;

@@ -7,6 +7,7 @@ import type { CopyState } from './types.js';
 export class CopyLedger {
   private readonly emittedCopies = new Map<number, CopyState>();
   private readonly deliveredCopies = new Map<number, CopyState>();
+  private readonly deliveredTimes = new Map<number, number>();
 
   /** Copies the relay accepted (index → state), for truth scope `emitted`. */
   get emitted(): ReadonlyMap<number, CopyState> {
@@ -18,6 +19,11 @@ export class CopyLedger {
     return this.deliveredCopies;
   }
 
+  /** When each index was first written to a subscription (ms): the truth's timing rule reads it. */
+  get deliveredAt(): ReadonlyMap<number, number> {
+    return this.deliveredTimes;
+  }
+
   /** Takes a copy in; false when the relay holds that index already. */
   recordEmitted(index: number, state: CopyState): boolean {
     if (this.emittedCopies.has(index)) return false;
@@ -27,7 +33,9 @@ export class CopyLedger {
 
   /** Notes a copy written to a subscription; later writes of the same index add nothing. */
   recordDelivered(index: number, state: CopyState): void {
-    if (!this.deliveredCopies.has(index)) this.deliveredCopies.set(index, state);
+    if (this.deliveredCopies.has(index)) return;
+    this.deliveredCopies.set(index, state);
+    this.deliveredTimes.set(index, Date.now());
   }
 
   hasDelivered(index: number): boolean {

@@ -17,7 +17,10 @@ export function loadOrGenerateCorpus(dir: string, opts: CorpusOptions): NostrEve
     opts.clients,
     opts.clientTagShare,
     opts.authors,
-    opts.latePublishedShare,
+    // The share in effect (its default changed), so a file made with another is never reused.
+    opts.latePublishedShare ?? 0,
+    // Profiles name the LNURL server's address (its port), so a corpus made for another is stale.
+    opts.lnurlDomain,
   ]);
   const tag = bytesToHex(sha256(utf8ToBytes(shape))).slice(0, 8);
   const file = join(dir, `corpus-${opts.seed.replace(/[^\w-]/g, '_')}-${opts.size}-${tag}.ndjson`);

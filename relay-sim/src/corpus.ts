@@ -3,6 +3,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { NostrEvent } from '@nostr-info/shared/nostr';
 import { BOLT11_MULTIPLIERS, type Bolt11Multiplier, bolt11SatsStep, encodeBolt11 } from './bolt11.js';
 import { markdown, profile, relayListUrl, words } from './corpus-content.js';
+import { CorpusDeletions } from './corpus-deletions.js';
 import { deriveSecretKey, Rng } from './rng.js';
 import type { Signer } from './signer.js';
 import type { EventTemplate } from './types.js';
@@ -42,7 +43,12 @@ export interface CorpusOptions {
   clients?: readonly string[];
   /** Share of events (not zap receipts) that carry a `client` tag. */
   clientTagShare?: number;
-  /** Share of events whose created_at is hours or days old (late publication). */
+  /**
+   * Share of events whose created_at is hours or days old (late publication; default 0). A relay
+   * that pushes such an event to a subscription that asked from "now" sends it below `since`: a
+   * collector that checks its filters counts it off-filter (see the `rebroadcast` mode for late
+   * events a collector asked for).
+   */
   latePublishedShare?: number;
   /** Share of zap receipts with an implausible amount, and with an undecodable bolt11. */
   implausibleZapShare?: number;
@@ -55,12 +61,52 @@ export interface CorpusOptions {
    * stream rate, so an event's created_at is about the moment it is streamed, as on a real relay.
    */
   eventsPerSecond?: number;
+  /**
+   * Domain (`host:port`) of the LNURL-pay server in the profiles' `lud16` (default
+   * `zaps.sim.example`, which nothing serves: every receipt is then `unverified`).
+   */
+  lnurlDomain?: string;
   signer: Signer;
 }
 
 interface Author {
   secret: Uint8Array;
   pubkey: string;
+  index: number;
+}
+
+/** Default `lnurlDomain`: a name nothing resolves, so a corpus alone verifies no zap. */
+export const CORPUS_LNURL_DOMAIN = 'zaps.sim.example';
+
+/** Zap providers (wallet services) of a corpus: each signs the receipts of a third of the recipients. */
+const ZAP_PROVIDERS = 3;
+
+/** The Lightning address name of author `index` of a corpus (`<name>@<lnurlDomain>`). */
+export function corpusLnurlName(seed: string, index: number): string {
+  const slug = seed
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 64);
+  return `${slug}-u${index}`;
+}
+
+/**
+ * The LNURL-pay accounts a corpus's profiles name: every author that publishes profiles (the
+ * first quarter, at least two), each with the provider key that signs its zap receipts.
+ */
+export function corpusZapAccounts(
+  seed: string,
+  authors: number,
+  signer: Signer,
+): { name: string; nostrPubkey: string }[] {
+  const providers = Array.from({ length: ZAP_PROVIDERS }, (_, i) =>
+    signer.publicKey(deriveSecretKey(seed, 'zap-server', i)),
+  );
+  const few = Math.max(2, Math.floor(Math.max(4, authors) / 4));
+  return Array.from({ length: few }, (_, i) => ({
+    name: corpusLnurlName(seed, i),
+    nostrPubkey: providers[i % ZAP_PROVIDERS] ?? '',
+  }));
 }
 
 /**
@@ -76,16 +122,19 @@ export function generateCorpus(opts: CorpusOptions): NostrEvent[] {
   const weights = new Map(Object.entries(opts.kinds ?? DEFAULT_KIND_WEIGHTS).map(([k, w]) => [Number(k), w]));
   const clients = opts.clients ?? DEFAULT_CLIENTS;
   const clientShare = opts.clientTagShare ?? 0.6;
-  const lateShare = opts.latePublishedShare ?? 0.02;
+  const lateShare = opts.latePublishedShare ?? 0;
   const implausibleShare = opts.implausibleZapShare ?? 0.04;
   const brokenShare = opts.brokenBolt11Share ?? 0.03;
   const authorCount = Math.max(4, opts.authors ?? 200);
   const authors: Author[] = [];
   for (let i = 0; i < authorCount; i++) {
     const secret = deriveSecretKey(opts.seed, 'author', i);
-    authors.push({ secret, pubkey: signer.publicKey(secret) });
+    authors.push({ secret, pubkey: signer.publicKey(secret), index: i });
   }
-  const servers = [0, 1, 2].map((i) => deriveSecretKey(opts.seed, 'zap-server', i));
+  const servers = Array.from({ length: ZAP_PROVIDERS }, (_, i) =>
+    deriveSecretKey(opts.seed, 'zap-server', i),
+  );
+  const lnurlDomain = opts.lnurlDomain ?? CORPUS_LNURL_DOMAIN;
   // Replaceables and articles come from a smaller set of authors so republishing happens often.
   const fewAuthors = Math.max(2, Math.floor(authorCount / 4));
   const lastReplaceable = new Map<string, number>();
@@ -116,14 +165,31 @@ export function generateCorpus(opts: CorpusOptions): NostrEvent[] {
     return tags;
   };
 
+  /** Authors whose profile (with their Lightning address) is already in the corpus. */
+  const profiled: Author[] = [];
+  // NIP-09 deletions, only when the kind weights ask for them (see `CorpusDeletions`).
+  const deletions = weights.has(5) ? new CorpusDeletions(signer, authors) : undefined;
+  const hasProfile = new Set<number>();
   for (let i = 0; i < opts.size; i++) {
-    const kind = rng.weighted(weights);
+    let kind = rng.weighted(weights);
+    // Zaps go to authors whose profile came first (wallets resolve the recipient's address before
+    // paying); until one has, the slot holds a profile.
+    if (kind === 9735 && profiled.length === 0) kind = 0;
     let created_at = start + Math.floor(i / perSecond);
     if (rng.chance(lateShare)) created_at -= 3600 + rng.int(3 * 86_400);
     let t: EventTemplate;
     let signerKey: Uint8Array;
+    if (kind === 5 && deletions) {
+      for (const ev of deletions.next(rng, created_at, authors.slice(0, fewAuthors))) {
+        out.push(ev);
+        deletions.observe(ev);
+      }
+      continue;
+    }
     if (kind === 9735) {
-      out.push(zapReceipt(rng, signer, authors, servers, created_at, implausibleShare, brokenShare, out));
+      out.push(
+        zapReceipt(rng, signer, authors, profiled, servers, created_at, implausibleShare, brokenShare, out),
+      );
       continue;
     }
     if (kind === 0 || kind === 3 || kind === 10002) {
@@ -135,8 +201,15 @@ export function generateCorpus(opts: CorpusOptions): NostrEvent[] {
       if (last !== undefined) created_at = rng.chance(0.03) ? last : Math.max(created_at, last + 1);
       lastReplaceable.set(key, Math.max(created_at, last ?? created_at));
       t = { kind, created_at, tags: [], content: '' };
-      if (kind === 0) t.content = profile(rng, i);
-      else if (kind === 3) {
+      // Every profile names its author's Lightning address on the network's LNURL server.
+      if (kind === 0) {
+        if (!hasProfile.has(a.index)) {
+          hasProfile.add(a.index);
+          profiled.push(a);
+        }
+        const address = `${corpusLnurlName(opts.seed, a.index)}@${lnurlDomain}`;
+        t.content = JSON.stringify({ ...(JSON.parse(profile(rng, i)) as object), lud16: address });
+      } else if (kind === 3) {
         for (let k = rng.int(20); k >= 0; k--) t.tags.push(['p', author().pubkey]);
         if (rng.chance(0.5)) {
           const map: Record<string, { read: boolean; write: boolean }> = {};
@@ -185,14 +258,22 @@ export function generateCorpus(opts: CorpusOptions): NostrEvent[] {
     }
     if (kind !== 10002) t.tags.push(...clientTags());
     out.push(signer.finalize(t, signerKey));
+    deletions?.observe(out[out.length - 1] as NostrEvent);
   }
   return out;
 }
 
+/**
+ * An honest NIP-57 receipt: the zap request signed by the sender for the receiver (and the zapped
+ * event), embedded in `description`; the invoice's amount is the request's; the receipt signed by
+ * the receiver's provider (the key their Lightning address serves). Receivers are authors whose
+ * profile is already in the corpus.
+ */
 function zapReceipt(
   rng: Rng,
   signer: Signer,
   authors: Author[],
+  receivers: Author[],
   servers: Uint8Array[],
   created_at: number,
   implausibleShare: number,
@@ -200,9 +281,10 @@ function zapReceipt(
   prior: NostrEvent[],
 ): NostrEvent {
   const sender = authors[rng.int(authors.length)];
-  const receiver = authors[rng.int(authors.length)];
-  const server = rng.pick(servers);
+  const receiver = receivers[rng.int(receivers.length)];
   if (!sender || !receiver) throw new RangeError('no author');
+  const server = servers[receiver.index % servers.length];
+  if (!server) throw new RangeError('no zap provider');
   const multiplier: Bolt11Multiplier = rng.pick(BOLT11_MULTIPLIERS);
   let msats: bigint | undefined;
   if (multiplier !== 'none') {
@@ -235,13 +317,13 @@ function zapReceipt(
         descriptionHash: sha256(utf8ToBytes(description)),
         nodeSecretKey: server,
       });
-  // Who paid: 70% both the P tag and the zap request, 20% only the request, 10% only P.
+  // The zap request is always embedded; 70% of receipts also name the sender in `P`.
   const roll = rng.next();
   const tags: string[][] = [['p', receiver.pubkey]];
   if (zapped) tags.push(['e', zapped.id]);
-  if (roll < 0.7 || roll >= 0.9) tags.push(['P', sender.pubkey]);
+  if (roll < 0.7) tags.push(['P', sender.pubkey]);
   tags.push(['bolt11', bolt11]);
-  if (roll < 0.9) tags.push(['description', description]);
+  tags.push(['description', description]);
   tags.push(['preimage', bytesToHex(sha256(utf8ToBytes(bolt11)))]);
   return signer.finalize({ kind: 9735, created_at, tags, content: '' }, server);
 }

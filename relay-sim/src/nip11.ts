@@ -11,7 +11,10 @@ export interface Nip11Options {
   paymentRequired: boolean;
 }
 
-/** The NIP-11 document a simulated relay serves (auth_required follows the `auth-required` mode). */
+/**
+ * The NIP-11 document a simulated relay serves (auth_required follows the `auth-required` mode,
+ * payment_required the `payment-required` mode or the `paymentRequired` setting).
+ */
 export function nip11Document(o: Nip11Options): Record<string, unknown> {
   return {
     name: `sim-relay-${o.index}`,
@@ -26,7 +29,7 @@ export function nip11Document(o: Nip11Options): Record<string, unknown> {
       max_subscriptions: o.maxSubscriptions,
       max_limit: 5000,
       auth_required: o.mode === 'auth-required',
-      payment_required: o.paymentRequired,
+      payment_required: o.paymentRequired || o.mode === 'payment-required',
       restricted_writes: false,
     },
   };

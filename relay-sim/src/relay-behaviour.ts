@@ -36,6 +36,12 @@ export interface RelayBehaviour {
   maxBufferedBytes: number;
   /** Apply since/until to live events too (default false: only to stored ones). */
   liveRespectsSince: boolean;
+  /** `relay-list-spam`: versions of the one key's relay list, and the relay URL they name. */
+  spamVersions: number;
+  spamRelayUrl: string;
+  /** `fresh-key-flood`: events (each from a fresh key) the relay streams, and how fast. */
+  freshFloodEvents: number;
+  freshFloodPerSecond: number;
 }
 
 /** Defaults of `RelayBehaviour`. */
@@ -56,4 +62,8 @@ export const DEFAULT_BEHAVIOUR: RelayBehaviour = {
   paymentRequired: false,
   maxBufferedBytes: 32 * 1024 * 1024,
   liveRespectsSince: false,
+  spamVersions: 1000,
+  spamRelayUrl: 'wss://evil.example',
+  freshFloodEvents: 2000,
+  freshFloodPerSecond: 1000,
 };

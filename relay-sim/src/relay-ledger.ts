@@ -1,3 +1,4 @@
+import type { OffFilterReason } from '@nostr-info/shared/nostr';
 import type { RelayTruth } from './truth-types.js';
 import type { CopyState, RelayMode } from './types.js';
 
@@ -12,6 +13,8 @@ export type RelayCounters = Omit<
   | 'invalid'
   | 'invalidBySignature'
   | 'invalidById'
+  | 'corroborated'
+  | 'offFilter'
 >;
 
 /** What one relay knows about what it sent, kept by the relay as it sends. */
@@ -23,4 +26,8 @@ export interface RelayLedger {
   /** Copies written to a subscribed socket (index → state), for scope `delivered`. */
   readonly delivered: ReadonlyMap<number, CopyState>;
   readonly counters: Readonly<RelayCounters>;
+  /** When each delivered index was first written (ms), for the timing rule (late, future). */
+  readonly deliveredAt?: ReadonlyMap<number, number>;
+  /** Distinct ids sent outside the subscription that carried them, by reason. */
+  readonly offFilter?: Readonly<Record<OffFilterReason, number>>;
 }

@@ -23,6 +23,12 @@ describe('RelayListTally', () => {
         'wss://relay1.sim.example',
       ],
       rejectedRelayUrls: 0,
+      // One author (both lists are the same key's): each URL its latest lists name counts once.
+      discoveryAuthors: {
+        'ws://nos2.sim.example/inbox': 1,
+        'wss://relay.sim.example': 1,
+        'wss://relay1.sim.example': 1,
+      },
     });
   });
 
@@ -42,7 +48,11 @@ describe('RelayListTally', () => {
     const tally = new RelayListTally();
     tally.add(relayList(rejected));
     tally.add(relayList(['ws://10.0.0.1:8080']));
-    expect(tally.result()).toEqual({ discoveredRelays: [], rejectedRelayUrls: rejected.length + 1 });
+    expect(tally.result()).toEqual({
+      discoveredRelays: [],
+      rejectedRelayUrls: rejected.length + 1,
+      discoveryAuthors: {},
+    });
   });
 
   it('meets both accepted and rejected URLs in what the corpus writes', () => {

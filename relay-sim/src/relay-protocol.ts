@@ -23,6 +23,9 @@ export interface ProtocolHost {
   subscriptionLive(conn: Conn, sub: Sub): void;
 }
 
+/** How a `payment-required` relay refuses (as paid relays do: `restricted:` naming payment). */
+const PAYMENT_REFUSAL = 'restricted: this relay serves paid members only, pay the admission invoice';
+
 function isEvent(v: unknown): v is NostrEvent {
   if (!v || typeof v !== 'object') return false;
   const e = v as Record<string, unknown>;
@@ -83,6 +86,10 @@ function onReq(relay: ProtocolHost, conn: Conn, msg: unknown[]): void {
     relay.sendClosed(conn, subId, 'auth-required: this relay only serves authenticated clients');
     return;
   }
+  if (relay.mode === 'payment-required') {
+    relay.sendClosed(conn, subId, PAYMENT_REFUSAL);
+    return;
+  }
   if (!conn.subs.has(subId) && conn.subs.size >= relay.behaviour.maxSubscriptions) {
     relay.sendClosed(conn, subId, `error: too many subscriptions (max ${relay.behaviour.maxSubscriptions})`);
     return;
@@ -127,6 +134,10 @@ function onEvent(relay: ProtocolHost, conn: Conn, raw: unknown): void {
   }
   if (relay.mode === 'auth-required' && !conn.authed) {
     relay.sendRaw(conn, ['OK', raw.id, false, 'auth-required: authenticate to publish']);
+    return;
+  }
+  if (relay.mode === 'payment-required') {
+    relay.sendRaw(conn, ['OK', raw.id, false, PAYMENT_REFUSAL]);
     return;
   }
   const valid = verifyNostrEvent(raw);

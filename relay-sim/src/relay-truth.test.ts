@@ -14,6 +14,10 @@ const counters: RelayCounters = {
   floodJunk: 0,
   authChallenges: 0,
   droppedSlowConsumer: 0,
+  reqsReceived: 1,
+  eoseSent: 1,
+  pongsSent: 0,
+  lastReqAnswer: 'eose',
 };
 
 function ledger(

@@ -25,7 +25,9 @@ export function relayTruth(registry: EventRegistry, ledger: RelayLedger, scope: 
     invalid: 0,
     invalidBySignature: 0,
     invalidById: 0,
+    corroborated: 0,
     ...ledger.counters,
+    offFilter: { subscription: 0, kind: 0, since: 0, until: 0, ...ledger.offFilter },
   };
   const valid: number[] = [];
   const invalid: number[] = [];

@@ -1,4 +1,5 @@
 import type { NostrEvent } from '@nostr-info/shared/nostr';
+import type { CorpusOptions } from './corpus.js';
 import type { RelayBehaviour } from './relay-behaviour.js';
 import type { Signer } from './signer.js';
 import type { RelayMode } from './types.js';
@@ -24,8 +25,13 @@ export interface SimNetworkOptions extends Partial<RelayBehaviour> {
   invalidIdShare?: number;
   /** Pre-signed events; the stream cycles through them (ids repeat after that; default 2000). */
   corpusSize?: number;
-  /** A ready corpus (e.g. loaded from disk) instead of generating one. */
+  /** A ready corpus instead of generating one (its profiles' Lightning addresses are its own). */
   corpus?: NostrEvent[];
+  /**
+   * Makes the corpus instead of `generateCorpus` (e.g. loads it from disk), given the options that
+   * name the network's LNURL server.
+   */
+  loadCorpus?: (options: CorpusOptions) => NostrEvent[];
   /** Kind weights (default `DEFAULT_KIND_WEIGHTS`). */
   kinds?: Record<number, number>;
   /** Client names for NIP-89 tags (default `DEFAULT_CLIENTS`) and the share of tagged events (0.6). */

@@ -52,13 +52,21 @@ export function resolveSettings(options: SimNetworkOptions): SimNetworkSettings 
   };
 }
 
-/** The corpus the options ask for (when they bring none); created_at follows the stream rate. */
-export function corpusOptions(options: SimNetworkOptions, signer: Signer): CorpusOptions {
+/**
+ * The corpus the options ask for (when they bring none); created_at follows the stream rate, and
+ * profiles name Lightning addresses on `lnurlDomain` (the network's LNURL server).
+ */
+export function corpusOptions(
+  options: SimNetworkOptions,
+  signer: Signer,
+  lnurlDomain?: string,
+): CorpusOptions {
   const rate = options.rate ?? 50;
   return {
     size: options.corpusSize ?? 2000,
     seed: options.seed ?? 'relay-sim',
     signer,
+    ...(lnurlDomain ? { lnurlDomain } : {}),
     ...(options.kinds ? { kinds: options.kinds } : {}),
     ...(options.clients ? { clients: options.clients } : {}),
     ...(options.clientTagShare !== undefined ? { clientTagShare: options.clientTagShare } : {}),

@@ -1,6 +1,7 @@
 import type { NostrEvent } from '@nostr-info/shared/nostr';
-import { generateCorpus } from './corpus.js';
+import { corpusZapAccounts, generateCorpus } from './corpus.js';
 import { EventStream } from './event-stream.js';
+import { acquireSharedLnurlServer, type LnurlServer } from './lnurl-server.js';
 import { networkStats, type SimNetworkStats } from './network-stats.js';
 import { pollUntil } from './poll-until.js';
 import { publishEvents } from './publish-events.js';
@@ -45,6 +46,11 @@ export interface SimNetwork {
    */
   drain(timeoutMs?: number): Promise<void>;
   stats(): SimNetworkStats;
+  /**
+   * The LNURL-pay server the corpus's profiles name (shared by the networks of one process): it
+   * serves each recipient's zap provider key; add accounts for hand-built zaps, or take one down.
+   */
+  readonly lnurl: LnurlServer;
   stop(): Promise<void>;
 }
 
@@ -56,13 +62,22 @@ export interface SimNetwork {
 export async function startSimNetwork(options: SimNetworkOptions = {}): Promise<SimNetwork> {
   const settings = resolveSettings(options);
   const signer = options.signer ?? (await wasmSigner());
-  const registry = EventRegistry.fromCorpus(options.corpus ?? generateCorpus(corpusOptions(options, signer)));
+  const lnurl = await acquireSharedLnurlServer();
+  const seed = options.seed ?? 'relay-sim';
+  for (const { name, nostrPubkey } of corpusZapAccounts(seed, options.authors ?? 200, signer))
+    lnurl.server.set(name, { nostrPubkey });
+  const corpusFor = corpusOptions(options, signer, lnurl.server.domain);
+  const registry = EventRegistry.fromCorpus(
+    options.corpus ?? (options.loadCorpus ?? generateCorpus)(corpusFor),
+  );
   const relays = await startRelays(
     settings.relays,
     (i) => new SimRelay(i, registry, settings.behaviour, settings.modes[i] ?? 'normal', settings.seed),
     settings.host,
     settings.port,
   );
+  // Hostile content (relay-list spam, fresh-key floods) is signed with the corpus's signer.
+  for (const r of relays) r.hostile.useSigner(signer);
   const stream = new EventStream(registry, relays, settings.stream, settings.seed);
   const pacer = new StreamPacer({
     ratePerSecond: settings.stream.rate,
@@ -82,7 +97,7 @@ export async function startSimNetwork(options: SimNetworkOptions = {}): Promise<
 
   return {
     urls: relays.map((r) => r.url),
-    truth: (o) => computeTruth(registry, relays, o),
+    truth: (o) => computeTruth(registry, relays, o, (address) => lnurl.server.answerFor(address)),
     pause: () => setPaused(true),
     resume: () => setPaused(false),
     get paused() {
@@ -109,9 +124,11 @@ export async function startSimNetwork(options: SimNetworkOptions = {}): Promise<
         'send buffers to drain',
       ),
     stats: () => networkStats(stream, relays),
+    lnurl: lnurl.server,
     stop: async () => {
       pacer.stop();
       await Promise.all(relays.map((r) => r.close()));
+      await lnurl.release();
     },
   };
 }

@@ -1,13 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { NostrEvent } from '@nostr-info/shared/nostr';
+import type { NostrEvent, OffFilterReason } from '@nostr-info/shared/nostr';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { CopyLedger } from './copy-ledger.js';
 import { cork, uncork } from './cork.js';
 import { matchAny } from './filter.js';
+import { FilterModes } from './filter-modes.js';
 import { FloodSource } from './flood-source.js';
 import { garbageFrame } from './garbage.js';
+import { HostileContent } from './hostile-content.js';
 import { ModeInterval } from './mode-interval.js';
 import { serveNip11 } from './nip11.js';
 import type { EventRegistry } from './registry.js';
@@ -18,6 +20,7 @@ import type { RelayCounters, RelayLedger } from './relay-ledger.js';
 import { noticeText } from './relay-notices.js';
 import { holdBehindOversized, oversizedEvent, poisonWithOversized, releaseHeld } from './relay-oversized.js';
 import { handleClientMessage, type ProtocolHost } from './relay-protocol.js';
+import { newReqTally, noteClientFrame, noteRelayFrame } from './req-answers.js';
 import type { CopyState, RelayMode } from './types.js';
 
 /** One simulated relay: an HTTP server (NIP-11) with a WebSocket endpoint on the same port. */
@@ -36,9 +39,14 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
     floodJunk: 0,
     authChallenges: 0,
     droppedSlowConsumer: 0,
+    ...newReqTally(),
   };
   private readonly conns = new Set<Conn>();
   private readonly flood: FloodSource;
+  /** `relay-list-spam` and `fresh-key-flood` content (signed with the network's signer: `useSigner`). */
+  readonly hostile: HostileContent;
+  /** `off-filter`, `rebroadcast` and `future` content. */
+  private readonly filterModes: FilterModes;
   private readonly notices: ModeInterval;
   private readonly oversized: ModeInterval;
   private readonly server: Server;
@@ -56,6 +64,8 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
   ) {
     this.currentMode = mode;
     this.flood = new FloodSource(registry, index, this.copies);
+    this.hostile = new HostileContent(this, seed);
+    this.filterModes = new FilterModes(this, seed);
     this.notices = new ModeInterval('notice', behaviour.noticeIntervalMs, () => this.sendNotices());
     this.oversized = new ModeInterval('oversized', behaviour.oversizedIntervalMs, () => this.sendOversized());
     this.server = createServer((req, res) => serveNip11(req, res, this));
@@ -107,6 +117,15 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
 
   get delivered(): ReadonlyMap<number, CopyState> {
     return this.copies.delivered;
+  }
+
+  /** Distinct ids sent outside a subscription (`off-filter` mode), by reason. */
+  get offFilter(): Record<OffFilterReason, number> {
+    return this.filterModes.offFilter;
+  }
+
+  get deliveredAt(): ReadonlyMap<number, number> {
+    return this.copies.deliveredAt;
   }
 
   get counters(): Readonly<RelayCounters> {
@@ -163,6 +182,8 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
   /** Stores one copy and pushes it to matching live subscriptions; false if the relay had it already. */
   accept(index: number, state: CopyState, json: string): boolean {
     if (this.copies.emitted.has(index)) return false;
+    // `fresh-key-flood` carries its own events only: nothing it sends is carried elsewhere.
+    if (this.mode === 'fresh-key-flood' && index < this.registry.corpusSize) return false;
     const ev = this.registry.events[index];
     if (!ev) return false;
     this.copies.recordEmitted(index, state);
@@ -172,7 +193,8 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
       this.history = this.history.slice(this.history.length - this.behaviour.historySize);
     }
     if (this.conns.size === 0) return true;
-    const withTime = this.behaviour.liveRespectsSince;
+    // A `rebroadcast` relay is strictly honest: it serves old events only to who asked that far back.
+    const withTime = this.behaviour.liveRespectsSince || this.mode === 'rebroadcast';
     for (const conn of this.conns) {
       for (const sub of conn.subs.values()) {
         if (sub.pending) {
@@ -226,6 +248,7 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
   sendRaw(conn: Conn, frame: unknown[]): void {
     if (this.silent || conn.ws.readyState !== WebSocket.OPEN) return;
     conn.ws.send(JSON.stringify(frame));
+    noteRelayFrame(this.tally, frame);
   }
 
   sendClosed(conn: Conn, subId: string, reason: string): void {
@@ -235,6 +258,8 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
   }
 
   subscriptionLive(conn: Conn, sub: Sub): void {
+    this.hostile.subscriptionLive();
+    this.filterModes.subscriptionLive(conn, sub);
     if (this.mode === 'closed') this.scheduleClose(conn, sub);
     if (this.mode === 'flood') this.startFlood(conn);
   }
@@ -258,6 +283,7 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
   }
 
   private followMode(): void {
+    this.hostile.follow(this.mode);
     this.notices.follow(this.mode);
     this.oversized.follow(this.mode);
   }
@@ -316,11 +342,14 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
     const conn = openConn(ws, `sim-${this.index}-${Math.random().toString(36).slice(2)}`);
     this.conns.add(conn);
     ws.on('ping', (data) => {
-      if (!this.silent && ws.readyState === WebSocket.OPEN) ws.pong(data);
+      if (this.silent || ws.readyState !== WebSocket.OPEN) return;
+      ws.pong(data);
+      this.tally.pongsSent++;
     });
     ws.on('pong', (data) => releaseHeld(conn, data, (sub, copy) => this.sendEvent(conn, sub, copy)));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (this.silent) return;
+      if (!noteClientFrame(this.tally, this.mode, data, isBinary)) return;
       handleClientMessage(this, conn, data, isBinary);
     });
     ws.on('error', () => ws.terminate());
@@ -337,6 +366,7 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
 
   /** Closes every socket and the server. */
   async close(): Promise<void> {
+    this.hostile.stop();
     this.notices.stop();
     this.oversized.stop();
     for (const conn of this.conns) {

@@ -1,7 +1,10 @@
 import type { NostrEvent } from '@nostr-info/shared/nostr';
 import type { EventTally } from './tally.js';
 import { zapFacts } from './truth-derive.js';
-import type { ZapTruth } from './truth-types.js';
+import type { ZapTruth, ZapVerdictTruth } from './truth-types.js';
+
+/** What the invoices of the receipts say (the NIP-57 verdicts come from `ZapVerdictTally`). */
+type ZapAmountTruth = Omit<ZapTruth, keyof ZapVerdictTruth>;
 
 /** The plausible range of zap amounts, in sats (see `TruthOptions`). */
 export interface ZapRange {
@@ -13,8 +16,8 @@ export interface ZapRange {
  * Zap receipts (kind 9735): amounts from the bolt11, summed only inside the plausible range and
  * flagged outside it; distinct senders and receivers over every receipt.
  */
-export class ZapTally implements EventTally<ZapTruth> {
-  private readonly zaps: ZapTruth = {
+export class ZapTally implements EventTally<ZapAmountTruth> {
+  private readonly zaps: ZapAmountTruth = {
     receipts: 0,
     withAmount: 0,
     noAmount: 0,
@@ -58,7 +61,7 @@ export class ZapTally implements EventTally<ZapTruth> {
     }
   }
 
-  result(): ZapTruth {
+  result(): ZapAmountTruth {
     return {
       ...this.zaps,
       plausibleSats: Math.floor(this.zaps.plausibleMsats / 1000),

@@ -1,4 +1,4 @@
-import type { NostrEvent } from '@nostr-info/shared/nostr';
+import { type NostrEvent, COLLECTED_KINDS as SHARED_COLLECTED_KINDS } from '@nostr-info/shared/nostr';
 import WebSocket from 'ws';
 
 /** A minimal NIP-01 client that records every frame, for checking the simulator from outside. */
@@ -69,5 +69,5 @@ export class TestClient {
   }
 }
 
-/** The seven kinds a collector subscribes to. */
-export const COLLECTED_KINDS = [0, 1, 3, 7, 9735, 30023, 10002];
+/** The kinds a collector subscribes to (the one list, from `@nostr-info/shared/nostr`). */
+export const COLLECTED_KINDS: number[] = [...SHARED_COLLECTED_KINDS];
