@@ -1,7 +1,5 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { SafeFetch, type SafeResponse } from '../net/safe-fetch.js';
 import { pgJson, pgText } from '../store/pg-text.js';
-import { assertPublicHost, publicLookup } from './public-lookup.js';
 
 /** The parts of a NIP-11 relay information document the product uses. */
 export interface RelayInfo {
@@ -72,83 +70,24 @@ export interface FetchRelayInfoOptions {
   publicOnly?: boolean;
 }
 
-/** Redirects followed (http → https, a moved host); each target is checked like the first. */
-const MAX_REDIRECTS = 3;
-
-interface HttpAnswer {
-  status: number;
-  location: string | undefined;
-  body: string;
-}
-
-/** One GET with `Accept: application/nostr+json`, the body capped at MAX_BYTES. */
-function get(url: URL, timeoutMs: number, publicOnly: boolean): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    if (publicOnly) {
-      // An address literal is dialled without a lookup: checked here, the first URL and redirects alike.
-      try {
-        assertPublicHost(url);
-      } catch (err) {
-        reject(new Nip11Error((err as Error).message, { cause: err }));
-        return;
-      }
-    }
-    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
-      url,
-      {
-        headers: { Accept: 'application/nostr+json', 'User-Agent': 'nostr-info-collector' },
-        timeout: timeoutMs,
-        ...(publicOnly ? { lookup: publicLookup } : {}),
-      },
-      (response) => {
-        const status = response.statusCode ?? 0;
-        const location = response.headers.location;
-        const length = Number(response.headers['content-length'] ?? 0);
-        if (length > MAX_BYTES) {
-          response.destroy();
-          reject(new Nip11Error(`document too large (${length} bytes)`));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let bytes = 0;
-        response.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-          if (bytes > MAX_BYTES) {
-            response.destroy();
-            reject(new Nip11Error('document too large'));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        response.on('end', () => resolve({ status, location, body: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', (err) => reject(new Nip11Error(`fetch failed: ${err.message}`, { cause: err })));
-      },
-    );
-    // `timeout` alone is an idle timeout: a relay trickling a byte now and then would hold the
-    // fetch for ever. The whole answer gets `timeoutMs`.
-    const deadline = setTimeout(() => {
-      reject(new Nip11Error(`fetch failed: timed out after ${timeoutMs} ms`));
-      request.destroy();
-    }, timeoutMs);
-    request.on('close', () => clearTimeout(deadline));
-    request.on('timeout', () => request.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    request.on('error', (err) => reject(new Nip11Error(`fetch failed: ${err.message}`, { cause: err })));
-    request.end();
-  });
-}
-
 /** Fetches a relay's NIP-11 document (`Accept: application/nostr+json`). */
 export async function fetchRelayInfo(
   relayUrl: string,
   { timeoutMs = 10_000, publicOnly = false }: FetchRelayInfoOptions = {},
 ): Promise<RelayInfo> {
-  let url = new URL(nip11Url(relayUrl));
-  let answer = await get(url, timeoutMs, publicOnly);
-  for (let redirects = 0; answer.status >= 300 && answer.status < 400 && answer.location; redirects++) {
-    if (redirects === MAX_REDIRECTS) throw new Nip11Error('too many redirects');
-    url = new URL(answer.location, url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Nip11Error('redirect off the web');
-    answer = await get(url, timeoutMs, publicOnly);
+  // The one client for URLs others name: a `ws://` relay serves its document over http, and a
+  // configured relay may be a private one; a discovered relay may not, nor redirect to one.
+  const client = new SafeFetch({
+    maxBytes: MAX_BYTES,
+    timeoutMs,
+    allowHttp: true,
+    allowPrivate: !publicOnly,
+  });
+  let answer: SafeResponse;
+  try {
+    answer = await client.get(nip11Url(relayUrl), { accept: 'application/nostr+json' });
+  } catch (err) {
+    throw new Nip11Error(`fetch failed: ${(err as Error).message}`, { cause: err });
   }
   if (answer.status < 200 || answer.status >= 300) throw new Nip11Error(`HTTP ${answer.status}`);
   let document: unknown;
