@@ -34,7 +34,9 @@ function relayRow(i: number, seed: number, computedAt: string): RelayRow {
     events: 1000 * (i + 1) + seed,
     events_by_kind: { '1': 800 * (i + 1) + seed, '7': 200 * (i + 1) },
     invalid: i % 3,
+    off_filter: i % 2,
     share_pct: Math.min(100, (i % 50) + 0.5),
+    corroborated: 900 * (i + 1) + seed,
     last_seen: computedAt,
     last_event_at: i % 6 === 0 ? null : computedAt,
   };
@@ -54,11 +56,38 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
     ...base,
     overview: {
       ...base,
-      relays: { known: relays + 10, watched: relays, online: relays - 1, active: relays - 2 },
-      events: { unique: 123_456 + seed, relay_sum: 456_789, invalid: 12 },
+      relays: {
+        known: relays + 10,
+        watched: relays,
+        online: relays - 1,
+        unresponsive: 0,
+        auth_required: 0,
+        payment_required: 0,
+        active: relays - 2,
+      },
+      events: { unique: 123_456 + seed, relay_sum: 456_789, invalid: 12, off_filter: 9, late: 7, future: 2 },
       users: { active: 4321, new: 123 },
-      zaps: { count: 100, sats: 21_000, senders: 40, receivers: 30, flagged: 1 },
+      zaps: {
+        count: 100,
+        sats: 21_000,
+        senders: 40,
+        receivers: 30,
+        flagged: 1,
+        rejected: {
+          no_request: 5,
+          bad_request: 1,
+          recipient_mismatch: 0,
+          implausible: 1,
+          not_mainnet: 2,
+          amount_mismatch: 0,
+          zapper_mismatch: 3,
+          unverified: 4,
+          duplicate_payment: 6,
+        },
+        unverified: { count: 4, sats: 420 },
+      },
       articles: 17,
+      articles_deleted: 2,
       latency: {
         open_ms: { avg: 150.5, p50: 120, p95: 400 },
         eose_ms: { avg: null, p50: null, p95: null },
@@ -71,6 +100,10 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
       total: 123_456 + seed,
       by_kind: { '0': 100, '1': 100_000, '7': 23_356 + seed },
       series: times.map((t, i) => ({ t, total: 1000 + i, by_kind: { '1': 900 + i, '7': 100 } })),
+      late: { total: 7, by_kind: { '0': 3, '1': 4 } },
+      future: { total: 2, by_kind: { '1': 2 } },
+      off_filter: { total: 9, by_reason: { subscription: 1, kind: 5, since: 3, until: 0 } },
+      deletions: { total: 4, by_kind: { '1': 2, '30023': 1, unknown: 1 } },
     },
     clients: {
       ...base,
@@ -87,9 +120,13 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
     },
     top_relays: {
       ...base,
-      most_active: rows
-        .slice(0, 10)
-        .map((r) => ({ url: r.url, name: r.name, events: r.events, share_pct: r.share_pct })),
+      most_active: rows.slice(0, 10).map((r) => ({
+        url: r.url,
+        name: r.name,
+        events: r.events,
+        share_pct: r.share_pct,
+        corroborated: r.corroborated,
+      })),
       most_reliable: rows
         .slice(0, 10)
         .map((r) => ({ url: r.url, name: r.name, uptime_pct: r.uptime_pct ?? 0, events: r.events })),

@@ -70,13 +70,15 @@ async function round(label: string): Promise<void> {
     logger,
     metrics,
     buffer: () => aggregator.buffer,
-    onEventFrame: () => {},
+    onEventFrame: () => true,
     paused: () => false,
   };
   const conns = Array.from(
     { length: nRelays },
     (_, i) => new RelayConnection(i + 1, `wss://relay-${i}.example.com/`, host),
   );
+  // Each relay's frames come under the subscription it was sent (checked on every copy).
+  for (const conn of conns) conn.subscriptions.open('nostr-info', { since: 0 });
   const pipeline = new EventPipeline({
     aggregator,
     validIds: new ValidIds(150_000),

@@ -1,6 +1,7 @@
 import type { Service } from '@nostr-info/shared/lifecycle';
 import type { ConnectionOptions } from './relay/connection-types.js';
 import type { ReplicaSource } from './shard/replica-count.js';
+import type { ZapTuning } from './zaps/zap-verification.js';
 
 /** Options of `startCollector` beyond the environment (the CLI, tests and benchmarks set them). */
 export interface CollectorOptions {
@@ -20,6 +21,8 @@ export interface CollectorOptions {
   validIdsMax?: number;
   /** Copies awaiting a signature or dedup answer before reading pauses (default `DEFAULT_MAX_IN_FLIGHT`). */
   maxInFlight?: number;
+  /** Zap verification tunables (tests shorten the profile wait, resolve LNURL hosts their own way). */
+  zaps?: ZapTuning;
 }
 
 /** Running totals of one collector, for benchmarks and diagnostics. */
@@ -41,6 +44,10 @@ export interface CollectorStats {
   paused: boolean;
   /** Bytes held by the per-relay seen sets (bounded by `RESUME_MEMORY_MB`). */
   seenBytes: number;
+  /** Zap receipts whose NIP-57 checks are under way (their verdicts land in a later flush). */
+  zapsPending?: number;
+  /** A flush transaction is being written. */
+  flushing?: boolean;
 }
 
 /** The running collector; `ownedRelays` lists the relays this replica currently watches. */

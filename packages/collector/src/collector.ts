@@ -20,6 +20,7 @@ import { collectorStopSteps } from './runtime/stop-sequence.js';
 import { resolveOrdinal } from './shard/ordinal.js';
 import { Flusher } from './store/flusher.js';
 import { seedRelays } from './store/relays-repo.js';
+import { startZapVerification } from './zaps/zap-verification.js';
 
 /**
  * Starts the collector role: watches this replica's share of the relays, verifies, dedups and
@@ -46,6 +47,15 @@ export async function startCollector(
   const onSettled = () => backPressure.relieve();
   const ingest = await startIngest(env, options, { cache, metrics, logger, onSettled });
   const { aggregator, verifier, pipeline } = ingest;
+  const zaps = startZapVerification({
+    allowInsecure: env.LNURL_ALLOW_INSECURE,
+    db,
+    aggregator,
+    verifier,
+    metrics,
+    logger,
+    ...(options.zaps ? { tuning: options.zaps } : {}),
+  });
   const connections = new ConnectionSet();
   const flusher = new Flusher({
     db,
@@ -57,6 +67,8 @@ export async function startCollector(
     // minute; none once it stops (its relays read `unknown` when no replica takes them over).
     held: () => (shutdown.begun ? [] : connections.held()),
     heldReportMs: options.heldReportMs,
+    // Unverified zap receipts whose recipient has a Lightning address now are checked again.
+    afterFlush: (buffer) => zaps.recheck(buffer.zapVerdicts.rechecks),
   });
   const backPressure = new BackPressure({
     sockets: connections,
@@ -86,7 +98,7 @@ export async function startCollector(
     logger,
   });
   const timers = new Intervals();
-  const stopParts = { ...ingest, ...sharding, timers, replicas, connections, flusher, logger };
+  const stopParts = { ...ingest, ...sharding, zaps, timers, replicas, connections, flusher, logger };
   const shutdown: OrderedShutdown = new OrderedShutdown(() => collectorStopSteps({ ...stopParts, server }));
 
   await sharding.reconcileLoop.run();
@@ -101,7 +113,7 @@ export async function startCollector(
   return {
     name: 'collector',
     ownedRelays: () => connections.urls(),
-    stats: () => collectorStats({ ...ingest, connections, paused: backPressure.paused }),
+    stats: () => collectorStats({ ...ingest, connections, paused: backPressure.paused, zaps, flusher }),
     stop: () => shutdown.run(),
   };
 }

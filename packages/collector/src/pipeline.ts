@@ -1,11 +1,15 @@
 import { type HotCell, hotCell } from '@nostr-info/shared/metrics';
+import { timingOf } from '@nostr-info/shared/nostr';
 import type { Aggregator } from './aggregate/aggregator.js';
+import { hourOf } from './aggregate/buckets.js';
+import { Corroboration } from './dedup/corroboration.js';
 import type { NetworkDedup } from './dedup/dedup.js';
 import type { ValidIds } from './dedup/valid-ids.js';
-import { relayHints } from './extract/relay-hints.js';
+import { recordRelayList } from './extract/relay-hints.js';
 import { COLLECTED_KINDS, type CollectorMetrics, kindLabel } from './observe/metrics.js';
 import { computeEventId, isEventShape, type NostrEvent } from './protocol/event.js';
 import { eventDigest, peekEventId } from './protocol/relay-message.js';
+import { type OffFilterReason, offFilterReason } from './protocol/subscription-filter.js';
 import type { FrameSource } from './relay/connection-types.js';
 import type { VerifyPool } from './verify/verify-pool.js';
 
@@ -57,7 +61,7 @@ export class EventPipeline {
   private uniqueByKind = new Map<number, number>();
   /** EVENT frames handled since start (for the benchmark). */
   framesHandled = 0;
-  /** Network-unique events this replica counted since start. */
+  /** Network-unique events this replica counted since start (late and future ones included). */
   uniqueCounted = 0;
   /** Valid events whose dedup claim was never answered (the cache was away when the replica stopped). */
   unresolved = 0;
@@ -74,6 +78,8 @@ export class EventPipeline {
   private readonly metrics: CollectorMetrics;
   private readonly discovery: boolean;
   private readonly onSettled: (() => void) | undefined;
+  /** Credits the first relay of an event once a second relay delivers it. */
+  private readonly corroboration: Corroboration;
 
   constructor({ aggregator, validIds, dedup, verifier, metrics, discovery, onSettled }: PipelineOptions) {
     this.aggregator = aggregator;
@@ -83,6 +89,15 @@ export class EventPipeline {
     this.metrics = metrics;
     this.discovery = discovery;
     this.onSettled = onSettled;
+    this.corroboration = new Corroboration({
+      validIds,
+      dedup,
+      credit: (relayId, kind, atMs) => aggregator.recordFirstCorroborated(relayId, kind, atMs),
+      pending: (delta) => {
+        this.inFlight += delta;
+        if (delta < 0) this.onSettled?.();
+      },
+    });
     this.dupLocal = hotCell(metrics.duplicatesDropped, { layer: 'local' });
     this.dupRedis = hotCell(metrics.duplicatesDropped, { layer: 'redis' });
   }
@@ -109,51 +124,69 @@ export class EventPipeline {
     return cell;
   }
 
-  /** One EVENT frame as received (bytes: copies already known are never decoded). */
-  handle(conn: FrameSource, frame: Buffer, atMs: number): void {
+  /**
+   * One EVENT frame as received (bytes: copies already known are never decoded). False when the
+   * copy came outside every subscription this connection has open: it is no answer from the relay.
+   */
+  handle(conn: FrameSource, frame: Buffer, atMs: number): boolean {
     this.framesHandled += 1;
     const m = this.metrics;
     const peeked = peekEventId(frame);
     if (peeked !== undefined) {
       if (conn.seen.has(peeked)) {
         this.dupLocal.n += 1;
-        return;
+        return true;
+      }
+      // Only what was asked for: the subscription the frame came under, read from its bytes.
+      const sub = conn.subscriptions.match(frame, atMs);
+      if (sub === undefined) {
+        return this.offFilter(conn, peeked, 'subscription', atMs);
       }
       const ids = this.validIds;
       const known = ids.find(peeked);
       if (known >= 0) {
         if (ids.credited(known, conn.relayId)) {
           this.dupLocal.n += 1;
-          return;
+          return true;
         }
         // Byte-identical to the copy already verified: valid, without parsing it.
         if (ids.digestEquals(known, eventDigest(frame))) {
           const kind = ids.kind(known);
+          const off = offFilterReason(sub, kind, ids.createdAt(known));
+          if (off !== undefined) {
+            return this.offFilter(conn, peeked, off, atMs);
+          }
           this.credit(conn, peeked, kind, ids.createdAt(known), atMs);
           ids.credit(known, conn.relayId);
           this.dupLocal.n += 1;
           this.aggregator.recordCopy(conn.relayId, kind, atMs, true);
-          return;
+          this.corroboration.again(known, peeked, kind, atMs);
+          return true;
         }
       } else {
         const waiting = this.verifying.get(peeked);
         if (waiting?.digest?.equals(eventDigest(frame) ?? EMPTY)) {
+          const off = offFilterReason(sub, waiting.event.kind, waiting.event.created_at);
+          if (off !== undefined) {
+            return this.offFilter(conn, peeked, off, atMs);
+          }
           this.await(conn, waiting.event, waiting, waiting.digest, atMs);
-          return;
+          return true;
         }
       }
     }
-    let event: unknown;
+    let message: unknown[] | null;
     try {
-      event = (JSON.parse(frame.toString()) as unknown[])[2];
+      message = JSON.parse(frame.toString()) as unknown[] | null;
     } catch {
       m.eventsInvalid.inc({ relay: conn.url, reason: 'frame' });
-      return;
+      return true;
     }
+    const event = message?.[2];
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {
       // No event object at all: a broken frame, not an invalid event of this relay.
       m.eventsInvalid.inc({ relay: conn.url, reason: 'frame' });
-      return;
+      return true;
     }
     if (!isEventShape(event)) {
       const e = event as { kind?: unknown; id?: unknown } | undefined;
@@ -161,20 +194,26 @@ export class EventPipeline {
       const key =
         typeof e?.id === 'string' ? e.id.slice(0, 64) : (eventDigest(frame)?.toString('base64') ?? 'none');
       this.invalid(conn, key, kind, atMs, 'shape');
-      return;
-    }
-    if (computeEventId(event) !== event.id) {
-      this.invalid(conn, event.id, event.kind, atMs, 'id');
-      return;
+      return true;
     }
     if (conn.seen.has(event.id)) {
       this.dupLocal.n += 1;
-      return;
+      return true;
+    }
+    // Outside the subscription that brought it: no id or signature check, never an event.
+    const sub = conn.subscriptions.matchId(message?.[1], atMs);
+    const off = sub === undefined ? 'subscription' : offFilterReason(sub, event.kind, event.created_at);
+    if (off !== undefined) {
+      return this.offFilter(conn, event.id, off, atMs);
+    }
+    if (computeEventId(event) !== event.id) {
+      this.invalid(conn, event.id, event.kind, atMs, 'id');
+      return true;
     }
     const known = this.validIds.find(event.id);
     if (known >= 0 && this.validIds.sigEquals(known, event.sig)) {
       this.accept(conn, event, atMs, false);
-      return;
+      return true;
     }
     // Taken now so the waiting copy does not keep its raw frame alive.
     const digest = eventDigest(frame);
@@ -189,6 +228,7 @@ export class EventPipeline {
       });
     }
     this.await(conn, event, pending, digest, atMs);
+    return true;
   }
 
   /** Waits for the signature check of a copy from `conn`, then credits or charges the relay. */
@@ -227,6 +267,28 @@ export class EventPipeline {
     this.aggregator.recordInvalid(conn.relayId, kind, atMs);
   }
 
+  /** A copy outside its subscription: charged to the relay once per id, never counted as an event. */
+  private offFilter(conn: FrameSource, id: string, reason: OffFilterReason, atMs: number): false {
+    if (conn.invalidSeen.first(`off:${id}`)) {
+      this.metrics.eventsOffFilter.inc({ relay: conn.url, reason });
+      this.aggregator.buffer.filtered.addOffFilter(hourOf(atMs), conn.relayId, reason);
+    }
+    return false;
+  }
+
+  /**
+   * An event first counted with a created_at too old (`late`) or too far ahead (`future`) to be
+   * activity of the hour it arrived: claimed, credited to its relay, counted apart. True then.
+   */
+  private untimely(event: NostrEvent, atMs: number): boolean {
+    const timing = timingOf(event.created_at, atMs);
+    if (timing === 'current') return false;
+    this.aggregator.recordUntimely(event, atMs, timing);
+    this.metrics.eventsUntimely.inc({ timing });
+    this.uniqueCounted += 1;
+    return true;
+  }
+
   /** Marks a valid copy as delivered by `conn` (per-relay seen set, metric, last event time). */
   private credit(conn: FrameSource, id: string, kind: number, createdAt: number, atMs: number): void {
     conn.seen.add(id, createdAt);
@@ -250,10 +312,11 @@ export class EventPipeline {
     if (!firstHere) {
       this.dupLocal.n += 1;
       this.aggregator.recordCopy(conn.relayId, event.kind, atMs, true);
+      this.corroboration.again(entry, event.id, event.kind, atMs);
       return;
     }
     this.inFlight += 1;
-    void this.dedup.claim(event.id).then((first) => {
+    void this.dedup.claim(event.id, conn.relayId).then((first) => {
       this.inFlight -= 1;
       this.onSettled?.();
       this.aggregator.recordCopy(conn.relayId, event.kind, atMs, first !== true);
@@ -266,14 +329,17 @@ export class EventPipeline {
       }
       if (!first) {
         this.dupRedis.n += 1;
+        this.corroboration.lost(event.id, conn.relayId, event.kind, atMs);
         return;
       }
+      this.corroboration.won(event.id, event.kind, atMs);
+      if (this.untimely(event, atMs)) return;
       this.aggregator.recordUnique(event, atMs);
       this.uniqueCounted += 1;
       this.metrics.eventsUnique.inc({ kind: kindLabel(event.kind) });
       this.uniqueByKind.set(event.kind, (this.uniqueByKind.get(event.kind) ?? 0) + 1);
       if (this.discovery && (event.kind === 10002 || event.kind === 3)) {
-        for (const url of relayHints(event)) this.aggregator.buffer.addDiscovered(url, conn.url);
+        recordRelayList(this.aggregator.buffer, event, conn.url);
       }
     });
   }

@@ -24,6 +24,7 @@ describe('stopping a connection', () => {
     const { host } = testHost({
       onEventFrame: () => {
         handled += 1;
+        return true;
       },
       paused,
     });

@@ -23,6 +23,7 @@ describe('a reconnect after a gap longer than the look-back', () => {
     const { host } = testHost({
       onEventFrame: (_c, frame) => {
         handled.push(frame.toString());
+        return true;
       },
     });
     conn = new RelayConnection(1, relay.url, host, {

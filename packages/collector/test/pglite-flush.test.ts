@@ -60,9 +60,11 @@ describe('flush on PGlite', () => {
       .select(sql<number>`sum(events)::int`.as('n'))
       .executeTakeFirst();
     expect(net?.n).toBe(7);
-    expect(await dbs.reader.selectFrom('zaps_daily').select(['zaps', 'sats']).execute()).toEqual([
-      { zaps: 1, sats: 2100 },
-    ]);
+    // Without zap verification (none is wired here) a receipt is unverified, never summed.
+    expect(await dbs.reader.selectFrom('zaps_daily').select(['zaps', 'sats']).execute()).toEqual([]);
+    expect(
+      await dbs.reader.selectFrom('zap_rejections_daily').select(['reason', 'receipts']).execute(),
+    ).toEqual([{ reason: 'unverified', receipts: 1 }]);
     const profile = await dbs.reader.selectFrom('replaceable_events').select('created_at').executeTakeFirst();
     expect(profile?.created_at.getTime()).toBe(200_000);
   });

@@ -158,9 +158,12 @@ describe('collector against a real third-party relay', () => {
       { kind: 7, events: 1 },
       { kind: 9735, events: 1 },
     ]);
-    expect(await ctx.dbs.reader.selectFrom('zaps_daily').select(['zaps', 'sats']).execute()).toEqual([
-      { zaps: 1, sats: 21 },
-    ]);
+    // The valid receipt has no zap request: NIP-57 rejects it, nothing is summed
+    // (third-party-zap.test.ts sends an honest zap through this relay).
+    expect(await ctx.dbs.reader.selectFrom('zaps_daily').select(['zaps', 'sats']).execute()).toEqual([]);
+    expect(
+      await ctx.dbs.reader.selectFrom('zap_rejections_daily').select(['reason', 'receipts']).execute(),
+    ).toEqual([{ reason: 'no_request', receipts: 1 }]);
     expect(
       await ctx.dbs.reader.selectFrom('clients').select(['client', 'events']).orderBy('client').execute(),
     ).toEqual([

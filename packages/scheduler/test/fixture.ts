@@ -42,15 +42,27 @@ async function both(
   await addUp(db, daily, { day: dayOf(at), ...keys }, c);
 }
 
-/** Relay `relay` delivered `events` valid copies (and `invalid` bad ones) of `kind` at `at`. */
-export const relayEvents = (db: Db, relay: number, kind: number, at: string, events: number, invalid = 0) =>
+/**
+ * Relay `relay` delivered `events` valid copies (and `invalid` bad ones) of `kind` at `at`; of
+ * them, `duplicates` another relay delivered first, and `firstCorroborated` it delivered first and
+ * another relay after it.
+ */
+export const relayEvents = (
+  db: Db,
+  relay: number,
+  kind: number,
+  at: string,
+  events: number,
+  invalid = 0,
+  { duplicates = 0, firstCorroborated = 0 } = {},
+) =>
   both(
     db,
     'events_aggregated',
     'events_aggregated_daily',
     at,
     { relay_id: relay, kind },
-    { events, invalid, duplicates: 0 },
+    { events, invalid, duplicates, first_corroborated: firstCorroborated },
   );
 
 /** `events` network-unique events of `kind` observed at `at`. */
@@ -81,7 +93,7 @@ export const health = (
 
 /**
  * Seeds the dataset. Event observations (network-unique / per relay):
- * E1 11-24 12:10  k1 net 12; r1 10 (+1 invalid), r2 6
+ * E1 11-24 12:10  k1 net 12; r1 10 (+1 invalid), r2 6; 4 on both, r1 first
  * E2 11-23 13:05  k7 net 4; r1 4                     (first hour of 24h)
  * E3 11-23 12:29:59 k1 net 7; r1 5, r3 5             (24 h 1 s before NOW: out of 24h)
  * E4 11-20 08:00  k30023 net 2, k0 net 3; r3 2 + 3
@@ -135,8 +147,8 @@ export async function seedDataset(db: Db): Promise<void> {
 
   // E1..E10
   await networkEvents(db, 1, '2026-11-24T12:10:00Z', 12);
-  await relayEvents(db, 1, 1, '2026-11-24T12:10:00Z', 10, 1);
-  await relayEvents(db, 2, 1, '2026-11-24T12:10:00Z', 6);
+  await relayEvents(db, 1, 1, '2026-11-24T12:10:00Z', 10, 1, { firstCorroborated: 4 });
+  await relayEvents(db, 2, 1, '2026-11-24T12:10:00Z', 6, 0, { duplicates: 4 });
   await networkEvents(db, 7, '2026-11-23T13:05:00Z', 4);
   await relayEvents(db, 1, 7, '2026-11-23T13:05:00Z', 4);
   await networkEvents(db, 1, '2026-11-23T12:29:59Z', 7);

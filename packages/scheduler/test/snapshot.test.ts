@@ -1,4 +1,9 @@
-import { type FullSnapshot, fullSnapshotSchema, type StatsRange } from '@nostr-info/shared/stats';
+import {
+  type FullSnapshot,
+  fullSnapshotSchema,
+  type StatsRange,
+  ZAP_REJECT_REASONS,
+} from '@nostr-info/shared/stats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScheduler } from '../src/scheduler.js';
 import { type Backend, createTestContext, type TestContext } from './context.js';
@@ -6,6 +11,13 @@ import { NOW, seedDataset } from './fixture.js';
 
 const AT = NOW.toISOString();
 const H = (iso: string) => new Date(iso).toISOString();
+/** The hand-built dataset has no off-filter copy nor late or future event (filter-snapshot.test.ts). */
+const NONE_KEPT_OUT = { off_filter: 0, late: 0, future: 0 };
+/** The hand-built dataset rejects no zap receipt (zap-snapshot.test.ts covers rejections). */
+const NO_REJECTIONS = {
+  rejected: Object.fromEntries(ZAP_REJECT_REASONS.map((r) => [r, 0])),
+  unverified: { count: 0, sats: 0 },
+};
 
 describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built dataset (%s)', (backend) => {
   let t: TestContext;
@@ -44,11 +56,20 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     expect(get('24h').overview).toEqual({
       range: '24h',
       computed_at: AT,
-      relays: { known: 4, watched: 3, online: 1, active: 2 },
-      events: { unique: 16, relay_sum: 20, invalid: 1 },
+      relays: {
+        known: 4,
+        watched: 3,
+        online: 1,
+        unresponsive: 0,
+        auth_required: 0,
+        payment_required: 0,
+        active: 2,
+      },
+      events: { unique: 16, relay_sum: 20, invalid: 1, ...NONE_KEPT_OUT },
       users: { active: 2, new: 1 },
-      zaps: { count: 2, sats: 101_000, senders: 1, receivers: 1, flagged: 1 },
+      zaps: { count: 2, sats: 101_000, senders: 1, receivers: 1, flagged: 1, ...NO_REJECTIONS },
       articles: 1,
+      articles_deleted: 0,
       // Over relays online now: c was online but no collector has reported it for 10 minutes.
       latency: { open_ms: { avg: 100, p50: 100, p95: 100 }, eose_ms: { avg: 300, p50: 300, p95: 300 } },
     });
@@ -71,7 +92,9 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
         events: 14,
         events_by_kind: { '1': 10, '7': 4 },
         invalid: 1,
+        off_filter: 0,
         share_pct: 87.5,
+        corroborated: 4,
         last_seen: AT,
         last_event_at: H('2026-11-24T12:29:00Z'),
       },
@@ -90,7 +113,9 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
         events: 6,
         events_by_kind: { '1': 6 },
         invalid: 0,
+        off_filter: 0,
         share_pct: 37.5,
+        corroborated: 4,
         last_seen: H('2026-11-24T06:00:00Z'),
         last_event_at: null,
       },
@@ -109,7 +134,9 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
         events: 0,
         events_by_kind: {},
         invalid: 0,
+        off_filter: 0,
         share_pct: 0,
+        corroborated: 0,
         last_seen: H('2026-11-24T12:20:00Z'),
         last_event_at: null,
       },
@@ -143,8 +170,9 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
       range: '24h',
       computed_at: AT,
       most_active: [
-        { url: 'wss://a.example', name: 'A', events: 14, share_pct: 87.5 },
-        { url: 'wss://b.example', name: 'B', events: 6, share_pct: 37.5 },
+        // Ranked by corroborated events (4 each: the events of E1 both carried), then events.
+        { url: 'wss://a.example', name: 'A', events: 14, share_pct: 87.5, corroborated: 4 },
+        { url: 'wss://b.example', name: 'B', events: 6, share_pct: 37.5, corroborated: 4 },
       ],
       // c.example was observed 20 minutes, under half of a.example's two hours: not ranked.
       most_reliable: [
@@ -162,10 +190,25 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
 
   it('7d: hour buckets back to 2026-11-17 13:00, replaceable kinds counted per version', () => {
     const s = get('7d');
-    expect(s.overview.relays).toEqual({ known: 4, watched: 3, online: 1, active: 3 });
-    expect(s.overview.events).toEqual({ unique: 29, relay_sum: 36, invalid: 1 });
+    expect(s.overview.relays).toEqual({
+      known: 4,
+      watched: 3,
+      online: 1,
+      unresponsive: 0,
+      auth_required: 0,
+      payment_required: 0,
+      active: 3,
+    });
+    expect(s.overview.events).toEqual({ unique: 29, relay_sum: 36, invalid: 1, ...NONE_KEPT_OUT });
     expect(s.overview.users).toEqual({ active: 4, new: 2 });
-    expect(s.overview.zaps).toEqual({ count: 3, sats: 101_251, senders: 2, receivers: 1, flagged: 1 });
+    expect(s.overview.zaps).toEqual({
+      count: 3,
+      sats: 101_251,
+      senders: 2,
+      receivers: 1,
+      flagged: 1,
+      ...NO_REJECTIONS,
+    });
     expect(s.overview.articles).toBe(2);
     expect(s.events.by_kind).toEqual({ '0': 3, '1': 19, '7': 5, '30023': 2 });
     expect(s.events.series).toHaveLength(168);
@@ -199,9 +242,16 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
 
   it('30d: day buckets from 2026-10-26, the day before is out', () => {
     const s = get('30d');
-    expect(s.overview.events).toEqual({ unique: 41, relay_sum: 48, invalid: 1 });
+    expect(s.overview.events).toEqual({ unique: 41, relay_sum: 48, invalid: 1, ...NONE_KEPT_OUT });
     expect(s.overview.users).toEqual({ active: 4, new: 3 });
-    expect(s.overview.zaps).toEqual({ count: 4, sats: 101_252, senders: 2, receivers: 2, flagged: 1 });
+    expect(s.overview.zaps).toEqual({
+      count: 4,
+      sats: 101_252,
+      senders: 2,
+      receivers: 2,
+      flagged: 1,
+      ...NO_REJECTIONS,
+    });
     expect(s.overview.articles).toBe(2);
     expect(s.events.granularity).toBe('day');
     expect(s.events.by_kind).toEqual({ '0': 3, '1': 27, '7': 6, '9735': 3, '30023': 2 });
@@ -234,7 +284,7 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
 
   it('90d: from 2026-08-27', () => {
     const s = get('90d');
-    expect(s.overview.events).toEqual({ unique: 44, relay_sum: 51, invalid: 1 });
+    expect(s.overview.events).toEqual({ unique: 44, relay_sum: 51, invalid: 1, ...NONE_KEPT_OUT });
     expect(s.overview.users).toEqual({ active: 5, new: 3 });
     expect(s.overview.relays.active).toBe(3);
     expect(s.events.series).toHaveLength(90);
@@ -244,8 +294,16 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
 
   it('all: everything, series from the first day with data', () => {
     const s = get('all');
-    expect(s.overview.relays).toEqual({ known: 4, watched: 3, online: 1, active: 4 });
-    expect(s.overview.events).toEqual({ unique: 194, relay_sum: 201, invalid: 1 });
+    expect(s.overview.relays).toEqual({
+      known: 4,
+      watched: 3,
+      online: 1,
+      unresponsive: 0,
+      auth_required: 0,
+      payment_required: 0,
+      active: 4,
+    });
+    expect(s.overview.events).toEqual({ unique: 194, relay_sum: 201, invalid: 1, ...NONE_KEPT_OUT });
     expect(s.overview.users).toEqual({ active: 5, new: 5 });
     expect(s.overview.articles).toBe(3);
     expect(s.events.series).toHaveLength(693);

@@ -87,6 +87,8 @@ async function startCollector(ordinal: number): Promise<RoleProcess> {
     FLUSH_INTERVAL_MS: '1000',
     RECONCILE_INTERVAL_MS: '1000',
     DISCOVERY_ENABLED: 'false',
+    // The simulator's zap providers are an LNURL-pay server on loopback, over plain http.
+    LNURL_ALLOW_INSECURE: 'true',
   });
   collectors[ordinal] = proc;
   return proc;
@@ -109,7 +111,8 @@ beforeAll(async () => {
     copies: 6,
     seed: 'topology',
     corpusSize: 1500,
-    corpusCacheDir: resolve(REPO_ROOT, 'node_modules/.cache/relay-sim'),
+    // Signed fresh (about a second): a cached corpus ages, and the collector counts events more
+    // than an hour old as late and those far below its `since` as off-filter, not as new events.
   });
   db = await createTestDatabase('topology', services.TEST_PG_PRIMARY_URL);
   const replica = new URL(services.TEST_PG_REPLICA_URL);
@@ -176,8 +179,24 @@ describe('the chart topology on one machine', () => {
       await waitFor('collectors flushed every event', async () =>
         (await uniqueIn(primary)) === truth.unique ? true : undefined,
       );
+      // Zap receipts are checked off the event path: each gets one verdict, accepted or a reason.
+      const zapVerdicts = async (client: pg.Client) =>
+        Number(
+          (
+            await client.query(
+              `select (select coalesce(sum(zaps), 0) from zaps_daily)
+                    + (select coalesce(sum(receipts), 0) from zap_rejections_daily) as n`,
+            )
+          ).rows[0].n,
+        );
+      await waitFor('zap receipts decided', async () =>
+        (await zapVerdicts(primary)) === (truth.uniqueByKind[9735] ?? 0) ? true : undefined,
+      );
       await waitFor('replica caught up', async () =>
-        (await uniqueIn(replica)) === truth.unique ? true : undefined,
+        (await uniqueIn(replica)) === truth.unique &&
+        (await zapVerdicts(replica)) === (truth.uniqueByKind[9735] ?? 0)
+          ? true
+          : undefined,
       );
     } finally {
       await primary.end();
@@ -219,7 +238,14 @@ describe('the chart topology on one machine', () => {
       overview: {
         events: { unique: number; relay_sum: number };
         users: { active: number; new: number };
-        zaps: { count: number; sats: number; flagged: number; senders: number };
+        zaps: {
+          count: number;
+          sats: number;
+          flagged: number;
+          senders: number;
+          rejected: Record<string, number>;
+          unverified: { count: number; sats: number };
+        };
         articles: number;
       };
       events: { by_kind: Record<string, number> };
@@ -244,13 +270,16 @@ describe('the chart topology on one machine', () => {
         invalid: want?.invalid,
       });
     }
-    expect(full.overview.users.active).toBe(truth.pubkeys);
-    expect(full.overview.users.new).toBe(truth.pubkeys);
+    // Zap receipt signers are services, not users.
+    expect(full.overview.users.active).toBe(truth.userPubkeys);
+    expect(full.overview.users.new).toBe(truth.userPubkeys);
     expect(full.overview.zaps).toMatchObject({
-      count: truth.zaps.plausible,
-      sats: truth.zaps.plausibleSats,
-      flagged: truth.zaps.flagged,
-      senders: truth.zaps.senders,
+      count: truth.zaps.accepted,
+      sats: truth.zaps.acceptedSats,
+      flagged: truth.zaps.rejected.amount_mismatch + truth.zaps.rejected.implausible,
+      senders: truth.zaps.acceptedSenders,
+      rejected: truth.zaps.rejected,
+      unverified: { count: truth.zaps.unverified.count, sats: truth.zaps.unverified.sats },
     });
     expect(full.overview.articles).toBe(truth.articles);
     const clients = Object.fromEntries(full.clients.by_events.map((c) => [c.client, c.events]));

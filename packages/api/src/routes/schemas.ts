@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { RELAY_STATUSES } from '@nostr-info/shared/relay';
 import {
   activitySchema,
   clientRowSchema,
@@ -89,9 +90,9 @@ export const relayInfoSchema = z
     restricted_writes: z.boolean().nullable(),
     max_message_length: z.number().int().nullable(),
     max_subscriptions: z.number().int().nullable(),
-    status: z.enum(['unknown', 'online', 'offline', 'auth_required', 'error', 'stalled']).openapi({
+    status: z.enum(RELAY_STATUSES).openapi({
       description:
-        'as last reported by the collector holding the relay (a discovered relay no collector has held: what its probe found); `unknown` when no collector has reported it for five minutes, or a watched relay never was',
+        'as last reported by the collector holding the relay (a discovered relay no collector has held: what its probe found); `online` when the relay answers the subscription, `unresponsive` when its socket is open but the subscription went unanswered, `auth_required` / `payment_required` when it serves only authenticated / paying clients; `unknown` when no collector has reported it for five minutes, or a watched relay never was',
     }),
     status_changed_at: isoTime.nullable().openapi({
       description:

@@ -40,40 +40,31 @@ describe('Aggregator', () => {
     expect(a.buffer.replaceable.get(`0|${PK}`)?.eventId).toBe(newest.id);
   });
 
-  it('sums plausible zaps and flags the rest', () => {
+  it('hands zap receipts and profiles to zap verification; receipt signers are no users', () => {
     const a = new Aggregator();
-    const sender = 'b'.repeat(64);
-    a.recordUnique(
-      ev(9735, [
-        ['bolt11', makeInvoice('21u')],
-        ['P', sender],
-        ['p', PK],
-      ]),
-      at,
-    );
-    a.recordUnique(
-      ev(9735, [
-        ['bolt11', makeInvoice('15n')], // 1.5 sats
-        ['P', sender],
-        ['p', PK],
-      ]),
-      at,
-    );
-    a.recordUnique(ev(9735, [['bolt11', makeInvoice('50')]]), at);
-    a.recordUnique(ev(9735, [['bolt11', 'nonsense']]), at);
-    expect(a.buffer.zaps.get(hourOf(at))).toEqual({
-      hour: hourOf(at),
-      zaps: 2,
-      sats: 2101,
-      extraMsats: 500,
-      flagged: 1,
-      invalidBolt11: 1,
-    });
-    expect(a.buffer.zapParticipants.get(`sender|${sender}`)).toMatchObject({
-      events: 2,
-      sats: 2101,
-      extraMsats: 500,
-    });
+    const receipts: string[] = [];
+    const profiles: string[] = [];
+    a.zapSink = { receipt: (e) => receipts.push(e.id), profile: (p) => profiles.push(p.lud16 ?? '') };
+    const receipt = ev(9735, [
+      ['bolt11', makeInvoice('21u')],
+      ['p', PK],
+    ]);
+    a.recordUnique(receipt, at);
+    a.recordUnique(ev(0, [], 100), at);
+    expect(receipts).toEqual([receipt.id]);
+    expect(a.buffer.network.get(`${hourOf(at)}|9735`)?.events).toBe(1);
+    expect(a.buffer.zaps.size).toBe(0);
+    // The profile's author is a user; the receipt's signer (the same key here) is not counted for it.
+    expect(a.buffer.pubkeys.get(PK)?.events).toBe(1);
+    expect(a.buffer.zapVerdicts.addresses.get(PK)).toMatchObject({ lud16: null, lud06: null });
+    expect(profiles).toEqual(['']);
+    // Without zap verification (tools, unit tests) a receipt is unverified, never summed.
+    const bare = new Aggregator();
+    bare.recordUnique(receipt, at);
+    expect([...bare.buffer.zapVerdicts.rejections.values()]).toEqual([
+      { hour: hourOf(at), reason: 'unverified', receipts: 1, sats: 0, extraMsats: 0 },
+    ]);
+    expect(bare.buffer.pubkeys.size).toBe(0);
   });
 
   it('merges a failed buffer back without losing or doubling anything', () => {
@@ -81,15 +72,22 @@ describe('Aggregator', () => {
     a.recordCopy(1, 1, at, false);
     a.recordUnique(ev(1), at);
     a.recordUnique(ev(9735, [['bolt11', makeInvoice('15n')]]), at);
+    a.buffer.zapVerdicts.reject(hourOf(at), 'bad_request', 1, 500);
     const failed = a.take();
     a.recordCopy(1, 1, at, false);
     a.recordUnique(ev(1, [], 100, 'c'.repeat(64)), at + 1000);
     a.recordUnique(ev(9735, [['bolt11', makeInvoice('27n')]], 100, 'c'.repeat(64)), at + 1000);
+    a.buffer.zapVerdicts.reject(hourOf(at), 'bad_request', 2, 700);
     a.restore(failed);
-    expect(a.buffer.zaps.get(hourOf(at))).toMatchObject({ zaps: 2, sats: 3, extraMsats: 1200 });
+    expect(a.buffer.zapVerdicts.rejections.get(`${hourOf(at)}|bad_request`)).toMatchObject({
+      receipts: 2,
+      sats: 3,
+      extraMsats: 1200,
+    });
     const hour = hourOf(at);
     expect(a.buffer.relayKind.get(`${hour}|1|1`)?.events).toBe(2);
     expect(a.buffer.network.get(`${hour}|1`)?.events).toBe(2);
+    // Zap receipts are network events but their signers are no users.
     expect(a.buffer.pubkeys.size).toBe(2);
     expect(a.buffer.events).toBe(4);
   });

@@ -1,5 +1,6 @@
+import type { Timing } from '@nostr-info/shared/nostr';
 import { clientOf } from '../extract/client-tag.js';
-import { readZapReceipt } from '../extract/zap.js';
+import { type LightningEntry, lightningAddressOf } from '../extract/zap-profile.js';
 import { type NostrEvent, tagValue } from '../protocol/event.js';
 import { articleKey } from '../store/pg-text.js';
 import { hourOf } from './buckets.js';
@@ -9,11 +10,22 @@ import { CounterBuffer } from './counter-buffer.js';
 export const REPLACEABLE_KINDS: ReadonlySet<number> = new Set([0, 3, 10002]);
 
 /**
+ * Where network-unique zap receipts go to be checked per NIP-57 (asynchronously: the provider key
+ * is fetched), and the profiles whose Lightning addresses name the providers.
+ */
+export interface ZapReceiptSink {
+  receipt(event: NostrEvent, atMs: number): void;
+  profile(entry: LightningEntry): void;
+}
+
+/**
  * Turns checked event copies into counters. Per-relay figures are recorded for every copy;
  * network figures only for the copy that won the network-wide dedup (`recordUnique`).
  */
 export class Aggregator {
   buffer = new CounterBuffer();
+  /** Zap verification; without one, receipts are counted `unverified` (tools and unit tests). */
+  zapSink: ZapReceiptSink | undefined;
 
   /** Takes the current buffer for flushing and starts a new one. */
   take(): CounterBuffer {
@@ -34,6 +46,11 @@ export class Aggregator {
     if (duplicate) row.duplicates += 1;
   }
 
+  /** `relayId` delivered an event first that another relay delivered after it (`Corroboration`). */
+  recordFirstCorroborated(relayId: number, kind: number, atMs: number): void {
+    this.buffer.relayKindRow(hourOf(atMs), relayId, kind).firstCorroborated += 1;
+  }
+
   /** An invalid copy (bad shape, id or signature) delivered by `relayId`. */
   recordInvalid(relayId: number, kind: number, atMs: number): void {
     this.buffer.relayKindRow(hourOf(atMs), relayId, kind).invalid += 1;
@@ -46,16 +63,25 @@ export class Aggregator {
     const seen = { first: atMs, last: atMs, events: 1 };
     b.events += 1;
     b.addNetwork(hour, event.kind);
-    b.addPubkey(event.pubkey, seen);
-    b.addActive(hour, event.pubkey);
+    // A zap receipt is signed by the recipient's wallet service, not by a person: its signer is
+    // never an active user, new user or client user.
+    const service = event.kind === 9735;
+    if (!service) {
+      b.addPubkey(event.pubkey, seen);
+      b.addActive(hour, event.pubkey);
+    }
     const client = clientOf(event);
     if (client) {
       b.addClient(hour, client);
-      b.addClientUser(client, event.pubkey, seen);
+      if (!service) b.addClientUser(client, event.pubkey, seen);
     }
-    if (event.kind === 9735) this.recordZap(event, hour, atMs);
-    else if (event.kind === 30023) {
-      b.addArticle(event.pubkey, articleKey(tagValue(event, 'd') ?? ''), seen, event.created_at * 1000);
+    if (event.kind === 0) this.recordProfile(event);
+    if (service) {
+      if (this.zapSink) this.zapSink.receipt(event, atMs);
+      else b.zapVerdicts.reject(hour, 'unverified');
+    } else if (event.kind === 30023) {
+      const d = articleKey(tagValue(event, 'd') ?? '');
+      b.addArticle(event.pubkey, d, seen, event.created_at * 1000, event.id);
     } else if (REPLACEABLE_KINDS.has(event.kind)) {
       b.addReplaceable({
         kind: event.kind,
@@ -63,25 +89,37 @@ export class Aggregator {
         eventId: event.id,
         createdAt: event.created_at * 1000,
       });
-    }
+    } else if (event.kind === 5) b.filtered.addDeletion(event, hour);
   }
 
-  private recordZap(event: NostrEvent, hour: string, atMs: number): void {
-    const receipt = readZapReceipt(event);
-    const row = this.buffer.zapRow(hour);
-    const seen = { first: atMs, last: atMs, events: 1 };
-    // Senders and receivers count for every receipt; only plausible amounts are summed.
-    const sats = receipt.ok ? receipt.sats : 0;
-    const extra = receipt.ok ? receipt.extraMsats : 0;
-    if (receipt.sender) this.buffer.addZapParticipant('sender', receipt.sender, seen, sats, extra);
-    if (receipt.receiver) this.buffer.addZapParticipant('receiver', receipt.receiver, seen, sats, extra);
-    if (!receipt.ok) {
-      if (receipt.problem === 'flagged') row.flagged += 1;
-      else row.invalidBolt11 += 1;
-      return;
-    }
-    row.zaps += 1;
-    row.sats += receipt.sats;
-    row.extraMsats += receipt.extraMsats;
+  /**
+   * A network-unique event first counted `late` or `future` (see `timingOf`): counted apart, and
+   * never as an event of the hour, user activity, client use, an article update or a zap (nor a
+   * profile's zap provider). Only state moves: the latest replaceable event (the newest
+   * created_at wins anyway) and deletion requests.
+   */
+  recordUntimely(event: NostrEvent, atMs: number, timing: Exclude<Timing, 'current'>): void {
+    const b = this.buffer;
+    b.filtered.addTimed(hourOf(atMs), event.kind, timing);
+    if (event.kind === 5) b.filtered.addDeletion(event, undefined);
+    if (!REPLACEABLE_KINDS.has(event.kind)) return;
+    b.addReplaceable({
+      kind: event.kind,
+      pubkey: event.pubkey,
+      eventId: event.id,
+      createdAt: event.created_at * 1000,
+    });
+  }
+
+  /** A profile's Lightning address, kept durably so any replica can find a recipient's zap provider. */
+  private recordProfile(event: NostrEvent): void {
+    const entry: LightningEntry = {
+      pubkey: event.pubkey,
+      eventId: event.id,
+      createdAt: event.created_at * 1000,
+      ...lightningAddressOf(event.content),
+    };
+    this.buffer.zapVerdicts.addAddress(entry);
+    this.zapSink?.profile(entry);
   }
 }

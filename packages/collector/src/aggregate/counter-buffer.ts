@@ -7,6 +7,7 @@ import type {
   HeldRelay,
   NetworkRow,
   RelayKindRow,
+  RelayListRow,
   RelayLogRow,
   RelayStatusRow,
   ReplaceableRow,
@@ -15,6 +16,8 @@ import type {
   ZapRow,
 } from './counter-rows.js';
 import { addHealth } from './counter-rows.js';
+import { FilterCounters } from './filter-counters.js';
+import { ZapVerdicts } from './zap-verdicts.js';
 
 export type * from './counter-rows.js';
 
@@ -47,6 +50,12 @@ export class CounterBuffer {
   readonly health = new Map<string, HealthRow>();
   readonly relayStatus = new Map<number, RelayStatusRow>();
   readonly discovered = new Map<string, DiscoveredRow>();
+  /** kind|pubkey: the latest relay list of each pubkey and kind (see `addRelayList`). */
+  readonly relayLists = new Map<string, RelayListRow>();
+  /** Zap receipts checked per NIP-57 (rejections, payment claims) and profiles' Lightning addresses. */
+  readonly zapVerdicts = new ZapVerdicts();
+  /** Off-filter copies, late and future events, deletions (see `FilterCounters`). */
+  readonly filtered = new FilterCounters();
   relayLogs: RelayLogRow[] = [];
   /**
    * The relays this replica holds, when the flush reports them (see `Flusher`). A failed flush's
@@ -72,6 +81,9 @@ export class CounterBuffer {
       this.health.size +
       this.relayStatus.size +
       this.discovered.size +
+      this.relayLists.size +
+      this.zapVerdicts.keys +
+      this.filtered.keys +
       this.relayLogs.length
     );
   }
@@ -84,7 +96,7 @@ export class CounterBuffer {
     const key = `${hour}|${relayId}|${kind}`;
     let row = this.relayKind.get(key);
     if (!row) {
-      row = { hour, relayId, kind, events: 0, invalid: 0, duplicates: 0 };
+      row = { hour, relayId, kind, events: 0, invalid: 0, duplicates: 0, firstCorroborated: 0 };
       this.relayKind.set(key, row);
     }
     return row;
@@ -149,13 +161,22 @@ export class CounterBuffer {
     } else this.zapParticipants.set(key, { role, pubkey, ...seen, sats, extraMsats });
   }
 
-  addArticle(pubkey: string, dTag: string, seen: SeenRow, createdAt: number): void {
+  addArticle(pubkey: string, dTag: string, seen: SeenRow, createdAt: number, eventId = ''): void {
     const key = `${pubkey}|${dTag}`;
     const row = this.articles.get(key);
     if (row) {
       mergeSeen(row, seen);
-      if (createdAt > row.latestCreatedAt) row.latestCreatedAt = createdAt;
-    } else this.articles.set(key, { pubkey, dTag, ...seen, latestCreatedAt: createdAt });
+      // NIP-01: the newest created_at is the latest version; on a tie the lowest id.
+      if (
+        createdAt > row.latestCreatedAt ||
+        (createdAt === row.latestCreatedAt && eventId < row.latestEventId)
+      ) {
+        row.latestCreatedAt = createdAt;
+        row.latestEventId = eventId;
+      }
+    } else {
+      this.articles.set(key, { pubkey, dTag, ...seen, latestCreatedAt: createdAt, latestEventId: eventId });
+    }
   }
 
   addReplaceable(row: ReplaceableRow): void {
@@ -180,6 +201,7 @@ export class CounterBuffer {
         relayId,
         connectedMs: 0,
         observedMs: 0,
+        restrictedMs: 0,
         connects: 0,
         disconnects: 0,
         errors: 0,
@@ -222,6 +244,19 @@ export class CounterBuffer {
     else this.discovered.set(url, { url, from, count });
   }
 
+  /** Keeps a pubkey's relay list of one kind if it is the newest seen (NIP-01: ties to the lowest id). */
+  addRelayList(row: RelayListRow): void {
+    const key = `${row.kind}|${row.pubkey}`;
+    const current = this.relayLists.get(key);
+    if (
+      !current ||
+      row.createdAt > current.createdAt ||
+      (row.createdAt === current.createdAt && row.eventId < current.eventId)
+    ) {
+      this.relayLists.set(key, row);
+    }
+  }
+
   /** Adds everything from `older` (a buffer whose flush failed) into this one. */
   mergeFrom(older: CounterBuffer): void {
     for (const r of older.relayKind.values()) {
@@ -229,6 +264,7 @@ export class CounterBuffer {
       row.events += r.events;
       row.invalid += r.invalid;
       row.duplicates += r.duplicates;
+      row.firstCorroborated += r.firstCorroborated;
     }
     for (const r of older.network.values()) this.addNetwork(r.hour, r.kind, r.events);
     for (const r of older.clients.values()) this.addClient(r.hour, r.client, r.events);
@@ -245,7 +281,8 @@ export class CounterBuffer {
     }
     for (const r of older.zapParticipants.values())
       this.addZapParticipant(r.role, r.pubkey, r, r.sats, r.extraMsats);
-    for (const r of older.articles.values()) this.addArticle(r.pubkey, r.dTag, r, r.latestCreatedAt);
+    for (const r of older.articles.values())
+      this.addArticle(r.pubkey, r.dTag, r, r.latestCreatedAt, r.latestEventId);
     for (const r of older.replaceable.values()) this.addReplaceable(r);
     for (const r of older.health.values()) addHealth(this.healthRow(r.hour, r.relayId), r);
     for (const r of older.relayStatus.values()) {
@@ -261,6 +298,9 @@ export class CounterBuffer {
       }
     }
     for (const r of older.discovered.values()) this.addDiscovered(r.url, r.from, r.count);
+    for (const r of older.relayLists.values()) this.addRelayList(r);
+    this.zapVerdicts.mergeFrom(older.zapVerdicts);
+    this.filtered.mergeFrom(older.filtered);
     this.relayLogs = [...older.relayLogs, ...this.relayLogs].slice(-MAX_LOGS);
     this.events += older.events;
   }

@@ -1,4 +1,9 @@
-/** Per relay x kind x hour: valid copies, invalid copies, copies another relay delivered first. */
+import type { RelayStatus } from '@nostr-info/shared/relay';
+
+/**
+ * Per relay x kind x hour: valid copies, invalid copies, copies another relay delivered first, and
+ * events the relay delivered first that another relay delivered after it (`firstCorroborated`).
+ */
 export interface RelayKindRow {
   hour: string;
   relayId: number;
@@ -6,6 +11,7 @@ export interface RelayKindRow {
   events: number;
   invalid: number;
   duplicates: number;
+  firstCorroborated: number;
 }
 export interface NetworkRow {
   hour: string;
@@ -42,6 +48,8 @@ export interface ArticleRow extends SeenRow {
   pubkey: string;
   dTag: string;
   latestCreatedAt: number;
+  /** Id of the latest version (newest created_at, ties to the lowest id): a NIP-09 `e` deletion names it. */
+  latestEventId: string;
 }
 export interface ReplaceableRow {
   kind: number;
@@ -52,8 +60,11 @@ export interface ReplaceableRow {
 export interface HealthRow {
   hour: string;
   relayId: number;
+  /** Time the relay served the subscription (answered it). */
   connectedMs: number;
   observedMs: number;
+  /** Time the relay was up but refused to serve (auth or payment required). */
+  restrictedMs: number;
   connects: number;
   disconnects: number;
   errors: number;
@@ -66,6 +77,7 @@ export interface HealthRow {
 export function addHealth(into: HealthRow, from: HealthRow): void {
   into.connectedMs += from.connectedMs;
   into.observedMs += from.observedMs;
+  into.restrictedMs += from.restrictedMs;
   into.connects += from.connects;
   into.disconnects += from.disconnects;
   into.errors += from.errors;
@@ -77,7 +89,7 @@ export function addHealth(into: HealthRow, from: HealthRow): void {
 /** Latest known state of a relay (the last report wins). */
 export interface RelayStatusRow {
   relayId: number;
-  status?: 'online' | 'offline' | 'auth_required' | 'error' | 'stalled';
+  status?: Exclude<RelayStatus, 'unknown'>;
   statusChangedAt?: number;
   lastConnectedAt?: number;
   lastDisconnectedAt?: number;
@@ -105,4 +117,13 @@ export interface DiscoveredRow {
   url: string;
   from: string;
   count: number;
+}
+/** A pubkey's latest relay list of one kind (10002, or 3 with a relay map) and the URLs it names. */
+export interface RelayListRow {
+  pubkey: string;
+  kind: number;
+  eventId: string;
+  /** created_at in ms. */
+  createdAt: number;
+  urls: string[];
 }

@@ -15,6 +15,8 @@ export interface NetworkDedupOptions {
 
 interface Claim {
   key: string;
+  /** What the claim writes: this process's token, and the relay that delivered the copy. */
+  value: string;
   /** true: first network-wide; false: another replica's; undefined: never answered (closed). */
   resolve: (first: boolean | undefined) => void;
 }
@@ -24,7 +26,9 @@ interface Claim {
  * several replicas (which watch different relays that carry the same events) count each id once.
  * The value written is this process's token: when an answer is lost (timeout after the write
  * landed), the retry reads the key back and recognises its own claim instead of taking it for
- * another replica's, so a slow cache can delay counts but never drop them.
+ * another replica's, so a slow cache can delay counts but never drop them. The value also names
+ * the relay whose copy won, so the replica that sees the event from a second relay can credit the
+ * first one with a corroboration, claimed once per event (`corr:<id>`, same TTL).
  *
  * One loop sends the claims, a batch per round trip. While the cache is away the claims that
  * failed wait with a backoff, and each retry also carries the claims queued meanwhile, so once
@@ -67,14 +71,36 @@ export class NetworkDedup {
 
   /**
    * Resolves true when this call is the first, network-wide, to claim `id`; false when another
-   * claim was; undefined when the dedup closed before the cache answered.
+   * claim was; undefined when the dedup closed before the cache answered. The claim records
+   * `relayId`, the relay that delivered the copy first (see `firstRelay`).
    */
-  claim(id: string): Promise<boolean | undefined> {
+  claim(id: string, relayId?: number): Promise<boolean | undefined> {
+    const value = relayId === undefined ? this.token : `${this.token}:${relayId}`;
     if (this.closed) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      this.queue.push({ key: `seen:${id}`, resolve });
+      this.queue.push({ key: `seen:${id}`, value, resolve });
       this.draining ??= this.drain();
     });
+  }
+
+  /**
+   * Claims the corroboration of each of `ids` (a second relay delivered the event): true for the
+   * one claim, network-wide, that credits the relay that delivered it first. One batch, one
+   * round trip; rejects when the cache fails (the caller may try again).
+   */
+  corroborateMany(ids: readonly string[]): Promise<boolean[]> {
+    return this.cache.setManyIfAbsent(
+      ids.map((id) => `corr:${id}`),
+      this.ttlSeconds,
+    );
+  }
+
+  /** The relay whose copy of `id` won the claim (undefined: unknown, forgotten, or an older claim). */
+  async firstRelay(id: string): Promise<number | undefined> {
+    const value = await this.cache.get(`seen:${id}`);
+    const at = value?.lastIndexOf(':') ?? -1;
+    const relayId = value && at >= 0 ? Number(value.slice(at + 1)) : Number.NaN;
+    return Number.isSafeInteger(relayId) && relayId > 0 ? relayId : undefined;
   }
 
   /**
@@ -105,11 +131,11 @@ export class NetworkDedup {
         this.running += fresh.length;
         const [freshFailed, stillFailed] = await Promise.all([
           // Issued back to back, the commands share round trips (the client pipelines them).
-          this.attempt(fresh, (key) => this.cache.setIfAbsent(key, this.token, this.ttlSeconds)),
+          this.attempt(fresh, (item) => this.cache.setIfAbsent(item.key, item.value, this.ttlSeconds)),
           // An earlier try may have landed with its answer lost: our own token means ours.
-          this.attempt(failed, async (key) => {
-            if (await this.cache.setIfAbsent(key, this.token, this.ttlSeconds)) return true;
-            return (await this.cache.get(key)) === this.token;
+          this.attempt(failed, async (item) => {
+            if (await this.cache.setIfAbsent(item.key, item.value, this.ttlSeconds)) return true;
+            return (await this.cache.get(item.key)) === item.value;
           }),
         ]);
         failed = [...stillFailed, ...freshFailed];
@@ -123,9 +149,9 @@ export class NetworkDedup {
   }
 
   /** One try for each claim; returns the claims whose try failed (reported once per try). */
-  private async attempt(items: Claim[], tryClaim: (key: string) => Promise<boolean>): Promise<Claim[]> {
+  private async attempt(items: Claim[], tryClaim: (item: Claim) => Promise<boolean>): Promise<Claim[]> {
     if (items.length === 0) return [];
-    const answers = await Promise.allSettled(items.map((item) => tryClaim(item.key)));
+    const answers = await Promise.allSettled(items.map((item) => tryClaim(item)));
     const failed: Claim[] = [];
     for (const [i, answer] of answers.entries()) {
       const item = items[i] as Claim;

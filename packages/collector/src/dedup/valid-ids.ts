@@ -45,6 +45,8 @@ export class ValidIds {
   private readonly createdAts: Uint32Array;
   private readonly relayCounts: Uint8Array;
   private readonly relays: Uint32Array;
+  /** Per entry, a mark its user keeps (see `Corroboration`); 0 for a new entry. */
+  private readonly marks: Uint8Array;
   private readonly moreRelays = new Map<number, number[]>();
   private next = 0;
   private count = 0;
@@ -63,6 +65,7 @@ export class ValidIds {
     this.createdAts = new Uint32Array(this.max);
     this.relayCounts = new Uint8Array(this.max);
     this.relays = new Uint32Array(this.max * INLINE_RELAYS);
+    this.marks = new Uint8Array(this.max);
   }
 
   get size(): number {
@@ -80,7 +83,8 @@ export class ValidIds {
       this.kinds.byteLength +
       this.createdAts.byteLength +
       this.relayCounts.byteLength +
-      this.relays.byteLength
+      this.relays.byteLength +
+      this.marks.byteLength
     );
   }
 
@@ -135,6 +139,24 @@ export class ValidIds {
     return n > INLINE_RELAYS && (this.moreRelays.get(entry)?.includes(relayId) ?? false);
   }
 
+  /** How many relays were credited for the entry (255 at most). */
+  relayCount(entry: number): number {
+    return this.relayCounts[entry] ?? 0;
+  }
+
+  /** The relay credited first for the entry (undefined when none was). */
+  firstRelay(entry: number): number | undefined {
+    return (this.relayCounts[entry] ?? 0) > 0 ? this.relays[entry * INLINE_RELAYS] : undefined;
+  }
+
+  mark(entry: number): number {
+    return this.marks[entry] ?? 0;
+  }
+
+  setMark(entry: number, mark: number): void {
+    this.marks[entry] = mark;
+  }
+
   /** Records that `relayId` was credited for the entry. */
   credit(entry: number, relayId: number): void {
     const n = this.relayCounts[entry] ?? 0;
@@ -167,6 +189,7 @@ export class ValidIds {
     this.kinds[entry] = kind;
     this.createdAts[entry] = Math.min(MAX_CREATED_AT, Math.max(0, Math.floor(createdAt)));
     this.relayCounts[entry] = 0;
+    this.marks[entry] = 0;
     this.moreRelays.delete(entry);
     placeInIndex(this.index, this.mask, this.home(entry), entry + 1);
     return true;

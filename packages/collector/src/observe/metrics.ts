@@ -1,8 +1,9 @@
 import { collectHotCells, METRIC_PREFIX } from '@nostr-info/shared/metrics';
+import { COLLECTED_KINDS } from '@nostr-info/shared/nostr';
 import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
 
-/** Kinds used as metric label values; anything else is `other` (labels stay bounded). */
-export const COLLECTED_KINDS = [0, 1, 3, 7, 9735, 30023, 10002] as const;
+/** Kinds used as metric label values (the kinds subscribed to); anything else is `other`. */
+export { COLLECTED_KINDS };
 const KIND_LABELS = new Set<number>(COLLECTED_KINDS);
 
 /** Bounded label value of a kind. */
@@ -26,7 +27,10 @@ export function createCollectorMetrics(registry: Registry) {
   return {
     relaysOwned: gauge('collector_relays_owned', 'Relays this replica owns after sharding.'),
     replicas: gauge('collector_replicas', 'Replica count this replica shards by.'),
-    relaysConnected: gauge('collector_relays_connected', 'Relays with an open, subscribed socket.'),
+    relaysConnected: gauge(
+      'collector_relays_connected',
+      'Relays serving: socket open and subscription answered (EOSE or events).',
+    ),
     connections: gauge('collector_connections', 'Sockets by state.', ['state']),
     eventsReceived: counter(
       'collector_events_received_total',
@@ -46,6 +50,16 @@ export function createCollectorMetrics(registry: Registry) {
     duplicatesDropped: counter('collector_duplicates_dropped_total', 'Copies already seen, by layer.', [
       'layer',
     ]),
+    eventsOffFilter: counter(
+      'collector_events_off_filter_total',
+      'Copies outside the subscription that brought them (unknown subscription, kind not asked for, created_at outside since/until), each distinct copy once per relay: never counted as events.',
+      ['relay', 'reason'],
+    ),
+    eventsUntimely: counter(
+      'collector_events_untimely_total',
+      'Network-unique events first counted more than an hour after their created_at (late) or over 15 minutes before it (future): credited to their relay, never counted as activity.',
+      ['timing'],
+    ),
     eventsUnresolved: counter(
       'collector_events_unresolved_total',
       'Valid events whose network-wide dedup claim the cache had not answered when the replica stopped: counted for their relay, not network-wide.',
@@ -79,7 +93,7 @@ export function createCollectorMetrics(registry: Registry) {
     reconnects: counter('collector_reconnects_total', 'Reconnect attempts.', ['relay']),
     relayUp: gauge(
       'collector_relay_up',
-      'Per relay this replica owns: 1 while its socket is open and subscribed, else 0.',
+      'Per relay this replica owns: 1 while it serves (socket open, subscription answered), else 0.',
       ['relay'],
     ),
     relayOpenSeconds: gauge(
@@ -99,7 +113,17 @@ export function createCollectorMetrics(registry: Registry) {
     ),
     relayConnectedSeconds: counter(
       'collector_relay_connected_seconds_total',
-      'Time the relay was connected while watched (uptime = its rate over the observed rate).',
+      'Time the relay served the subscription while watched (uptime = its rate over the observed rate less the restricted rate).',
+      ['relay'],
+    ),
+    relayRestrictedSeconds: counter(
+      'collector_relay_restricted_seconds_total',
+      'Time the relay was up but refused to serve (auth or payment required): left out of uptime.',
+      ['relay'],
+    ),
+    relayUnanswered: counter(
+      'collector_relay_unanswered_total',
+      'Subscriptions the relay left unanswered (no EOSE, no event) past the answer timeout: it became unresponsive.',
       ['relay'],
     ),
     relayErrors: counter(
@@ -127,6 +151,20 @@ export function createCollectorMetrics(registry: Registry) {
       'NOTICE / CLOSED / AUTH messages by standard prefix class.',
       ['relay', 'type', 'class'],
     ),
+    zapsRejected: counter(
+      'collector_zaps_rejected_total',
+      'Zap receipts not counted, by the first NIP-57 check they failed (as written to the database).',
+      ['reason'],
+    ),
+    zapsPending: gauge(
+      'collector_zaps_pending',
+      'Zap receipts waiting for their checks (signature, profile, LNURL provider key).',
+    ),
+    lnurlFetches: counter(
+      'collector_lnurl_fetches_total',
+      'LNURL-pay documents fetched for zap provider keys, by answer (key, no_nostr, down).',
+      ['result'],
+    ),
     dbErrors: counter('db_errors_total', 'Failed database operations (connection or query).', [
       'service',
       'operation',
@@ -136,6 +174,19 @@ export function createCollectorMetrics(registry: Registry) {
 
 export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;
 
-/** Socket states exported by `nostr_info_collector_connections`. */
-export const CONNECTION_STATES = ['connecting', 'open', 'backoff', 'auth_required', 'closed'] as const;
+/**
+ * Socket states exported by `nostr_info_collector_connections`: `waiting` (REQ sent, not answered
+ * yet), `open` (serving), `unresponsive` (open, the REQ unanswered past the timeout),
+ * `auth_required` / `payment_required` (up, refusing to serve), `backoff`, `connecting`, `closed`.
+ */
+export const CONNECTION_STATES = [
+  'connecting',
+  'waiting',
+  'open',
+  'unresponsive',
+  'auth_required',
+  'payment_required',
+  'backoff',
+  'closed',
+] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];

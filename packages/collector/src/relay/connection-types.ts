@@ -3,6 +3,7 @@ import type { CounterBuffer } from '../aggregate/counter-buffer.js';
 import type { InvalidSeen } from '../dedup/invalid-seen.js';
 import type { RelaySeen, RelaySeenState } from '../dedup/relay-seen.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
+import type { OpenSubscriptions } from '../protocol/subscription-filter.js';
 
 /** The relay an EVENT frame came from, as the collector sees it (a `RelayConnection`). */
 export interface FrameSource {
@@ -10,8 +11,10 @@ export interface FrameSource {
   readonly url: string;
   /** Ids this relay delivered recently (a resumed subscription's replay is not credited twice). */
   readonly seen: RelaySeen;
-  /** Bad copies this relay was already charged for. */
+  /** Bad copies this relay was already charged for (and copies it sent outside the filter). */
   readonly invalidSeen: InvalidSeen;
+  /** The subscriptions open on its socket: a copy must come under one and match its filter. */
+  readonly subscriptions: OpenSubscriptions;
   /** A copy from this relay went to the signature check (its checkpoint waits for the answer). */
   verifyStarted(): void;
   /** The check of one of its copies answered. */
@@ -28,7 +31,7 @@ export interface ConnectionHost {
    * An EVENT frame from this relay, as received, with the time it arrived. The bytes may be a
    * view into the socket's read buffer: keep nothing of them past the call.
    */
-  onEventFrame(conn: FrameSource, frame: Buffer, atMs: number): void;
+  onEventFrame(conn: FrameSource, frame: Buffer, atMs: number): boolean;
   /** True while the collector holds reading (buffer full). */
   paused(): boolean;
 }
@@ -48,6 +51,8 @@ export interface ConnectionOptions {
   seenCapacity?: number;
   /** Refuse names that resolve to private addresses (relays admitted from discovery). */
   publicOnly?: boolean;
+  /** How long a subscription may go unanswered (no EOSE, no event) before the relay is `unresponsive`. */
+  answerTimeoutMs?: number;
 }
 
 /** Limits a relay states in its NIP-11 document (`null`: not stated). */

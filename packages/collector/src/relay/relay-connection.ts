@@ -4,6 +4,7 @@ import type { HeldRelay } from '../aggregate/counter-buffer.js';
 import type { InvalidSeen } from '../dedup/invalid-seen.js';
 import type { RelaySeen } from '../dedup/relay-seen.js';
 import type { ConnectionState } from '../observe/metrics.js';
+import type { OpenSubscriptions } from '../protocol/subscription-filter.js';
 import type {
   ConnectionHost,
   ConnectionOptions,
@@ -49,7 +50,6 @@ export class RelayConnection implements FrameSource {
   /** When the current socket opened (ms; before `connectStartedAt` while it has not). */
   private openedAt = 0;
   private connectStartedAt = 0;
-  private subscribed = false;
   private stopped = false;
   private wasStarted = false;
   private currentState: ConnectionState = 'closed';
@@ -82,6 +82,7 @@ export class RelayConnection implements FrameSource {
       resumeMaxAgeSeconds = 82_800,
       seenCapacity = 12_288,
       publicOnly = false,
+      answerTimeoutMs = 15_000,
     }: ConnectionOptions = {},
   ) {
     this.publicOnly = publicOnly;
@@ -93,7 +94,10 @@ export class RelayConnection implements FrameSource {
       lookbackSeconds: resumeLookbackSeconds,
       maxAgeSeconds: resumeMaxAgeSeconds,
     });
-    this.health = new RelayHealth(relayId, url, host);
+    this.health = new RelayHealth(relayId, url, host, {
+      answerTimeoutMs,
+      onState: (state) => this.setState(state),
+    });
     this.subscription = new RelaySubscription(url, this.point, host);
     this.frames = new FrameReader(maxFrameBytes, this.health, this.subscription);
     this.keepalive = new Keepalive(
@@ -114,6 +118,11 @@ export class RelayConnection implements FrameSource {
     return this.point.invalidSeen;
   }
 
+  /** The subscriptions open on the socket, that its copies are checked against. */
+  get subscriptions(): OpenSubscriptions {
+    return this.subscription.open;
+  }
+
   /** True once `start()` ran (before it, a handed-over checkpoint may still be imported). */
   get started(): boolean {
     return this.wasStarted;
@@ -123,9 +132,9 @@ export class RelayConnection implements FrameSource {
     return this.currentState;
   }
 
-  /** True while the subscription is open. */
+  /** True while the relay serves: the socket is open and the subscription answered (EOSE or events). */
   get connected(): boolean {
-    return this.subscribed && this.ws?.readyState === WebSocket.OPEN;
+    return this.health.serving && this.ws?.readyState === WebSocket.OPEN;
   }
 
   /** EVENT frames received since start. */
@@ -173,9 +182,9 @@ export class RelayConnection implements FrameSource {
     return this.health.held();
   }
 
-  /** Adds elapsed observed (and connected) time to the hour's health counters. */
+  /** Adds elapsed observed (and serving or restricted) time to the hour's health counters. */
   accountHealth(now = Date.now()): void {
-    this.health.account(now, this.connected, this.stopped);
+    this.health.account(now, this.stopped);
   }
 
   /** Opens the socket (first call) — later reconnects schedule themselves. */
@@ -190,6 +199,7 @@ export class RelayConnection implements FrameSource {
     if (this.stopped) return;
     this.setState('connecting');
     this.connectStartedAt = Date.now();
+    this.health.connecting(this.connectStartedAt);
     let ws: WebSocket;
     try {
       ws = openSocket(this.url, this.openTimeoutMs, this.maxFrameBytes, this.publicOnly);
@@ -238,9 +248,9 @@ export class RelayConnection implements FrameSource {
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     this.subscription.send(ws);
     this.accountHealth();
-    this.subscribed = true;
-    this.setState('open');
-    this.health.report({ status: 'online', statusChangedAt: Date.now() });
+    // Online only once the relay answers (see `RelayHealth`); until then it is waited for.
+    this.setState(this.health.serving ? 'open' : 'waiting');
+    this.health.requested();
   }
 
   /**
@@ -249,13 +259,16 @@ export class RelayConnection implements FrameSource {
    */
   private deliverEvent(ws: WebSocket, frame: Buffer): void {
     this.receivedCount += 1;
-    this.host.onEventFrame(this, frame, this.point.lastHeardAt);
+    // Only a copy under a subscription this connection has open is an answer: a relay pushing
+    // what nobody asked for does not serve.
+    if (this.host.onEventFrame(this, frame, this.point.lastHeardAt)) this.health.answered();
     // A closing socket may be out of the collector's reach (a relay given up): it follows the
     // back-pressure itself.
     if (this.stopped && this.host.paused()) ws.pause();
   }
 
   private onEose(ws: WebSocket, subId: string): void {
+    this.health.answered();
     const eoseMs = this.subscription.eose(ws, subId);
     if (eoseMs === undefined) return;
     this.health.eose(eoseMs);
@@ -265,21 +278,8 @@ export class RelayConnection implements FrameSource {
   /** The relay CLOSED the subscription: asked for again after a wait. */
   private onClosed(subId: string, reason: string): void {
     if (!this.subscription.closed(subId, reason)) return;
-    const cls = this.health.closed(reason);
-    this.subscribed = false;
-    if (cls === 'auth-required') {
-      // Not offline: the relay is up but only serves authenticated clients.
-      this.setState('auth_required');
-      this.health.report({
-        status: 'auth_required',
-        statusChangedAt: Date.now(),
-        lastErrorClass: cls,
-        lastErrorAt: Date.now(),
-      });
-    } else {
-      this.setState('backoff');
-      this.health.report({ lastErrorClass: cls, lastErrorAt: Date.now() });
-    }
+    // Not offline: a relay refusing for want of authentication or payment is up (its own status).
+    this.setState(this.health.closed(reason) ?? 'backoff');
     const delay = this.retry.afterClosed();
     this.clearTimer();
     this.timer = setTimeout(() => this.subscribe(), delay);
@@ -299,7 +299,6 @@ export class RelayConnection implements FrameSource {
     this.keepalive.stop();
     this.clearTimer();
     this.accountHealth();
-    this.subscribed = false;
     this.subscription.reset();
     this.ws?.removeAllListeners();
     this.ws = undefined;
@@ -361,7 +360,6 @@ export class RelayConnection implements FrameSource {
     this.clearTimer();
     this.keepalive.stop();
     const ws = this.ws;
-    this.subscribed = false;
     this.setState('closed');
     this.health.released();
     if (!ws) return Promise.resolve();

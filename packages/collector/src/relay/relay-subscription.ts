@@ -1,12 +1,14 @@
 import type { Logger } from '@nostr-info/shared/log';
+import { COLLECTED_KINDS } from '@nostr-info/shared/nostr';
 import WebSocket from 'ws';
 import type { CollectorMetrics } from '../observe/metrics.js';
+import { OpenSubscriptions } from '../protocol/subscription-filter.js';
 import type { RelayLimits } from './connection-types.js';
 import { type PagerOutcome, ReplayPager } from './replay-pager.js';
 import type { ResumePoint } from './resume-point.js';
 
-/** Kinds the collector subscribes to. */
-export const SUBSCRIBED_KINDS = [0, 1, 3, 7, 9735, 30023, 10002];
+/** Kinds the collector subscribes to (the one list, `COLLECTED_KINDS`). */
+export const SUBSCRIBED_KINDS: readonly number[] = COLLECTED_KINDS;
 
 /** What a subscription needs from the collector: its logger and metrics. */
 export interface SubscriptionHost {
@@ -22,6 +24,8 @@ export interface SubscriptionHost {
  */
 export class RelaySubscription {
   private readonly pager = new ReplayPager();
+  /** The REQs open on the socket, that every copy is checked against (see `OpenSubscriptions`). */
+  private readonly subs = new OpenSubscriptions();
   private counter = 0;
   private subId = '';
   private reqSentAt = 0;
@@ -37,6 +41,11 @@ export class RelaySubscription {
   /** Id of the latest REQ ('' before the first). */
   get id(): string {
     return this.subId;
+  }
+
+  /** The subscriptions open on the current socket (main REQ, replay page). */
+  get open(): OpenSubscriptions {
+    return this.subs;
   }
 
   /** The limits last taken from the relay's NIP-11 document. */
@@ -83,6 +92,9 @@ export class RelaySubscription {
       );
     }
     this.reqSentAt = Date.now();
+    // Copies are checked against the REQ that asked for them; the one it replaces winds down.
+    this.subs.open(this.subId, filter, this.reqSentAt);
+    this.subs.closeAllBut(this.subId, this.reqSentAt);
     ws.send(req);
     this.point.subscribed();
   }
@@ -111,6 +123,7 @@ export class RelaySubscription {
 
   /** The relay CLOSED `subId`; true when that was the subscription itself (not a page). */
   closed(subId: string, reason: string): boolean {
+    this.subs.close(subId);
     const paged = this.pager.closed(subId);
     if (paged) this.replayDone(paged, reason);
     return subId === this.subId;
@@ -119,6 +132,7 @@ export class RelaySubscription {
   /** The socket closed: no replay is watched any more. */
   reset(): void {
     this.pager.reset();
+    this.subs.clear();
   }
 
   /** After an EOSE of a replay being paged: closes the finished page and asks for the next. */
@@ -126,8 +140,12 @@ export class RelaySubscription {
     const step = this.pager.eose(subId, this.point.seen.lowest);
     if (!step) return;
     if (ws.readyState === WebSocket.OPEN) {
-      if (step.close) ws.send(step.close);
+      if (step.close) {
+        this.subs.close(subId);
+        ws.send(step.close);
+      }
       if (step.req) {
+        if (step.page) this.subs.open(step.page.id, { kinds: SUBSCRIBED_KINDS, ...step.page });
         ws.send(step.req);
         this.host.metrics.replayPages.inc({ relay: this.url });
       }

@@ -11,6 +11,8 @@ const SMALLEST_CAP = 50;
 export interface PagerStep {
   close?: string;
   req?: string;
+  /** The page `req` opens, with its window (copies under it are checked against it). */
+  page?: { id: string; since: number; until: number };
 }
 
 /** How a resume's replay ended (for the log and the metric). */
@@ -174,6 +176,7 @@ export class ReplayPager {
     this.page += 1;
     const next = `${this.baseId}p${this.page}`;
     step.req = JSON.stringify(['REQ', next, { ...this.filter, since, until, limit: PAGE_LIMIT }]);
+    step.page = { id: next, since, until };
     this.watch(next, until);
     return step;
   }

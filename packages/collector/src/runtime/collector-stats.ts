@@ -14,6 +14,9 @@ export interface StatsParts {
   connections: Pick<ConnectionSet, 'seenBytes'>;
   /** Reading is held back (back-pressure). */
   paused: boolean;
+  /** Zap receipts still being checked, and whether a flush is writing (tests wait for both). */
+  zaps?: { readonly pending: number };
+  flusher?: { readonly busy: boolean };
 }
 
 /** A collector's running totals now, for benchmarks and diagnostics. */
@@ -24,6 +27,8 @@ export function collectorStats({
   dedup,
   connections,
   paused,
+  zaps,
+  flusher,
 }: StatsParts): CollectorStats {
   return {
     framesHandled: pipeline.framesHandled,
@@ -37,5 +42,7 @@ export function collectorStats({
     dedupWaiting: dedup.waiting,
     paused,
     seenBytes: connections.seenBytes(),
+    ...(zaps ? { zapsPending: zaps.pending } : {}),
+    ...(flusher ? { flushing: flusher.busy } : {}),
   };
 }

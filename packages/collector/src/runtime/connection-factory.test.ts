@@ -15,7 +15,7 @@ function setup(held: number) {
     logger: createLogger({ level: 'silent' }),
     metrics: createCollectorMetrics(new Registry()),
     buffer: () => aggregator.buffer,
-    onEventFrame: () => undefined,
+    onEventFrame: () => true,
     paused: () => false,
   };
   return connectionFactory({

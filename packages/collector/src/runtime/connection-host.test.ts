@@ -10,17 +10,23 @@ describe('connectionHost', () => {
   const logger = createLogger({ level: 'silent' });
   const metrics = createCollectorMetrics(new Registry());
 
-  it('hands each frame to the pipeline, then lets back-pressure look', () => {
+  it('hands each frame to the pipeline, then lets back-pressure look, and passes on its verdict', () => {
     const calls: string[] = [];
     const host = connectionHost({
       logger,
       metrics,
       aggregator: new Aggregator(),
-      pipeline: { handle: (_conn, frame, atMs) => calls.push(`handle ${frame.toString()} ${atMs}`) },
+      pipeline: {
+        handle: (_conn, frame, atMs) => {
+          calls.push(`handle ${frame.toString()} ${atMs}`);
+          return frame.toString() !== 'off-filter';
+        },
+      },
       backPressure: { afterFrame: () => calls.push('after frame'), paused: false },
     });
-    host.onEventFrame({} as RelayConnection, Buffer.from('frame'), 42);
+    expect(host.onEventFrame({} as RelayConnection, Buffer.from('frame'), 42)).toBe(true);
     expect(calls).toEqual(['handle frame 42', 'after frame']);
+    expect(host.onEventFrame({} as RelayConnection, Buffer.from('off-filter'), 43)).toBe(false);
   });
 
   it('says paused while back-pressure holds reading', () => {
@@ -29,7 +35,7 @@ describe('connectionHost', () => {
       logger,
       metrics,
       aggregator: new Aggregator(),
-      pipeline: { handle: () => undefined },
+      pipeline: { handle: () => true },
       backPressure,
     });
     expect(host.paused()).toBe(false);
@@ -43,7 +49,7 @@ describe('connectionHost', () => {
       logger,
       metrics,
       aggregator,
-      pipeline: { handle: () => undefined },
+      pipeline: { handle: () => true },
       backPressure: { afterFrame: () => undefined, paused: false },
     });
     const before = host.buffer();

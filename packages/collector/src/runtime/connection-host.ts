@@ -24,8 +24,9 @@ export function connectionHost({
     metrics,
     buffer: () => aggregator.buffer,
     onEventFrame: (conn, raw, atMs) => {
-      pipeline.handle(conn, raw, atMs);
+      const inFilter = pipeline.handle(conn, raw, atMs);
       backPressure.afterFrame();
+      return inFilter;
     },
     paused: () => backPressure.paused,
   };

@@ -72,9 +72,12 @@ describe('ConnectionSet', () => {
     expect(set.connectedCount()).toBe(2);
     expect(Object.fromEntries(set.stateCounts())).toEqual({
       connecting: 0,
+      waiting: 0,
       open: 2,
-      backoff: 1,
+      unresponsive: 0,
       auth_required: 0,
+      payment_required: 0,
+      backoff: 1,
       closed: 0,
     });
   });

@@ -37,7 +37,7 @@ describe('startIngest', () => {
       logger,
       metrics,
       buffer: () => aggregator.buffer,
-      onEventFrame: () => undefined,
+      onEventFrame: () => true,
       paused: () => false,
     };
     const create = connectionFactory({
@@ -52,8 +52,10 @@ describe('startIngest', () => {
       generateSecretKey(),
     );
     const frame = Buffer.from(JSON.stringify(['EVENT', 'sub', event]));
-    pipeline.handle(create({ id: 1, url: 'wss://a.example' }), frame, Date.now());
-    pipeline.handle(create({ id: 2, url: 'wss://b.example' }), frame, Date.now());
+    const [a, b] = [create({ id: 1, url: 'wss://a.example' }), create({ id: 2, url: 'wss://b.example' })];
+    for (const conn of [a, b]) conn.subscriptions.open('sub', {});
+    pipeline.handle(a, frame, Date.now());
+    pipeline.handle(b, frame, Date.now());
     await vi.waitFor(() => expect(pipeline.inFlight).toBe(0));
     expect(pipeline.uniqueCounted).toBe(1);
     expect(onSettled).toHaveBeenCalled();

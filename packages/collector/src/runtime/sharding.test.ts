@@ -54,7 +54,7 @@ describe('createSharding', () => {
       logger,
       metrics,
       buffer: () => aggregator.buffer,
-      onEventFrame: () => undefined,
+      onEventFrame: () => true,
       paused: () => false,
     };
     const connections = new ConnectionSet();

@@ -26,6 +26,8 @@ export interface CollectorStopParts {
   /** Checks under way and claims the cache never answered. */
   pipeline: { readonly inFlight: number; readonly unresolved: number };
   verifier: { close(): Promise<void> };
+  /** Zap receipts still being checked (their verdicts land in the final flush). */
+  zaps?: { drain(): Promise<void>; close(): void };
   dedup: { close(): Promise<void> };
   flusher: FinalFlushOptions['flusher'];
   /** Its live buffer tells whether the last flush left anything behind. */
@@ -43,6 +45,8 @@ export interface CollectorStopTiming {
   pendingChecksMs?: number;
   /** The last dedup claims once the verifier has stopped. */
   lastClaimsMs?: number;
+  /** Zap receipts still being checked (an LNURL fetch has its own deadline). */
+  zapsMs?: number;
   /** How often the count of checks under way is looked at. */
   pollIntervalMs?: number;
   /** The final flush's deadline and backoff (see `FinalFlush`). */
@@ -60,6 +64,7 @@ export function collectorStopSteps(
     reconcileRoundMs = 10_000,
     pendingChecksMs = 15_000,
     lastClaimsMs = 2000,
+    zapsMs = 15_000,
     pollIntervalMs = 20,
     finalFlush: finalFlushTiming,
   }: CollectorStopTiming = {},
@@ -106,6 +111,12 @@ export function collectorStopSteps(
         }
       },
     },
+    // Every receipt counted network-wide above is checked now, so its verdict is flushed below.
+    // What was counted goes first (one attempt; the final flush retries): the profiles this
+    // replica saw reach the database while the receipts of replicas stopping beside it wait for them.
+    { run: () => parts.zaps && flusher.flush(), deadlineMs: zapsMs },
+    { run: () => parts.zaps?.drain(), deadlineMs: zapsMs },
+    { run: () => parts.zaps?.close() },
     { run: () => finalFlush.run() },
     { run: () => server && new Promise<void>((resolve) => server.close(() => resolve())) },
     { run: () => logger.info('collector stopped') },

@@ -34,6 +34,11 @@ export interface ReconcilerOptions {
   nip11?: boolean;
   /** Probe discovered relays and admit up to `maxRelays` of them. */
   discovery?: { enabled: boolean; maxRelays: number };
+  /**
+   * Checks that a discovered relay accepts a socket at a public address (default `probeRelay`);
+   * resolves undefined when it does, else the error class.
+   */
+  probe?: (url: string) => Promise<string | undefined>;
   /** NIP-11 fetches and discovery probes started per tick (spreads load over ticks). */
   perTick?: number;
   /** Resume points handed between replicas; without it every new relay starts at "now". */
@@ -63,6 +68,7 @@ export class Reconciler {
   private readonly metrics: CollectorMetrics;
   private readonly nip11: boolean;
   private readonly discovery: { enabled: boolean; maxRelays: number } | undefined;
+  private readonly probe: (url: string) => Promise<string | undefined>;
   private readonly perTick: number;
   private readonly handover: Handover | undefined;
   private readonly handoverWaitMs: number;
@@ -77,6 +83,7 @@ export class Reconciler {
     metrics,
     nip11 = true,
     discovery,
+    probe = probeRelay,
     perTick = 8,
     handover,
     handoverWaitMs = 10_000,
@@ -90,6 +97,7 @@ export class Reconciler {
     this.metrics = metrics;
     this.nip11 = nip11;
     this.discovery = discovery;
+    this.probe = probe;
     this.perTick = perTick;
     this.handover = handover;
     this.handoverWaitMs = handoverWaitMs;
@@ -161,7 +169,16 @@ export class Reconciler {
     this.metrics.replicas.set(n);
 
     if (this.nip11) this.refreshNip11([...desired.values()]);
-    if (this.discovery?.enabled) await this.admitDiscovered(n);
+    if (this.discovery?.enabled) await this.startAdmission(n);
+  }
+
+  /**
+   * One round of discovery admission: probes the best candidates this replica owns (most distinct
+   * authors first, see `listCandidates`) and admits those that answer while the watched
+   * discovered relays stay under the cap. Resolves once the round's probes are done.
+   */
+  async admitDiscovered(n = this.replicas.current): Promise<void> {
+    await (await this.startAdmission(n))?.round;
   }
 
   private refreshNip11(owned: WatchedRelay[]): void {
@@ -189,28 +206,44 @@ export class Reconciler {
     }
   }
 
-  private async admitDiscovered(n: number): Promise<void> {
+  /**
+   * Starts this round: probes the candidates in parallel, then admits those that answered in rank
+   * order, so a lower-ranked candidate whose probe answered first never takes the place of a
+   * better one under the cap. Returns the round (a tick does not wait for it).
+   */
+  private async startAdmission(n: number): Promise<{ round: Promise<void> } | undefined> {
     const discovery = this.discovery;
-    if (!discovery || discovery.maxRelays <= 0 || this.probing > 0) return;
+    if (!discovery || discovery.maxRelays <= 0 || this.probing > 0) return undefined;
     const perTick = this.perTick;
     const candidates = (await listCandidates(this.db, perTick * 20))
       .filter((r) => ownerOf(r.url, n) === this.ordinal)
       .slice(0, perTick);
-    if (candidates.length === 0) return;
+    if (candidates.length === 0) return undefined;
     this.probing = candidates.length;
+    const probed = candidates.map((relay) =>
+      this.probe(relay.url).catch((err: unknown) => {
+        this.logger.warn({ err, relay: relay.url }, 'discovery probe failed');
+        return 'probe-error';
+      }),
+    );
     // Probes run in the background so a slow candidate never delays convergence.
-    for (const relay of candidates) {
-      probeRelay(relay.url)
-        .then(async (failure) => {
+    const round = (async () => {
+      const failures = await Promise.all(probed);
+      for (const [i, relay] of candidates.entries()) {
+        const failure = failures[i];
+        try {
           if (failure) await markProbeFailed(this.db, relay.id, failure);
           else if (await admitRelay(this.db, relay.id, discovery.maxRelays)) {
             this.logger.info({ relay: relay.url }, 'discovered relay admitted');
           }
-        })
-        .catch((err: unknown) => this.logger.warn({ err, relay: relay.url }, 'discovery probe failed'))
-        .finally(() => {
-          this.probing -= 1;
-        });
-    }
+        } catch (err) {
+          this.logger.warn({ err, relay: relay.url }, 'discovery admission failed');
+        }
+      }
+    })().finally(() => {
+      this.probing = 0;
+    });
+    // Wrapped: an async function returning the promise itself would make the tick wait for it.
+    return { round };
   }
 }

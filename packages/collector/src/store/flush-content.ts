@@ -74,7 +74,7 @@ export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void>
   }
 
   const articles = [...buffer.articles.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
-  for (const chunk of chunkRows(articles, 6)) {
+  for (const chunk of chunkRows(articles, 7)) {
     await tx
       .insertInto('articles')
       .values(
@@ -85,6 +85,7 @@ export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void>
           last_seen_at: new Date(r.last),
           latest_created_at: new Date(r.latestCreatedAt),
           versions: r.events,
+          latest_event_id: r.latestEventId || null,
         })),
       )
       .onConflict((oc) =>
@@ -93,6 +94,11 @@ export async function flushContent(tx: Tx, buffer: CounterBuffer): Promise<void>
           last_seen_at: sql`greatest(articles.last_seen_at, excluded.last_seen_at)`,
           latest_created_at: sql`greatest(articles.latest_created_at, excluded.latest_created_at)`,
           versions: sql`articles.versions + excluded.versions`,
+          // The latest version's id (NIP-01: newest created_at, ties to the lowest id).
+          latest_event_id: sql`case when excluded.latest_created_at > articles.latest_created_at
+            or (excluded.latest_created_at = articles.latest_created_at
+                and (articles.latest_event_id is null or excluded.latest_event_id < articles.latest_event_id))
+            then excluded.latest_event_id else articles.latest_event_id end`,
         }),
       )
       .execute();

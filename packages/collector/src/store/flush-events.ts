@@ -11,12 +11,13 @@ function addRelayKind(into: RelayKindRow, from: RelayKindRow): void {
   into.events += from.events;
   into.invalid += from.invalid;
   into.duplicates += from.duplicates;
+  into.firstCorroborated += from.firstCorroborated;
 }
 
 /** Per-relay and network-wide event counters, hourly and daily (additive upserts). */
 export async function flushEventCounters(tx: Tx, buffer: CounterBuffer): Promise<void> {
   const hourly = sumBy(buffer.relayKind.values(), (r) => `${r.hour}|${r.relayId}|${r.kind}`, addRelayKind);
-  const relayCounters = ['events', 'invalid', 'duplicates'] as const;
+  const relayCounters = ['events', 'invalid', 'duplicates', 'first_corroborated'] as const;
   await addCounters(tx, {
     table: 'events_aggregated',
     keys: ['hour', 'relay_id', 'kind'],
@@ -28,6 +29,7 @@ export async function flushEventCounters(tx: Tx, buffer: CounterBuffer): Promise
       events: r.events,
       invalid: r.invalid,
       duplicates: r.duplicates,
+      first_corroborated: r.firstCorroborated,
     })),
   });
   const daily = sumBy(
@@ -46,6 +48,7 @@ export async function flushEventCounters(tx: Tx, buffer: CounterBuffer): Promise
       events: r.events,
       invalid: r.invalid,
       duplicates: r.duplicates,
+      first_corroborated: r.firstCorroborated,
     })),
   });
 

@@ -4,6 +4,7 @@ import { dayOf } from '../aggregate/buckets.js';
 import type { CounterBuffer, HealthRow, HeldRelay } from '../aggregate/counter-buffer.js';
 import { addHealth } from '../aggregate/counter-rows.js';
 import { chunkRows, sumBy } from './chunks.js';
+import { readRelayListChanges, writeRelayListChanges } from './flush-relay-lists.js';
 import { addCounters } from './upsert-counters.js';
 
 type Tx = Kysely<Database>;
@@ -12,6 +13,7 @@ const healthValues = (r: HealthRow) => ({
   relay_id: r.relayId,
   connected_ms: Math.round(r.connectedMs),
   observed_ms: Math.round(r.observedMs),
+  restricted_ms: Math.round(r.restrictedMs),
   connects: r.connects,
   disconnects: r.disconnects,
   errors: r.errors,
@@ -27,16 +29,17 @@ const maybeDate = (ms: number | undefined) => (ms === undefined ? undefined : ne
 
 /**
  * Locks every `relays` row the flush will write, in id order, before writing any: this replica's
- * relays (status rows, held report) and the known relays among those discovered in relay lists,
- * which are mostly relays other replicas hold and write in their own flushes. Flushes that took
+ * relays (status rows, held report) and the known relays among those discovered in relay lists
+ * or whose author count changes (`listed`), which are mostly relays other replicas hold and write
+ * in their own flushes. Flushes that took
  * them in different orders deadlocked (PostgreSQL aborts one; it is retried, but a busy network
  * made that routine). A relay first inserted by another flush meanwhile is locked where its
  * insert meets it, in URL order.
  */
-async function lockRelayRows(tx: Tx, buffer: CounterBuffer): Promise<void> {
+async function lockRelayRows(tx: Tx, buffer: CounterBuffer, listed: Iterable<string>): Promise<void> {
   const ids = new Set<number>(buffer.relayStatus.keys());
   for (const r of buffer.held ?? []) ids.add(r.relayId);
-  const urls = [...buffer.discovered.keys()];
+  const urls = [...new Set([...buffer.discovered.keys(), ...listed])];
   if (urls.length > 0) {
     const known = await tx
       .selectFrom('relays')
@@ -55,9 +58,14 @@ async function lockRelayRows(tx: Tx, buffer: CounterBuffer): Promise<void> {
     .execute();
 }
 
-/** Relay health counters, latest status, connection log lines and newly discovered relays. */
+/**
+ * Relay health counters, latest status, connection log lines, newly discovered relays and the
+ * relay lists behind their author counts.
+ */
 export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> {
-  await lockRelayRows(tx, buffer);
+  // Relay lists lock their authors' rows first: every flush takes those before any relays row.
+  const lists = await readRelayListChanges(tx, buffer);
+  await lockRelayRows(tx, buffer, lists.deltas.keys());
   const hourly = sumBy(buffer.health.values(), (r) => `${r.hour}|${r.relayId}`, addHealth);
   await addCounters(tx, {
     table: 'relay_health_hourly',
@@ -134,6 +142,7 @@ export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> 
       )
       .execute();
   }
+  await writeRelayListChanges(tx, lists);
 }
 
 /**

@@ -3,8 +3,10 @@ import { type Kysely, sql } from 'kysely';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
 import { flushContent } from './flush-content.js';
 import { flushEventCounters } from './flush-events.js';
+import { flushFiltered } from './flush-filtered.js';
 import { flushRelays } from './flush-relays.js';
 import { flushUsers } from './flush-users.js';
+import { flushZapVerdicts } from './flush-zaps.js';
 
 /**
  * Raised when a flush transaction fails. `uncertain` when it failed at COMMIT (the connection
@@ -48,6 +50,8 @@ export async function writeBuffer(
       await flushEventCounters(tx, buffer);
       await flushUsers(tx, buffer);
       await flushContent(tx, buffer);
+      await flushZapVerdicts(tx, buffer.zapVerdicts);
+      await flushFiltered(tx, buffer);
       committing = true;
     });
   } catch (err) {

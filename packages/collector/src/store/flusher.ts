@@ -20,6 +20,8 @@ export interface FlusherOptions {
   held?: () => HeldRelay[];
   /** How often the held relays are reported (default RELAY_HELD_REPORT_MS). */
   heldReportMs?: number;
+  /** Called with each buffer once its flush committed (zap receipts to check again). */
+  afterFlush?: (buffer: CounterBuffer) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export class Flusher {
   private readonly logger: Logger;
   private readonly beforeFlush: (() => void) | undefined;
   private readonly held: (() => HeldRelay[]) | undefined;
+  private readonly afterFlush: ((buffer: CounterBuffer) => void) | undefined;
   /** How often the held relays are reported. */
   private readonly heldReportMs: number;
 
@@ -60,6 +63,7 @@ export class Flusher {
     beforeFlush,
     held,
     heldReportMs = RELAY_HELD_REPORT_MS,
+    afterFlush,
   }: FlusherOptions) {
     this.db = db;
     this.aggregator = aggregator;
@@ -68,6 +72,7 @@ export class Flusher {
     this.beforeFlush = beforeFlush;
     this.held = held;
     this.heldReportMs = heldReportMs;
+    this.afterFlush = afterFlush;
   }
 
   /** True while a flush is running. */
@@ -168,6 +173,8 @@ export class Flusher {
       await writeBuffer(this.db, buffer, id);
       const seconds = (performance.now() - started) / 1000;
       this.metrics.flushes.inc({ result: 'success' });
+      for (const [reason, n] of buffer.zapVerdicts.written) this.metrics.zapsRejected.inc({ reason }, n);
+      this.afterFlush?.(buffer);
       if (withHeld) this.metrics.heldReports.inc({ write: 'with_flush', result: 'success' });
       this.heldRidesFlush = true;
       this.metrics.flushDuration.observe(seconds);

@@ -72,7 +72,11 @@ export async function listWatched(db: Kysely<Database>): Promise<WatchedRelay[]>
     .execute();
 }
 
-/** Discovered, not yet watched relays, most often advertised first. */
+/**
+ * Discovered, not yet watched relays, named by the most distinct authors first (each pubkey's
+ * latest relay list once: a key publishing a thousand versions counts once), then the oldest.
+ * How many events named a relay (`discovery_count`) plays no part: one key can make it any number.
+ */
 export async function listCandidates(db: Kysely<Database>, limit: number): Promise<WatchedRelay[]> {
   return db
     .selectFrom('relays')
@@ -80,7 +84,7 @@ export async function listCandidates(db: Kysely<Database>, limit: number): Promi
     .where('source', '=', 'discovered')
     .where('watched', '=', false)
     .where('status', '!=', 'offline' satisfies RelayStatus)
-    .orderBy('discovery_count', 'desc')
+    .orderBy('discovery_authors', 'desc')
     .orderBy('id')
     .limit(limit)
     .execute();
@@ -89,12 +93,13 @@ export async function listCandidates(db: Kysely<Database>, limit: number): Promi
 /**
  * Admits a probed discovered relay into the watched set while the number of watched discovered
  * relays stays under `cap` (checked in the same statement, so concurrent replicas cannot
- * overshoot by much). Returns true when admitted.
+ * overshoot by much). Returns true when admitted. Its status is `unknown` until the collector that
+ * takes it reports what it serves: accepting a socket (all the probe saw) is not being online.
  */
 export async function admitRelay(db: Kysely<Database>, id: number, cap: number): Promise<boolean> {
   const result = await db
     .updateTable('relays')
-    .set({ watched: true, status: 'online', status_changed_at: sql`now()`, updated_at: sql`now()` })
+    .set({ watched: true, status: 'unknown', status_changed_at: sql`now()`, updated_at: sql`now()` })
     .where('id', '=', id)
     .where(sql<boolean>`(select count(*) from relays r where r.source = 'discovered' and r.watched) < ${cap}`)
     .executeTakeFirst();

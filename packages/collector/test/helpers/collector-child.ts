@@ -25,6 +25,8 @@ export function startCollectorChild(world: TestWorld, env: Record<string, string
       DISCOVERY_ENABLED: 'false',
       VERIFY_WORKERS: '1',
       LOG_LEVEL: 'warn',
+      // Zap providers in tests are LNURL servers on loopback (relay-sim's), over plain http.
+      LNURL_ALLOW_INSECURE: 'true',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

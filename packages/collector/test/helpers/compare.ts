@@ -24,15 +24,28 @@ export async function dbFigures(db: Kysely<Database>) {
     .select(['kind', sql<number>`sum(events)::int`.as('n')])
     .groupBy('kind')
     .execute();
-  const zaps = await db
+  const zapSums = await db
     .selectFrom('zaps_daily')
     .select([
       sql<number>`coalesce(sum(zaps), 0)::int`.as('zaps'),
       sql<number>`coalesce(sum(sats) * 1000 + sum(extra_msats), 0)::bigint`.as('msats'),
-      sql<number>`coalesce(sum(flagged), 0)::int`.as('flagged'),
-      sql<number>`coalesce(sum(invalid_bolt11), 0)::int`.as('invalid_bolt11'),
     ])
     .executeTakeFirstOrThrow();
+  // Receipts not counted, by NIP-57 reason; unverified ones with their amount.
+  const rejections = await db
+    .selectFrom('zap_rejections_daily')
+    .select([
+      'reason',
+      sql<number>`sum(receipts)::int`.as('n'),
+      sql<number>`sum(sats) * 1000 + sum(extra_msats)`.as('msats'),
+    ])
+    .groupBy('reason')
+    .execute();
+  const zaps = {
+    ...zapSums,
+    rejected: Object.fromEntries(rejections.filter((r) => r.n > 0).map((r) => [r.reason, r.n])),
+    unverifiedMsats: Number(rejections.find((r) => r.reason === 'unverified')?.msats ?? 0),
+  };
   const count = async (table: 'pubkeys' | 'articles') =>
     Number(
       (await db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n,
@@ -78,18 +91,19 @@ export function truthFigures(truth: GroundTruth, urls: readonly string[]) {
   return {
     relays,
     uniqueByKind: Object.fromEntries(Object.entries(truth.uniqueByKind).filter(([, n]) => n > 0)),
+    // NIP-57: accepted receipts are summed, the rest counted by reason.
     zaps: {
-      zaps: truth.zaps.plausible,
-      msats: truth.zaps.plausibleMsats,
-      flagged: truth.zaps.flagged,
-      // Receipts without an amount cannot be summed: the collector counts them as unusable bolt11.
-      invalid_bolt11: truth.zaps.invalidBolt11 + truth.zaps.noAmount,
+      zaps: truth.zaps.accepted,
+      msats: truth.zaps.acceptedMsats,
+      rejected: Object.fromEntries(Object.entries(truth.zaps.rejected).filter(([, n]) => n > 0)),
+      unverifiedMsats: truth.zaps.unverified.msats,
     },
-    pubkeys: truth.pubkeys,
+    // Zap receipt signers are services, not users.
+    pubkeys: truth.userPubkeys,
     articles: truth.articles,
     clients: Object.fromEntries(Object.entries(truth.clients).map(([c, t]) => [c, t.events])),
-    senders: truth.zaps.senders,
+    senders: truth.zaps.acceptedSenders,
     replaceable: Object.fromEntries(Object.entries(truth.replaceable).map(([k, v]) => [k, v.id])),
-    users: { active: truth.pubkeys, new: truth.pubkeys },
+    users: { active: truth.userPubkeys, new: truth.userPubkeys },
   };
 }

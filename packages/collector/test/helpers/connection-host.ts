@@ -9,7 +9,7 @@ import type { ConnectionHost } from '../../src/relay/relay-connection.js';
  * of its own, an aggregator whose buffer takes the health rows, and the frame and pause hooks.
  */
 export function testHost({
-  onEventFrame = () => undefined,
+  onEventFrame = () => true,
   paused = () => false,
 }: Partial<Pick<ConnectionHost, 'onEventFrame' | 'paused'>> = {}) {
   const registry = new Registry();

@@ -35,6 +35,8 @@ export async function createWorld(name: string): Promise<TestWorld> {
           RECONCILE_INTERVAL_MS: '300',
           VERIFY_WORKERS: '1',
           DISCOVERY_ENABLED: 'false',
+          // Zap providers in tests are LNURL servers on loopback (relay-sim's), over plain http.
+          LNURL_ALLOW_INSECURE: 'true',
           ...extra,
         },
         poolMax: 4,

@@ -1,6 +1,7 @@
 import type { Database } from '@nostr-info/shared/db';
 import type { FullSnapshot, StatsRange } from '@nostr-info/shared/stats';
 import type { Kysely } from 'kysely';
+import { readFilterFigures } from './filter-figures.js';
 import { readRange, rowCount } from './range-data.js';
 import { rangeWindow } from './range-window.js';
 import type { RelayFacts } from './relay-facts.js';
@@ -13,6 +14,7 @@ import {
   relaysSection,
   topRelaysSection,
 } from './sections.js';
+import { readZapFigures } from './zap-figures.js';
 
 /** One computed range: its snapshot body, how long it took and how many rows it read. */
 export interface ComputedRange {
@@ -31,14 +33,18 @@ export async function computeSnapshot(
 ): Promise<ComputedRange> {
   const started = performance.now();
   const window = rangeWindow(range, now);
-  const data = await readRange(db, window);
+  const [data, filtered, zaps] = await Promise.all([
+    readRange(db, window),
+    readFilterFigures(db, window),
+    readZapFigures(db, window),
+  ]);
   const base = { range, computed_at: now.toISOString() };
-  const figures = relayFigures(relays, data, now);
+  const figures = relayFigures(relays, data, now, filtered.offFilterByRelay);
   const snapshot: FullSnapshot = {
     ...base,
-    overview: overviewSection(base, data, figures),
+    overview: overviewSection(base, data, figures, filtered, zaps),
     relays: relaysSection(base, figures),
-    events: eventsSection(base, window, data),
+    events: eventsSection(base, window, data, filtered),
     clients: clientsSection(base, data),
     top_relays: topRelaysSection(base, figures),
     activity: activitySection(base, window, data),

@@ -9,6 +9,8 @@ export interface RelayRangeCounters {
   kind: number;
   events: number;
   invalid: number;
+  /** Events another watched relay also delivered (`duplicates` + `first_corroborated`). */
+  corroborated: number;
 }
 
 /** Per-relay health counters summed over a range. */
@@ -16,6 +18,7 @@ export interface RelayHealthSums {
   relay_id: number;
   connected_ms: number;
   observed_ms: number;
+  restricted_ms: number;
   open_sum: number;
   open_n: number;
   eose_sum: number;
@@ -101,8 +104,8 @@ function bounds(window: RangeWindow) {
   return { time, bucket, bucketStart, t };
 }
 
-const HEALTH_COLUMNS = sql`relay_id, connected_ms, observed_ms, open_latency_ms_sum, open_latency_count,
-                               eose_latency_ms_sum, eose_latency_count`;
+const HEALTH_COLUMNS = sql`relay_id, connected_ms, observed_ms, restricted_ms, open_latency_ms_sum,
+                               open_latency_count, eose_latency_ms_sum, eose_latency_count`;
 
 /**
  * `all` over a per-relay or per-client day table: the scheduler's running totals up to
@@ -130,15 +133,17 @@ export async function readRange(db: Kysely<Database>, window: RangeWindow): Prom
   const [relayCounters, relayHealth, networkEvents, activity, scalars, clientEvents, clientUsers, firstDay] =
     await Promise.all([
       sql<RelayRangeCounters>`
-        select relay_id, kind, sum(events)::bigint as events, sum(invalid)::bigint as invalid
+        select relay_id, kind, sum(events)::bigint as events, sum(invalid)::bigint as invalid,
+               sum(duplicates + first_corroborated)::bigint as corroborated
           from ${from('events_aggregated', 'events_aggregated_daily', {
             totals: 'events_aggregated_totals',
-            columns: sql`relay_id, kind, events, invalid`,
+            columns: sql`relay_id, kind, events, invalid, duplicates, first_corroborated`,
           })}
          group by relay_id, kind`.execute(db),
       sql<RelayHealthSums>`
         select relay_id,
                sum(connected_ms)::bigint as connected_ms, sum(observed_ms)::bigint as observed_ms,
+               sum(restricted_ms)::bigint as restricted_ms,
                sum(open_latency_ms_sum)::bigint as open_sum, sum(open_latency_count)::bigint as open_n,
                sum(eose_latency_ms_sum)::bigint as eose_sum, sum(eose_latency_count)::bigint as eose_n
           from ${from('relay_health_hourly', 'relay_health_daily', { totals: 'relay_health_totals', columns: HEALTH_COLUMNS })}

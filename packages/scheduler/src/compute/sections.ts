@@ -1,3 +1,4 @@
+import { RESTRICTED_STATUSES } from '@nostr-info/shared/relay';
 import type {
   ActivitySection,
   ClientRow,
@@ -7,10 +8,12 @@ import type {
   RelaysSection,
   TopRelaysSection,
 } from '@nostr-info/shared/stats';
+import { eventsFilterFields, type FilterFigures } from './filter-figures.js';
 import { mean, nearestRank, percent } from './numbers.js';
 import type { RangeData } from './range-data.js';
 import { bucketStarts, type RangeWindow } from './range-window.js';
 import { byEvents, byText, type RelayFigures } from './relay-rows.js';
+import { type ZapRangeFigures, zapOverview } from './zap-figures.js';
 
 type Base = { range: RangeWindow['range']; computed_at: string };
 
@@ -33,9 +36,16 @@ function latencyStats(values: number[]) {
 }
 
 /** Overview: relay counts, events, users, zaps, articles, latency over online watched relays. */
-export function overviewSection(base: Base, data: RangeData, relays: RelayFigures[]): Overview {
+export function overviewSection(
+  base: Base,
+  data: RangeData,
+  relays: RelayFigures[],
+  filtered: FilterFigures,
+  zaps: ZapRangeFigures,
+): Overview {
   const watched = relays.filter((r) => r.watched);
   const online = watched.filter((r) => r.row.status === 'online');
+  const withStatus = (status: string) => watched.filter((r) => r.row.status === status).length;
   const activeRelays = new Set(data.relayCounters.filter((c) => c.events > 0).map((c) => c.relay_id));
   const s = data.scalars;
   return {
@@ -44,16 +54,23 @@ export function overviewSection(base: Base, data: RangeData, relays: RelayFigure
       known: relays.length,
       watched: watched.length,
       online: online.length,
+      unresponsive: withStatus('unresponsive'),
+      auth_required: withStatus('auth_required'),
+      payment_required: withStatus('payment_required'),
       active: activeRelays.size,
     },
     events: {
       unique: data.networkEvents.reduce((a, b) => a + b.events, 0),
       relay_sum: data.relayCounters.reduce((a, b) => a + b.events, 0),
       invalid: data.relayCounters.reduce((a, b) => a + b.invalid, 0),
+      off_filter: filtered.offFilter.total,
+      late: filtered.late.total,
+      future: filtered.future.total,
     },
     users: { active: s.active_users, new: s.new_users },
-    zaps: { count: s.zaps, sats: s.sats, senders: s.senders, receivers: s.receivers, flagged: s.flagged },
-    articles: s.articles,
+    zaps: zapOverview(s, zaps),
+    articles: s.articles - filtered.articlesDeleted,
+    articles_deleted: filtered.articlesDeleted,
     latency: {
       open_ms: latencyStats(
         online.flatMap((r) => (r.row.open_latency_ms === null ? [] : [r.row.open_latency_ms])),
@@ -77,7 +94,12 @@ export function relaysSection(base: Base, relays: RelayFigures[]): RelaysSection
 }
 
 /** Network-unique events by kind, and per bucket (zero-filled, oldest first). */
-export function eventsSection(base: Base, window: RangeWindow, data: RangeData): EventsSection {
+export function eventsSection(
+  base: Base,
+  window: RangeWindow,
+  data: RangeData,
+  filtered: FilterFigures,
+): EventsSection {
   const byKind: Record<string, number> = {};
   const perBucket = new Map<string, Record<string, number>>();
   for (const e of data.networkEvents) {
@@ -98,6 +120,7 @@ export function eventsSection(base: Base, window: RangeWindow, data: RangeData):
     total: sum(Object.values(byKind)),
     by_kind: byKind,
     series,
+    ...eventsFilterFields(filtered, byKind),
   };
 }
 
@@ -134,20 +157,36 @@ export function clientsSection(base: Base, data: RangeData): ClientsSection {
 }
 
 /**
- * The most active and the most reliable watched relays. Reliability ranks by uptime, but only
- * among relays observed at least half as long as the longest-observed one, so a relay seen for a
- * minute cannot top the list.
+ * The most active and the most reliable watched relays.
+ *
+ * Activity ranks by corroborated events (events at least one other watched relay also delivered),
+ * then events, then URL, and only relays with some: a relay streaming events from fresh keys that
+ * no other relay carries serves nobody else's view of the network and cannot enter the list.
+ *
+ * Reliability ranks by uptime among relays observed at least half as long as the longest-observed
+ * one (time they refused to serve left out), so a relay seen for a minute cannot top the list.
+ * Relays that refuse to serve now (auth or payment required) or leave the subscription unanswered
+ * are left out: uptime does not describe them.
  */
 export function topRelaysSection(base: Base, relays: RelayFigures[]): TopRelaysSection {
   const watched = relays.filter((r) => r.watched);
   const mostActive = watched
-    .filter((r) => r.row.events > 0)
+    .filter((r) => r.row.corroborated > 0)
     .map((r) => r.row)
-    .sort(byEvents)
+    .sort((a, b) => b.corroborated - a.corroborated || byEvents(a, b))
     .slice(0, TOP_RELAYS)
-    .map((r) => ({ url: r.url, name: r.name, events: r.events, share_pct: r.share_pct }));
-  const longest = Math.max(0, ...watched.map((r) => r.observedMs));
-  const mostReliable = watched
+    .map((r) => ({
+      url: r.url,
+      name: r.name,
+      events: r.events,
+      share_pct: r.share_pct,
+      corroborated: r.corroborated,
+    }));
+  const rankable = watched.filter(
+    (r) => !RESTRICTED_STATUSES.has(r.row.status) && r.row.status !== 'unresponsive',
+  );
+  const longest = Math.max(0, ...rankable.map((r) => r.observedMs));
+  const mostReliable = rankable
     .flatMap((r) =>
       r.row.uptime_pct !== null && r.observedMs * 2 >= longest
         ? [{ ...r.row, uptime_pct: r.row.uptime_pct }]

@@ -12,7 +12,11 @@ const HOURLY_TABLES = [
   'clients_hourly',
   'relay_health_hourly',
   'zaps_hourly',
+  'zap_rejections_hourly',
   'user_activity_hourly',
+  'relay_off_filter_hourly',
+  'untimely_events_hourly',
+  'deletions_hourly',
 ] as const;
 
 /** Per-hour pubkey rows serve the 7d hourly timeline; a day of margin past it. */
@@ -58,6 +62,8 @@ export async function applyRetention(
   );
   await run('active_users', sql`delete from active_users where day < ${activeDayCut}::date`);
   await run('relay_logs', sql`delete from relay_logs where at < ${logCut}::timestamptz`);
+  // Unverified zap receipts stay counted; past the hourly retention they are no longer checked again.
+  await run('zap_unverified', sql`delete from zap_unverified where at < ${hourCut}::timestamptz`);
   await run(
     'scheduler_runs',
     // The newest good run stays whatever follows it: the API falls back to it for its gauges.

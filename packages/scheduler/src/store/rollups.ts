@@ -35,13 +35,14 @@ export async function advanceRollups(db: Kysely<Database>, now: Date): Promise<s
   const upTo = sql`${target}::date`;
 
   await sql`
-    insert into events_aggregated_totals as t (relay_id, kind, events, invalid, duplicates)
-    select relay_id, kind, sum(events), sum(invalid), sum(duplicates)
+    insert into events_aggregated_totals as t (relay_id, kind, events, invalid, duplicates, first_corroborated)
+    select relay_id, kind, sum(events), sum(invalid), sum(duplicates), sum(first_corroborated)
       from events_aggregated_daily where day > ${after} and day <= ${upTo}
      group by relay_id, kind
     on conflict (relay_id, kind) do update
        set events = t.events + excluded.events, invalid = t.invalid + excluded.invalid,
-           duplicates = t.duplicates + excluded.duplicates`.execute(db);
+           duplicates = t.duplicates + excluded.duplicates,
+           first_corroborated = t.first_corroborated + excluded.first_corroborated`.execute(db);
   const cols = sql.join(HEALTH.map((c) => sql.ref(c)));
   const sums = sql.join(HEALTH.map((c) => sql`sum(${sql.ref(c)})`));
   const adds = sql.join(HEALTH.map((c) => sql`${sql.ref(c)} = t.${sql.ref(c)} + excluded.${sql.ref(c)}`));

@@ -1,0 +1,32 @@
+import { runScheduler } from '@nostr-info/scheduler';
+import { type FullSnapshot, fullSnapshotSchema, type StatsRange } from '@nostr-info/shared/stats';
+import { testRoleContext, testServices } from '@nostr-info/shared/testing';
+import type { TestWorld } from './context.js';
+
+/**
+ * Runs the real scheduler once over what the collectors of `world` wrote and returns the
+ * snapshot of `range`, checked against the published schema: the figures as the API serves them.
+ */
+export async function schedulerSnapshot(world: TestWorld, range: StatsRange = '24h'): Promise<FullSnapshot> {
+  const ctx = await testRoleContext('scheduler', {
+    env: {
+      DATABASE_URL: world.db.url,
+      REDIS_URL: testServices().TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: world.prefix,
+    },
+  });
+  try {
+    const run = await runScheduler(ctx, { ranges: [range], retention: false });
+    if (run.error) throw run.error;
+    const row = await ctx.dbs.reader
+      .selectFrom('statistics_snapshots')
+      .select('body')
+      .where('range', '=', range)
+      .orderBy('computed_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    return fullSnapshotSchema.parse(row.body);
+  } finally {
+    await ctx.close();
+  }
+}

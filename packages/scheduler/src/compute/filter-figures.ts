@@ -1,0 +1,121 @@
+import type { Database } from '@nostr-info/shared/db';
+import { OFF_FILTER_REASONS, type OffFilterReason } from '@nostr-info/shared/nostr';
+import type { EventsSection } from '@nostr-info/shared/stats';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { dayString, type RangeWindow } from './range-window.js';
+
+/** The kind stored for a deletion whose `k` tags name none (shown as `unknown`). */
+const UNKNOWN_KIND = -1;
+
+/** What is kept out of the network figures in one range, and what deletions take out of them. */
+export interface FilterFigures {
+  /** Off-filter copies per relay id (all reasons). */
+  offFilterByRelay: Map<number, number>;
+  offFilter: EventsSection['off_filter'];
+  late: EventsSection['late'];
+  future: EventsSection['future'];
+  /** Deletions by the kinds their `k` tags name (`unknown`: none). */
+  deletionsByKind: Record<string, number>;
+  /** Articles that `articles` counts (published or updated in range) and their author deleted. */
+  articlesDeleted: number;
+}
+
+/** Table and bound of a window, as `readRange` reads them: hour tables for hour ranges. */
+function bounds(window: RangeWindow) {
+  const hourly = window.granularity === 'hour';
+  const time: RawBuilder<unknown> = window.start
+    ? sql`${window.start.toISOString()}::timestamptz`
+    : sql`'-infinity'::timestamptz`;
+  const bucket = hourly ? sql.ref('hour') : sql.ref('day');
+  const bucketStart: RawBuilder<unknown> = hourly
+    ? time
+    : window.start
+      ? sql`${dayString(window.start)}::date`
+      : sql`'-infinity'::date`;
+  const table = (name: string) => sql.table(`${name}_${hourly ? 'hourly' : 'daily'}`);
+  return { time, bucket, bucketStart, table };
+}
+
+/**
+ * Reads off-filter copies, late and future events, deletions by kind and deleted articles of one
+ * range (in parallel on the reader's pool, inside the run's consistent read). `all` reads the day
+ * tables whole: they hold rows only for what was kept out, a small fraction of the traffic.
+ *
+ * An article is deleted when a deletion from its own author covers its latest version: an `a`
+ * request created at or after that version, or an `e` request naming its id. Requests are kept
+ * apart from the articles and joined here, so the order in which a deletion and its article
+ * arrived does not matter.
+ */
+export async function readFilterFigures(db: Kysely<Database>, window: RangeWindow): Promise<FilterFigures> {
+  const { time, bucket, bucketStart, table } = bounds(window);
+  const [off, untimely, deletions, articles] = await Promise.all([
+    sql<{ relay_id: number; reason: string; copies: number }>`
+      select relay_id, reason, sum(copies)::bigint as copies from ${table('relay_off_filter')}
+       where ${bucket} >= ${bucketStart} group by relay_id, reason`.execute(db),
+    sql<{ kind: number; late: number; future: number }>`
+      select kind, sum(late)::bigint as late, sum(future)::bigint as future from ${table('untimely_events')}
+       where ${bucket} >= ${bucketStart} group by kind`.execute(db),
+    sql<{ kind: number; deletions: number }>`
+      select kind, sum(deletions)::bigint as deletions from ${table('deletions')}
+       where ${bucket} >= ${bucketStart} group by kind`.execute(db),
+    sql<{ deleted: number }>`
+      select count(*)::bigint as deleted from articles a
+       where a.last_seen_at >= ${time}
+         and (exists (select 1 from article_deletions d
+                       where d.pubkey = a.pubkey and d.d_tag = a.d_tag
+                         and d.deleted_until >= a.latest_created_at)
+              or exists (select 1 from event_deletions e
+                          where e.event_id = a.latest_event_id and e.pubkey = a.pubkey))`.execute(db),
+  ]);
+  const byReason = Object.fromEntries(OFF_FILTER_REASONS.map((r) => [r, 0])) as Record<
+    OffFilterReason,
+    number
+  >;
+  const offFilterByRelay = new Map<number, number>();
+  for (const r of off.rows) {
+    if (r.reason in byReason) byReason[r.reason as OffFilterReason] += Number(r.copies);
+    offFilterByRelay.set(r.relay_id, (offFilterByRelay.get(r.relay_id) ?? 0) + Number(r.copies));
+  }
+  const late: FilterFigures['late'] = { total: 0, by_kind: {} };
+  const future: FilterFigures['future'] = { total: 0, by_kind: {} };
+  for (const r of untimely.rows) {
+    for (const [figure, n] of [
+      [late, Number(r.late)],
+      [future, Number(r.future)],
+    ] as const) {
+      if (n <= 0) continue;
+      figure.total += n;
+      figure.by_kind[String(r.kind)] = n;
+    }
+  }
+  const deletionsByKind: Record<string, number> = {};
+  for (const r of deletions.rows) {
+    if (Number(r.deletions) > 0)
+      deletionsByKind[r.kind === UNKNOWN_KIND ? 'unknown' : String(r.kind)] = Number(r.deletions);
+  }
+  return {
+    offFilterByRelay,
+    offFilter: { total: sum(Object.values(byReason)), by_reason: byReason },
+    late,
+    future,
+    deletionsByKind,
+    articlesDeleted: Number(articles.rows[0]?.deleted ?? 0),
+  };
+}
+
+/** The events section's figures of what was kept out, and of deletions (total: kind 5 events). */
+export function eventsFilterFields(
+  f: FilterFigures,
+  byKind: Record<string, number>,
+): Pick<EventsSection, 'late' | 'future' | 'off_filter' | 'deletions'> {
+  return {
+    late: f.late,
+    future: f.future,
+    off_filter: f.offFilter,
+    deletions: { total: byKind['5'] ?? 0, by_kind: f.deletionsByKind },
+  };
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
