@@ -53,7 +53,8 @@ describe('Aggregator', () => {
     a.recordUnique(ev(0, [], 100), at);
     expect(receipts).toEqual([receipt.id]);
     expect(a.buffer.network.get(`${hourOf(at)}|9735`)?.events).toBe(1);
-    expect(a.buffer.zaps.size).toBe(0);
+    // Handed on, not summed here: sums come only from claims the payment check settles.
+    expect(a.buffer.zapVerdicts.claims).toEqual([]);
     // The profile's author is a user; the receipt's signer (the same key here) is not counted for it.
     expect(a.buffer.pubkeys.get(PK)?.events).toBe(1);
     expect(a.buffer.zapVerdicts.addresses.get(PK)).toMatchObject({ lud16: null, lud06: null });

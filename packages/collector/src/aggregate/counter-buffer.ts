@@ -12,8 +12,6 @@ import type {
   RelayStatusRow,
   ReplaceableRow,
   SeenRow,
-  ZapParticipantRow,
-  ZapRow,
 } from './counter-rows.js';
 import { addHealth } from './counter-rows.js';
 import { FilterCounters } from './filter-counters.js';
@@ -43,8 +41,6 @@ export class CounterBuffer {
   readonly pubkeys = new Map<string, SeenRow & { pubkey: string }>();
   /** hour|pubkey: active in that hour (the day row is derived at flush time). */
   readonly activeHourly = new Map<string, { hour: string; pubkey: string; events: number }>();
-  readonly zaps = new Map<string, ZapRow>();
-  readonly zapParticipants = new Map<string, ZapParticipantRow>();
   readonly articles = new Map<string, ArticleRow>();
   readonly replaceable = new Map<string, ReplaceableRow>();
   readonly health = new Map<string, HealthRow>();
@@ -74,8 +70,6 @@ export class CounterBuffer {
       this.clientUsers.size +
       this.pubkeys.size +
       this.activeHourly.size +
-      this.zaps.size +
-      this.zapParticipants.size +
       this.articles.size +
       this.replaceable.size +
       this.health.size +
@@ -134,31 +128,6 @@ export class CounterBuffer {
     const row = this.activeHourly.get(key);
     if (row) row.events += events;
     else this.activeHourly.set(key, { hour, pubkey, events });
-  }
-
-  zapRow(hour: string): ZapRow {
-    let row = this.zaps.get(hour);
-    if (!row) {
-      row = { hour, zaps: 0, sats: 0, extraMsats: 0, flagged: 0, invalidBolt11: 0 };
-      this.zaps.set(hour, row);
-    }
-    return row;
-  }
-
-  addZapParticipant(
-    role: 'sender' | 'receiver',
-    pubkey: string,
-    seen: SeenRow,
-    sats: number,
-    extraMsats: number,
-  ): void {
-    const key = `${role}|${pubkey}`;
-    const row = this.zapParticipants.get(key);
-    if (row) {
-      mergeSeen(row, seen);
-      row.sats += sats;
-      row.extraMsats += extraMsats;
-    } else this.zapParticipants.set(key, { role, pubkey, ...seen, sats, extraMsats });
   }
 
   addArticle(pubkey: string, dTag: string, seen: SeenRow, createdAt: number, eventId = ''): void {
@@ -271,16 +240,6 @@ export class CounterBuffer {
     for (const r of older.clientUsers.values()) this.addClientUser(r.client, r.pubkey, r);
     for (const r of older.pubkeys.values()) this.addPubkey(r.pubkey, r);
     for (const r of older.activeHourly.values()) this.addActive(r.hour, r.pubkey, r.events);
-    for (const r of older.zaps.values()) {
-      const row = this.zapRow(r.hour);
-      row.zaps += r.zaps;
-      row.sats += r.sats;
-      row.extraMsats += r.extraMsats;
-      row.flagged += r.flagged;
-      row.invalidBolt11 += r.invalidBolt11;
-    }
-    for (const r of older.zapParticipants.values())
-      this.addZapParticipant(r.role, r.pubkey, r, r.sats, r.extraMsats);
     for (const r of older.articles.values())
       this.addArticle(r.pubkey, r.dTag, r, r.latestCreatedAt, r.latestEventId);
     for (const r of older.replaceable.values()) this.addReplaceable(r);

@@ -29,21 +29,6 @@ export interface SeenRow {
   last: number;
   events: number;
 }
-export interface ZapRow {
-  hour: string;
-  zaps: number;
-  /** Whole sats of each receipt, summed; `extraMsats` sums the millisatoshis beyond them. */
-  sats: number;
-  extraMsats: number;
-  flagged: number;
-  invalidBolt11: number;
-}
-export interface ZapParticipantRow extends SeenRow {
-  role: 'sender' | 'receiver';
-  pubkey: string;
-  sats: number;
-  extraMsats: number;
-}
 export interface ArticleRow extends SeenRow {
   pubkey: string;
   dTag: string;
