@@ -12,6 +12,7 @@ import type { CollectorService } from '../src/collector-types.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { schedulerSnapshot } from './helpers/snapshot.js';
+import { streamFor } from './helpers/stream.js';
 
 // NIP-09 deletions. An author's deletion of their own article, by `a` tag (versions up to the
 // deletion's created_at) or by the `e` of its latest version, takes the article out of the
@@ -139,11 +140,7 @@ describe('NIP-09 deletions in a streamed corpus', () => {
     const ctx = await world.context({ RELAYS: net.urls.join(','), FLUSH_MAX_EVENTS: '200' });
     service = await startCollector(ctx, { nip11: false });
     await net.waitForSubscribers(net.urls.length, 15_000);
-    net.resume();
-    await new Promise((r) => setTimeout(r, 3000));
-    net.pause();
-    await net.drain();
-    await new Promise((r) => setTimeout(r, 500));
+    await streamFor(net, 3000);
     await service.stop();
     service = undefined;
 

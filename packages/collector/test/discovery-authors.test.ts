@@ -9,6 +9,7 @@ import { Reconciler } from '../src/shard/reconciler.js';
 import { fixedReplicas } from '../src/shard/replica-count.js';
 import { listCandidates } from '../src/store/relays-repo.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
+import { streamFor } from './helpers/stream.js';
 
 // Discovery that one key cannot game. Honest authors publish relay lists (kind 10002) and contact
 // lists with relay maps (kind 3); one key publishes 1,000 versions of its relay list naming
@@ -57,11 +58,7 @@ describe('discovery candidates by distinct authors', () => {
     });
     service = await startCollector(ctx, { nip11: false });
     await net.waitForSubscribers(MODES.length, 15_000);
-    net.resume();
-    await new Promise((r) => setTimeout(r, 3000));
-    net.pause();
-    await net.drain();
-    await new Promise((r) => setTimeout(r, 500));
+    await streamFor(net, 3000);
     await service.stop();
     service = undefined;
 

@@ -9,6 +9,7 @@ import { watchedFor } from './helpers/checkpoint.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { schedulerSnapshot } from './helpers/snapshot.js';
+import { streamFor } from './helpers/stream.js';
 
 // Activity is now. Two honest relays take in, as a client re-broadcasting them would, a profile, a
 // note and an article created three days ago, and serve them to the collector, whose subscriptions
@@ -58,11 +59,7 @@ describe('late and future events', () => {
     await watchedFor(ctx.cache, net.urls, 4 * DAY, now - 3 * DAY - 2 * 3600);
     service = await startCollector(ctx, { nip11: false });
     await net.waitForSubscribers(net.urls.length, 15_000);
-    net.resume();
-    await new Promise((r) => setTimeout(r, 2500));
-    net.pause();
-    await net.drain();
-    await new Promise((r) => setTimeout(r, 500));
+    await streamFor(net, 2500);
     await service.stop();
     service = undefined;
 

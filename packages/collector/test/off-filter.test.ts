@@ -16,6 +16,7 @@ import type { CollectorService } from '../src/collector-types.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { type CollectorContext, createWorld, type TestWorld } from './helpers/context.js';
 import { schedulerSnapshot } from './helpers/snapshot.js';
+import { streamFor } from './helpers/stream.js';
 
 // Only what we asked for. Two relays ignore the collector's filter: on every live subscription
 // they send kinds it never asked for (4, 1059, 20001), profiles, notes and a relay list created
@@ -74,11 +75,7 @@ describe('copies outside the subscription that brought them', () => {
     const ctx = await world.context({ RELAYS: net.urls.join(','), DISCOVERY_ENABLED: 'true' });
     service = await startCollector(ctx, { nip11: false });
     await net.waitForSubscribers(net.urls.length, 15_000);
-    net.resume();
-    await new Promise((r) => setTimeout(r, 3000));
-    net.pause();
-    await net.drain();
-    await new Promise((r) => setTimeout(r, 500));
+    await streamFor(net, 3000);
     await service.stop();
     service = undefined;
 

@@ -6,6 +6,7 @@ import type { CollectorService } from '../src/collector-types.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { schedulerSnapshot } from './helpers/snapshot.js';
+import { streamFor } from './helpers/stream.js';
 
 // Uptime means serving. Next to honest relays: one that accepts the socket and answers pings but
 // never answers the subscription, one that wants NIP-42 authentication, one that wants payment.
@@ -60,11 +61,7 @@ describe('relay status and uptime by serving', () => {
       },
     });
     await net.waitForSubscribers(3, 15_000);
-    net.resume();
-    await new Promise((r) => setTimeout(r, 3000));
-    net.pause();
-    await net.drain();
-    await new Promise((r) => setTimeout(r, 500));
+    await streamFor(net, 3000);
     await service.stop();
     service = undefined;
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
+import { streamFor } from './helpers/stream.js';
 
 // The simulated network streams realistically shaped traffic: each event on up to 6 relays,
 // invalid ids and signatures, zaps, client tags, articles, replaceable events. After the stream
@@ -35,11 +36,7 @@ describe('collector over the simulated network', () => {
     const ctx = await world.context({ RELAYS: net.urls.join(','), FLUSH_MAX_EVENTS: '200' });
     service = await startCollector(ctx, { nip11: false });
     await net.waitForSubscribers(net.urls.length, 15_000);
-    net.resume();
-    await new Promise((r) => setTimeout(r, 5000));
-    net.pause();
-    await net.drain();
-    await new Promise((r) => setTimeout(r, 500));
+    await streamFor(net, 5000);
     await service.stop();
     service = undefined;
 

@@ -6,6 +6,7 @@ import type { CollectorService } from '../src/collector-types.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { schedulerSnapshot } from './helpers/snapshot.js';
+import { streamFor } from './helpers/stream.js';
 
 // Top relays that a flood cannot win. One relay streams 2,000 valid events from 2,000 fresh keys
 // that no other relay carries, far more than any honest relay delivers. "Most active" ranks by
@@ -57,11 +58,7 @@ describe('most active relays under a fresh-key flood', () => {
     await net.waitForSubscribers(RELAYS, 20_000);
     const owned = services.map((s) => s.ownedRelays().length);
     expect(owned.every((n) => n > 0)).toBe(true);
-    net.resume();
-    await new Promise((r) => setTimeout(r, 3500));
-    net.pause();
-    await net.drain();
-    await new Promise((r) => setTimeout(r, 500));
+    await streamFor(net, 3500);
     for (const s of services.splice(0)) await s.stop();
 
     const truth = net.truth();
