@@ -1,8 +1,9 @@
 import type { Database } from '@nostr-info/shared/db';
 import { OFF_FILTER_REASONS, type OffFilterReason } from '@nostr-info/shared/nostr';
 import type { EventsSection } from '@nostr-info/shared/stats';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { dayString, type RangeWindow } from './range-window.js';
+import { type Kysely, sql } from 'kysely';
+import type { RangeWindow } from './range-window.js';
+import { windowBounds } from './window-bounds.js';
 
 /** The kind stored for a deletion whose `k` tags name none (shown as `unknown`). */
 const UNKNOWN_KIND = -1;
@@ -20,22 +21,6 @@ export interface FilterFigures {
   articlesDeleted: number;
 }
 
-/** Table and bound of a window, as `readRange` reads them: hour tables for hour ranges. */
-function bounds(window: RangeWindow) {
-  const hourly = window.granularity === 'hour';
-  const time: RawBuilder<unknown> = window.start
-    ? sql`${window.start.toISOString()}::timestamptz`
-    : sql`'-infinity'::timestamptz`;
-  const bucket = hourly ? sql.ref('hour') : sql.ref('day');
-  const bucketStart: RawBuilder<unknown> = hourly
-    ? time
-    : window.start
-      ? sql`${dayString(window.start)}::date`
-      : sql`'-infinity'::date`;
-  const table = (name: string) => sql.table(`${name}_${hourly ? 'hourly' : 'daily'}`);
-  return { time, bucket, bucketStart, table };
-}
-
 /**
  * Reads off-filter copies, late and future events, deletions by kind and deleted articles of one
  * range (in parallel on the reader's pool, inside the run's consistent read). `all` reads the day
@@ -47,7 +32,7 @@ function bounds(window: RangeWindow) {
  * arrived does not matter.
  */
 export async function readFilterFigures(db: Kysely<Database>, window: RangeWindow): Promise<FilterFigures> {
-  const { time, bucket, bucketStart, table } = bounds(window);
+  const { time, bucket, bucketStart, table } = windowBounds(window);
   const [off, untimely, deletions, articles] = await Promise.all([
     sql<{ relay_id: number; reason: string; copies: number }>`
       select relay_id, reason, sum(copies)::bigint as copies from ${table('relay_off_filter')}

@@ -1,7 +1,8 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { ROLLUP_NAME } from '../store/rollups.js';
-import { dayString, type RangeWindow } from './range-window.js';
+import type { RangeWindow } from './range-window.js';
+import { windowBounds } from './window-bounds.js';
 
 /** Per-relay counters summed over a range. */
 export interface RelayRangeCounters {
@@ -84,26 +85,6 @@ export function rowCount(data: RangeData): number {
   );
 }
 
-/**
- * Table and bound of a window. Hour ranges read the hourly tables, day ranges the daily ones: cost
- * follows the window's bucket count, never the length of history. `all` uses `-infinity` so one
- * statement shape serves every range.
- */
-function bounds(window: RangeWindow) {
-  const hourly = window.granularity === 'hour';
-  const time: RawBuilder<unknown> = window.start
-    ? sql`${window.start.toISOString()}::timestamptz`
-    : sql`'-infinity'::timestamptz`;
-  const bucket = hourly ? sql.ref('hour') : sql.ref('day');
-  const bucketStart: RawBuilder<unknown> = hourly
-    ? time
-    : window.start
-      ? sql`${dayString(window.start)}::date`
-      : sql`'-infinity'::date`;
-  const t = (hourlyTable: string, dailyTable: string) => sql.table(hourly ? hourlyTable : dailyTable);
-  return { time, bucket, bucketStart, t };
-}
-
 const HEALTH_COLUMNS = sql`relay_id, connected_ms, observed_ms, restricted_ms, open_latency_ms_sum,
                                open_latency_count, eose_latency_ms_sum, eose_latency_count`;
 
@@ -123,7 +104,7 @@ function rolledUp(totals: string, daily: string, columns: RawBuilder<unknown>): 
 
 /** Runs every query of one range (in parallel on the reader's pool). */
 export async function readRange(db: Kysely<Database>, window: RangeWindow): Promise<RangeData> {
-  const { time, bucket, bucketStart, t } = bounds(window);
+  const { time, bucket, bucketStart, t } = windowBounds(window);
   const all = window.start === null;
   /** The rows of a counter table pair in the window; `all` reads running totals when it has some. */
   const from = (hourly: string, daily: string, rollup?: { totals: string; columns: RawBuilder<unknown> }) =>

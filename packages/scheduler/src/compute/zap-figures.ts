@@ -1,8 +1,9 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Overview, ZAP_REJECT_REASONS, type ZapRejectReason } from '@nostr-info/shared/stats';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { RangeScalars } from './range-data.js';
-import { dayString, type RangeWindow } from './range-window.js';
+import type { RangeWindow } from './range-window.js';
+import { windowBounds } from './window-bounds.js';
 
 /** Zap receipts of one range that were not counted, by NIP-57 reason. */
 export interface ZapRangeFigures {
@@ -11,30 +12,16 @@ export interface ZapRangeFigures {
   unverified: { count: number; sats: number };
 }
 
-/** Table and bound of a window, as `readRange` reads them: hour tables for hour ranges. */
-function bounds(window: RangeWindow) {
-  const hourly = window.granularity === 'hour';
-  const bucket = hourly ? sql.ref('hour') : sql.ref('day');
-  const bucketStart: RawBuilder<unknown> = hourly
-    ? window.start
-      ? sql`${window.start.toISOString()}::timestamptz`
-      : sql`'-infinity'::timestamptz`
-    : window.start
-      ? sql`${dayString(window.start)}::date`
-      : sql`'-infinity'::date`;
-  return { bucket, bucketStart, table: sql.table(`zap_rejections_${hourly ? 'hourly' : 'daily'}`) };
-}
-
 /**
  * Reads the zap receipts a range did not count, by reason (inside the run's consistent read).
  * `all` reads the day table whole: one row per day and reason.
  */
 export async function readZapFigures(db: Kysely<Database>, window: RangeWindow): Promise<ZapRangeFigures> {
-  const { bucket, bucketStart, table } = bounds(window);
+  const { bucket, bucketStart, table } = windowBounds(window);
   const rows = await sql<{ reason: string; receipts: number; sats: number }>`
     select reason, sum(receipts)::bigint as receipts,
            (sum(sats) + floor(sum(extra_msats) / 1000))::bigint as sats
-      from ${table} where ${bucket} >= ${bucketStart} group by reason`.execute(db);
+      from ${table('zap_rejections')} where ${bucket} >= ${bucketStart} group by reason`.execute(db);
   const rejected = Object.fromEntries(ZAP_REJECT_REASONS.map((r) => [r, 0])) as Record<
     ZapRejectReason,
     number
