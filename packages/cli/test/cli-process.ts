@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
+
+export { freePort } from '@nostr-info/shared/testing';
 
 /** The built CLI, as `pnpm nostr-info` and the container image run it. */
 export const CLI = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -110,18 +111,6 @@ export function runCli(
   timeoutMs = 60_000,
 ): Promise<Finished> {
   return new CliProcess(args, env).finished(timeoutMs);
-}
-
-/** A TCP port nobody listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** Polls `url` until it answers `status`, or fails after `timeoutMs` (also when `proc` exits). */

@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type Cache, createCache } from '@nostr-info/shared/cache';
-import { testServices } from '@nostr-info/shared/testing';
+import { freePort, testServices } from '@nostr-info/shared/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { NetworkDedup } from '../src/dedup/dedup.js';
-import { freePort } from './helpers/ports.js';
 
 // Network-wide dedup on the real Redis: replicas claiming the same ids at once count each once,
 // and a reply lost after the write landed (the classic timeout) is not mistaken for a duplicate.

@@ -1,6 +1,7 @@
 import type { Service } from '@nostr-info/shared/lifecycle';
 import { createLogger } from '@nostr-info/shared/log';
 import { currentRelayStatus } from '@nostr-info/shared/relay';
+import { freePort } from '@nostr-info/shared/testing';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import { startCollector } from '../src/collector.js';
 import { createCollectorMetrics } from '../src/observe/metrics.js';
 import { Flusher } from '../src/store/flusher.js';
 import { type CollectorContext, createWorld, type TestWorld } from './helpers/context.js';
-import { freePort } from './helpers/ports.js';
 import { TestRelay } from './helpers/test-relay.js';
 import { unverifiedEvents } from './helpers/unverified-events.js';
 

@@ -1,13 +1,12 @@
 import { startSimNetwork } from '@nostr-info/relay-sim';
 import { createDatabases } from '@nostr-info/shared/db';
-import { testServices } from '@nostr-info/shared/testing';
+import { freePort, testServices } from '@nostr-info/shared/testing';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollectorChild } from './helpers/collector-child.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
 import { outageScene, refuseConnections } from './helpers/db-outage.js';
-import { freePort } from './helpers/ports.js';
 
 // Nothing is lost when PostgreSQL is unreachable for a while, nor on SIGTERM.
 

@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
 import { normalizeRelayUrl, ownerOf } from '@nostr-info/shared/relay';
+import { freePort } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCollectorChild } from './helpers/collector-child.js';
 import { dbFigures, truthFigures } from './helpers/compare.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
-import { freePort } from './helpers/ports.js';
 
 // Three collector PROCESSES, as three StatefulSet pods outside a cluster (POD_NAME ordinals,
 // COLLECTOR_REPLICAS), over 240 simulated relays: each relay is open in exactly one of them, as

@@ -1,4 +1,5 @@
 export * from './testing/embedded-database.js';
+export * from './testing/free-port.js';
 export * from './testing/migrate-or-throw.js';
 export * from './testing/migrated-database.js';
 export * from './testing/role-context.js';

@@ -2,11 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type SimNetwork, startSimNetwork } from '@nostr-info/relay-sim';
+import { freePort } from '@nostr-info/shared/testing';
 import { vi } from 'vitest';
 
 /**
@@ -15,18 +15,6 @@ import { vi } from 'vitest';
  * this package's tests (`turbo.json`).
  */
 const CLI = fileURLToPath(new URL('../../../cli/dist/main.js', import.meta.url));
-
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** An answer of `apiGet`. */
 export interface Answer {
