@@ -19,3 +19,4 @@ export * from './truth-types.js';
 export * from './types.js';
 export * from './zap-builder.js';
 export * from './zap-modes.js';
+export * from './steady-stream.js';

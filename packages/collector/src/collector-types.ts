@@ -7,6 +7,11 @@ import type { ZapTuning } from './zaps/zap-verification.js';
 export interface CollectorOptions {
   /** Serve `/metrics` and `/health` on METRICS_PORT (the standalone `collector` role). */
   serveMetrics?: boolean;
+  /**
+   * Called once when this instance is fenced (another took its relays over, taking it for dead).
+   * Default: SIGTERM to this process, so it stops and its supervisor starts a fresh instance.
+   */
+  onFenced?: () => void;
   /** Replica count source; default: the StatefulSet watch or COLLECTOR_REPLICAS. */
   replicas?: ReplicaSource;
   /** Connection tunables (tests shorten pings and backoff). */

@@ -8,6 +8,7 @@ import { BackPressure, DEFAULT_MAX_IN_FLIGHT } from './runtime/back-pressure.js'
 import { collectorStats } from './runtime/collector-stats.js';
 import { connectionHost } from './runtime/connection-host.js';
 import { ConnectionSet } from './runtime/connection-set.js';
+import { startDurability } from './runtime/durability.js';
 import { FlushSchedule } from './runtime/flush-schedule.js';
 import { Housekeeping } from './runtime/housekeeping.js';
 import { startIngest } from './runtime/ingest.js';
@@ -44,8 +45,17 @@ export async function startCollector(
   const relays = configuredRelays(env);
   await seedRelays(db, relays);
 
+  const durability = await startDurability({
+    db,
+    logger,
+    metrics,
+    ordinal,
+    windowSeconds: env.DURABLE_WINDOW_SECONDS,
+  });
+  const { owners, instances } = durability;
   const onSettled = () => backPressure.relieve();
-  const ingest = await startIngest(env, options, { cache, metrics, logger, onSettled });
+  const ingestParts = { cache, metrics, logger, onSettled, token: instances.token, owners };
+  const ingest = await startIngest(env, options, ingestParts);
   const { aggregator, verifier, pipeline } = ingest;
   const zaps = startZapVerification({
     allowInsecure: env.LNURL_ALLOW_INSECURE,
@@ -62,7 +72,12 @@ export async function startCollector(
     aggregator,
     metrics,
     logger,
-    beforeFlush: () => connections.accountHealth(),
+    beforeFlush: () => {
+      connections.accountHealth();
+      connections.markResume(aggregator.buffer.durable);
+    },
+    durable: durability.write,
+    onFenced: () => instances.onFenced(),
     // Every relay this replica has started watching, whatever its socket is doing, about once a
     // minute; none once it stops (its relays read `unknown` when no replica takes them over).
     held: () => (shutdown.begun ? [] : connections.held()),
@@ -79,7 +94,19 @@ export async function startCollector(
     logger,
   });
   const host = connectionHost({ logger, metrics, aggregator, pipeline, backPressure });
-  const shardingParts = { db, cache, ordinal, replicas, relayFile, connections, host, logger, metrics };
+  const durable = durability.resume;
+  const shardingParts = {
+    db,
+    cache,
+    ordinal,
+    replicas,
+    relayFile,
+    connections,
+    host,
+    logger,
+    metrics,
+    durable,
+  };
   const sharding = createSharding(env, options, shardingParts);
   const flushes = new FlushSchedule({
     flusher,
@@ -98,9 +125,20 @@ export async function startCollector(
     logger,
   });
   const timers = new Intervals();
-  const stopParts = { ...ingest, ...sharding, zaps, timers, replicas, connections, flusher, logger };
+  const stopParts = {
+    ...ingest,
+    ...sharding,
+    zaps,
+    timers,
+    replicas,
+    connections,
+    flusher,
+    logger,
+    durability,
+  };
   const shutdown: OrderedShutdown = new OrderedShutdown(() => collectorStopSteps({ ...stopParts, server }));
 
+  durability.start(options.onFenced ?? (() => process.kill(process.pid, 'SIGTERM')));
   await sharding.reconcileLoop.run();
   timers.every(env.RECONCILE_INTERVAL_MS, () => void sharding.reconcileLoop.run());
   timers.every(Math.min(200, env.FLUSH_INTERVAL_MS), () => housekeeping.tick());

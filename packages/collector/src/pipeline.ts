@@ -159,7 +159,7 @@ export class EventPipeline {
           this.credit(conn, peeked, kind, ids.createdAt(known), atMs);
           ids.credit(known, conn.relayId);
           this.dupLocal.n += 1;
-          this.aggregator.recordCopy(conn.relayId, kind, atMs, true);
+          this.recordCopy(conn, peeked, kind, ids.createdAt(known), atMs, true);
           this.corroboration.again(known, peeked, kind, atMs);
           return true;
         }
@@ -299,6 +299,22 @@ export class EventPipeline {
     else buffer.reportStatus({ relayId: conn.relayId, disconnects: 0, lastEventAt: atMs });
   }
 
+  /**
+   * Credits `conn` with a valid copy: its per-relay counters, and the id in the durable ledger of
+   * the same buffer, so a restart finds the id credited exactly when its count was committed.
+   */
+  private recordCopy(
+    conn: FrameSource,
+    id: string,
+    kind: number,
+    createdAt: number,
+    atMs: number,
+    duplicate: boolean,
+  ): void {
+    this.aggregator.recordCopy(conn.relayId, kind, atMs, duplicate);
+    this.aggregator.buffer.durable.credit(conn.relayId, id, createdAt);
+  }
+
   private accept(conn: FrameSource, event: NostrEvent, atMs: number, firstHere: boolean): void {
     // Re-check: the same relay may have sent the copy twice while the first was verifying.
     const ids = this.validIds;
@@ -311,7 +327,7 @@ export class EventPipeline {
     this.credit(conn, event.id, event.kind, event.created_at, atMs);
     if (!firstHere) {
       this.dupLocal.n += 1;
-      this.aggregator.recordCopy(conn.relayId, event.kind, atMs, true);
+      this.recordCopy(conn, event.id, event.kind, event.created_at, atMs, true);
       this.corroboration.again(entry, event.id, event.kind, atMs);
       return;
     }
@@ -319,7 +335,7 @@ export class EventPipeline {
     void this.dedup.claim(event.id, conn.relayId).then((first) => {
       this.inFlight -= 1;
       this.onSettled?.();
-      this.aggregator.recordCopy(conn.relayId, event.kind, atMs, first !== true);
+      this.recordCopy(conn, event.id, event.kind, event.created_at, atMs, first !== true);
       if (first === undefined) {
         // The cache never answered before the replica stopped: the relay's copy is counted, but
         // whether the event is new network-wide is unknown, so it is reported, not guessed.
@@ -333,6 +349,8 @@ export class EventPipeline {
         return;
       }
       this.corroboration.won(event.id, event.kind, atMs);
+      // Committed as counted with the flush that carries its counts (a repeat is taken out there).
+      this.aggregator.buffer.durable.count(event, atMs, conn.relayId);
       if (this.untimely(event, atMs)) return;
       this.aggregator.recordUnique(event, atMs);
       this.uniqueCounted += 1;

@@ -4,3 +4,4 @@ export * from './testing/migrate-or-throw.js';
 export * from './testing/migrated-database.js';
 export * from './testing/role-context.js';
 export * from './testing/test-services.js';
+export * from './testing/stream-figures.js';

@@ -89,6 +89,26 @@ export function cacheContract(kind: CacheKind, open: (keyPrefix: string) => Prom
       await a.del(k('race'));
     });
 
+    it('claim answers null to the first writer and the first value to every later one', async () => {
+      const key = k(`claim:${randomBytes(3).toString('hex')}`);
+      expect(await a.claim(key, 'tokenA:1', 60)).toBeNull();
+      expect(await b.claim(key, 'tokenB:2', 60)).toBe('tokenA:1');
+      expect(await a.get(key)).toBe('tokenA:1');
+      await a.del(key);
+    });
+
+    it('replaceIf sets only while the value is still the expected one (one winner in a race)', async () => {
+      const key = k(`cas:${randomBytes(3).toString('hex')}`);
+      expect(await a.replaceIf(key, 'dead:1', 'mine:2', 60)).toBe(false);
+      await a.set(key, 'dead:1', 60);
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).replaceIf(key, 'dead:1', `w${i}:3`, 60)),
+      );
+      expect(answers.filter(Boolean)).toHaveLength(1);
+      expect(await b.get(key)).toBe(`w${answers.indexOf(true)}:3`);
+      await a.del(key);
+    });
+
     it('setManyIfAbsent over keys in many slots answers in order', async () => {
       const keys = Array.from(
         { length: 300 },

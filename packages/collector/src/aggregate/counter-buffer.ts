@@ -14,6 +14,7 @@ import type {
   SeenRow,
 } from './counter-rows.js';
 import { addHealth } from './counter-rows.js';
+import { DurableLedger } from './durable-ledger.js';
 import { FilterCounters } from './filter-counters.js';
 import { ZapVerdicts } from './zap-verdicts.js';
 
@@ -52,6 +53,8 @@ export class CounterBuffer {
   readonly zapVerdicts = new ZapVerdicts();
   /** Off-filter copies, late and future events, deletions (see `FilterCounters`). */
   readonly filtered = new FilterCounters();
+  /** Ids credited, events counted and resume marks, committed with the counts (see `DurableLedger`). */
+  readonly durable = new DurableLedger();
   relayLogs: RelayLogRow[] = [];
   /**
    * The relays this replica holds, when the flush reports them (see `Flusher`). A failed flush's
@@ -78,7 +81,8 @@ export class CounterBuffer {
       this.relayLists.size +
       this.zapVerdicts.keys +
       this.filtered.keys +
-      this.relayLogs.length
+      this.relayLogs.length +
+      this.durable.size
     );
   }
 
@@ -258,6 +262,7 @@ export class CounterBuffer {
     }
     for (const r of older.discovered.values()) this.addDiscovered(r.url, r.from, r.count);
     for (const r of older.relayLists.values()) this.addRelayList(r);
+    this.durable.mergeFrom(older.durable);
     this.zapVerdicts.mergeFrom(older.zapVerdicts);
     this.filtered.mergeFrom(older.filtered);
     this.relayLogs = [...older.relayLogs, ...this.relayLogs].slice(-MAX_LOGS);

@@ -1,8 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Cache } from '@nostr-info/shared/cache';
 
+/**
+ * Who wrote the claims found in the cache, as the database knows it: a claim whose writer died
+ * before committing it (its flush never landed) is taken over, so a crash loses no event.
+ */
+export interface ClaimOwners {
+  /** True when the instance `token` is dead (fenced, or silent past its heartbeat timeout). */
+  isDead(token: string): boolean;
+  /** The ids among `ids` already committed as counted (`counted_events`). */
+  committed(ids: readonly string[]): Promise<Set<string>>;
+  /** Called with how many orphaned claims were taken over. */
+  onTakenOver?: (n: number) => void;
+}
+
 export interface NetworkDedupOptions {
   cache: Cache;
+  /** This instance's token, written in its claims (default: a random one). */
+  token?: string;
+  /** Claims of dead instances are checked against durable state and taken over when uncommitted. */
+  owners?: ClaimOwners;
   ttlSeconds: number;
   /** Ids per Redis pipeline. */
   batchSize?: number;
@@ -40,7 +57,8 @@ export class NetworkDedup {
   private running = 0;
   private closed = false;
   private readonly wakers = new Set<() => void>();
-  private readonly token = randomUUID();
+  private readonly token: string;
+  private readonly owners: ClaimOwners | undefined;
   private readonly cache: Cache;
   private readonly ttlSeconds: number;
   private readonly batchSize: number;
@@ -50,6 +68,8 @@ export class NetworkDedup {
 
   constructor({
     cache,
+    token = randomUUID(),
+    owners,
     ttlSeconds,
     batchSize = 500,
     onError,
@@ -57,6 +77,8 @@ export class NetworkDedup {
     maxRetryMs = 5000,
   }: NetworkDedupOptions) {
     this.cache = cache;
+    this.token = token;
+    this.owners = owners;
     this.ttlSeconds = ttlSeconds;
     this.batchSize = batchSize;
     this.onError = onError;
@@ -131,7 +153,7 @@ export class NetworkDedup {
         this.running += fresh.length;
         const [freshFailed, stillFailed] = await Promise.all([
           // Issued back to back, the commands share round trips (the client pipelines them).
-          this.attempt(fresh, (item) => this.cache.setIfAbsent(item.key, item.value, this.ttlSeconds)),
+          this.claimFresh(fresh),
           // An earlier try may have landed with its answer lost: our own token means ours.
           this.attempt(failed, async (item) => {
             if (await this.cache.setIfAbsent(item.key, item.value, this.ttlSeconds)) return true;
@@ -148,14 +170,66 @@ export class NetworkDedup {
     }
   }
 
-  /** One try for each claim; returns the claims whose try failed (reported once per try). */
-  private async attempt(items: Claim[], tryClaim: (item: Claim) => Promise<boolean>): Promise<Claim[]> {
+  /**
+   * First try of fresh claims. A claim found written by a dead instance is an orphan: when the
+   * database does not hold the id as counted, that instance died before its flush landed, and the
+   * claim is taken over (compare-and-set, so of several replicas re-reading its relays one wins).
+   */
+  private async claimFresh(items: Claim[]): Promise<Claim[]> {
+    const owners = this.owners;
+    if (!owners) {
+      return this.attempt(items, (item) => this.cache.setIfAbsent(item.key, item.value, this.ttlSeconds));
+    }
+    const orphans: { item: Claim; previous: string }[] = [];
+    const failed = await this.attempt(items, async (item) => {
+      const previous = await this.cache.claim(item.key, item.value, this.ttlSeconds);
+      if (previous === null || previous === item.value) return true;
+      const colon = previous.indexOf(':');
+      const owner = colon < 0 ? previous : previous.slice(0, colon);
+      if (owner === this.token || !owners.isDead(owner)) return false;
+      orphans.push({ item, previous });
+      return undefined;
+    });
+    if (orphans.length === 0) return failed;
+    const ids = orphans.map((o) => o.item.key.slice('seen:'.length));
+    let committed: Set<string>;
+    try {
+      committed = await owners.committed(ids);
+    } catch (err) {
+      this.onError?.(err);
+      // Unknown: the orphans go round again with the failed claims.
+      return [...failed, ...orphans.map((o) => o.item)];
+    }
+    let taken = 0;
+    const again = await this.attempt(
+      orphans.map((o) => o.item),
+      async (item) => {
+        const orphan = orphans.find((o) => o.item === item) as { previous: string };
+        if (committed.has(item.key.slice('seen:'.length))) return false;
+        const won = await this.cache.replaceIf(item.key, orphan.previous, item.value, this.ttlSeconds);
+        if (won) taken += 1;
+        return won;
+      },
+    );
+    if (taken > 0) owners.onTakenOver?.(taken);
+    return [...failed, ...again];
+  }
+
+  /**
+   * One try for each claim; returns the claims whose try failed (reported once per try). A try
+   * answering undefined is neither answered nor failed: the caller settles it.
+   */
+  private async attempt(
+    items: Claim[],
+    tryClaim: (item: Claim) => Promise<boolean | undefined>,
+  ): Promise<Claim[]> {
     if (items.length === 0) return [];
     const answers = await Promise.allSettled(items.map((item) => tryClaim(item)));
     const failed: Claim[] = [];
     for (const [i, answer] of answers.entries()) {
       const item = items[i] as Claim;
       if (answer.status === 'fulfilled') {
+        if (answer.value === undefined) continue;
         this.running -= 1;
         item.resolve(answer.value);
       } else {

@@ -131,6 +131,28 @@ export function createCollectorMetrics(registry: Registry) {
       'Disconnects and failed connects by error class (closed, connect-failed, stalled, timeout, …).',
       ['relay', 'class'],
     ),
+    resumes: counter(
+      'collector_resumes_total',
+      'Relays opened by this replica, by where their resume point came from: handover (a graceful hand-over), durable (the last committed flush, e.g. after a crash) or none (first watched: starts now).',
+      ['from'],
+    ),
+    resumeGap: histogram(
+      'collector_resume_gap_seconds',
+      'Time a relay was not read, from when it was last heard to its resumed subscription (time blind, recovered by the look-back).',
+      [1, 2, 5, 10, 20, 30, 60, 120, 300, 900, 3600],
+    ),
+    redeliveries: counter(
+      'collector_redeliveries_total',
+      'Events a flush found already counted network-wide (counted_events): re-deliveries after a crash or a cache that lost its keys, taken out of the counts.',
+    ),
+    claimsTakenOver: counter(
+      'collector_claims_taken_over_total',
+      'Dedup claims of a dead instance that never committed them, taken over (the event is then counted here).',
+    ),
+    fenced: gauge(
+      'collector_fenced',
+      '1 once this instance was fenced (taken for dead, its relays taken over): its flushes are refused and it stops.',
+    ),
     resumesCapped: counter(
       'collector_resumes_capped_total',
       "Re-subscriptions whose look-back was shortened because the relay's seen set was full.",

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { HeldRelay } from '../aggregate/counter-buffer.js';
+import type { ResumeMark } from '../aggregate/durable-ledger.js';
 import type { InvalidSeen } from '../dedup/invalid-seen.js';
 import type { RelaySeen } from '../dedup/relay-seen.js';
 import type { ConnectionState } from '../observe/metrics.js';
@@ -328,6 +329,11 @@ export class RelayConnection implements FrameSource {
   /** Where this relay's stream stands, for the replica that watches it next (see `ResumePoint`). */
   checkpoint(): ResumeCheckpoint | undefined {
     return this.point.checkpoint();
+  }
+
+  /** Where the stream stands, for the durable resume point committed with each flush. */
+  resumeMark(): ResumeMark | undefined {
+    return this.point.mark();
   }
 
   /** Resumes from another replica's checkpoint instead of starting at "now" (call before start). */

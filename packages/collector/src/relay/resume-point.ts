@@ -1,3 +1,4 @@
+import type { ResumeMark } from '../aggregate/durable-ledger.js';
 import { InvalidSeen } from '../dedup/invalid-seen.js';
 import { RelaySeen, type RelaySeenOptions } from '../dedup/relay-seen.js';
 import type { ResumeCheckpoint } from './connection-types.js';
@@ -75,6 +76,15 @@ export class ResumePoint {
       seen: this.seen.export(),
       invalid: this.invalidSeen.export(),
     };
+  }
+
+  /**
+   * Where the stream stands for a durable resume (see `relay_resume`): when the relay was last
+   * heard from, and the created_at above which every id it was credited with is recorded.
+   */
+  mark(): ResumeMark | undefined {
+    if (!this.subscribedOnce) return undefined;
+    return { heardSec: Math.floor(this.lastHeardAt / 1000), floorSec: this.seen.lowest };
   }
 
   /** Takes over another replica's checkpoint instead of starting at "now". */

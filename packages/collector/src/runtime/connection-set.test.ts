@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HeldRelay } from '../aggregate/counter-buffer.js';
+import { DurableLedger, type ResumeMark } from '../aggregate/durable-ledger.js';
 import type { ConnectionState } from '../observe/metrics.js';
 import { ConnectionSet, type WatchedConnection } from './connection-set.js';
 
@@ -33,6 +34,13 @@ class FakeConnection implements WatchedConnection {
   held(): HeldRelay {
     return { relayId: Number(this.url.replace(/\D/g, '')), status: 'online', statusChangedAt: undefined };
   }
+
+  /** Subscribed relays have a mark (heard at 1000 + their number). */
+  resumeMark(): ResumeMark | undefined {
+    return this.state === 'open'
+      ? { heardSec: 1000 + Number(this.url.replace(/\D/g, '')), floorSec: 900 }
+      : undefined;
+  }
 }
 
 function setOf(...conns: FakeConnection[]): ConnectionSet<FakeConnection> {
@@ -52,6 +60,17 @@ describe('ConnectionSet', () => {
     expect([a.paused, b.paused]).toEqual([true, true]);
     set.resumeAll();
     expect([a.paused, b.paused]).toEqual([false, false]);
+  });
+
+  it('marks the resume point of every started relay that was subscribed, by relay id', () => {
+    const set = setOf(
+      new FakeConnection('wss://live1', 'open'),
+      new FakeConnection('wss://down2', 'backoff'),
+      new FakeConnection('wss://waiting3', 'open', false),
+    );
+    const ledger = new DurableLedger();
+    set.markResume(ledger);
+    expect([...ledger.resume]).toEqual([[1, { heardSec: 1001, floorSec: 900 }]]);
   });
 
   it('reports as held only the relays it has started watching', () => {

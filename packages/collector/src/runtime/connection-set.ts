@@ -1,4 +1,5 @@
 import type { HeldRelay } from '../aggregate/counter-buffer.js';
+import type { DurableLedger, ResumeMark } from '../aggregate/durable-ledger.js';
 import { CONNECTION_STATES, type ConnectionState } from '../observe/metrics.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 
@@ -14,6 +15,7 @@ export interface WatchedConnection {
   resume(): void;
   accountHealth(): void;
   held(): HeldRelay;
+  resumeMark(): ResumeMark | undefined;
 }
 
 /**
@@ -46,6 +48,15 @@ export class ConnectionSet<C extends WatchedConnection = RelayConnection> {
   /** Lets every connection add its elapsed health time to the buffer (before a flush). */
   accountHealth(): void {
     for (const conn of this.byRelayId.values()) conn.accountHealth();
+  }
+
+  /** Records each started relay's resume mark in the ledger of the buffer about to be flushed. */
+  markResume(ledger: DurableLedger): void {
+    for (const [relayId, conn] of this.byRelayId) {
+      if (!conn.started) continue;
+      const mark = conn.resumeMark();
+      if (mark) ledger.resume.set(relayId, mark);
+    }
   }
 
   /**

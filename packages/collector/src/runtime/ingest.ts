@@ -3,7 +3,7 @@ import type { CollectorEnv } from '@nostr-info/shared/config';
 import type { Logger } from '@nostr-info/shared/log';
 import { Aggregator } from '../aggregate/aggregator.js';
 import type { CollectorOptions } from '../collector-types.js';
-import { NetworkDedup } from '../dedup/dedup.js';
+import { type ClaimOwners, NetworkDedup } from '../dedup/dedup.js';
 import { ValidIds } from '../dedup/valid-ids.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
 import { EventPipeline } from '../pipeline.js';
@@ -19,6 +19,9 @@ export interface IngestParts {
   logger: Logger;
   /** Called whenever a pending copy gets its answer (the back-pressure gate re-checks). */
   onSettled: () => void;
+  /** This instance's token (written in its dedup claims) and who owns the claims found. */
+  token?: string;
+  owners?: ClaimOwners;
 }
 
 /** A replica's event path: signature checks, network dedup, the pipeline and its counters. */
@@ -33,7 +36,7 @@ export interface Ingest {
 export async function startIngest(
   env: IngestEnv,
   options: Pick<CollectorOptions, 'validIdsMax'>,
-  { cache, metrics, logger, onSettled }: IngestParts,
+  { cache, metrics, logger, onSettled, token, owners }: IngestParts,
 ): Promise<Ingest> {
   const aggregator = new Aggregator();
   const verifier = new VerifyPool({
@@ -50,6 +53,8 @@ export async function startIngest(
   }
   const dedup = new NetworkDedup({
     cache,
+    ...(token ? { token } : {}),
+    ...(owners ? { owners } : {}),
     ttlSeconds: env.DEDUP_TTL_SECONDS,
     onError: (err) => logger.warn({ err }, 'dedup cache unavailable; retrying'),
   });

@@ -8,6 +8,7 @@ import { SeenBudget } from '../dedup/seen-budget.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
 import type { ConnectionHost } from '../relay/relay-connection.js';
 import type { RelayListFile } from '../relay-list.js';
+import type { DurableResume } from '../shard/durable-resume.js';
 import { Handover } from '../shard/handover.js';
 import { Reconciler } from '../shard/reconciler.js';
 import type { ReplicaSource } from '../shard/replica-count.js';
@@ -40,6 +41,8 @@ export interface ShardingParts {
   host: ConnectionHost;
   logger: Logger;
   metrics: CollectorMetrics;
+  /** Durable resume points for relays whose previous holder left no checkpoint (it crashed). */
+  durable?: DurableResume;
 }
 
 /** A replica's sharding: the loop that converges its sockets, and the hand-over between replicas. */
@@ -64,7 +67,7 @@ export function handoverTiming(reconcileIntervalMs: number): { leaseMs: number; 
 export function createSharding(
   env: ShardingEnv,
   options: Pick<CollectorOptions, 'nip11' | 'connection'>,
-  { db, cache, ordinal, replicas, relayFile, connections, host, logger, metrics }: ShardingParts,
+  { db, cache, ordinal, replicas, relayFile, connections, host, logger, metrics, durable }: ShardingParts,
 ): Sharding {
   const { leaseMs, handoverWaitMs } = handoverTiming(env.RECONCILE_INTERVAL_MS);
   const handover = new Handover({ cache, logger, leaseMs });
@@ -91,6 +94,11 @@ export function createSharding(
     discovery: { enabled: env.DISCOVERY_ENABLED, maxRelays: env.DISCOVERY_MAX_RELAYS },
     handover,
     handoverWaitMs,
+    durable,
+    onResume: (from, _relay, gapSeconds) => {
+      metrics.resumes.inc({ from });
+      if (from !== 'none') metrics.resumeGap.observe(gapSeconds);
+    },
   });
   const reconcileLoop = new ReconcileLoop({
     reconciler,

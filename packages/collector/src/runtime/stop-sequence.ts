@@ -32,6 +32,8 @@ export interface CollectorStopParts {
   flusher: FinalFlushOptions['flusher'];
   /** Its live buffer tells whether the last flush left anything behind. */
   aggregator: { readonly buffer: Pick<Aggregator['buffer'], 'empty'> };
+  /** The heartbeat, stopped once the final flush is written (a stop in progress is alive). */
+  durability?: { stop(): void };
   /** The `/metrics` server, closed last so the stop can be watched. */
   server?: { close(callback: () => void): unknown };
   logger: Pick<Logger, 'error' | 'info'>;
@@ -118,6 +120,7 @@ export function collectorStopSteps(
     { run: () => parts.zaps?.drain(), deadlineMs: zapsMs },
     { run: () => parts.zaps?.close() },
     { run: () => finalFlush.run() },
+    { run: () => parts.durability?.stop() },
     { run: () => server && new Promise<void>((resolve) => server.close(() => resolve())) },
     { run: () => logger.info('collector stopped') },
   ];

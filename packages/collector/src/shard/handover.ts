@@ -65,6 +65,13 @@ export class Handover {
   }
 
   /**
+   * Frees a relay held by a process known to be dead (fenced): its lease need not lapse first.
+   */
+  async releaseDead(url: string): Promise<void> {
+    await this.cache.del(holderKey(url)).catch(() => undefined);
+  }
+
+  /**
    * Renews the holds of the connections this process has open (every reconcile tick, before
    * anything that can fail, such as reading the watched set).
    */

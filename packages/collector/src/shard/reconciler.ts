@@ -15,6 +15,7 @@ import {
   saveNip11Error,
   type WatchedRelay,
 } from '../store/relays-repo.js';
+import type { DurableResume } from './durable-resume.js';
 import type { Handover } from './handover.js';
 import type { ReplicaSource } from './replica-count.js';
 
@@ -45,6 +46,13 @@ export interface ReconcilerOptions {
   handover?: Handover;
   /** How long a new owner waits for the previous owner's checkpoint. */
   handoverWaitMs?: number;
+  /**
+   * Durable resume points: a relay without a hand-over checkpoint (its holder crashed) resumes
+   * from its last committed flush, and a dead holder's lease is not waited for.
+   */
+  durable?: DurableResume;
+  /** Called when a relay resumes (`from`: where its resume point came from). */
+  onResume?: (from: 'handover' | 'durable' | 'none', relay: WatchedRelay, gapSeconds: number) => void;
 }
 
 /**
@@ -72,6 +80,8 @@ export class Reconciler {
   private readonly perTick: number;
   private readonly handover: Handover | undefined;
   private readonly handoverWaitMs: number;
+  private readonly durable: DurableResume | undefined;
+  private readonly onResume: ReconcilerOptions['onResume'];
 
   constructor({
     db,
@@ -87,6 +97,8 @@ export class Reconciler {
     perTick = 8,
     handover,
     handoverWaitMs = 10_000,
+    durable,
+    onResume,
   }: ReconcilerOptions) {
     this.db = db;
     this.ordinal = ordinal;
@@ -101,6 +113,8 @@ export class Reconciler {
     this.perTick = perTick;
     this.handover = handover;
     this.handoverWaitMs = handoverWaitMs;
+    this.durable = durable;
+    this.onResume = onResume;
   }
 
   private track(work: Promise<void>): void {
@@ -157,19 +171,38 @@ export class Reconciler {
         continue;
       }
       const cancelled = () => this.closed || connections.get(id) !== conn;
-      this.track(
-        handover.take(relay.url, conn.holder, this.handoverWaitMs, cancelled).then(async (checkpoint) => {
-          if (cancelled()) return handover.abandon(relay.url, conn.holder, checkpoint);
-          if (checkpoint) conn.resumeFrom(checkpoint);
-          conn.start();
-        }),
-      );
+      this.track(this.takeOver(relay, conn, handover, cancelled));
     }
     this.metrics.relaysOwned.set(desired.size);
     this.metrics.replicas.set(n);
 
     if (this.nip11) this.refreshNip11([...desired.values()]);
     if (this.discovery?.enabled) await this.startAdmission(n);
+  }
+
+  /**
+   * Opens a relay this replica now owns: from the previous holder's hand-over checkpoint when it
+   * leaves one, else from the relay's durable resume point. A holder that is dead (fenced, or
+   * silent past the heartbeat timeout) is not waited for.
+   */
+  private async takeOver(
+    relay: WatchedRelay,
+    conn: RelayConnection,
+    handover: Handover,
+    cancelled: () => boolean,
+  ): Promise<void> {
+    const stored = await this.durable?.load(relay.id).catch((err: unknown) => {
+      this.logger.warn({ err, relay: relay.url }, 'durable resume point not read');
+      return undefined;
+    });
+    if (stored?.holderDead) await handover.releaseDead(relay.url);
+    const checkpoint = await handover.take(relay.url, conn.holder, this.handoverWaitMs, cancelled);
+    if (cancelled()) return handover.abandon(relay.url, conn.holder, checkpoint);
+    const from = checkpoint ?? stored?.checkpoint;
+    if (from) conn.resumeFrom(from);
+    const gap = from ? Math.max(0, Math.floor(Date.now() / 1000) - from.lastHeardSec) : 0;
+    this.onResume?.(checkpoint ? 'handover' : from ? 'durable' : 'none', relay, gap);
+    conn.start();
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
 import { flushContent } from './flush-content.js';
+import { type DurableWrite, flushDurable } from './flush-durable.js';
 import { flushEventCounters } from './flush-events.js';
 import { flushFiltered } from './flush-filtered.js';
 import { flushRelays } from './flush-relays.js';
@@ -33,6 +34,7 @@ export async function writeBuffer(
   db: Kysely<Database>,
   buffer: CounterBuffer,
   flushId?: string,
+  durable?: DurableWrite,
 ): Promise<void> {
   if (buffer.empty) return;
   let committing = false;
@@ -45,6 +47,9 @@ export async function writeBuffer(
           .where('at', '<', sql<Date>`now() - interval '1 day'`)
           .execute();
       }
+      // The fence first (a fenced instance writes nothing), then what was already counted is
+      // taken out of the counts before any of them is written.
+      if (durable) await flushDurable(tx, buffer, durable);
       // Relays first: discovered relays and status rows are what the other tables point at.
       await flushRelays(tx, buffer);
       await flushEventCounters(tx, buffer);

@@ -7,6 +7,7 @@ import type { Aggregator } from '../aggregate/aggregator.js';
 import { CounterBuffer, type HeldRelay } from '../aggregate/counter-buffer.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
 import { FlushError, flushLanded, writeBuffer } from './flush.js';
+import { type DurableWrite, FencedError } from './flush-durable.js';
 
 /** Where flushes write, what they take, and what rides with them. */
 export interface FlusherOptions {
@@ -22,6 +23,10 @@ export interface FlusherOptions {
   heldReportMs?: number;
   /** Called with each buffer once its flush committed (zap receipts to check again). */
   afterFlush?: (buffer: CounterBuffer) => void;
+  /** Durable resume state committed with every counter flush (see `flushDurable`). */
+  durable?: DurableWrite;
+  /** Called once when a flush is refused because this instance was fenced. */
+  onFenced?: () => void;
 }
 
 /**
@@ -52,6 +57,10 @@ export class Flusher {
   private readonly beforeFlush: (() => void) | undefined;
   private readonly held: (() => HeldRelay[]) | undefined;
   private readonly afterFlush: ((buffer: CounterBuffer) => void) | undefined;
+  private readonly durable: DurableWrite | undefined;
+  private readonly onFenced: (() => void) | undefined;
+  /** Set once a flush was refused as fenced: nothing is written from then on. */
+  fenced = false;
   /** How often the held relays are reported. */
   private readonly heldReportMs: number;
 
@@ -64,6 +73,8 @@ export class Flusher {
     held,
     heldReportMs = RELAY_HELD_REPORT_MS,
     afterFlush,
+    durable,
+    onFenced,
   }: FlusherOptions) {
     this.db = db;
     this.aggregator = aggregator;
@@ -73,6 +84,8 @@ export class Flusher {
     this.held = held;
     this.heldReportMs = heldReportMs;
     this.afterFlush = afterFlush;
+    this.durable = durable;
+    this.onFenced = onFenced;
   }
 
   /** True while a flush is running. */
@@ -164,13 +177,16 @@ export class Flusher {
     if (this.uncertain && !(await this.settleUncertain())) return false;
     this.beforeFlush?.();
     const buffer = this.aggregator.take();
+    // A fenced instance's counts belong to whoever took its relays over: dropped, never merged
+    // (nothing is left to retry, so the flush is done).
+    if (this.fenced) return true;
     if (this.heldRidesFlush) this.attachHeld(buffer);
     if (buffer.empty) return true;
     const started = performance.now();
     const id = randomUUID();
     const withHeld = buffer.held !== undefined;
     try {
-      await writeBuffer(this.db, buffer, id);
+      await writeBuffer(this.db, buffer, id, this.durable);
       const seconds = (performance.now() - started) / 1000;
       this.metrics.flushes.inc({ result: 'success' });
       for (const [reason, n] of buffer.zapVerdicts.written) this.metrics.zapsRejected.inc({ reason }, n);
@@ -190,6 +206,15 @@ export class Flusher {
         this.heldReportedAt = 0;
       }
       this.heldRidesFlush = false;
+      if (err instanceof FlushError && err.cause instanceof FencedError) {
+        this.fenced = true;
+        this.logger.error(
+          { keys: buffer.keys },
+          'flush refused: this instance was fenced; its buffer is dropped',
+        );
+        this.onFenced?.();
+        return true;
+      }
       if (err instanceof FlushError && err.uncertain) this.uncertain = { id, buffer };
       else this.aggregator.restore(buffer);
       this.failed(err);

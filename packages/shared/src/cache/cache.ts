@@ -31,6 +31,13 @@ export interface Cache {
   del(key: string): Promise<void>;
   /** SET NX EX: true when this call stored the key (first writer wins). */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * SET NX EX GET (Redis 7): stores `value` when the key is absent and answers null; otherwise
+   * leaves it and answers the value already there (who claimed it first).
+   */
+  claim(key: string, value: string, ttlSeconds: number): Promise<string | null>;
+  /** Replaces the key's value only while it is still `expected` (compare-and-set); true when it did. */
+  replaceIf(key: string, expected: string, value: string, ttlSeconds: number): Promise<boolean>;
   /** `setIfAbsent` for many keys at once, answers in order (pipelined on Redis). */
   setManyIfAbsent(keys: readonly string[], ttlSeconds: number): Promise<boolean[]>;
   /**

@@ -76,6 +76,17 @@ export function createMemoryCache({
       entries.delete(key);
     },
     setIfAbsent: async (key, value, ttlSeconds) => setIfAbsentSync(key, value, ttlSeconds),
+    claim: async (key, value, ttlSeconds) => {
+      const entry = live(key);
+      if (entry) return entry.value;
+      store(key, value, ttlSeconds);
+      return null;
+    },
+    replaceIf: async (key, expected, value, ttlSeconds) => {
+      if (live(key)?.value !== expected) return false;
+      store(key, value, ttlSeconds);
+      return true;
+    },
     setManyIfAbsent: async (keys, ttlSeconds) => keys.map((key) => setIfAbsentSync(key, '1', ttlSeconds)),
     hitWindow: async (key, windowSeconds, hits = 1): Promise<WindowHit> => {
       const entry = live(key);

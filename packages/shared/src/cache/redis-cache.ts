@@ -9,6 +9,15 @@ import { redisSlots } from './redis-slots.js';
  * One round trip for a fixed window: INCRBY, start the window on the first hits, report the TTL.
  * A single key, so it is valid on Redis Cluster. Sent by hash (EVALSHA, see `defineCommand`).
  */
+/** Compare-and-set on one key (single key: valid on Redis Cluster). */
+const REPLACE_IF_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+  return 1
+end
+return 0
+`;
+
 const HIT_WINDOW_SCRIPT = `
 local hits = tonumber(ARGV[2] or '1')
 local count = redis.call('INCRBY', KEYS[1], hits)
@@ -110,6 +119,11 @@ export function createRedisCache({
   });
   // EVALSHA with a fallback to EVAL on NOSCRIPT: the script text is sent once, not per hit.
   client.defineCommand('hitWindow', { numberOfKeys: 1, lua: HIT_WINDOW_SCRIPT });
+  client.defineCommand('replaceIf', { numberOfKeys: 1, lua: REPLACE_IF_SCRIPT });
+  const replaceIfCommand = (key: string, expected: string, value: string, ttl: string): Promise<unknown> =>
+    (
+      client as unknown as { replaceIf(k: string, e: string, v: string, t: string): Promise<unknown> }
+    ).replaceIf(key, expected, value, ttl);
   const hitWindowCommand = (key: string, windowMs: string, hits: string): Promise<unknown> =>
     (client as unknown as { hitWindow(k: string, w: string, h: string): Promise<unknown> }).hitWindow(
       key,
@@ -178,6 +192,16 @@ export function createRedisCache({
       }),
     setIfAbsent: (key, value, ttlSeconds) =>
       run('SET NX', async () => (await client.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK'),
+    claim: (key, value, ttlSeconds) =>
+      run('SET NX GET', async () => {
+        const previous = await client.call('SET', key, value, 'EX', String(ttlSeconds), 'NX', 'GET');
+        return previous === null ? null : String(previous);
+      }),
+    replaceIf: (key, expected, value, ttlSeconds) =>
+      run(
+        'replace if',
+        async () => Number(await replaceIfCommand(key, expected, value, String(ttlSeconds))) === 1,
+      ),
     setManyIfAbsent: (keys, ttlSeconds) =>
       run('SET NX (batch)', async () => {
         // Sent back to back without waiting for replies: about one round trip for the batch.

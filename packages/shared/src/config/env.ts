@@ -218,6 +218,15 @@ const collector = {
       "twice. A resume never reaches below the relay's first subscription (before it, another " +
       'process may have counted the relay) nor further back than `DEDUP_TTL_SECONDS` less a margin',
   }),
+  /** How far back durable state lets a resume after a crash reach (see docs/operations.md). */
+  DURABLE_WINDOW_SECONDS: documented(int(600, 604_800, 7_200), {
+    roles: COLLECTOR,
+    meaning:
+      'seconds of created_at the database keeps the ids counted (network-wide and per relay) and ' +
+      "each relay's resume point for: a collector restarted after a crash (kill -9, OOM, node loss) " +
+      'resumes every relay from its last committed flush, less `RESUME_LOOKBACK_SECONDS`, and counts ' +
+      'nothing twice, for outages up to this long less the look-back; a longer one resumes at the window',
+  }),
   /** Memory shared by the per-relay seen sets that make a look-back safe (MiB per replica). */
   RESUME_MEMORY_MB: documented(int(1, 4096, 12), {
     roles: COLLECTOR,

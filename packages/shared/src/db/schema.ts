@@ -435,7 +435,42 @@ export interface CollectorFlushesTable {
   at: Generated<Date>;
 }
 
+/** One collector process: its heartbeat, and the fence that refuses its flushes once it is taken for dead. */
+export interface CollectorInstancesTable {
+  token: string;
+  ordinal: number;
+  started_at: Generated<Date>;
+  beat_at: Generated<Date>;
+  fenced_at: Date | null;
+}
+
+/** Where a relay's stream stands as of the last committed flush (a restart resumes from here). */
+export interface RelayResumeTable {
+  relay_id: number;
+  heard_sec: Int8;
+  floor_sec: Int8;
+  holder: string;
+  updated_at: Generated<Date>;
+}
+
+/** Ids credited to a relay by one flush, packed (see `relay_credited` in the durable-resume migration). */
+export interface RelayCreditedTable {
+  relay_id: number;
+  horizon_sec: Int8;
+  ids: Buffer;
+}
+
+/** Ids counted network-wide within the durable window (the id's first 64 bits, signed). */
+export interface CountedEventsTable {
+  id: Int8;
+  horizon_sec: Int8;
+}
+
 export interface Database {
+  collector_instances: CollectorInstancesTable;
+  relay_resume: RelayResumeTable;
+  relay_credited: RelayCreditedTable;
+  counted_events: CountedEventsTable;
   relays: RelaysTable;
   relay_logs: RelayLogsTable;
   relay_health_hourly: RelayHealthHourlyTable;

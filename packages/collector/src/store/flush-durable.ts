@@ -1,0 +1,143 @@
+import type { Database } from '@nostr-info/shared/db';
+import { type Kysely, sql } from 'kysely';
+import type { CounterBuffer } from '../aggregate/counter-buffer.js';
+import { type CountedEvent, idKey, packCredited } from '../aggregate/durable-ledger.js';
+
+type Tx = Kysely<Database>;
+
+/** Who writes the durable state, and how long it is kept. */
+export interface DurableWrite {
+  /** This process's instance token (`collector_instances`). */
+  token: string;
+  /** Seconds of created_at the durable ids cover (see `DURABLE_WINDOW_SECONDS`). */
+  windowSeconds: number;
+  /**
+   * Takes the events of this flush that were already counted (by an earlier flush of this or
+   * another process) out of the buffer's counts, and out of its ledger.
+   */
+  recount: (buffer: CounterBuffer, repeated: CountedEvent[]) => void;
+}
+
+/**
+ * Raised in a flush of an instance that was fenced (taken for dead, its relays taken over): its
+ * flush is refused, not merged, and the process must stop.
+ */
+export class FencedError extends Error {
+  override readonly name = 'FencedError';
+}
+
+/** Ids per statement (two array parameters each). */
+const CHUNK = 20_000;
+
+/**
+ * The durable half of a flush, in its transaction: checks this instance is not fenced (and beats
+ * its heart), records the events counted network-wide (those already recorded are handed to
+ * `recount`, so re-delivered events are never counted twice), the ids credited per relay, and
+ * each relay's resume mark.
+ */
+export async function flushDurable(tx: Tx, buffer: CounterBuffer, write: DurableWrite): Promise<void> {
+  const alive = await tx
+    .updateTable('collector_instances')
+    .set({ beat_at: sql`now()` })
+    .where('token', '=', write.token)
+    .where('fenced_at', 'is', null)
+    .returning('token')
+    .executeTakeFirst();
+  if (!alive) throw new FencedError('this collector instance was fenced: its relays were taken over');
+
+  const ledger = buffer.durable;
+  const nowSec = Math.floor(Date.now() / 1000);
+  const maxHorizon = nowSec + write.windowSeconds;
+  if (ledger.counted.length > 0) {
+    const repeated = await insertCounted(tx, ledger.counted, maxHorizon);
+    if (repeated.length > 0) write.recount(buffer, repeated);
+  }
+
+  const credited = [...ledger.credited]
+    .filter(([, c]) => c.words.length > 0)
+    .map(([relayId, c]) => ({
+      relay_id: relayId,
+      horizon_sec: Math.min(c.newest, maxHorizon),
+      ids: packCredited(c.words),
+    }));
+  for (let i = 0; i < credited.length; i += 500) {
+    await tx
+      .insertInto('relay_credited')
+      .values(credited.slice(i, i + 500))
+      .execute();
+  }
+
+  const marks = [...ledger.resume].sort(([a], [b]) => a - b);
+  for (let i = 0; i < marks.length; i += 1000) {
+    await tx
+      .insertInto('relay_resume')
+      .values(
+        marks.slice(i, i + 1000).map(([relayId, m]) => ({
+          relay_id: relayId,
+          heard_sec: m.heardSec,
+          floor_sec: m.floorSec,
+          holder: write.token,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('relay_id').doUpdateSet({
+          heard_sec: sql`excluded.heard_sec`,
+          floor_sec: sql`excluded.floor_sec`,
+          holder: sql`excluded.holder`,
+          updated_at: sql`now()`,
+        }),
+      )
+      .execute();
+  }
+}
+
+/** Inserts the counted ids; returns the events whose id was already there. */
+async function insertCounted(tx: Tx, counted: CountedEvent[], maxHorizon: number): Promise<CountedEvent[]> {
+  const byKey = new Map<string, CountedEvent[]>();
+  for (const c of counted) {
+    const key = idKey(c.event.id);
+    const list = byKey.get(key);
+    if (list) list.push(c);
+    else byKey.set(key, [c]);
+  }
+  const repeated: CountedEvent[] = [];
+  // The same id twice in one buffer (a claim taken over from a dead holder raced a live one): the
+  // first is new or not, every later one is a repeat.
+  for (const list of byKey.values()) for (const extra of list.slice(1)) repeated.push(extra);
+  const keys = [...byKey.keys()].sort();
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const chunk = keys.slice(i, i + CHUNK);
+    const horizons = chunk.map((k) => {
+      const c = (byKey.get(k) as CountedEvent[])[0] as CountedEvent;
+      return Math.min(Math.max(c.event.created_at, Math.floor(c.atMs / 1000)), maxHorizon);
+    });
+    const inserted = await sql<{ id: string }>`
+      insert into counted_events (id, horizon_sec)
+      select * from unnest(${chunk}::bigint[], ${horizons}::bigint[])
+      on conflict (id) do nothing returning id::text as id`.execute(tx);
+    const fresh = new Set(inserted.rows.map((r) => String(r.id)));
+    for (const k of chunk)
+      if (!fresh.has(k)) repeated.push((byKey.get(k) as CountedEvent[])[0] as CountedEvent);
+  }
+  return repeated;
+}
+
+/** Deletes durable ids older than the window and instances gone for a day. */
+export async function pruneDurable(db: Kysely<Database>, windowSeconds: number): Promise<void> {
+  const below = Math.floor(Date.now() / 1000) - windowSeconds;
+  await db.deleteFrom('counted_events').where('horizon_sec', '<', below).execute();
+  await db.deleteFrom('relay_credited').where('horizon_sec', '<', below).execute();
+  await db
+    .deleteFrom('collector_instances')
+    .where('beat_at', '<', sql<Date>`now() - interval '1 day'`)
+    .execute();
+}
+
+/** The ids among `ids` (hex) that `counted_events` holds (committed as counted). */
+export async function committedIds(db: Kysely<Database>, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const keys = new Map(ids.map((id) => [idKey(id), id]));
+  const rows = await sql<{ id: string }>`
+    select id::text as id from counted_events where id = any(${[...keys.keys()]}::bigint[])`.execute(db);
+  return new Set(rows.rows.map((r) => keys.get(String(r.id)) as string));
+}
