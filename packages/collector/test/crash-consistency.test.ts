@@ -154,6 +154,22 @@ describe('crash-consistent collection on PostgreSQL + Redis', () => {
     await finish([second]);
   });
 
+  it('kill -9 of a replica during a 3 → 4 re-shard: its relays resume wherever they land', async () => {
+    await setUp('crash-reshard');
+    const three = await Promise.all([0, 1, 2].map((i) => start(i, 3)));
+    await vi.waitFor(() => allUp(three), { timeout: 30_000, interval: 200 });
+    await (stream as SteadyStream).start();
+    await sleep(3000);
+    // Scale out: a fourth replica; 0 and 2 restart gracefully with the new count, 1 is killed.
+    const fourth = await start(3, 4);
+    await Promise.all([stop(three[0] as Replica), kill(three[1] as Replica), stop(three[2] as Replica)]);
+    await sleep(1000);
+    const four = [...(await Promise.all([0, 1, 2].map((i) => start(i, 4)))), fourth];
+    await vi.waitFor(() => allUp(four), { timeout: 30_000, interval: 100 });
+    await sleep(3000);
+    await finish(four);
+  });
+
   it('kill -9 of two of three replicas at once: both restart and the counts stay exact', async () => {
     await setUp('crash-two');
     const live = await Promise.all([0, 1, 2].map((i) => start(i, 3)));

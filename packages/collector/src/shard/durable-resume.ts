@@ -37,6 +37,12 @@ export class DurableResume {
     this.windowSeconds = windowSeconds;
   }
 
+  /** True when the instance `holder` is dead: fenced, or silent past the heartbeat timeout (fenced now). */
+  async holderDead(holder: string): Promise<boolean> {
+    if (holder === this.instances.token) return false;
+    return this.instances.isDead(holder) || (await this.instances.fenceIfSilent(holder));
+  }
+
   /** The stored resume point of `relayId`, or undefined when none was ever committed. */
   async load(relayId: number): Promise<StoredResume | undefined> {
     const row = await this.db
@@ -56,9 +62,7 @@ export class DurableResume {
       .execute();
     const packed = Buffer.concat(blobs.map((b) => b.ids));
     const holder = row.holder;
-    const holderDead =
-      holder !== this.instances.token &&
-      (this.instances.isDead(holder) || (await this.instances.fenceIfSilent(holder)));
+    const holderDead = await this.holderDead(holder);
     return {
       holder,
       holderDead,

@@ -98,8 +98,10 @@ export class Handover {
     holder: string,
     waitMs: number,
     cancelled: () => boolean,
+    holderDead?: () => Promise<boolean>,
   ): Promise<ResumeCheckpoint | undefined> {
     const deadline = Date.now() + waitMs;
+    let polls = 0;
     const takeCheckpoint = async () => {
       const raw = await this.cache.get(key(url));
       if (!raw) return undefined;
@@ -117,6 +119,11 @@ export class Handover {
         return undefined;
       }
       if (cancelled()) return undefined;
+      // A holder found dead meanwhile (fenced by its own restart) is not waited for.
+      if (holderDead && ++polls % 4 === 0 && (await holderDead().catch(() => false))) {
+        await this.releaseDead(url);
+        continue;
+      }
       if (Date.now() >= deadline) {
         this.logger.warn(
           { relay: url },

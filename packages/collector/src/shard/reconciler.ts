@@ -15,7 +15,7 @@ import {
   saveNip11Error,
   type WatchedRelay,
 } from '../store/relays-repo.js';
-import type { DurableResume } from './durable-resume.js';
+import type { DurableResume, StoredResume } from './durable-resume.js';
 import type { Handover } from './handover.js';
 import type { ReplicaSource } from './replica-count.js';
 
@@ -191,18 +191,35 @@ export class Reconciler {
     handover: Handover,
     cancelled: () => boolean,
   ): Promise<void> {
-    const stored = await this.durable?.load(relay.id).catch((err: unknown) => {
-      this.logger.warn({ err, relay: relay.url }, 'durable resume point not read');
-      return undefined;
-    });
+    const stored = await this.loadStored(relay);
     if (stored?.holderDead) await handover.releaseDead(relay.url);
-    const checkpoint = await handover.take(relay.url, conn.holder, this.handoverWaitMs, cancelled);
+    const durable = this.durable;
+    const holderDead =
+      durable && stored && !stored.holderDead ? () => durable.holderDead(stored.holder) : undefined;
+    const checkpoint = await handover.take(
+      relay.url,
+      conn.holder,
+      this.handoverWaitMs,
+      cancelled,
+      holderDead,
+    );
     if (cancelled()) return handover.abandon(relay.url, conn.holder, checkpoint);
-    const from = checkpoint ?? stored?.checkpoint;
+    // Read again now that the relay is ours: the holder may have flushed more before it died.
+    const fresh = checkpoint || !stored ? stored : await this.loadStored(relay);
+    const from = checkpoint ?? fresh?.checkpoint;
     if (from) conn.resumeFrom(from);
     const gap = from ? Math.max(0, Math.floor(Date.now() / 1000) - from.lastHeardSec) : 0;
     this.onResume?.(checkpoint ? 'handover' : from ? 'durable' : 'none', relay, gap);
     conn.start();
+  }
+
+  private loadStored(relay: WatchedRelay): Promise<StoredResume | undefined> {
+    return (
+      this.durable?.load(relay.id).catch((err: unknown) => {
+        this.logger.warn({ err, relay: relay.url }, 'durable resume point not read');
+        return undefined;
+      }) ?? Promise.resolve(undefined)
+    );
   }
 
   /**
