@@ -160,6 +160,28 @@ export async function generateDataset(
       select pubkey, 'post-' || n, first_seen_at, last_seen_at, last_seen_at, 1 + n
         from pubkeys cross join generate_series(1, 2) n where random() < 0.08`);
 
+    // The 5-minute tables the collectors keep for two days: each hour row spread over its slots.
+    for (const [slots, hourly, columns] of [
+      ['events_aggregated_5m', 'events_aggregated', ['relay_id', 'kind', 'events', 'invalid', 'duplicates']],
+      ['network_events_5m', 'network_events_hourly', ['kind', 'events']],
+      ['clients_5m', 'clients_hourly', ['client', 'events']],
+      [
+        'relay_health_5m',
+        'relay_health_hourly',
+        ['relay_id', 'connected_ms', 'observed_ms', 'open_latency_ms_sum', 'open_latency_count'],
+      ],
+      ['zaps_5m', 'zaps_hourly', ['zaps', 'sats', 'flagged']],
+    ] as const) {
+      const keys = new Set(['relay_id', 'kind', 'client']);
+      const cols = sql.join(columns.map((c) => sql.ref(c)));
+      const values = sql.join(columns.map((c) => (keys.has(c) ? sql.ref(c) : sql`${sql.ref(c)} / 12`)));
+      await run(sql`
+        insert into ${sql.table(slots)} (bucket, ${cols})
+        select hour + s * interval '5 minutes', ${values}
+          from ${sql.table(hourly)} cross join generate_series(0, 11) s
+         where hour >= ${nowSql} - interval '2 days'`);
+    }
+
     await run(sql`vacuum analyze`);
     const { rows } = await sql<{ table: string; n: number }>`
       select relname as table, n_live_tup::bigint as n from pg_stat_user_tables

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScheduler } from '../src/scheduler.js';
 import { type Backend, createTestContext, type TestContext } from './context.js';
-import { NOW } from './fixture.js';
+import { NOW, slotOf } from './fixture.js';
 
 // What is kept out of the network figures, from rows as collectors write them: off-filter copies
 // per relay and reason, late and future events by kind, deletions by kind, and the deletion
@@ -18,10 +18,11 @@ const RECENT = '2026-11-24T11:10:00Z';
 const DAYS_AGO = '2026-11-21T09:00:00Z';
 const LONG_AGO = '2026-10-01T00:00:00Z';
 
-/** Adds one observation to the hour and day rows of a table pair, as a flush does. */
+/** Adds one observation to the 5-minute, hour and day rows of a counter, as a flush does. */
 async function add(db: Db, table: string, at: string, key: object, counters: Record<string, number>) {
   for (const [suffix, bucket] of [
     ['hourly', { hour: `${at.slice(0, 13)}:00:00Z` }],
+    ['5m', { bucket: slotOf(at) }],
     ['daily', { day: at.slice(0, 10) }],
   ] as const) {
     const row = { ...bucket, ...key, ...counters };

@@ -7,12 +7,26 @@ import { type Kysely, sql } from 'kysely';
  * tables hold one row per pubkey, article, zap participant.
  *
  * The run's clock is NOW = 2026-11-24 12:30 UTC, so the windows start at
- * 24h: 2026-11-23 13:00 · 7d: 2026-11-17 13:00 · 30d: 2026-10-26 · 90d: 2026-08-27.
+ * 24h: 2026-11-23 12:30 · 7d: 2026-11-17 13:00 · 30d: 2026-10-26 · 90d: 2026-08-27.
  */
 export const NOW = new Date('2026-11-24T12:30:00.000Z');
 
 const hourOf = (at: string) => `${at.slice(0, 13)}:00:00Z`;
 const dayOf = (at: string) => at.slice(0, 10);
+/** Start of the 5-minute slot holding `at`. */
+export const slotOf = (at: string) => {
+  const ms = Date.parse(at);
+  return new Date(ms - (ms % 300_000)).toISOString();
+};
+
+/** The 5-minute table the collector writes beside each hourly one the fixture fills. */
+const SLOT_TABLES: Record<string, string> = {
+  events_aggregated: 'events_aggregated_5m',
+  network_events_hourly: 'network_events_5m',
+  relay_health_hourly: 'relay_health_5m',
+  zaps_hourly: 'zaps_5m',
+  clients_hourly: 'clients_5m',
+};
 
 type Db = Kysely<Database>;
 
@@ -29,7 +43,7 @@ async function addUp(db: Db, table: string, keys: Record<string, unknown>, count
   );
 }
 
-/** Adds to the hour and the day row of an hourly/daily table pair. */
+/** Adds to the 5-minute, hour and day rows of an hourly/daily table pair. */
 async function both(
   db: Db,
   hourly: string,
@@ -39,6 +53,8 @@ async function both(
   c: Record<string, number>,
 ) {
   await addUp(db, hourly, { hour: hourOf(at), ...keys }, c);
+  const slots = SLOT_TABLES[hourly];
+  if (slots) await addUp(db, slots, { bucket: slotOf(at), ...keys }, c);
   await addUp(db, daily, { day: dayOf(at), ...keys }, c);
 }
 
@@ -94,7 +110,7 @@ export const health = (
 /**
  * Seeds the dataset. Event observations (network-unique / per relay):
  * E1 11-24 12:10  k1 net 12; r1 10 (+1 invalid), r2 6; 4 on both, r1 first
- * E2 11-23 13:05  k7 net 4; r1 4                     (first hour of 24h)
+ * E2 11-23 13:05  k7 net 4; r1 4                     (first whole hour of 24h)
  * E3 11-23 12:29:59 k1 net 7; r1 5, r3 5             (24 h 1 s before NOW: out of 24h)
  * E4 11-20 08:00  k30023 net 2, k0 net 3; r3 2 + 3
  * E5 11-10        k9735 net 3; r2 3                  (out of 7d)
@@ -210,8 +226,8 @@ export async function seedDataset(db: Db): Promise<void> {
       .values({ pubkey, first_seen_at: first, last_seen_at: last, events: 1 })
       .execute();
   await pubkey('p1', '2025-01-01T10:00:00Z', '2026-11-24T12:00:00Z');
-  await pubkey('p2', '2026-11-23T13:00:00Z', '2026-11-24T10:00:00Z'); // first seen exactly at the 24h edge
-  await pubkey('p3', '2026-11-23T12:59:59Z', '2026-11-23T12:59:59Z'); // one second before it
+  await pubkey('p2', '2026-11-23T13:00:00Z', '2026-11-24T10:00:00Z'); // first seen in the first whole hour of 24h
+  await pubkey('p3', '2026-11-23T12:29:59Z', '2026-11-23T12:29:59Z'); // one second before the 24h edge
   await pubkey('p4', '2026-10-26T00:00:00Z', '2026-11-18T00:00:00Z');
   await pubkey('p5', '2026-08-01T00:00:00Z', '2026-10-25T23:59:59Z');
   await db

@@ -143,15 +143,17 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     ]);
   });
 
-  it('24h: events by kind and per hour; an event 24 h 1 s ago is out', () => {
+  it('24h: events by kind and per hour from 24 h before NOW; an event 24 h 1 s ago is out', () => {
     const e = get('24h').events;
     expect(e.granularity).toBe('hour');
     expect(e.total).toBe(16);
     expect(e.by_kind).toEqual({ '1': 12, '7': 4 });
-    expect(e.series).toHaveLength(24);
-    expect(e.series[0]).toEqual({ t: H('2026-11-23T13:00:00Z'), total: 4, by_kind: { '7': 4 } });
-    expect(e.series[23]).toEqual({ t: H('2026-11-24T12:00:00Z'), total: 12, by_kind: { '1': 12 } });
-    expect(e.series.slice(1, 23).every((p) => p.total === 0)).toBe(true);
+    // 25 hourly points: the first holds only 11-23 12:30 to 13:00, where E3 (12:29:59) is not.
+    expect(e.series).toHaveLength(25);
+    expect(e.series[0]).toEqual({ t: H('2026-11-23T12:00:00Z'), total: 0, by_kind: {} });
+    expect(e.series[1]).toEqual({ t: H('2026-11-23T13:00:00Z'), total: 4, by_kind: { '7': 4 } });
+    expect(e.series[24]).toEqual({ t: H('2026-11-24T12:00:00Z'), total: 12, by_kind: { '1': 12 } });
+    expect(e.series.slice(2, 24).every((p) => p.total === 0)).toBe(true);
   });
 
   it('24h: clients, top relays, activity', () => {
@@ -182,10 +184,15 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     });
     const a = s.activity;
     expect(a.granularity).toBe('hour');
-    expect(a.series).toHaveLength(24);
-    expect(a.series[0]).toEqual({ t: H('2026-11-23T13:00:00Z'), events: 4, active_users: 1, new_users: 1 });
-    expect(a.series[23]).toEqual({ t: H('2026-11-24T12:00:00Z'), events: 12, active_users: 2, new_users: 0 });
-    expect(a.series.slice(1, 23).every((p) => p.events === 0 && p.active_users === 0)).toBe(true);
+    expect(a.series).toHaveLength(25);
+    // The partial first hour: its new users are those first seen from 12:30 on (p3, one second
+    // earlier, is not); its active users are the whole hour's (p3), as documented.
+    expect(a.series[0]).toEqual({ t: H('2026-11-23T12:00:00Z'), events: 0, active_users: 1, new_users: 0 });
+    expect(a.series[1]).toEqual({ t: H('2026-11-23T13:00:00Z'), events: 4, active_users: 1, new_users: 1 });
+    expect(a.series[24]).toEqual({ t: H('2026-11-24T12:00:00Z'), events: 12, active_users: 2, new_users: 0 });
+    expect(a.series.slice(2, 24).every((p) => p.events === 0 && p.active_users === 0)).toBe(true);
+    // The series' new users add up to the range's: p2.
+    expect(a.series.reduce((n, p) => n + p.new_users, 0)).toBe(s.overview.users.new);
   });
 
   it('7d: hour buckets back to 2026-11-17 13:00, replaceable kinds counted per version', () => {

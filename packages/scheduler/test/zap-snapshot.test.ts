@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScheduler } from '../src/scheduler.js';
 import { type Backend, createTestContext, type TestContext } from './context.js';
-import { NOW } from './fixture.js';
+import { NOW, slotOf } from './fixture.js';
 
 // The zap figures of a snapshot, from rows as collectors write them: accepted receipts in
 // `zaps_*` (summed to the msat), the rest by NIP-57 reason in `zap_rejections_*`. Only accepted
@@ -13,7 +13,7 @@ import { NOW } from './fixture.js';
 
 type Db = Kysely<Database>;
 
-/** Adds one observation to the hour and day rows of a table pair, as a flush does. */
+/** Adds one observation to the 5-minute, hour and day rows of a counter, as a flush does. */
 async function add(
   db: Db,
   table: 'zaps' | 'zap_rejections',
@@ -23,6 +23,7 @@ async function add(
 ) {
   for (const [suffix, bucket] of [
     ['hourly', { hour: `${at.slice(0, 13)}:00:00Z` }],
+    ['5m', { bucket: slotOf(at) }],
     ['daily', { day: at.slice(0, 10) }],
   ] as const) {
     const keys = { ...bucket, ...key };

@@ -41,19 +41,19 @@ export class Aggregator {
 
   /** A valid copy delivered by `relayId`; `duplicate` when another copy was counted first. */
   recordCopy(relayId: number, kind: number, atMs: number, duplicate: boolean): void {
-    const row = this.buffer.relayKindRow(hourOf(atMs), relayId, kind);
+    const row = this.buffer.relayKindRow(hourOf(atMs), relayId, kind, atMs);
     row.events += 1;
     if (duplicate) row.duplicates += 1;
   }
 
   /** `relayId` delivered an event first that another relay delivered after it (`Corroboration`). */
   recordFirstCorroborated(relayId: number, kind: number, atMs: number): void {
-    this.buffer.relayKindRow(hourOf(atMs), relayId, kind).firstCorroborated += 1;
+    this.buffer.relayKindRow(hourOf(atMs), relayId, kind, atMs).firstCorroborated += 1;
   }
 
   /** An invalid copy (bad shape, id or signature) delivered by `relayId`. */
   recordInvalid(relayId: number, kind: number, atMs: number): void {
-    this.buffer.relayKindRow(hourOf(atMs), relayId, kind).invalid += 1;
+    this.buffer.relayKindRow(hourOf(atMs), relayId, kind, atMs).invalid += 1;
   }
 
   /** The network-unique occurrence of a valid event, received at `atMs`. */
@@ -62,7 +62,7 @@ export class Aggregator {
     const hour = hourOf(atMs);
     const seen = { first: atMs, last: atMs, events: 1 };
     b.events += 1;
-    b.addNetwork(hour, event.kind);
+    b.addNetwork(hour, event.kind, 1, atMs);
     // A zap receipt is signed by the recipient's wallet service, not by a person: its signer is
     // never an active user, new user or client user.
     const service = event.kind === 9735;
@@ -72,13 +72,13 @@ export class Aggregator {
     }
     const client = clientOf(event);
     if (client) {
-      b.addClient(hour, client);
+      b.addClient(hour, client, 1, atMs);
       if (!service) b.addClientUser(client, event.pubkey, seen);
     }
     if (event.kind === 0) this.recordProfile(event);
     if (service) {
       if (this.zapSink) this.zapSink.receipt(event, atMs);
-      else b.zapVerdicts.reject(hour, 'unverified');
+      else b.zapVerdicts.reject(hour, 'unverified', 0, 0, 1, atMs);
     } else if (event.kind === 30023) {
       const d = articleKey(tagValue(event, 'd') ?? '');
       b.addArticle(event.pubkey, d, seen, event.created_at * 1000, event.id);
@@ -89,7 +89,7 @@ export class Aggregator {
         eventId: event.id,
         createdAt: event.created_at * 1000,
       });
-    } else if (event.kind === 5) b.filtered.addDeletion(event, hour);
+    } else if (event.kind === 5) b.filtered.addDeletion(event, hour, atMs);
   }
 
   /**
@@ -100,7 +100,7 @@ export class Aggregator {
    */
   recordUntimely(event: NostrEvent, atMs: number, timing: Exclude<Timing, 'current'>): void {
     const b = this.buffer;
-    b.filtered.addTimed(hourOf(atMs), event.kind, timing);
+    b.filtered.addTimed(hourOf(atMs), event.kind, timing, atMs);
     if (event.kind === 5) b.filtered.addDeletion(event, undefined);
     if (!REPLACEABLE_KINDS.has(event.kind)) return;
     b.addReplaceable({

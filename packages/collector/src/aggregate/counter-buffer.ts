@@ -1,4 +1,5 @@
 import { pgText } from '../store/pg-text.js';
+import { slotIn } from './buckets.js';
 import type {
   ArticleRow,
   ClientRow,
@@ -90,28 +91,45 @@ export class CounterBuffer {
     return this.keys === 0 && this.held === undefined;
   }
 
-  relayKindRow(hour: string, relayId: number, kind: number): RelayKindRow {
-    const key = `${hour}|${relayId}|${kind}`;
+  /**
+   * The counters of `relayId` and `kind` in the hour bucket `hour`, kept per 5-minute slot of
+   * `atMs` (the receive time; the clock when not given). Hour and day rows are summed from the
+   * slots at flush time. The same holds for every bucketed counter of the buffer.
+   */
+  relayKindRow(hour: string, relayId: number, kind: number, atMs = Date.now()): RelayKindRow {
+    return this.relayKindAt(hour, slotIn(hour, atMs), relayId, kind);
+  }
+
+  private relayKindAt(hour: string, slot: string, relayId: number, kind: number): RelayKindRow {
+    const key = `${slot}|${relayId}|${kind}`;
     let row = this.relayKind.get(key);
     if (!row) {
-      row = { hour, relayId, kind, events: 0, invalid: 0, duplicates: 0, firstCorroborated: 0 };
+      row = { hour, slot, relayId, kind, events: 0, invalid: 0, duplicates: 0, firstCorroborated: 0 };
       this.relayKind.set(key, row);
     }
     return row;
   }
 
-  addNetwork(hour: string, kind: number, events = 1): void {
-    const key = `${hour}|${kind}`;
-    const row = this.network.get(key);
-    if (row) row.events += events;
-    else this.network.set(key, { hour, kind, events });
+  addNetwork(hour: string, kind: number, events = 1, atMs = Date.now()): void {
+    this.networkAt(hour, slotIn(hour, atMs), kind, events);
   }
 
-  addClient(hour: string, client: string, events = 1): void {
-    const key = `${hour}|${client}`;
+  private networkAt(hour: string, slot: string, kind: number, events: number): void {
+    const key = `${slot}|${kind}`;
+    const row = this.network.get(key);
+    if (row) row.events += events;
+    else this.network.set(key, { hour, slot, kind, events });
+  }
+
+  addClient(hour: string, client: string, events = 1, atMs = Date.now()): void {
+    this.clientAt(hour, slotIn(hour, atMs), client, events);
+  }
+
+  private clientAt(hour: string, slot: string, client: string, events: number): void {
+    const key = `${slot}|${client}`;
     const row = this.clients.get(key);
     if (row) row.events += events;
-    else this.clients.set(key, { hour, client, events });
+    else this.clients.set(key, { hour, slot, client, events });
   }
 
   addClientUser(client: string, pubkey: string, seen: SeenRow): void {
@@ -165,12 +183,21 @@ export class CounterBuffer {
     }
   }
 
-  healthRow(hour: string, relayId: number): HealthRow {
-    const key = `${hour}|${relayId}`;
+  /**
+   * The health counters of `relayId` in the hour bucket `hour`, in the slot of `atMs`: health is
+   * accounted at the moment of the call, so the clock places it when the caller gives no time.
+   */
+  healthRow(hour: string, relayId: number, atMs = Date.now()): HealthRow {
+    return this.healthAt(hour, slotIn(hour, atMs), relayId);
+  }
+
+  private healthAt(hour: string, slot: string, relayId: number): HealthRow {
+    const key = `${slot}|${relayId}`;
     let row = this.health.get(key);
     if (!row) {
       row = {
         hour,
+        slot,
         relayId,
         connectedMs: 0,
         observedMs: 0,
@@ -233,21 +260,21 @@ export class CounterBuffer {
   /** Adds everything from `older` (a buffer whose flush failed) into this one. */
   mergeFrom(older: CounterBuffer): void {
     for (const r of older.relayKind.values()) {
-      const row = this.relayKindRow(r.hour, r.relayId, r.kind);
+      const row = this.relayKindAt(r.hour, r.slot, r.relayId, r.kind);
       row.events += r.events;
       row.invalid += r.invalid;
       row.duplicates += r.duplicates;
       row.firstCorroborated += r.firstCorroborated;
     }
-    for (const r of older.network.values()) this.addNetwork(r.hour, r.kind, r.events);
-    for (const r of older.clients.values()) this.addClient(r.hour, r.client, r.events);
+    for (const r of older.network.values()) this.networkAt(r.hour, r.slot, r.kind, r.events);
+    for (const r of older.clients.values()) this.clientAt(r.hour, r.slot, r.client, r.events);
     for (const r of older.clientUsers.values()) this.addClientUser(r.client, r.pubkey, r);
     for (const r of older.pubkeys.values()) this.addPubkey(r.pubkey, r);
     for (const r of older.activeHourly.values()) this.addActive(r.hour, r.pubkey, r.events);
     for (const r of older.articles.values())
       this.addArticle(r.pubkey, r.dTag, r, r.latestCreatedAt, r.latestEventId);
     for (const r of older.replaceable.values()) this.addReplaceable(r);
-    for (const r of older.health.values()) addHealth(this.healthRow(r.hour, r.relayId), r);
+    for (const r of older.health.values()) addHealth(this.healthAt(r.hour, r.slot, r.relayId), r);
     for (const r of older.relayStatus.values()) {
       // The live buffer's reports are newer: older fields only fill gaps.
       const current = this.relayStatus.get(r.relayId);

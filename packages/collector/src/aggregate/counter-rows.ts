@@ -6,6 +6,8 @@ import type { RelayStatus } from '@nostr-info/shared/relay';
  */
 export interface RelayKindRow {
   hour: string;
+  /** The 5-minute slot within `hour` (see `slotOf`): the resolution of the 24h window's old edge. */
+  slot: string;
   relayId: number;
   kind: number;
   events: number;
@@ -15,11 +17,13 @@ export interface RelayKindRow {
 }
 export interface NetworkRow {
   hour: string;
+  slot: string;
   kind: number;
   events: number;
 }
 export interface ClientRow {
   hour: string;
+  slot: string;
   client: string;
   events: number;
 }
@@ -44,6 +48,7 @@ export interface ReplaceableRow {
 }
 export interface HealthRow {
   hour: string;
+  slot: string;
   relayId: number;
   /** Time the relay served the subscription (answered it). */
   connectedMs: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { unverifiedEvents } from '../../test/helpers/unverified-events.js';
 import { Aggregator } from './aggregator.js';
-import { hourOf } from './buckets.js';
+import { hourOf, slotOf } from './buckets.js';
 import { UNKNOWN_KIND } from './filter-counters.js';
 
 const PK = 'a'.repeat(64);
@@ -17,8 +17,9 @@ describe('FilterCounters through the Aggregator', () => {
     a.recordUntimely(ev(30023, [['d', 'x']]), at, 'late');
     const b = a.buffer;
     const hour = hourOf(at);
-    expect(b.filtered.untimely.get(`${hour}|0`)).toEqual({ hour, kind: 0, late: 1, future: 0 });
-    expect(b.filtered.untimely.get(`${hour}|1`)).toEqual({ hour, kind: 1, late: 0, future: 1 });
+    const slot = slotOf(at);
+    expect(b.filtered.untimely.get(`${slot}|0`)).toEqual({ hour, slot, kind: 0, late: 1, future: 0 });
+    expect(b.filtered.untimely.get(`${slot}|1`)).toEqual({ hour, slot, kind: 1, late: 0, future: 1 });
     expect(b.replaceable.get(`0|${PK}`)?.eventId).toBe(profile.id);
     expect(b.network.size + b.pubkeys.size + b.activeHourly.size + b.articles.size).toBe(0);
     expect(b.events).toBe(0);
@@ -27,6 +28,7 @@ describe('FilterCounters through the Aggregator', () => {
   it('counts deletions by kind in time only, and keeps their requests always', () => {
     const a = new Aggregator();
     const hour = hourOf(at);
+    const slot = slotOf(at);
     a.recordUnique(
       ev(
         5,
@@ -53,8 +55,8 @@ describe('FilterCounters through the Aggregator', () => {
     );
     const f = a.buffer.filtered;
     expect([...f.deletions.values()]).toEqual([
-      { hour, kind: 30023, deletions: 1 },
-      { hour, kind: UNKNOWN_KIND, deletions: 1 },
+      { hour, slot, kind: 30023, deletions: 1 },
+      { hour, slot, kind: UNKNOWN_KIND, deletions: 1 },
     ]);
     expect(f.articleDeletions.get(`${PK}|post`)?.deletedUntil).toBe(400_000);
     expect([...f.eventDeletions.values()]).toEqual([{ eventId: 'e'.repeat(64), pubkey: PK }]);

@@ -2,10 +2,13 @@ import type { OffFilterReason, Timing } from '@nostr-info/shared/nostr';
 import { readDeletion } from '../extract/deletion.js';
 import type { NostrEvent } from '../protocol/event.js';
 import { articleKey } from '../store/pg-text.js';
+import { slotIn } from './buckets.js';
 
 /** Copies a relay sent outside the subscription that brought them, per hour and reason. */
 export interface OffFilterRow {
   hour: string;
+  /** The 5-minute slot within `hour` (see `CounterBuffer.relayKindRow`). */
+  slot: string;
   relayId: number;
   reason: OffFilterReason;
   copies: number;
@@ -13,6 +16,7 @@ export interface OffFilterRow {
 /** Network-unique events first counted late or from the future, per hour and kind. */
 export interface UntimelyRow {
   hour: string;
+  slot: string;
   kind: number;
   late: number;
   future: number;
@@ -20,6 +24,7 @@ export interface UntimelyRow {
 /** Deletions (kind 5) per hour and the kind they name in `k` tags (`UNKNOWN_KIND`: none). */
 export interface DeletionKindRow {
   hour: string;
+  slot: string;
   kind: number;
   deletions: number;
 }
@@ -63,27 +68,40 @@ export class FilterCounters {
     );
   }
 
-  addOffFilter(hour: string, relayId: number, reason: OffFilterReason, copies = 1): void {
-    const key = `${hour}|${relayId}|${reason}`;
-    const row = this.offFilter.get(key);
-    if (row) row.copies += copies;
-    else this.offFilter.set(key, { hour, relayId, reason, copies });
+  /** Counted in the 5-minute slot of `atMs` within `hour` (the clock when not given), as below. */
+  addOffFilter(hour: string, relayId: number, reason: OffFilterReason, copies = 1, atMs = Date.now()): void {
+    this.offFilterAt(hour, slotIn(hour, atMs), relayId, reason, copies);
   }
 
-  addUntimely(hour: string, kind: number, late: number, future: number): void {
-    const key = `${hour}|${kind}`;
+  private offFilterAt(hour: string, slot: string, relayId: number, reason: OffFilterReason, copies: number) {
+    const key = `${slot}|${relayId}|${reason}`;
+    const row = this.offFilter.get(key);
+    if (row) row.copies += copies;
+    else this.offFilter.set(key, { hour, slot, relayId, reason, copies });
+  }
+
+  addUntimely(hour: string, kind: number, late: number, future: number, atMs = Date.now()): void {
+    this.untimelyAt(hour, slotIn(hour, atMs), kind, late, future);
+  }
+
+  private untimelyAt(hour: string, slot: string, kind: number, late: number, future: number): void {
+    const key = `${slot}|${kind}`;
     const row = this.untimely.get(key);
     if (row) {
       row.late += late;
       row.future += future;
-    } else this.untimely.set(key, { hour, kind, late, future });
+    } else this.untimely.set(key, { hour, slot, kind, late, future });
   }
 
-  addDeletionKind(hour: string, kind: number, deletions = 1): void {
-    const key = `${hour}|${kind}`;
+  addDeletionKind(hour: string, kind: number, deletions = 1, atMs = Date.now()): void {
+    this.deletionKindAt(hour, slotIn(hour, atMs), kind, deletions);
+  }
+
+  private deletionKindAt(hour: string, slot: string, kind: number, deletions: number): void {
+    const key = `${slot}|${kind}`;
     const row = this.deletions.get(key);
     if (row) row.deletions += deletions;
-    else this.deletions.set(key, { hour, kind, deletions });
+    else this.deletions.set(key, { hour, slot, kind, deletions });
   }
 
   addArticleDeletion(pubkey: string, dTag: string, deletedUntil: number): void {
@@ -103,11 +121,11 @@ export class FilterCounters {
    * state, whenever it arrives); it is counted by kind only in `hour`, when given (not for a late
    * or future one).
    */
-  addDeletion(event: NostrEvent, hour: string | undefined): void {
+  addDeletion(event: NostrEvent, hour: string | undefined, atMs = Date.now()): void {
     const deletion = readDeletion(event);
     if (hour !== undefined) {
-      if (deletion.kinds.length === 0) this.addDeletionKind(hour, UNKNOWN_KIND);
-      for (const kind of deletion.kinds) this.addDeletionKind(hour, kind);
+      if (deletion.kinds.length === 0) this.addDeletionKind(hour, UNKNOWN_KIND, 1, atMs);
+      for (const kind of deletion.kinds) this.addDeletionKind(hour, kind, 1, atMs);
     }
     for (const d of deletion.articles)
       this.addArticleDeletion(event.pubkey, articleKey(d), event.created_at * 1000);
@@ -115,16 +133,16 @@ export class FilterCounters {
   }
 
   /** A network-unique event first counted `late` or `future`, received in `hour`. */
-  addTimed(hour: string, kind: number, timing: Exclude<Timing, 'current'>): void {
-    if (timing === 'late') this.addUntimely(hour, kind, 1, 0);
-    else this.addUntimely(hour, kind, 0, 1);
+  addTimed(hour: string, kind: number, timing: Exclude<Timing, 'current'>, atMs = Date.now()): void {
+    if (timing === 'late') this.addUntimely(hour, kind, 1, 0, atMs);
+    else this.addUntimely(hour, kind, 0, 1, atMs);
   }
 
   /** Adds everything from `older` (a buffer whose flush failed). */
   mergeFrom(older: FilterCounters): void {
-    for (const r of older.offFilter.values()) this.addOffFilter(r.hour, r.relayId, r.reason, r.copies);
-    for (const r of older.untimely.values()) this.addUntimely(r.hour, r.kind, r.late, r.future);
-    for (const r of older.deletions.values()) this.addDeletionKind(r.hour, r.kind, r.deletions);
+    for (const r of older.offFilter.values()) this.offFilterAt(r.hour, r.slot, r.relayId, r.reason, r.copies);
+    for (const r of older.untimely.values()) this.untimelyAt(r.hour, r.slot, r.kind, r.late, r.future);
+    for (const r of older.deletions.values()) this.deletionKindAt(r.hour, r.slot, r.kind, r.deletions);
     for (const r of older.articleDeletions.values())
       this.addArticleDeletion(r.pubkey, r.dTag, r.deletedUntil);
     for (const r of older.eventDeletions.values()) this.addEventDeletion(r.eventId, r.pubkey);

@@ -1,5 +1,6 @@
 import type { ZapRejectReason } from '@nostr-info/shared/stats';
 import { type LightningEntry, replaces } from '../extract/zap-profile.js';
+import { slotIn } from './buckets.js';
 
 /**
  * A receipt that passed every check but the payment's: it counts if its payment hash was not
@@ -32,6 +33,8 @@ export type StoredUnverified = Omit<ZapClaim, 'verdict' | 'recheck'>;
 /** Receipts not counted, per hour and reason, with their amounts when readable. */
 export interface ZapRejectionRow {
   hour: string;
+  /** The 5-minute slot within `hour` (see `CounterBuffer.relayKindRow`). */
+  slot: string;
   reason: ZapRejectReason;
   receipts: number;
   sats: number;
@@ -64,14 +67,26 @@ export class ZapVerdicts {
     return this.rejections.size + this.claims.length + this.dropped.length + this.addresses.size;
   }
 
-  reject(hour: string, reason: ZapRejectReason, sats = 0, extraMsats = 0, receipts = 1): void {
-    const key = `${hour}|${reason}`;
+  /** A receipt received at `atMs` (the clock when not given), in the hour bucket `hour`. */
+  reject(
+    hour: string,
+    reason: ZapRejectReason,
+    sats = 0,
+    extraMsats = 0,
+    receipts = 1,
+    atMs = Date.now(),
+  ): void {
+    this.rejectAt({ hour, slot: slotIn(hour, atMs), reason, receipts, sats, extraMsats });
+  }
+
+  private rejectAt(r: ZapRejectionRow): void {
+    const key = `${r.slot}|${r.reason}`;
     const row = this.rejections.get(key);
     if (row) {
-      row.receipts += receipts;
-      row.sats += sats;
-      row.extraMsats += extraMsats;
-    } else this.rejections.set(key, { hour, reason, receipts, sats, extraMsats });
+      row.receipts += r.receipts;
+      row.sats += r.sats;
+      row.extraMsats += r.extraMsats;
+    } else this.rejections.set(key, { ...r });
   }
 
   claim(claim: ZapClaim): void {
@@ -89,8 +104,7 @@ export class ZapVerdicts {
   }
 
   mergeFrom(older: ZapVerdicts): void {
-    for (const r of older.rejections.values())
-      this.reject(r.hour, r.reason, r.sats, r.extraMsats, r.receipts);
+    for (const r of older.rejections.values()) this.rejectAt(r);
     this.claims = [...older.claims, ...this.claims];
     this.dropped = [...older.dropped, ...this.dropped];
     for (const entry of older.addresses.values()) this.addAddress(entry);

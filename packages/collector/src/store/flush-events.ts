@@ -1,8 +1,9 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
-import { dayOf } from '../aggregate/buckets.js';
-import type { CounterBuffer, RelayKindRow } from '../aggregate/counter-buffer.js';
+import type { ClientRow, CounterBuffer, NetworkRow, RelayKindRow } from '../aggregate/counter-buffer.js';
+import { byBucket } from './bucket-rows.js';
 import { chunkRows, sumBy } from './chunks.js';
+import { rolledUp, rolledUpThrough } from './rolled-up.js';
 import { addCounters } from './upsert-counters.js';
 
 type Tx = Kysely<Database>;
@@ -13,85 +14,106 @@ function addRelayKind(into: RelayKindRow, from: RelayKindRow): void {
   into.duplicates += from.duplicates;
   into.firstCorroborated += from.firstCorroborated;
 }
+const addEvents = (a: { events: number }, b: { events: number }) => {
+  a.events += b.events;
+};
 
-/** Per-relay and network-wide event counters, hourly and daily (additive upserts). */
+const relayCounters = ['events', 'invalid', 'duplicates', 'first_corroborated'] as const;
+const relayValues = (r: RelayKindRow) => ({
+  relay_id: r.relayId,
+  kind: r.kind,
+  events: r.events,
+  invalid: r.invalid,
+  duplicates: r.duplicates,
+  first_corroborated: r.firstCorroborated,
+});
+const relayKey = (r: RelayKindRow) => `${r.relayId}|${r.kind}`;
+
+/**
+ * Per-relay and network-wide event counters and clients, per 5-minute slot, hour and day
+ * (additive upserts); per-relay and client day rows of days already rolled up also go to the
+ * running totals (see `rolledUpThrough`).
+ */
 export async function flushEventCounters(tx: Tx, buffer: CounterBuffer): Promise<void> {
-  const hourly = sumBy(buffer.relayKind.values(), (r) => `${r.hour}|${r.relayId}|${r.kind}`, addRelayKind);
-  const relayCounters = ['events', 'invalid', 'duplicates', 'first_corroborated'] as const;
+  const relay = byBucket(buffer.relayKind.values(), relayKey, addRelayKind);
   await addCounters(tx, {
     table: 'events_aggregated',
     keys: ['hour', 'relay_id', 'kind'],
     counters: relayCounters,
-    rows: hourly.map((r) => ({
-      hour: r.hour,
-      relay_id: r.relayId,
-      kind: r.kind,
-      events: r.events,
-      invalid: r.invalid,
-      duplicates: r.duplicates,
-      first_corroborated: r.firstCorroborated,
-    })),
+    rows: relay.hours.map((r) => ({ hour: r.hour, ...relayValues(r) })),
   });
-  const daily = sumBy(
-    hourly.map((r) => ({ ...r, hour: dayOf(r.hour) })),
-    (r) => `${r.hour}|${r.relayId}|${r.kind}`,
-    addRelayKind,
-  );
+  await addCounters(tx, {
+    table: 'events_aggregated_5m',
+    keys: ['bucket', 'relay_id', 'kind'],
+    counters: relayCounters,
+    rows: relay.slots.map((r) => ({ bucket: r.slot, ...relayValues(r) })),
+  });
   await addCounters(tx, {
     table: 'events_aggregated_daily',
     keys: ['day', 'relay_id', 'kind'],
     counters: relayCounters,
-    rows: daily.map((r) => ({
-      day: r.hour,
-      relay_id: r.relayId,
-      kind: r.kind,
-      events: r.events,
-      invalid: r.invalid,
-      duplicates: r.duplicates,
-      first_corroborated: r.firstCorroborated,
-    })),
+    rows: relay.days.map((r) => ({ day: r.day, ...relayValues(r) })),
   });
 
-  const addEvents = (a: { events: number }, b: { events: number }) => {
-    a.events += b.events;
-  };
-  const net = sumBy(buffer.network.values(), (r) => `${r.hour}|${r.kind}`, addEvents);
+  const net = byBucket(buffer.network.values(), (r: NetworkRow) => String(r.kind), addEvents);
   await addCounters(tx, {
     table: 'network_events_hourly',
     keys: ['hour', 'kind'],
     counters: ['events'],
-    rows: net.map((r) => ({ hour: r.hour, kind: r.kind, events: r.events })),
+    rows: net.hours.map((r) => ({ hour: r.hour, kind: r.kind, events: r.events })),
   });
-  const netDaily = sumBy(
-    net.map((r) => ({ ...r, hour: dayOf(r.hour) })),
-    (r) => `${r.hour}|${r.kind}`,
-    addEvents,
-  );
+  await addCounters(tx, {
+    table: 'network_events_5m',
+    keys: ['bucket', 'kind'],
+    counters: ['events'],
+    rows: net.slots.map((r) => ({ bucket: r.slot, kind: r.kind, events: r.events })),
+  });
   await addCounters(tx, {
     table: 'network_events_daily',
     keys: ['day', 'kind'],
     counters: ['events'],
-    rows: netDaily.map((r) => ({ day: r.hour, kind: r.kind, events: r.events })),
+    rows: net.days.map((r) => ({ day: r.day, kind: r.kind, events: r.events })),
   });
 
-  const clients = sumBy(buffer.clients.values(), (r) => `${r.hour}|${r.client}`, addEvents);
+  const clients = byBucket(buffer.clients.values(), (r: ClientRow) => r.client, addEvents);
   await addCounters(tx, {
     table: 'clients_hourly',
     keys: ['hour', 'client'],
     counters: ['events'],
-    rows: clients.map((r) => ({ hour: r.hour, client: r.client, events: r.events })),
+    rows: clients.hours.map((r) => ({ hour: r.hour, client: r.client, events: r.events })),
   });
-  const clientsDaily = sumBy(
-    clients.map((r) => ({ ...r, hour: dayOf(r.hour) })),
-    (r) => `${r.hour}|${r.client}`,
-    addEvents,
-  );
+  await addCounters(tx, {
+    table: 'clients_5m',
+    keys: ['bucket', 'client'],
+    counters: ['events'],
+    rows: clients.slots.map((r) => ({ bucket: r.slot, client: r.client, events: r.events })),
+  });
   await addCounters(tx, {
     table: 'clients',
     keys: ['day', 'client'],
     counters: ['events'],
-    rows: clientsDaily.map((r) => ({ day: r.hour, client: r.client, events: r.events })),
+    rows: clients.days.map((r) => ({ day: r.day, client: r.client, events: r.events })),
   });
+
+  if (relay.days.length > 0 || clients.days.length > 0) {
+    const through = await rolledUpThrough(tx);
+    await addCounters(tx, {
+      table: 'events_aggregated_totals',
+      keys: ['relay_id', 'kind'],
+      counters: relayCounters,
+      rows: sumBy(rolledUp(relay.days, through), relayKey, addRelayKind).map(relayValues),
+    });
+    await addCounters(tx, {
+      table: 'clients_totals',
+      keys: ['client'],
+      counters: ['events'],
+      rows: sumBy(rolledUp(clients.days, through), (r) => r.client, addEvents).map((r) => ({
+        client: r.client,
+        events: r.events,
+      })),
+    });
+  }
+
   const clientUsers = [...buffer.clientUsers.values()].sort((a, b) =>
     a.client === b.client ? (a.pubkey < b.pubkey ? -1 : 1) : a.client < b.client ? -1 : 1,
   );

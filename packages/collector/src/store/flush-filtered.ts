@@ -1,9 +1,9 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
-import { dayOf } from '../aggregate/buckets.js';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
 import type { DeletionKindRow, OffFilterRow, UntimelyRow } from '../aggregate/filter-counters.js';
-import { chunkRows, sumBy } from './chunks.js';
+import { byBucket } from './bucket-rows.js';
+import { chunkRows } from './chunks.js';
 import { addCounters } from './upsert-counters.js';
 
 type Tx = Kysely<Database>;
@@ -22,66 +22,72 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Off-filter copies by relay and reason, late and future events by kind, deletions by kind (each
- * hourly and daily, additive), and the deletion requests themselves (keeping the newest per
- * article, and each requested id once), so a deletion applies whichever arrives first.
+ * per 5-minute slot, hour and day, additive), and the deletion requests themselves (keeping the
+ * newest per article, and each requested id once), so a deletion applies whichever arrives first.
  */
 export async function flushFiltered(tx: Tx, buffer: CounterBuffer): Promise<void> {
   const f = buffer.filtered;
-  const off = sumBy(f.offFilter.values(), (r) => `${r.hour}|${r.relayId}|${r.reason}`, addCopies);
+  const off = byBucket(f.offFilter.values(), (r) => `${r.relayId}|${r.reason}`, addCopies);
+  const offValues = (r: OffFilterRow) => ({ relay_id: r.relayId, reason: r.reason, copies: r.copies });
   await addCounters(tx, {
     table: 'relay_off_filter_hourly',
     keys: ['hour', 'relay_id', 'reason'],
     counters: ['copies'],
-    rows: off.map((r) => ({ hour: r.hour, relay_id: r.relayId, reason: r.reason, copies: r.copies })),
+    rows: off.hours.map((r) => ({ hour: r.hour, ...offValues(r) })),
   });
-  const offDaily = sumBy(
-    off.map((r) => ({ ...r, hour: dayOf(r.hour) })),
-    (r) => `${r.hour}|${r.relayId}|${r.reason}`,
-    addCopies,
-  );
+  await addCounters(tx, {
+    table: 'relay_off_filter_5m',
+    keys: ['bucket', 'relay_id', 'reason'],
+    counters: ['copies'],
+    rows: off.slots.map((r) => ({ bucket: r.slot, ...offValues(r) })),
+  });
   await addCounters(tx, {
     table: 'relay_off_filter_daily',
     keys: ['day', 'relay_id', 'reason'],
     counters: ['copies'],
-    rows: offDaily.map((r) => ({ day: r.hour, relay_id: r.relayId, reason: r.reason, copies: r.copies })),
+    rows: off.days.map((r) => ({ day: r.day, ...offValues(r) })),
   });
 
-  const untimely = sumBy(f.untimely.values(), (r) => `${r.hour}|${r.kind}`, addUntimely);
+  const untimely = byBucket(f.untimely.values(), (r) => String(r.kind), addUntimely);
+  const untimelyValues = (r: UntimelyRow) => ({ kind: r.kind, late: r.late, future: r.future });
   await addCounters(tx, {
     table: 'untimely_events_hourly',
     keys: ['hour', 'kind'],
     counters: ['late', 'future'],
-    rows: untimely.map((r) => ({ hour: r.hour, kind: r.kind, late: r.late, future: r.future })),
+    rows: untimely.hours.map((r) => ({ hour: r.hour, ...untimelyValues(r) })),
   });
-  const untimelyDaily = sumBy(
-    untimely.map((r) => ({ ...r, hour: dayOf(r.hour) })),
-    (r) => `${r.hour}|${r.kind}`,
-    addUntimely,
-  );
+  await addCounters(tx, {
+    table: 'untimely_events_5m',
+    keys: ['bucket', 'kind'],
+    counters: ['late', 'future'],
+    rows: untimely.slots.map((r) => ({ bucket: r.slot, ...untimelyValues(r) })),
+  });
   await addCounters(tx, {
     table: 'untimely_events_daily',
     keys: ['day', 'kind'],
     counters: ['late', 'future'],
-    rows: untimelyDaily.map((r) => ({ day: r.hour, kind: r.kind, late: r.late, future: r.future })),
+    rows: untimely.days.map((r) => ({ day: r.day, ...untimelyValues(r) })),
   });
 
-  const deletions = sumBy(f.deletions.values(), (r) => `${r.hour}|${r.kind}`, addDeletions);
+  const deletions = byBucket(f.deletions.values(), (r) => String(r.kind), addDeletions);
+  const deletionValues = (r: DeletionKindRow) => ({ kind: r.kind, deletions: r.deletions });
   await addCounters(tx, {
     table: 'deletions_hourly',
     keys: ['hour', 'kind'],
     counters: ['deletions'],
-    rows: deletions.map((r) => ({ hour: r.hour, kind: r.kind, deletions: r.deletions })),
+    rows: deletions.hours.map((r) => ({ hour: r.hour, ...deletionValues(r) })),
   });
-  const deletionsDaily = sumBy(
-    deletions.map((r) => ({ ...r, hour: dayOf(r.hour) })),
-    (r) => `${r.hour}|${r.kind}`,
-    addDeletions,
-  );
+  await addCounters(tx, {
+    table: 'deletions_5m',
+    keys: ['bucket', 'kind'],
+    counters: ['deletions'],
+    rows: deletions.slots.map((r) => ({ bucket: r.slot, ...deletionValues(r) })),
+  });
   await addCounters(tx, {
     table: 'deletions_daily',
     keys: ['day', 'kind'],
     counters: ['deletions'],
-    rows: deletionsDaily.map((r) => ({ day: r.hour, kind: r.kind, deletions: r.deletions })),
+    rows: deletions.days.map((r) => ({ day: r.day, ...deletionValues(r) })),
   });
 
   // Keys are distinct in the buffer's maps; sorted for one lock order across replicas.

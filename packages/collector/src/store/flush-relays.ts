@@ -1,10 +1,11 @@
 import { type Database, RELAY_HEALTH_COUNTERS } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
-import { dayOf } from '../aggregate/buckets.js';
 import type { CounterBuffer, HealthRow, HeldRelay } from '../aggregate/counter-buffer.js';
 import { addHealth } from '../aggregate/counter-rows.js';
+import { byBucket } from './bucket-rows.js';
 import { chunkRows, sumBy } from './chunks.js';
 import { readRelayListChanges, writeRelayListChanges } from './flush-relay-lists.js';
+import { rolledUp, rolledUpThrough } from './rolled-up.js';
 import { addCounters } from './upsert-counters.js';
 
 type Tx = Kysely<Database>;
@@ -59,31 +60,42 @@ async function lockRelayRows(tx: Tx, buffer: CounterBuffer, listed: Iterable<str
 }
 
 /**
- * Relay health counters, latest status, connection log lines, newly discovered relays and the
+ * Relay health counters (per 5-minute slot, hour and day; day rows of days already rolled up also
+ * to the running totals), latest status, connection log lines, newly discovered relays and the
  * relay lists behind their author counts.
  */
 export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> {
   // Relay lists lock their authors' rows first: every flush takes those before any relays row.
   const lists = await readRelayListChanges(tx, buffer);
   await lockRelayRows(tx, buffer, lists.deltas.keys());
-  const hourly = sumBy(buffer.health.values(), (r) => `${r.hour}|${r.relayId}`, addHealth);
+  const health = byBucket(buffer.health.values(), (r) => String(r.relayId), addHealth);
   await addCounters(tx, {
     table: 'relay_health_hourly',
     keys: ['hour', 'relay_id'],
     counters: COUNTERS,
-    rows: hourly.map((r) => ({ hour: r.hour, ...healthValues(r) })),
+    rows: health.hours.map((r) => ({ hour: r.hour, ...healthValues(r) })),
   });
-  const daily = sumBy(
-    hourly.map((r) => ({ ...r, hour: dayOf(r.hour) })),
-    (r) => `${r.hour}|${r.relayId}`,
-    addHealth,
-  );
+  await addCounters(tx, {
+    table: 'relay_health_5m',
+    keys: ['bucket', 'relay_id'],
+    counters: COUNTERS,
+    rows: health.slots.map((r) => ({ bucket: r.slot, ...healthValues(r) })),
+  });
   await addCounters(tx, {
     table: 'relay_health_daily',
     keys: ['day', 'relay_id'],
     counters: COUNTERS,
-    rows: daily.map((r) => ({ day: r.hour, ...healthValues(r) })),
+    rows: health.days.map((r) => ({ day: r.day, ...healthValues(r) })),
   });
+  if (health.days.length > 0) {
+    const late = rolledUp(health.days, await rolledUpThrough(tx));
+    await addCounters(tx, {
+      table: 'relay_health_totals',
+      keys: ['relay_id'],
+      counters: COUNTERS,
+      rows: sumBy(late, (r) => String(r.relayId), addHealth).map(healthValues),
+    });
+  }
 
   if (buffer.held) await writeHeld(tx, buffer.held);
   const statuses = [...buffer.relayStatus.values()].sort((a, b) => a.relayId - b.relayId);

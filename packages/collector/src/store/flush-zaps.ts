@@ -1,9 +1,10 @@
 import type { Database } from '@nostr-info/shared/db';
 import type { ZapRejectReason } from '@nostr-info/shared/stats';
 import { type Kysely, sql } from 'kysely';
-import { dayOf } from '../aggregate/buckets.js';
+import { slotIn } from '../aggregate/buckets.js';
 import type { ZapClaim, ZapRejectionRow, ZapVerdicts } from '../aggregate/zap-verdicts.js';
-import { bump, chunkRows, sumBy } from './chunks.js';
+import { byBucket } from './bucket-rows.js';
+import { bump, chunkRows } from './chunks.js';
 import { addCounters } from './upsert-counters.js';
 import {
   claimPayments,
@@ -18,6 +19,7 @@ type Tx = Kysely<Database>;
 
 interface ZapSums {
   hour: string;
+  slot: string;
   zaps: number;
   sats: number;
   extraMsats: number;
@@ -121,24 +123,36 @@ const addRejections = (a: ZapRejectionRow, b: ZapRejectionRow) => {
  * (accepted), or to the `unverified` rejections and `zap_unverified` (kept for another check);
  * one that does not is a `duplicate_payment` — then stored unverified receipts that were verified
  * (moved out of `unverified`, into the counted zaps) or rejected on a second check (moved to their
- * reason), then every rejection by hour and reason. Sets `verdicts.written` (the metric) and
- * `verdicts.rechecks` (stored receipts whose recipient has an address now).
+ * reason), then every rejection by reason (per 5-minute slot, hour and day). Sets
+ * `verdicts.written` (the metric) and `verdicts.rechecks` (stored receipts whose recipient has an
+ * address now).
  */
 export async function flushZapVerdicts(tx: Tx, verdicts: ZapVerdicts): Promise<void> {
   await writeAddresses(tx, verdicts);
   const rejections = [...verdicts.rejections.values()].map((r) => ({ ...r }));
   const sums: ZapSums[] = [];
   const participants = new Map<string, Participant>();
-  const reject = (c: Pick<ZapClaim, 'hour' | 'sats' | 'extraMsats'>, reason: ZapRejectReason, receipts = 1) =>
+  const reject = (
+    c: Pick<ZapClaim, 'hour' | 'atMs' | 'sats' | 'extraMsats'>,
+    reason: ZapRejectReason,
+    receipts = 1,
+  ) =>
     rejections.push({
       hour: c.hour,
+      slot: slotIn(c.hour, c.atMs),
       reason,
       receipts,
       sats: receipts * c.sats,
       extraMsats: receipts * c.extraMsats,
     });
   const accept = (c: Pick<ZapClaim, 'hour' | 'atMs' | 'sats' | 'extraMsats' | 'sender' | 'receiver'>) => {
-    sums.push({ hour: c.hour, zaps: 1, sats: c.sats, extraMsats: c.extraMsats });
+    sums.push({
+      hour: c.hour,
+      slot: slotIn(c.hour, c.atMs),
+      zaps: 1,
+      sats: c.sats,
+      extraMsats: c.extraMsats,
+    });
     for (const [role, pubkey] of [
       ['sender', c.sender],
       ['receiver', c.receiver],
@@ -224,28 +238,30 @@ export async function flushZapVerdicts(tx: Tx, verdicts: ZapVerdicts): Promise<v
     stored.map((c) => c.paymentHash),
   );
 
-  const hourly = sumBy(sums, (r) => r.hour, addSums);
+  const zapSums = byBucket(sums, () => '', addSums);
   const zapCounters = ['zaps', 'sats', 'extra_msats'] as const;
   const zapValues = (r: ZapSums) => ({ zaps: r.zaps, sats: r.sats, extra_msats: r.extraMsats });
   await addCounters(tx, {
     table: 'zaps_hourly',
     keys: ['hour'],
     counters: zapCounters,
-    rows: hourly.map((r) => ({ hour: r.hour, ...zapValues(r) })),
+    rows: zapSums.hours.map((r) => ({ hour: r.hour, ...zapValues(r) })),
+  });
+  await addCounters(tx, {
+    table: 'zaps_5m',
+    keys: ['bucket'],
+    counters: zapCounters,
+    rows: zapSums.slots.map((r) => ({ bucket: r.slot, ...zapValues(r) })),
   });
   await addCounters(tx, {
     table: 'zaps_daily',
     keys: ['day'],
     counters: zapCounters,
-    rows: sumBy(
-      hourly.map((r) => ({ ...r, hour: dayOf(r.hour) })),
-      (r) => r.hour,
-      addSums,
-    ).map((r) => ({ day: r.hour, ...zapValues(r) })),
+    rows: zapSums.days.map((r) => ({ day: r.day, ...zapValues(r) })),
   });
   await writeParticipants(tx, participants.values());
 
-  const byHour = sumBy(rejections, (r) => `${r.hour}|${r.reason}`, addRejections);
+  const byReason = byBucket(rejections, (r) => r.reason, addRejections);
   const rejectionCounters = ['receipts', 'sats', 'extra_msats'] as const;
   const rejectionValues = (r: ZapRejectionRow) => ({
     reason: r.reason,
@@ -257,17 +273,19 @@ export async function flushZapVerdicts(tx: Tx, verdicts: ZapVerdicts): Promise<v
     table: 'zap_rejections_hourly',
     keys: ['hour', 'reason'],
     counters: rejectionCounters,
-    rows: byHour.map((r) => ({ hour: r.hour, ...rejectionValues(r) })),
+    rows: byReason.hours.map((r) => ({ hour: r.hour, ...rejectionValues(r) })),
+  });
+  await addCounters(tx, {
+    table: 'zap_rejections_5m',
+    keys: ['bucket', 'reason'],
+    counters: rejectionCounters,
+    rows: byReason.slots.map((r) => ({ bucket: r.slot, ...rejectionValues(r) })),
   });
   await addCounters(tx, {
     table: 'zap_rejections_daily',
     keys: ['day', 'reason'],
     counters: rejectionCounters,
-    rows: sumBy(
-      byHour.map((r) => ({ ...r, hour: dayOf(r.hour) })),
-      (r) => `${r.hour}|${r.reason}`,
-      addRejections,
-    ).map((r) => ({ day: r.hour, ...rejectionValues(r) })),
+    rows: byReason.days.map((r) => ({ day: r.day, ...rejectionValues(r) })),
   });
   // The metric counts verdicts reached, not the moves of stored receipts out of `unverified`.
   const written = new Map<ZapRejectReason, number>();

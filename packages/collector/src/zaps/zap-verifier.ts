@@ -172,7 +172,7 @@ export class ZapVerifier implements ZapReceiptSink {
 
   private reject(atMs: number, reason: ZapRejectReason, reading: ZapReading): void {
     const { sats, extraMsats } = satsOf(reading.msats);
-    this.opts.verdicts().reject(hourOf(atMs), reason, sats, extraMsats);
+    this.opts.verdicts().reject(hourOf(atMs), reason, sats, extraMsats, 1, atMs);
   }
 
   private claim(

@@ -32,17 +32,17 @@ export interface FilterFigures {
  * arrived does not matter.
  */
 export async function readFilterFigures(db: Kysely<Database>, window: RangeWindow): Promise<FilterFigures> {
-  const { time, bucket, bucketStart, table } = windowBounds(window);
+  const { time, rows } = windowBounds(window);
   const [off, untimely, deletions, articles] = await Promise.all([
     sql<{ relay_id: number; reason: string; copies: number }>`
-      select relay_id, reason, sum(copies)::bigint as copies from ${table('relay_off_filter')}
-       where ${bucket} >= ${bucketStart} group by relay_id, reason`.execute(db),
+      select relay_id, reason, sum(copies)::bigint as copies from ${rows('offFilter')}
+       group by relay_id, reason`.execute(db),
     sql<{ kind: number; late: number; future: number }>`
-      select kind, sum(late)::bigint as late, sum(future)::bigint as future from ${table('untimely_events')}
-       where ${bucket} >= ${bucketStart} group by kind`.execute(db),
+      select kind, sum(late)::bigint as late, sum(future)::bigint as future from ${rows('untimely')}
+       group by kind`.execute(db),
     sql<{ kind: number; deletions: number }>`
-      select kind, sum(deletions)::bigint as deletions from ${table('deletions')}
-       where ${bucket} >= ${bucketStart} group by kind`.execute(db),
+      select kind, sum(deletions)::bigint as deletions from ${rows('deletions')}
+       group by kind`.execute(db),
     sql<{ deleted: number }>`
       select count(*)::bigint as deleted from articles a
        where a.last_seen_at >= ${time}

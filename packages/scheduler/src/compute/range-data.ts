@@ -1,6 +1,7 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { ROLLUP_NAME } from '../store/rollups.js';
+import { COUNTER_TABLES, type CounterName } from './counter-tables.js';
 import type { RangeWindow } from './range-window.js';
 import { windowBounds } from './window-bounds.js';
 
@@ -85,41 +86,45 @@ export function rowCount(data: RangeData): number {
   );
 }
 
-const HEALTH_COLUMNS = sql`relay_id, connected_ms, observed_ms, restricted_ms, open_latency_ms_sum,
-                               open_latency_count, eose_latency_ms_sum, eose_latency_count`;
-
 /**
- * `all` over a per-relay or per-client day table: the scheduler's running totals up to
- * `through_day` plus the day rows after it. One statement, so one snapshot: totals and the day
- * rows after them can never overlap or leave a gap, even while the replica replays a rollup.
+ * `all` over a per-relay or per-client counter: the scheduler's running totals up to
+ * `through_day` plus the day rows after it, as a derived table `r`. One statement, so one
+ * snapshot: totals and the day rows after them can never overlap or leave a gap, even while the
+ * replica replays a rollup. Day rows that arrive for a day already rolled up are added to the
+ * totals by the collector's flush (see `rolledUpThrough` there).
  */
-function rolledUp(totals: string, daily: string, columns: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`
+function rolledUp(totals: string, name: CounterName): RawBuilder<unknown> {
+  const c = COUNTER_TABLES[name];
+  const columns = sql.join(c.columns.map((col) => sql.ref(col)));
+  return sql`(
     select ${columns} from ${sql.table(totals)}
     union all
-    select ${columns} from ${sql.table(daily)}
+    select ${columns} from ${sql.table(c.daily)}
      where day > coalesce((select through_day from stats_rollup_state where name = ${ROLLUP_NAME}),
-                          '-infinity'::date)`;
+                          '-infinity'::date)) r`;
 }
 
 /** Runs every query of one range (in parallel on the reader's pool). */
 export async function readRange(db: Kysely<Database>, window: RangeWindow): Promise<RangeData> {
-  const { time, bucket, bucketStart, t } = windowBounds(window);
+  const { time, partial, firstBucket, rows } = windowBounds(window);
   const all = window.start === null;
-  /** The rows of a counter table pair in the window; `all` reads running totals when it has some. */
-  const from = (hourly: string, daily: string, rollup?: { totals: string; columns: RawBuilder<unknown> }) =>
-    all && rollup
-      ? sql`(${rolledUp(rollup.totals, daily, rollup.columns)}) r`
-      : sql`${t(hourly, daily)} where ${bucket} >= ${bucketStart}`;
+  /** The rows of a counter in the window; `all` reads running totals when it has some. */
+  const from = (name: CounterName, totals?: string) => (all && totals ? rolledUp(totals, name) : rows(name));
+  // New users of a partial first hour are counted exactly from first-seen times; its active users
+  // are those of the whole hour (distinct users of part of an hour are not kept).
+  const newUsers = partial
+    ? sql`case when hour < ${partial.to.toISOString()}::timestamptz
+            then (select count(*) from pubkeys
+                   where first_seen_at >= ${partial.from.toISOString()}::timestamptz
+                     and first_seen_at < ${partial.to.toISOString()}::timestamptz)
+            else new_users end`
+    : sql.ref('new_users');
   const [relayCounters, relayHealth, networkEvents, activity, scalars, clientEvents, clientUsers, firstDay] =
     await Promise.all([
       sql<RelayRangeCounters>`
         select relay_id, kind, sum(events)::bigint as events, sum(invalid)::bigint as invalid,
                sum(duplicates + first_corroborated)::bigint as corroborated
-          from ${from('events_aggregated', 'events_aggregated_daily', {
-            totals: 'events_aggregated_totals',
-            columns: sql`relay_id, kind, events, invalid, duplicates, first_corroborated`,
-          })}
+          from ${from('relayEvents', 'events_aggregated_totals')}
          group by relay_id, kind`.execute(db),
       sql<RelayHealthSums>`
         select relay_id,
@@ -127,16 +132,18 @@ export async function readRange(db: Kysely<Database>, window: RangeWindow): Prom
                sum(restricted_ms)::bigint as restricted_ms,
                sum(open_latency_ms_sum)::bigint as open_sum, sum(open_latency_count)::bigint as open_n,
                sum(eose_latency_ms_sum)::bigint as eose_sum, sum(eose_latency_count)::bigint as eose_n
-          from ${from('relay_health_hourly', 'relay_health_daily', { totals: 'relay_health_totals', columns: HEALTH_COLUMNS })}
+          from ${from('relayHealth', 'relay_health_totals')}
          group by relay_id`.execute(db),
       sql<KindBucket>`
-        select ${bucket} as t, kind, events
-          from ${t('network_events_hourly', 'network_events_daily')}
-         where ${bucket} >= ${bucketStart} and events > 0`.execute(db),
-      sql<ActivityBucket>`
-        select ${bucket} as t, active_users, new_users
-          from ${t('user_activity_hourly', 'user_activity_daily')}
-         where ${bucket} >= ${bucketStart}`.execute(db),
+        select t, kind, sum(events)::bigint as events from ${rows('networkEvents')}
+         group by t, kind having sum(events) > 0`.execute(db),
+      window.granularity === 'hour'
+        ? sql<ActivityBucket>`
+            select hour as t, active_users, ${newUsers} as new_users
+              from user_activity_hourly where hour >= ${firstBucket}`.execute(db)
+        : sql<ActivityBucket>`
+            select day as t, active_users, new_users
+              from user_activity_daily where day >= ${firstBucket}`.execute(db),
       // Distinct counts come from the first/last-seen tables (one row per pubkey, article, zap
       // participant): an index range scan on last_seen_at / first_seen_at, no per-day rows.
       // Distinct users over all clients count a 64-bit hash of the key, which sorts far faster
@@ -157,10 +164,9 @@ export async function readRange(db: Kysely<Database>, window: RangeWindow): Prom
         from (select coalesce(sum(zaps), 0)::bigint as zaps,
                      coalesce(sum(sats) + floor(sum(extra_msats) / 1000), 0)::bigint as sats,
                      coalesce(sum(flagged), 0)::bigint as flagged
-                from ${t('zaps_hourly', 'zaps_daily')} where ${bucket} >= ${bucketStart}) z`.execute(db),
+                from ${rows('zaps')}) z`.execute(db),
       sql<ClientCount>`
-        select client, sum(events)::bigint as n
-          from ${from('clients_hourly', 'clients', { totals: 'clients_totals', columns: sql`client, events` })}
+        select client, sum(events)::bigint as n from ${from('clients', 'clients_totals')}
          group by client`.execute(db),
       sql<ClientCount>`
         select client, count(*)::bigint as n from client_users

@@ -17,11 +17,11 @@ export interface ZapRangeFigures {
  * `all` reads the day table whole: one row per day and reason.
  */
 export async function readZapFigures(db: Kysely<Database>, window: RangeWindow): Promise<ZapRangeFigures> {
-  const { bucket, bucketStart, table } = windowBounds(window);
+  const { rows: windowRows } = windowBounds(window);
   const rows = await sql<{ reason: string; receipts: number; sats: number }>`
     select reason, sum(receipts)::bigint as receipts,
            (sum(sats) + floor(sum(extra_msats) / 1000))::bigint as sats
-      from ${table('zap_rejections')} where ${bucket} >= ${bucketStart} group by reason`.execute(db);
+      from ${windowRows('zapRejections')} group by reason`.execute(db);
   const rejected = Object.fromEntries(ZAP_REJECT_REASONS.map((r) => [r, 0])) as Record<
     ZapRejectReason,
     number

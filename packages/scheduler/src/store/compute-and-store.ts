@@ -30,19 +30,23 @@ async function computeAll(reader: Kysely<Database>, ranges: readonly StatsRange[
 
 /**
  * Computes every range from the reader and stores the snapshots in one writer transaction (all of
- * a run's snapshots or none) that also moves the `all` range's running totals forward, then caches
- * them while still holding the run lock, so an older set never overwrites a newer one in the cache.
- * Null when another run holds the lock.
+ * a run's snapshots or none) that also moves the `all` range's running totals forward (right after
+ * it when the run reads inside it, see below), then caches them while still holding the run lock,
+ * so an older set never overwrites a newer one in the cache. Null when another run holds the lock.
  *
  * Every read of a run sees one state of the database (`withConsistentRead`): a flush that commits
  * while the run reads is in all of its figures or in none, on the primary and on a replica alike.
  */
 export async function computeAndStore(o: ComputeAndStoreOptions): Promise<ComputedRange[] | null> {
   const { dbs, cache, log, ranges, now } = o;
-  const store = async (trx: Parameters<typeof writeSnapshots>[0], computed: ComputedRange[]) => {
+  const store = async (
+    trx: Parameters<typeof writeSnapshots>[0],
+    computed: ComputedRange[],
+    { rollups = true } = {},
+  ) => {
     const finishedAt = new Date(now.getTime() + Math.round(o.elapsedMs()));
     await writeSnapshots(trx, computed, { history: o.history, startedAt: now, finishedAt });
-    await advanceRollups(trx, now);
+    if (rollups) await advanceRollups(trx, now);
   };
   const cacheAll = (computed: ComputedRange[]) =>
     cacheSnapshots(cache, computed).catch((err) => log.warn({ err }, 'caching snapshots failed'));
@@ -60,7 +64,7 @@ export async function computeAndStore(o: ComputeAndStoreOptions): Promise<Comput
   const readsInWriter = !dbs.readerIsReplica && dbs.poolMax < 2;
   // One less than the pool: a read pool that fell back to the primary shares it with the writer.
   const readConnections = Math.max(1, dbs.poolMax - 1);
-  return dbs.writer
+  const result = await dbs.writer
     .transaction()
     .setIsolationLevel(readsInWriter ? 'repeatable read' : 'read committed')
     .execute(async (trx) => {
@@ -70,8 +74,12 @@ export async function computeAndStore(o: ComputeAndStoreOptions): Promise<Comput
         : await withConsistentRead(dbs, { connections: readConnections }, (db) =>
             computeAll(db, ranges, now),
           );
-      await store(trx, computed);
+      await store(trx, computed, { rollups: !readsInWriter });
       await cacheAll(computed);
       return computed;
     });
+  // A repeatable-read snapshot predates the rollup's lock (see `advanceRollups`): the rollup then
+  // runs after it, in a read-committed transaction of its own (its row lock keeps runs apart).
+  if (result && readsInWriter) await dbs.writer.transaction().execute((trx) => advanceRollups(trx, now));
+  return result;
 }

@@ -19,6 +19,22 @@ const HOURLY_TABLES = [
   'deletions_hourly',
 ] as const;
 
+/** 5-minute tables: the `24h` window reads a partial hour from them, so two days is plenty. */
+const SLOT_TABLES = [
+  'events_aggregated_5m',
+  'network_events_5m',
+  'clients_5m',
+  'relay_health_5m',
+  'zaps_5m',
+  'zap_rejections_5m',
+  'relay_off_filter_5m',
+  'untimely_events_5m',
+  'deletions_5m',
+] as const;
+
+/** 5-minute rows are kept this long. */
+export const SLOT_RETENTION_DAYS = 2;
+
 /** Per-hour pubkey rows serve the 7d hourly timeline; a day of margin past it. */
 export const ACTIVE_USERS_HOURLY_DAYS = 8;
 /** Per-day pubkey rows serve the 90d range; `pubkeys` (first/last seen) is all `all` needs. */
@@ -45,6 +61,7 @@ export async function applyRetention(
   { now, hourlyRetentionDays, relayLogRetentionDays, runHistory }: RetentionOptions,
 ): Promise<RetentionResult> {
   const hourCut = new Date(truncHour(now).getTime() - hourlyRetentionDays * DAY_MS).toISOString();
+  const slotCut = new Date(now.getTime() - SLOT_RETENTION_DAYS * DAY_MS).toISOString();
   const activeHourCut = new Date(truncHour(now).getTime() - ACTIVE_USERS_HOURLY_DAYS * DAY_MS).toISOString();
   const activeDayCut = dayString(new Date(truncDay(now).getTime() - ACTIVE_USERS_DAILY_DAYS * DAY_MS));
   const logCut = new Date(now.getTime() - relayLogRetentionDays * DAY_MS).toISOString();
@@ -55,6 +72,9 @@ export async function applyRetention(
   };
   for (const table of HOURLY_TABLES) {
     await run(table, sql`delete from ${sql.table(table)} where hour < ${hourCut}::timestamptz`);
+  }
+  for (const table of SLOT_TABLES) {
+    await run(table, sql`delete from ${sql.table(table)} where bucket < ${slotCut}::timestamptz`);
   }
   await run(
     'active_users_hourly',

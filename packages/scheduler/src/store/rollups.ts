@@ -1,11 +1,11 @@
-import { type Database, RELAY_HEALTH_COUNTERS } from '@nostr-info/shared/db';
+import { type Database, RELAY_HEALTH_COUNTERS, ROLLUP_STATE_NAME } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
 import { dayString, truncDay } from '../compute/range-window.js';
 
 const DAY_MS = 86_400_000;
 
-/** Name of the one `stats_rollup_state` row. */
-export const ROLLUP_NAME = 'all';
+/** Name of the one `stats_rollup_state` row (collector flushes lock it too). */
+export const ROLLUP_NAME = ROLLUP_STATE_NAME;
 
 /**
  * Days closed for rollup: up to today minus this. The collector buckets by observation time, so a
@@ -17,9 +17,15 @@ const HEALTH = RELAY_HEALTH_COUNTERS;
 
 /**
  * Moves the running totals forward to the newest closed day: adds the day rows after the previous
- * `through_day` to `events_aggregated_totals`, `relay_health_totals`, `clients_totals`. Runs in the
- * run's transaction under its lock, so totals and `through_day` always move together; once caught
- * up it adds one day of rows a day. Returns the new `through_day`.
+ * `through_day` to `events_aggregated_totals`, `relay_health_totals`, `clients_totals`. Totals and
+ * `through_day` move together in one transaction; once caught up it adds one day of rows a day.
+ * Returns the new `through_day`.
+ *
+ * The state row is locked `FOR UPDATE`, which waits for every collector flush holding it
+ * `FOR SHARE`: a flush that wrote day rows commits before the sums below read them, and a later
+ * flush reads the new `through_day` and adds its rows of covered days to the totals itself. That
+ * needs each statement to see what committed before it (read committed): in a transaction whose
+ * snapshot is older than the lock, the sums would miss those rows.
  */
 export async function advanceRollups(db: Kysely<Database>, now: Date): Promise<string> {
   const target = dayString(new Date(truncDay(now).getTime() - ROLLUP_LAG_DAYS * DAY_MS));

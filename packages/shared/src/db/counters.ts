@@ -17,3 +17,10 @@ export const RELAY_HEALTH_COUNTERS = [
 ] as const;
 
 export type RelayHealthCounter = (typeof RELAY_HEALTH_COUNTERS)[number];
+
+/**
+ * Name of the one `stats_rollup_state` row: its `through_day` is the last day the running totals
+ * (`*_totals`) hold. The scheduler moves it forward under `FOR UPDATE`; a collector flush that
+ * writes a day row reads it under `FOR SHARE` and adds rows of days already rolled up to the totals.
+ */
+export const ROLLUP_STATE_NAME = 'all';

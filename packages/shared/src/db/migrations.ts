@@ -8,6 +8,7 @@ import * as relayHeldAtUnwatched from './migrations/2026-11-24T21-30-00-relay-he
 import * as zapVerification from './migrations/2026-12-05T10-00-00-zap-verification.js';
 import * as offFilterLateDeletions from './migrations/2026-12-05T11-00-00-off-filter-late-deletions.js';
 import * as servingStatusDiscovery from './migrations/2026-12-05T12-00-00-serving-status-discovery.js';
+import * as rolling24h from './migrations/2026-12-05T13-00-00-rolling-24h.js';
 import * as durableResume from './migrations/2026-12-05T14-00-00-durable-resume.js';
 
 /**
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T10-00-00-zap-verification': zapVerification,
   '2026-12-05T11-00-00-off-filter-late-deletions': offFilterLateDeletions,
   '2026-12-05T12-00-00-serving-status-discovery': servingStatusDiscovery,
+  '2026-12-05T13-00-00-rolling-24h': rolling24h,
   '2026-12-05T14-00-00-durable-resume': durableResume,
 };
 

@@ -341,6 +341,29 @@ export interface DeletionsDailyTable extends DeletionCounters {
   day: Day;
 }
 
+/**
+ * The additive hourly counters again, per 5-minute slot (`bucket`: the slot's start): the `24h`
+ * range reads the partial hour at its old edge from these. Kept for two days.
+ */
+interface SlotBucket {
+  bucket: Timestamp;
+}
+export interface EventsAggregated5mTable extends RelayEventCounters, SlotBucket {}
+export interface NetworkEvents5mTable extends SlotBucket {
+  kind: number;
+  events: Int8;
+}
+export interface Clients5mTable extends SlotBucket {
+  client: string;
+  events: Int8;
+}
+export interface RelayHealth5mTable extends RelayHealthCounters, SlotBucket {}
+export interface Zaps5mTable extends ZapCounters, SlotBucket {}
+export interface ZapRejections5mTable extends ZapRejectionCounters, SlotBucket {}
+export interface RelayOffFilter5mTable extends RelayOffFilterCounters, SlotBucket {}
+export interface UntimelyEvents5mTable extends UntimelyEventCounters, SlotBucket {}
+export interface Deletions5mTable extends DeletionCounters, SlotBucket {}
+
 /** An author's NIP-09 deletion of their own article by address: versions created up to `deleted_until`. */
 export interface ArticleDeletionsTable {
   pubkey: string;
@@ -502,6 +525,15 @@ export interface Database {
   untimely_events_daily: UntimelyEventsDailyTable;
   deletions_hourly: DeletionsHourlyTable;
   deletions_daily: DeletionsDailyTable;
+  events_aggregated_5m: EventsAggregated5mTable;
+  network_events_5m: NetworkEvents5mTable;
+  clients_5m: Clients5mTable;
+  relay_health_5m: RelayHealth5mTable;
+  zaps_5m: Zaps5mTable;
+  zap_rejections_5m: ZapRejections5mTable;
+  relay_off_filter_5m: RelayOffFilter5mTable;
+  untimely_events_5m: UntimelyEvents5mTable;
+  deletions_5m: Deletions5mTable;
   article_deletions: ArticleDeletionsTable;
   event_deletions: EventDeletionsTable;
   replaceable_events: ReplaceableEventsTable;
