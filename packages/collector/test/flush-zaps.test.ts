@@ -188,4 +188,15 @@ describe.each(['postgres', 'pglite'] as const)('zap verdicts in the flush (%s)',
       .executeTakeFirst();
     expect(row).toEqual({ event_id: hash('3'), lud16: 'tie@w.example' });
   });
+  it('takes a receipt delivered again (a replay after a crash) as the one already counted, not a duplicate', async () => {
+    const before = await zapFigures(dbs.reader);
+    await flush(dbs, (b) => b.zapVerdicts.claim(claim({ paymentHash: hash('5'), receiptId: hash('5') })));
+    const again = await flush(dbs, (b) =>
+      b.zapVerdicts.claim(claim({ paymentHash: hash('5'), receiptId: hash('5') })),
+    );
+    expect(Object.fromEntries(again.zapVerdicts.written)).toEqual({});
+    const after = await zapFigures(dbs.reader);
+    expect(after.accepted - before.accepted).toBe(1);
+    expect(after.rejected).toEqual(before.rejected);
+  });
 });

@@ -189,6 +189,7 @@ export async function flushZapVerdicts(tx: Tx, verdicts: ZapVerdicts): Promise<v
   const verifiedItself: string[] = [];
   for (const c of winners) {
     const how = counted.get(c.paymentHash);
+    if (how === 'again') continue;
     if (!how) reject(c, 'duplicate_payment');
     else if (c.verdict === 'unverified') {
       reject(c, 'unverified');

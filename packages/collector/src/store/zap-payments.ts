@@ -45,8 +45,8 @@ export function pickClaims(claims: readonly ZapClaim[]): { winners: ZapClaim[]; 
 export async function claimPayments(
   tx: Tx,
   claims: readonly ZapClaim[],
-): Promise<Map<string, 'new' | 'verified'>> {
-  const counted = new Map<string, 'new' | 'verified'>();
+): Promise<Map<string, 'new' | 'verified' | 'again'>> {
+  const counted = new Map<string, 'new' | 'verified' | 'again'>();
   for (const chunk of chunkRows(claims, 4)) {
     const rows = await tx
       .insertInto('zap_payments')
@@ -70,6 +70,23 @@ export async function claimPayments(
       .returning(['payment_hash', sql<boolean>`(xmax = 0)`.as('inserted')])
       .execute();
     for (const r of rows) counted.set(r.payment_hash, r.inserted ? 'new' : 'verified');
+  }
+  // The same receipt delivered again (a replay after a crash, before its first copy's verdict was
+  // known to be written): its payment is already counted by itself, not by another receipt.
+  const taken = claims.filter((c) => !counted.has(c.paymentHash));
+  for (const chunk of chunkRows(taken, 2, 1000)) {
+    const same = await tx
+      .selectFrom('zap_payments')
+      .select(['payment_hash', 'receipt_id'])
+      .where(
+        'payment_hash',
+        'in',
+        chunk.map((c) => c.paymentHash),
+      )
+      .execute();
+    const receipts = new Map(same.map((r) => [r.payment_hash, r.receipt_id]));
+    for (const c of chunk)
+      if (receipts.get(c.paymentHash) === c.receiptId) counted.set(c.paymentHash, 'again');
   }
   return counted;
 }
