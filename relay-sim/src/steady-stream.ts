@@ -1,6 +1,6 @@
+import type { NostrEvent } from '@nostr-info/shared/nostr';
 import { generateSecretKey } from 'nostr-tools/pure';
 import { WebSocket } from 'ws';
-import type { NostrEvent } from '@nostr-info/shared/nostr';
 import { type Signer, wasmSigner } from './signer.js';
 
 /** What a steady stream publishes, where, and how fast. */
