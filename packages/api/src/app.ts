@@ -9,6 +9,7 @@ import { requestId } from 'hono/request-id';
 import { ApiError, errorBody } from './errors.js';
 import { apiCors, apiSecureHeaders } from './http/header-policy.js';
 import { requestMetrics } from './http/request-metrics.js';
+import { registerObservatoryRoutes } from './observatory/observatory-routes.js';
 import { type ApiParts, createApiParts } from './parts.js';
 import { registerOpsRoutes } from './routes/ops-routes.js';
 import { registerRelayRoute } from './routes/relay-route.js';
@@ -82,6 +83,7 @@ export function createApp(
   registerOpsRoutes(app, ctx);
   registerStatsRoutes(app, parts);
   registerRelayRoute(app, parts, ctx);
+  registerObservatoryRoutes(app, parts, ctx);
   registerStreamRoute(app, parts, ctx);
   registerWebRoutes(app, { logger: log });
 

@@ -128,11 +128,14 @@ describe('operations', () => {
         '/api/v1/stats/events/{range}',
         '/api/v1/stats/full/{range}',
         '/api/v1/relays/{url}',
+        '/api/v1/relays/{url}/history',
+        '/api/v1/relays/{url}/changes',
+        '/api/v1/relays/{url}/badge.svg',
         '/api/v1/stream',
       ].sort(),
     );
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Overview', 'FullSnapshot', 'Error']),
+      expect.arrayContaining(['Overview', 'FullSnapshot', 'Error', 'RelayHistory', 'RelayChanges']),
     );
   });
 

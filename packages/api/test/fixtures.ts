@@ -1,6 +1,7 @@
 import {
   type FullSnapshot,
   fullSnapshotSchema,
+  METHODOLOGY_VERSION,
   type RelayRow,
   type StatsRange,
 } from '@nostr-info/shared/stats';
@@ -54,6 +55,7 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
   );
   const snapshot: FullSnapshot = {
     ...base,
+    methodology_version: METHODOLOGY_VERSION,
     overview: {
       ...base,
       relays: {
@@ -67,6 +69,11 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
       },
       events: { unique: 123_456 + seed, relay_sum: 456_789, invalid: 12, off_filter: 9, late: 7, future: 2 },
       users: { active: 4321, new: 123 },
+      user_tiers: {
+        active: { keys: 4321, profiled: 1200, trusted: 900 },
+        new: { keys: 123, profiled: 20, trusted: 5 },
+        trust_computed_at: at,
+      },
       zaps: {
         count: 100,
         sats: 21_000,

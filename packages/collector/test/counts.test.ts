@@ -232,6 +232,21 @@ describe('collector counts equal ground truth', () => {
       .executeTakeFirst();
     expect(health?.connects).toBe(3);
     expect(health?.observed).toBeGreaterThan(0);
+    // Every connect's open latency and every EOSE's latency went into the histograms too.
+    const latency = await db
+      .selectFrom('relay_latency_hourly')
+      .select(['phase', sql<number>`sum(samples)::int`.as('n')])
+      .groupBy('phase')
+      .orderBy('phase')
+      .execute();
+    const eoses = await db
+      .selectFrom('relay_health_hourly')
+      .select(sql<number>`sum(eose_latency_count)::int`.as('n'))
+      .executeTakeFirst();
+    expect(latency).toEqual([
+      { phase: 'eose', n: eoses?.n },
+      { phase: 'open', n: 3 },
+    ]);
     const statuses = await db.selectFrom('relays').select(['status', 'open_latency_ms']).execute();
     expect(statuses.every((s) => s.open_latency_ms !== null)).toBe(true);
   });

@@ -10,6 +10,7 @@ import { pushRunMetrics } from './publish/pushgateway.js';
 import { computeAndStore } from './store/compute-and-store.js';
 import { applyRetention } from './store/retention.js';
 import { rangeFigures, recordFailedRun } from './store/write-snapshots.js';
+import { runTrustIfDue, trustSettings } from './trust/run-trust.js';
 
 /** Outcome of one scheduler run; the CLI turns `error` into the exit status. */
 export interface RunResult {
@@ -29,6 +30,8 @@ export interface RunOptions {
   ranges?: readonly StatsRange[];
   /** Skip retention (benchmarks time the computation alone). */
   retention?: boolean;
+  /** Skip the web of trust even when it is due (benchmarks time the statistics alone). */
+  trust?: boolean;
 }
 
 /** Writers with a run in flight in this process (PGlite has one connection, so no advisory lock). */
@@ -37,7 +40,8 @@ const inFlight = new WeakSet<Kysely<Database>>();
 /**
  * One run of every range: reads from `ctx.dbs.reader`, then in one writer transaction inserts the
  * snapshots and the `scheduler_runs` row and prunes old snapshots; refreshes the cache, announces
- * the new set, pushes metrics, applies retention. On PostgreSQL the whole run holds a
+ * the new set, recomputes the web of trust when due (`runTrustIfDue`, in its own transaction),
+ * pushes metrics, applies retention. On PostgreSQL the whole run holds a
  * transaction-scoped advisory lock: a second run at the same time skips. A failed run writes no
  * snapshot, so the previous ones keep serving.
  */
@@ -45,7 +49,7 @@ export async function runScheduler(
   ctx: RoleContext<SchedulerEnv>,
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const { now: clock = () => new Date(), ranges = STATS_RANGES, retention = true } = options;
+  const { now: clock = () => new Date(), ranges = STATS_RANGES, retention = true, trust = true } = options;
   const { dbs, cache, env } = ctx;
   const log = ctx.logger.child({ module: 'scheduler' });
   if (inFlight.has(dbs.writer)) {
@@ -66,6 +70,7 @@ export async function runScheduler(
         now: startedAt,
         history: env.SNAPSHOT_HISTORY,
         elapsedMs: () => performance.now() - t0,
+        trust: env.TRUST_SEEDS.length > 0,
       });
     } catch (cause) {
       const error = new SchedulerRunError('scheduler run failed', { cause });
@@ -104,11 +109,19 @@ export async function runScheduler(
         log.warn({ err }, 'pushing run metrics failed'),
       );
     }
+    // After the snapshots are out, so a slow trust computation never delays them; the next run's
+    // snapshots use what it wrote.
+    if (trust) {
+      await runTrustIfDue(dbs, trustSettings(env), { now: startedAt, log }).catch((err) =>
+        log.error({ err }, 'trust computation failed; the previous trusted set stays'),
+      );
+    }
     if (retention) {
       await applyRetention(dbs.writer, {
         now: startedAt,
         hourlyRetentionDays: env.HOURLY_RETENTION_DAYS,
         relayLogRetentionDays: env.RELAY_LOG_RETENTION_DAYS,
+        relayDailyRetentionDays: env.RELAY_DAILY_RETENTION_DAYS,
         runHistory: env.SNAPSHOT_HISTORY,
       })
         .then((deleted) => log.debug({ deleted }, 'retention applied'))

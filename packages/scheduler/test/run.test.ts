@@ -51,6 +51,14 @@ describe('a run on PostgreSQL: cache, announcement, history, retention', () => {
       .select('id')
       .where('url', '=', 'wss://log.example')
       .executeTakeFirstOrThrow();
+    // Per-relay day rows (RELAY_DAILY_RETENTION_DAYS 800 by default): 801 days old go, 800 stay.
+    await db
+      .insertInto('relay_latency_daily')
+      .values([
+        { day: '2024-09-14', relay_id: relay.id, phase: 'open', le_ms: 50, samples: 1 },
+        { day: '2024-09-15', relay_id: relay.id, phase: 'open', le_ms: 50, samples: 1 },
+      ])
+      .execute();
     await db
       .insertInto('relay_logs')
       .values([
@@ -116,6 +124,8 @@ describe('a run on PostgreSQL: cache, announcement, history, retention', () => {
     expect(hourly.map((r) => r.hour.toISOString())).toEqual(['2026-11-16T12:00:00.000Z']);
     const logs = await db.selectFrom('relay_logs').select('at').execute();
     expect(logs.map((r) => r.at.toISOString())).toEqual(['2026-11-17T12:31:00.000Z']);
+    const latencyDays = await db.selectFrom('relay_latency_daily').select('day').execute();
+    expect(latencyDays.map((r) => r.day)).toEqual(['2024-09-15']);
   });
 
   it('keeps SNAPSHOT_HISTORY snapshots per range, the newest', async () => {

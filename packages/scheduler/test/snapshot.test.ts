@@ -67,6 +67,12 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
       },
       events: { unique: 16, relay_sum: 20, invalid: 1, ...NONE_KEPT_OUT },
       users: { active: 2, new: 1 },
+      // No trust seeds in this dataset: trusted is null (test/trust.test.ts covers the tiers).
+      user_tiers: {
+        active: { keys: 2, profiled: 0, trusted: null },
+        new: { keys: 1, profiled: 0, trusted: null },
+        trust_computed_at: null,
+      },
       zaps: { count: 2, sats: 101_000, senders: 1, receivers: 1, flagged: 1, ...NO_REJECTIONS },
       articles: 1,
       articles_deleted: 0,

@@ -56,13 +56,15 @@ export interface SendOptions {
   ifNoneMatch: string | undefined;
   /** Extra headers (Cache-Control, rate-limit headers are already on the context). */
   headers: Record<string, string>;
+  /** Media type of the body (default JSON). */
+  contentType?: string;
 }
 
 /** Answers with precomputed bytes: 304 on a matching validator, else the negotiated encoding. */
 export function sendEncoded(
   c: Context,
   body: EncodedBody,
-  { acceptEncoding, ifNoneMatch, headers }: SendOptions,
+  { acceptEncoding, ifNoneMatch, headers, contentType = 'application/json; charset=utf-8' }: SendOptions,
 ): Response {
   const coding = isUncompressed(body) ? 'identity' : pickCoding(acceptEncoding);
   const etag = etagFor(body, coding);
@@ -70,7 +72,7 @@ export function sendEncoded(
   // c.body keeps headers set earlier (X-Request-Id) and node-server's fast path for bytes.
   if (matchesIfNoneMatch(ifNoneMatch, body)) return c.body(null, 304, common);
   const bytes = coding === 'br' ? body.br : coding === 'gzip' ? body.gzip : body.identity;
-  common['Content-Type'] = 'application/json; charset=utf-8';
+  common['Content-Type'] = contentType;
   common['Content-Length'] = String(bytes.length);
   if (coding !== 'identity') common['Content-Encoding'] = coding;
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, common);

@@ -4,10 +4,45 @@ import { type LightningEntry, lightningAddressOf } from '../extract/zap-profile.
 import { type NostrEvent, tagValue } from '../protocol/event.js';
 import { articleKey } from '../store/pg-text.js';
 import { hourOf } from './buckets.js';
-import { CounterBuffer } from './counter-buffer.js';
+import { CounterBuffer, type ReplaceableRow } from './counter-buffer.js';
 
 /** Kinds whose latest event per pubkey is kept (profiles, follow lists, relay lists). */
 export const REPLACEABLE_KINDS: ReadonlySet<number> = new Set([0, 3, 10002]);
+
+/**
+ * Most followees kept of one follow list (the first distinct valid `p` tags, in tag order). Relays
+ * cap event sizes well below this many tags, so it only bounds what a hostile list can cost.
+ */
+export const MAX_FOLLOWS = 10_000;
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * The followees of a kind 3 event: its `p` tags that name a lowercase 64-hex key, each once,
+ * without the author itself, at most `MAX_FOLLOWS`.
+ */
+export function followsOf(event: NostrEvent): string[] {
+  const seen = new Set<string>();
+  for (const tag of event.tags) {
+    const key = tag[1];
+    if (tag[0] !== 'p' || typeof key !== 'string' || !HEX64.test(key) || key === event.pubkey) continue;
+    seen.add(key);
+    if (seen.size >= MAX_FOLLOWS) break;
+  }
+  return [...seen];
+}
+
+/** The latest-wins row of a replaceable event; a follow list carries its followees. */
+function replaceableOf(event: NostrEvent): ReplaceableRow {
+  const row: ReplaceableRow = {
+    kind: event.kind,
+    pubkey: event.pubkey,
+    eventId: event.id,
+    createdAt: event.created_at * 1000,
+  };
+  if (event.kind === 3) row.follows = followsOf(event);
+  return row;
+}
 
 /**
  * Where network-unique zap receipts go to be checked per NIP-57 (asynchronously: the provider key
@@ -83,12 +118,7 @@ export class Aggregator {
       const d = articleKey(tagValue(event, 'd') ?? '');
       b.addArticle(event.pubkey, d, seen, event.created_at * 1000, event.id);
     } else if (REPLACEABLE_KINDS.has(event.kind)) {
-      b.addReplaceable({
-        kind: event.kind,
-        pubkey: event.pubkey,
-        eventId: event.id,
-        createdAt: event.created_at * 1000,
-      });
+      b.addReplaceable(replaceableOf(event));
     } else if (event.kind === 5) b.filtered.addDeletion(event, hour, atMs);
   }
 
@@ -102,13 +132,7 @@ export class Aggregator {
     const b = this.buffer;
     b.filtered.addTimed(hourOf(atMs), event.kind, timing, atMs);
     if (event.kind === 5) b.filtered.addDeletion(event, undefined);
-    if (!REPLACEABLE_KINDS.has(event.kind)) return;
-    b.addReplaceable({
-      kind: event.kind,
-      pubkey: event.pubkey,
-      eventId: event.id,
-      createdAt: event.created_at * 1000,
-    });
+    if (REPLACEABLE_KINDS.has(event.kind)) b.addReplaceable(replaceableOf(event));
   }
 
   /** A profile's Lightning address, kept durably so any replica can find a recipient's zap provider. */

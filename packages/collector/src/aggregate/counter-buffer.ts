@@ -1,4 +1,5 @@
 import { pgText } from '../store/pg-text.js';
+import { LatencyHistograms } from '../store/relay-latency.js';
 import { slotIn } from './buckets.js';
 import type {
   ArticleRow,
@@ -56,12 +57,19 @@ export class CounterBuffer {
   readonly filtered = new FilterCounters();
   /** Ids credited, events counted and resume marks, committed with the counts (see `DurableLedger`). */
   readonly durable = new DurableLedger();
+  /** Open and REQ→EOSE latencies per relay and hour, as histogram rows. */
+  readonly latency = new LatencyHistograms();
   relayLogs: RelayLogRow[] = [];
   /**
    * The relays this replica holds, when the flush reports them (see `Flusher`). A failed flush's
    * report is not put back: the next one supersedes it.
    */
   held: HeldRelay[] | undefined;
+  /**
+   * Followees held by the follow lists in `replaceable`: each counts as a key, so a burst of long
+   * lists meets the BUFFER_MAX_KEYS bound like any other counters.
+   */
+  follows = 0;
   /** Network-unique events recorded since the buffer was created, for FLUSH_MAX_EVENTS. */
   events = 0;
 
@@ -76,6 +84,7 @@ export class CounterBuffer {
       this.activeHourly.size +
       this.articles.size +
       this.replaceable.size +
+      this.follows +
       this.health.size +
       this.relayStatus.size +
       this.discovered.size +
@@ -83,7 +92,8 @@ export class CounterBuffer {
       this.zapVerdicts.keys +
       this.filtered.keys +
       this.relayLogs.length +
-      this.durable.size
+      this.durable.size +
+      this.latency.size
     );
   }
 
@@ -179,6 +189,7 @@ export class CounterBuffer {
       row.createdAt > current.createdAt ||
       (row.createdAt === current.createdAt && row.eventId < current.eventId)
     ) {
+      this.follows += (row.follows?.length ?? 0) - (current?.follows?.length ?? 0);
       this.replaceable.set(key, { ...row });
     }
   }
@@ -290,6 +301,7 @@ export class CounterBuffer {
     for (const r of older.discovered.values()) this.addDiscovered(r.url, r.from, r.count);
     for (const r of older.relayLists.values()) this.addRelayList(r);
     this.durable.mergeFrom(older.durable);
+    this.latency.restore(older.latency.held());
     this.zapVerdicts.mergeFrom(older.zapVerdicts);
     this.filtered.mergeFrom(older.filtered);
     this.relayLogs = [...older.relayLogs, ...this.relayLogs].slice(-MAX_LOGS);

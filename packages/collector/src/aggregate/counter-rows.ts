@@ -45,6 +45,8 @@ export interface ReplaceableRow {
   pubkey: string;
   eventId: string;
   createdAt: number;
+  /** Kind 3 only: the followees (`followsOf`), written to the follow graph with the list. */
+  follows?: string[];
 }
 export interface HealthRow {
   hour: string;

@@ -101,3 +101,90 @@ export async function fetchRelayInfo(
   }
   return parseRelayInfo(document as Record<string, unknown>);
 }
+
+/** The NIP-11 fields whose changes go into a relay's change log, in the order they are listed. */
+export const TRACKED_NIP11_FIELDS = [
+  'name',
+  'software',
+  'version',
+  'supported_nips',
+  'limitation',
+  'fees',
+] as const;
+export type TrackedNip11Field = (typeof TRACKED_NIP11_FIELDS)[number];
+
+/** One tracked field that differs between two documents: its value before and after (null: absent). */
+export interface Nip11Change {
+  field: TrackedNip11Field;
+  from: unknown;
+  to: unknown;
+}
+
+/** A JSON value with every object's keys sorted, so two equal documents compare equal as text. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
+}
+
+const objectOrNull = (v: unknown): unknown =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? canonical(v) : null;
+
+/**
+ * The tracked fields of a document as compared: text fields as parsed (trimmed to their stored
+ * length), supported NIPs as a sorted set (a relay listing the same NIPs in another order changed
+ * nothing), `limitation` and `fees` as whole objects with sorted keys.
+ */
+export function trackedNip11(info: RelayInfo): Record<TrackedNip11Field, unknown> {
+  return {
+    name: info.name,
+    software: info.software,
+    version: info.version,
+    supported_nips: info.supportedNips ? [...new Set(info.supportedNips)].sort((a, b) => a - b) : null,
+    limitation: objectOrNull(info.document.limitation),
+    fees: objectOrNull(info.document.fees),
+  };
+}
+
+/** The tracked fields that differ from `before` to `after`, in `TRACKED_NIP11_FIELDS` order. */
+export function nip11Changes(before: RelayInfo, after: RelayInfo): Nip11Change[] {
+  const a = trackedNip11(before);
+  const b = trackedNip11(after);
+  return TRACKED_NIP11_FIELDS.filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f])).map((field) => ({
+    field,
+    from: a[field],
+    to: b[field],
+  }));
+}
+
+/** What decides whether a held relay's NIP-11 document is fetched again now. */
+export interface Nip11RefreshState {
+  now: number;
+  /** Last fetch by any replica (stored with the document, also when it failed); null: never. */
+  fetchedAt: number | null;
+  /** When this replica last started a fetch for the relay (0: not since it holds it). */
+  startedAt: number;
+  /** Sockets the relay's connection has opened so far, and how many it had when that fetch started. */
+  socketsOpened: number;
+  socketsOpenedAtFetch: number;
+  refreshMs: number;
+  /** Reconnects closer together than this share one fetch (a flapping relay is not asked every second). */
+  minGapMs: number;
+}
+
+/**
+ * True when the document is due: never fetched, older than `refreshMs`, or the relay's socket
+ * opened again after the last fetch (a reconnect: relays are often restarted to upgrade, and
+ * a restarted relay may run other software or state other limits). The first socket of a
+ * connection is no reconnect. A reconnect stays due until a fetch starts after it, so one that
+ * comes within `minGapMs` of a fetch is served once the gap has passed.
+ */
+export function nip11RefreshDue(s: Nip11RefreshState): boolean {
+  if (s.fetchedAt === null) return true;
+  if (s.now - s.fetchedAt >= s.refreshMs) return true;
+  const reconnected = s.socketsOpened > Math.max(1, s.socketsOpenedAtFetch);
+  return reconnected && s.now - Math.max(s.fetchedAt, s.startedAt) >= s.minGapMs;
+}

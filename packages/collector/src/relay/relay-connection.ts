@@ -51,6 +51,8 @@ export class RelayConnection implements FrameSource {
   /** When the current socket opened (ms; before `connectStartedAt` while it has not). */
   private openedAt = 0;
   private connectStartedAt = 0;
+  /** Sockets opened so far (the first, then one per reconnect). */
+  private opens = 0;
   private stopped = false;
   private wasStarted = false;
   private currentState: ConnectionState = 'closed';
@@ -138,6 +140,11 @@ export class RelayConnection implements FrameSource {
     return this.health.serving && this.ws?.readyState === WebSocket.OPEN;
   }
 
+  /** Sockets this connection has opened: 1 after the first connect, one more per reconnect. */
+  get socketsOpened(): number {
+    return this.opens;
+  }
+
   /** EVENT frames received since start. */
   get received(): number {
     return this.receivedCount;
@@ -166,7 +173,7 @@ export class RelayConnection implements FrameSource {
     return this.subscription.limits.maxSubscriptions;
   }
 
-  /** The limits from the relay's NIP-11 document (any replica's, refreshed daily). */
+  /** The limits from the relay's NIP-11 document (any replica's; refreshed periodically and on reconnect). */
   applyLimits(limits: RelayLimits): void {
     this.subscription.applyLimits(limits);
   }
@@ -238,6 +245,7 @@ export class RelayConnection implements FrameSource {
     // Not "heard": the resumed REQ looks back behind the last time the relay sent something,
     // before the gap, so a gap longer than the look-back loses nothing the relay holds.
     this.openedAt = now;
+    this.opens += 1;
     this.health.opened(now, now - this.connectStartedAt);
     if (this.host.paused()) ws.pause();
     this.subscribe();

@@ -162,7 +162,7 @@ export class RelayHealth {
     const elapsed = now - this.lastAccountedAt;
     this.lastAccountedAt = now;
     if (elapsed <= 0 || stopped) return;
-    const row = this.host.buffer().healthRow(hourOf(now), this.relayId);
+    const row = this.host.buffer().healthRow(hourOf(now), this.relayId, now);
     const m = this.host.metrics;
     row.observedMs += elapsed;
     m.relayObservedSeconds.inc({ relay: this.url }, elapsed / 1000);
@@ -192,10 +192,12 @@ export class RelayHealth {
   /** The socket opened `openMs` after the connect started. */
   opened(now: number, openMs: number): void {
     this.move('idle', now);
-    const row = this.host.buffer().healthRow(hourOf(now), this.relayId);
+    const buffer = this.host.buffer();
+    const row = buffer.healthRow(hourOf(now), this.relayId, now);
     row.connects += 1;
     row.openLatencyMsSum += openMs;
     row.openLatencyCount += 1;
+    buffer.latency.record(this.relayId, 'open', openMs, now);
     this.host.metrics.relayOpenSeconds.set({ relay: this.url }, openMs / 1000);
     this.report({ lastConnectedAt: now, openLatencyMs: openMs });
     this.logLine('connect', null, null);
@@ -228,10 +230,12 @@ export class RelayHealth {
   }
 
   /** The relay answered the subscription with EOSE after `eoseMs`. */
-  eose(eoseMs: number): void {
-    const row = this.host.buffer().healthRow(hourOf(Date.now()), this.relayId);
+  eose(eoseMs: number, now = Date.now()): void {
+    const buffer = this.host.buffer();
+    const row = buffer.healthRow(hourOf(now), this.relayId, now);
     row.eoseLatencyMsSum += eoseMs;
     row.eoseLatencyCount += 1;
+    buffer.latency.record(this.relayId, 'eose', eoseMs, now);
     this.host.metrics.relayEoseSeconds.set({ relay: this.url }, eoseMs / 1000);
     this.report({ eoseLatencyMs: eoseMs });
   }
@@ -240,7 +244,7 @@ export class RelayHealth {
   failed(now: number, errorClass: string, message: string): void {
     this.move('retrying', now);
     this.resetSocket();
-    const row = this.host.buffer().healthRow(hourOf(now), this.relayId);
+    const row = this.host.buffer().healthRow(hourOf(now), this.relayId, now);
     row.disconnects += 1;
     row.errors += errorClass === 'closed' ? 0 : 1;
     this.host.metrics.relayErrors.inc({ relay: this.url, class: errorClass });
@@ -266,7 +270,7 @@ export class RelayHealth {
     this.move('refused', now);
     // The socket's time so far was spent learning that the relay refuses: restricted, not down.
     if (this.pendingMs > 0) {
-      this.host.buffer().healthRow(hourOf(now), this.relayId).restrictedMs += this.pendingMs;
+      this.host.buffer().healthRow(hourOf(now), this.relayId, now).restrictedMs += this.pendingMs;
       this.host.metrics.relayRestrictedSeconds.inc({ relay: this.url }, this.pendingMs / 1000);
       this.pendingMs = 0;
     }

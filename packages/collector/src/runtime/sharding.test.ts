@@ -31,6 +31,7 @@ const env = {
   DEDUP_TTL_SECONDS: 86_400,
   DISCOVERY_ENABLED: false,
   DISCOVERY_MAX_RELAYS: 0,
+  NIP11_REFRESH_SECONDS: 21_600,
 };
 
 describe('handoverTiming', () => {

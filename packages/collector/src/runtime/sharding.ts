@@ -26,6 +26,7 @@ export type ShardingEnv = Pick<
   | 'DEDUP_TTL_SECONDS'
   | 'DISCOVERY_ENABLED'
   | 'DISCOVERY_MAX_RELAYS'
+  | 'NIP11_REFRESH_SECONDS'
 >;
 
 /** What sharding converges and reports to. */
@@ -91,6 +92,7 @@ export function createSharding(
     logger,
     metrics,
     nip11: options.nip11,
+    nip11RefreshMs: env.NIP11_REFRESH_SECONDS * 1000,
     discovery: { enabled: env.DISCOVERY_ENABLED, maxRelays: env.DISCOVERY_MAX_RELAYS },
     handover,
     handoverWaitMs,

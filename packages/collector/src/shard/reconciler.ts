@@ -3,7 +3,7 @@ import type { Logger } from '@nostr-info/shared/log';
 import { ownerOf } from '@nostr-info/shared/relay';
 import type { Kysely } from 'kysely';
 import type { CollectorMetrics } from '../observe/metrics.js';
-import { fetchRelayInfo } from '../relay/nip11.js';
+import { fetchRelayInfo, nip11RefreshDue } from '../relay/nip11.js';
 import { probeRelay } from '../relay/probe.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import {
@@ -19,7 +19,10 @@ import type { DurableResume, StoredResume } from './durable-resume.js';
 import type { Handover } from './handover.js';
 import type { ReplicaSource } from './replica-count.js';
 
-const DAY_MS = 86_400_000;
+/** Default of `nip11RefreshMs` (NIP11_REFRESH_SECONDS). */
+const NIP11_REFRESH_MS = 6 * 3_600_000;
+/** Default of `nip11MinGapMs`. */
+const NIP11_MIN_GAP_MS = 60_000;
 
 /** What the reconciler converges and with what. */
 export interface ReconcilerOptions {
@@ -33,6 +36,10 @@ export interface ReconcilerOptions {
   metrics: CollectorMetrics;
   /** Fetch NIP-11 documents (default true). */
   nip11?: boolean;
+  /** A held relay's NIP-11 document is fetched again this often, and after each reconnect. */
+  nip11RefreshMs?: number;
+  /** Reconnects closer together than this share one NIP-11 fetch (a flapping relay is not asked each time). */
+  nip11MinGapMs?: number;
   /** Probe discovered relays and admit up to `maxRelays` of them. */
   discovery?: { enabled: boolean; maxRelays: number };
   /**
@@ -62,6 +69,8 @@ export interface ReconcilerOptions {
  */
 export class Reconciler {
   private readonly nip11InFlight = new Set<number>();
+  /** The last NIP-11 fetch this replica started per connection: when, and its sockets opened then. */
+  private readonly nip11Started = new WeakMap<RelayConnection, { at: number; socketsOpened: number }>();
   private probing = 0;
   private closed = false;
   /** Hand-offs under way (relays being released or taken), awaited by `close`. */
@@ -75,6 +84,8 @@ export class Reconciler {
   private readonly logger: Logger;
   private readonly metrics: CollectorMetrics;
   private readonly nip11: boolean;
+  private readonly nip11RefreshMs: number;
+  private readonly nip11MinGapMs: number;
   private readonly discovery: { enabled: boolean; maxRelays: number } | undefined;
   private readonly probe: (url: string) => Promise<string | undefined>;
   private readonly perTick: number;
@@ -92,6 +103,8 @@ export class Reconciler {
     logger,
     metrics,
     nip11 = true,
+    nip11RefreshMs = NIP11_REFRESH_MS,
+    nip11MinGapMs = NIP11_MIN_GAP_MS,
     discovery,
     probe = probeRelay,
     perTick = 8,
@@ -108,6 +121,8 @@ export class Reconciler {
     this.logger = logger;
     this.metrics = metrics;
     this.nip11 = nip11;
+    this.nip11RefreshMs = nip11RefreshMs;
+    this.nip11MinGapMs = nip11MinGapMs;
     this.discovery = discovery;
     this.probe = probe;
     this.perTick = perTick;
@@ -231,19 +246,40 @@ export class Reconciler {
     await (await this.startAdmission(n))?.round;
   }
 
+  /**
+   * Fetches the NIP-11 documents that are due (see `nip11RefreshDue`): never fetched, older than
+   * `nip11RefreshMs`, or the relay reconnected since. A few per tick, one per relay at a time.
+   */
   private refreshNip11(owned: WatchedRelay[]): void {
     const perTick = this.perTick;
     const now = Date.now();
-    const due = owned.filter(
-      (r) =>
-        !this.nip11InFlight.has(r.id) &&
-        (!r.nip11_fetched_at || now - new Date(r.nip11_fetched_at).getTime() > DAY_MS),
-    );
+    const due = owned.filter((r) => {
+      if (this.nip11InFlight.has(r.id)) return false;
+      const conn = this.connections.get(r.id);
+      const started = conn ? this.nip11Started.get(conn) : undefined;
+      return nip11RefreshDue({
+        now,
+        fetchedAt: r.nip11_fetched_at ? new Date(r.nip11_fetched_at).getTime() : null,
+        startedAt: started?.at ?? 0,
+        socketsOpened: conn?.socketsOpened ?? 0,
+        socketsOpenedAtFetch: started?.socketsOpened ?? 0,
+        refreshMs: this.nip11RefreshMs,
+        minGapMs: this.nip11MinGapMs,
+      });
+    });
     for (const relay of due.slice(0, Math.max(0, perTick - this.nip11InFlight.size))) {
       this.nip11InFlight.add(relay.id);
+      const held = this.connections.get(relay.id);
+      if (held) this.nip11Started.set(held, { at: now, socketsOpened: held.socketsOpened });
       fetchRelayInfo(relay.url, { publicOnly: relay.source === 'discovered' })
         .then(async (info) => {
-          await saveNip11(this.db, relay.id, info);
+          const changes = await saveNip11(this.db, relay.id, info);
+          if (changes.length > 0) {
+            this.logger.info(
+              { relay: relay.url, fields: changes.map((c) => c.field) },
+              'NIP-11 document changed',
+            );
+          }
           const conn = this.connections.get(relay.id);
           if (conn) {
             conn.applyLimits(info);

@@ -5,9 +5,11 @@ import { flushContent } from './flush-content.js';
 import { type DurableWrite, flushDurable } from './flush-durable.js';
 import { flushEventCounters } from './flush-events.js';
 import { flushFiltered } from './flush-filtered.js';
+import { flushFollows } from './flush-follows.js';
 import { flushRelays } from './flush-relays.js';
 import { flushUsers } from './flush-users.js';
 import { flushZapVerdicts } from './flush-zaps.js';
+import { writeLatencyRows } from './relay-latency.js';
 
 /**
  * Raised when a flush transaction fails. `uncertain` when it failed at COMMIT (the connection
@@ -52,9 +54,11 @@ export async function writeBuffer(
       if (durable) await flushDurable(tx, buffer, durable);
       // Relays first: discovered relays and status rows are what the other tables point at.
       await flushRelays(tx, buffer);
+      await writeLatencyRows(tx, buffer.latency.held());
       await flushEventCounters(tx, buffer);
       await flushUsers(tx, buffer);
       await flushContent(tx, buffer);
+      await flushFollows(tx, buffer);
       await flushZapVerdicts(tx, buffer.zapVerdicts);
       await flushFiltered(tx, buffer);
       committing = true;

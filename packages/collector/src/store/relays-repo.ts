@@ -1,7 +1,7 @@
 import type { Database } from '@nostr-info/shared/db';
 import type { RelayStatus } from '@nostr-info/shared/relay';
 import { type Kysely, sql } from 'kysely';
-import type { RelayInfo } from '../relay/nip11.js';
+import { type Nip11Change, nip11Changes, parseRelayInfo, type RelayInfo } from '../relay/nip11.js';
 import { pgText } from './pg-text.js';
 
 /** A relay the collectors watch: database id and normalised URL. */
@@ -131,33 +131,61 @@ export async function nip11FetchedAt(db: Kysely<Database>, id: number): Promise<
   return row?.nip11_fetched_at ?? null;
 }
 
-/** Stores a fetched NIP-11 document and the fields the API shows. */
-export async function saveNip11(db: Kysely<Database>, id: number, info: RelayInfo): Promise<void> {
-  await db
-    .updateTable('relays')
-    .set({
-      nip11: JSON.stringify(info.document),
-      nip11_fetched_at: sql`now()`,
-      nip11_error: null,
-      name: info.name,
-      description: info.description,
-      pubkey: info.pubkey,
-      contact: info.contact,
-      software: info.software,
-      version: info.version,
-      supported_nips: info.supportedNips,
-      auth_required: info.authRequired,
-      payment_required: info.paymentRequired,
-      restricted_writes: info.restrictedWrites,
-      max_message_length: info.maxMessageLength,
-      max_subscriptions: info.maxSubscriptions,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', id)
-    .execute();
+/**
+ * Stores a fetched NIP-11 document and the fields the API shows, and logs each tracked field that
+ * differs from the stored document (`relay_nip11_changes`, at the time of the store). The row is
+ * locked while comparing, so two replicas storing the same change (a relay between holders) log
+ * it once. The first document of a relay is its baseline, not a change. Returns the changes.
+ */
+export async function saveNip11(db: Kysely<Database>, id: number, info: RelayInfo): Promise<Nip11Change[]> {
+  return db.transaction().execute(async (tx) => {
+    const stored = await tx
+      .selectFrom('relays')
+      .select('nip11')
+      .where('id', '=', id)
+      .forNoKeyUpdate()
+      .executeTakeFirst();
+    const changes = stored?.nip11 ? nip11Changes(parseRelayInfo(stored.nip11), info) : [];
+    await tx
+      .updateTable('relays')
+      .set({
+        nip11: JSON.stringify(info.document),
+        nip11_fetched_at: sql`now()`,
+        nip11_error: null,
+        name: info.name,
+        description: info.description,
+        pubkey: info.pubkey,
+        contact: info.contact,
+        software: info.software,
+        version: info.version,
+        supported_nips: info.supportedNips,
+        auth_required: info.authRequired,
+        payment_required: info.paymentRequired,
+        restricted_writes: info.restrictedWrites,
+        max_message_length: info.maxMessageLength,
+        max_subscriptions: info.maxSubscriptions,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', id)
+      .execute();
+    if (changes.length > 0) {
+      await tx
+        .insertInto('relay_nip11_changes')
+        .values(
+          changes.map((c) => ({
+            relay_id: id,
+            field: c.field,
+            old_value: c.from === null ? null : JSON.stringify(c.from),
+            new_value: c.to === null ? null : JSON.stringify(c.to),
+          })),
+        )
+        .execute();
+    }
+    return changes;
+  });
 }
 
-/** Records a failed NIP-11 fetch (tried again a day later). */
+/** Records a failed NIP-11 fetch (tried again at the next refresh or reconnect). */
 export async function saveNip11Error(db: Kysely<Database>, id: number, message: string): Promise<void> {
   await db
     .updateTable('relays')

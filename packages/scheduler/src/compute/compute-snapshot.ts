@@ -1,5 +1,5 @@
 import type { Database } from '@nostr-info/shared/db';
-import type { FullSnapshot, StatsRange } from '@nostr-info/shared/stats';
+import { type FullSnapshot, METHODOLOGY_VERSION, type StatsRange } from '@nostr-info/shared/stats';
 import type { Kysely } from 'kysely';
 import { readFilterFigures } from './filter-figures.js';
 import { readRange, rowCount } from './range-data.js';
@@ -30,6 +30,7 @@ export async function computeSnapshot(
   range: StatsRange,
   now: Date,
   relays: readonly RelayFacts[],
+  { trust = true }: { trust?: boolean } = {},
 ): Promise<ComputedRange> {
   const started = performance.now();
   const window = rangeWindow(range, now);
@@ -42,7 +43,8 @@ export async function computeSnapshot(
   const figures = relayFigures(relays, data, now, filtered.offFilterByRelay);
   const snapshot: FullSnapshot = {
     ...base,
-    overview: overviewSection(base, data, figures, filtered, zaps),
+    methodology_version: METHODOLOGY_VERSION,
+    overview: overviewSection(base, data, figures, filtered, zaps, trust),
     relays: relaysSection(base, figures),
     events: eventsSection(base, window, data, filtered),
     clients: clientsSection(base, data),

@@ -45,6 +45,14 @@ export interface ActivityBucket {
 export interface RangeScalars {
   active_users: number;
   new_users: number;
+  /** Active and new users with a profile and a follow list seen. */
+  active_profiled: number;
+  new_profiled: number;
+  /** Active and new users in `trusted_pubkeys`. */
+  active_trusted: number;
+  new_trusted: number;
+  /** When the trust table was computed (the newest `trust_runs` row). */
+  trust_computed_at: Date | null;
   articles: number;
   senders: number;
   receivers: number;
@@ -104,6 +112,12 @@ function rolledUp(totals: string, name: CounterName): RawBuilder<unknown> {
                           '-infinity'::date)) r`;
 }
 
+/** A pubkey `p` with a profile (kind 0) and a follow list (kind 3) seen. */
+const profiled = sql`exists (select 1 from replaceable_events r where r.kind = 0 and r.pubkey = p.pubkey)
+  and exists (select 1 from replaceable_events r where r.kind = 3 and r.pubkey = p.pubkey)`;
+/** A pubkey `p` the last trust computation found trusted. */
+const trusted = sql`exists (select 1 from trusted_pubkeys t where t.pubkey = p.pubkey)`;
+
 /** Runs every query of one range (in parallel on the reader's pool). */
 export async function readRange(db: Kysely<Database>, window: RangeWindow): Promise<RangeData> {
   const { time, partial, firstBucket, rows } = windowBounds(window);
@@ -153,6 +167,15 @@ export async function readRange(db: Kysely<Database>, window: RangeWindow): Prom
         select
           (select count(*) from pubkeys where last_seen_at >= ${time})::bigint as active_users,
           (select count(*) from pubkeys where first_seen_at >= ${time})::bigint as new_users,
+          (select count(*) from pubkeys p where last_seen_at >= ${time} and ${profiled})::bigint
+            as active_profiled,
+          (select count(*) from pubkeys p where first_seen_at >= ${time} and ${profiled})::bigint
+            as new_profiled,
+          (select count(*) from pubkeys p where last_seen_at >= ${time} and ${trusted})::bigint
+            as active_trusted,
+          (select count(*) from pubkeys p where first_seen_at >= ${time} and ${trusted})::bigint
+            as new_trusted,
+          (select max(computed_at) from trust_runs) as trust_computed_at,
           (select count(*) from articles where last_seen_at >= ${time})::bigint as articles,
           (select count(*) from zap_participants
             where role = 'sender' and last_seen_at >= ${time})::bigint as senders,

@@ -42,6 +42,8 @@ export function overviewSection(
   relays: RelayFigures[],
   filtered: FilterFigures,
   zaps: ZapRangeFigures,
+  /** False when no trust seeds are configured: the trusted figures are then null. */
+  trust = true,
 ): Overview {
   const watched = relays.filter((r) => r.watched);
   const online = watched.filter((r) => r.row.status === 'online');
@@ -68,6 +70,11 @@ export function overviewSection(
       future: filtered.future.total,
     },
     users: { active: s.active_users, new: s.new_users },
+    user_tiers: {
+      active: { keys: s.active_users, profiled: s.active_profiled, trusted: trust ? s.active_trusted : null },
+      new: { keys: s.new_users, profiled: s.new_profiled, trusted: trust ? s.new_trusted : null },
+      trust_computed_at: trust && s.trust_computed_at ? new Date(s.trust_computed_at).toISOString() : null,
+    },
     zaps: zapOverview(s, zaps),
     articles: s.articles - filtered.articlesDeleted,
     articles_deleted: filtered.articlesDeleted,

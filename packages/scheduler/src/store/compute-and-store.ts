@@ -20,12 +20,19 @@ export interface ComputeAndStoreOptions {
   history: number;
   /** Wall time of the run so far, for the `scheduler_runs` row. */
   elapsedMs: () => number;
+  /** False when no trust seeds are configured (the trusted figures are then null). */
+  trust?: boolean;
 }
 
-async function computeAll(reader: Kysely<Database>, ranges: readonly StatsRange[], now: Date) {
+async function computeAll(
+  reader: Kysely<Database>,
+  ranges: readonly StatsRange[],
+  now: Date,
+  trust: boolean,
+) {
   const relays = await readRelayFacts(reader);
   // Ranges run side by side; each one's queries also run in parallel on the reader's pool.
-  return Promise.all(ranges.map((range) => computeSnapshot(reader, range, now, relays)));
+  return Promise.all(ranges.map((range) => computeSnapshot(reader, range, now, relays, { trust })));
 }
 
 /**
@@ -38,7 +45,7 @@ async function computeAll(reader: Kysely<Database>, ranges: readonly StatsRange[
  * while the run reads is in all of its figures or in none, on the primary and on a replica alike.
  */
 export async function computeAndStore(o: ComputeAndStoreOptions): Promise<ComputedRange[] | null> {
-  const { dbs, cache, log, ranges, now } = o;
+  const { dbs, cache, log, ranges, now, trust = true } = o;
   const store = async (
     trx: Parameters<typeof writeSnapshots>[0],
     computed: ComputedRange[],
@@ -52,7 +59,9 @@ export async function computeAndStore(o: ComputeAndStoreOptions): Promise<Comput
     cacheSnapshots(cache, computed).catch((err) => log.warn({ err }, 'caching snapshots failed'));
   if (dbs.kind === 'pglite') {
     // One connection serves reader and writer (and one process owns it): compute, then write.
-    const computed = await withConsistentRead(dbs, { connections: 1 }, (db) => computeAll(db, ranges, now));
+    const computed = await withConsistentRead(dbs, { connections: 1 }, (db) =>
+      computeAll(db, ranges, now, trust),
+    );
     await dbs.writer.transaction().execute((trx) => store(trx, computed));
     // After commit: a slow cache must not hold the one connection the collector also flushes on.
     await cacheAll(computed);
@@ -70,9 +79,9 @@ export async function computeAndStore(o: ComputeAndStoreOptions): Promise<Comput
     .execute(async (trx) => {
       if (!(await tryRunLock(trx))) return null;
       const computed = readsInWriter
-        ? await computeAll(trx, ranges, now)
+        ? await computeAll(trx, ranges, now, trust)
         : await withConsistentRead(dbs, { connections: readConnections }, (db) =>
-            computeAll(db, ranges, now),
+            computeAll(db, ranges, now, trust),
           );
       await store(trx, computed, { rollups: !readsInWriter });
       await cacheAll(computed);

@@ -17,7 +17,15 @@ const HOURLY_TABLES = [
   'relay_off_filter_hourly',
   'untimely_events_hourly',
   'deletions_hourly',
+  'relay_latency_hourly',
 ] as const;
+
+/**
+ * Per-relay day tables: each relay's daily history. `all` still counts what they dropped: the
+ * health and event counters were added to the running totals long before (two days after the
+ * day), and off-filter copies, which have no totals, are not dropped.
+ */
+const RELAY_DAY_TABLES = ['relay_health_daily', 'events_aggregated_daily', 'relay_latency_daily'] as const;
 
 /** 5-minute tables: the `24h` window reads a partial hour from them, so two days is plenty. */
 const SLOT_TABLES = [
@@ -45,6 +53,8 @@ export interface RetentionOptions {
   now: Date;
   hourlyRetentionDays: number;
   relayLogRetentionDays: number;
+  /** Days of per-relay day rows kept (RELAY_DAILY_RETENTION_DAYS; unset: none dropped). */
+  relayDailyRetentionDays?: number;
   /** `scheduler_runs` rows kept. */
   runHistory: number;
 }
@@ -58,7 +68,7 @@ export type RetentionResult = Record<string, number>;
  */
 export async function applyRetention(
   db: Kysely<Database>,
-  { now, hourlyRetentionDays, relayLogRetentionDays, runHistory }: RetentionOptions,
+  { now, hourlyRetentionDays, relayLogRetentionDays, relayDailyRetentionDays, runHistory }: RetentionOptions,
 ): Promise<RetentionResult> {
   const hourCut = new Date(truncHour(now).getTime() - hourlyRetentionDays * DAY_MS).toISOString();
   const slotCut = new Date(now.getTime() - SLOT_RETENTION_DAYS * DAY_MS).toISOString();
@@ -72,6 +82,12 @@ export async function applyRetention(
   };
   for (const table of HOURLY_TABLES) {
     await run(table, sql`delete from ${sql.table(table)} where hour < ${hourCut}::timestamptz`);
+  }
+  if (relayDailyRetentionDays !== undefined) {
+    const dayCut = dayString(new Date(truncDay(now).getTime() - relayDailyRetentionDays * DAY_MS));
+    for (const table of RELAY_DAY_TABLES) {
+      await run(table, sql`delete from ${sql.table(table)} where day < ${dayCut}::date`);
+    }
   }
   for (const table of SLOT_TABLES) {
     await run(table, sql`delete from ${sql.table(table)} where bucket < ${slotCut}::timestamptz`);

@@ -1,3 +1,5 @@
+// Over 400 lines: every setting of every role stays in one validated schema, the one place the
+// environment is read (t3-env), so a setting is defined, checked and documented once.
 import { z } from 'zod';
 import { documented, type EnvDocRole } from './env-doc-registry.js';
 import { EnvError, type EnvProblem } from './env-error.js';
@@ -62,6 +64,27 @@ const relayList = z
       .filter(Boolean),
   )
   .optional();
+
+const fraction = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `expected a number between ${min} and ${max}` })
+    .min(min, `expected a number between ${min} and ${max}`)
+    .max(max, `expected a number between ${min} and ${max}`)
+    .default(fallback);
+
+/** Comma- or space-separated 64-hex pubkeys (lowercased), each once. */
+const pubkeyList = z
+  .string()
+  .transform((value) => [
+    ...new Set(
+      value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((s) => s.toLowerCase()),
+    ),
+  ])
+  .refine((keys) => keys.every((k) => /^[0-9a-f]{64}$/.test(k)), { error: 'expected 64-hex pubkeys' })
+  .default([]);
 
 // Roles named in the settings' documentation below (`documented`).
 const CACHE_ROLES: readonly EnvDocRole[] = ['collector', 'scheduler', 'api'];
@@ -237,6 +260,13 @@ const collector = {
       '2,000), so memory stays bounded with 240 or 2,000 relays; a busy relay whose share fills gets ' +
       'a shorter look-back, counted in `resumes_capped_total`',
   }),
+  NIP11_REFRESH_SECONDS: documented(int(300, 604_800, 21_600), {
+    roles: COLLECTOR,
+    meaning:
+      "how often each held relay's NIP-11 document is fetched again, besides after every reconnect; " +
+      'a change of name, software, version, supported NIPs, limitation or fees goes into the ' +
+      "relay's change log (`/api/v1/relays/:url/changes`)",
+  }),
   /** Test-only: lets zap verification fetch LNURL documents from a local plain-http server. */
   LNURL_ALLOW_INSECURE: documented(bool(false), {
     roles: COLLECTOR,
@@ -286,6 +316,34 @@ const scheduler = {
   RELAY_LOG_RETENTION_DAYS: documented(int(1, 3650, 7), {
     roles: SCHEDULER,
     meaning: 'retention of `relay_logs`',
+  }),
+  TRUST_SEEDS: documented(pubkeyList, {
+    roles: SCHEDULER,
+    meaning:
+      'hex pubkeys the web of trust starts from (comma- or space-separated); unset: no trust computation, ' +
+      'and the `trusted` user figures are null (docs/methodology.md, web of trust)',
+  }),
+  TRUST_INTERVAL_SECONDS: documented(int(60, 604_800, 3600), {
+    roles: SCHEDULER,
+    meaning: 'how often a scheduler run also recomputes the web of trust from the follow graph',
+  }),
+  TRUST_DAMPING: documented(fraction(0.5, 0.99, 0.85), {
+    roles: SCHEDULER,
+    meaning: 'share of trust a key passes on to the keys it follows; the rest returns to the seeds',
+  }),
+  TRUST_ITERATIONS: documented(int(1, 1000, 50), {
+    roles: SCHEDULER,
+    meaning: 'most rounds of the trust computation (it stops earlier once the scores settle)',
+  }),
+  TRUST_MIN_SCORE: documented(fraction(0, 1, 0.000_000_1), {
+    roles: SCHEDULER,
+    meaning: 'smallest score (the scores of all keys sum to 1) at which a key counts as trusted',
+  }),
+  RELAY_DAILY_RETENTION_DAYS: documented(int(400, 36_500, 800), {
+    roles: SCHEDULER,
+    meaning:
+      "per-relay day rows (health, latency histograms, events delivered, off-filter copies: each relay's " +
+      'daily history) older than this are dropped; at least 400, so a relay keeps 13 months of history',
   }),
 };
 

@@ -10,6 +10,8 @@ import * as offFilterLateDeletions from './migrations/2026-12-05T11-00-00-off-fi
 import * as servingStatusDiscovery from './migrations/2026-12-05T12-00-00-serving-status-discovery.js';
 import * as rolling24h from './migrations/2026-12-05T13-00-00-rolling-24h.js';
 import * as durableResume from './migrations/2026-12-05T14-00-00-durable-resume.js';
+import * as relayObservatory from './migrations/2026-12-05T15-00-00-relay-observatory.js';
+import * as followGraphTrust from './migrations/2026-12-05T16-00-00-follow-graph-trust.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -27,6 +29,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T12-00-00-serving-status-discovery': servingStatusDiscovery,
   '2026-12-05T13-00-00-rolling-24h': rolling24h,
   '2026-12-05T14-00-00-durable-resume': durableResume,
+  '2026-12-05T15-00-00-relay-observatory': relayObservatory,
+  '2026-12-05T16-00-00-follow-graph-trust': followGraphTrust,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

@@ -364,6 +364,38 @@ export interface RelayOffFilter5mTable extends RelayOffFilterCounters, SlotBucke
 export interface UntimelyEvents5mTable extends UntimelyEventCounters, SlotBucket {}
 export interface Deletions5mTable extends DeletionCounters, SlotBucket {}
 
+/**
+ * How many latencies of a relay fell into each fixed bucket: `phase` `open` (connect → socket open)
+ * or `eose` (REQ → EOSE), `le_ms` the bucket's upper bound in milliseconds. Only buckets with a
+ * sample have a row; percentiles of any run of buckets are read from the sums.
+ */
+interface RelayLatencyCounters {
+  relay_id: number;
+  phase: 'open' | 'eose';
+  le_ms: number;
+  samples: Int8;
+}
+export interface RelayLatencyHourlyTable extends RelayLatencyCounters {
+  hour: Timestamp;
+}
+export interface RelayLatencyDailyTable extends RelayLatencyCounters {
+  day: Day;
+}
+
+/**
+ * One tracked NIP-11 field of a relay (`name`, `software`, `version`, `supported_nips`,
+ * `limitation`, `fees`) that differed between two fetches of its document, seen at `at`.
+ */
+export interface RelayNip11ChangesTable {
+  id: Generated<Int8['__select__']>;
+  relay_id: number;
+  at: DefaultedTimestamp;
+  field: string;
+  /** The field's value before and after, as JSON (null: absent). */
+  old_value: Json<unknown> | null;
+  new_value: Json<unknown> | null;
+}
+
 /** An author's NIP-09 deletion of their own article by address: versions created up to `deleted_until`. */
 export interface ArticleDeletionsTable {
   pubkey: string;
@@ -385,6 +417,41 @@ export interface ReplaceableEventsTable {
   event_id: string;
   created_at: Timestamp;
   updated_at: DefaultedTimestamp;
+}
+
+/** Dictionary of pubkeys to 4-byte ids, so follow lists store integers (see `follow_lists`). */
+export interface PubkeyIdsTable {
+  id: Generated<number>;
+  pubkey: string;
+}
+
+/** Each pubkey's latest follow list (kind 3): its followees' `pubkey_ids`, sorted. */
+export interface FollowListsTable {
+  follower_id: number;
+  event_id: string;
+  created_at: Timestamp;
+  followees: number[];
+  updated_at: DefaultedTimestamp;
+}
+
+/** Keys the last trust computation found trusted (see docs/methodology.md, web of trust). */
+export interface TrustedPubkeysTable {
+  pubkey: string;
+  score: number;
+  computed_at: Timestamp;
+}
+
+/** One row per trust computation: when, under which methodology, and what it saw. */
+export interface TrustRunsTable {
+  id: Generated<Int8['__select__']>;
+  computed_at: Timestamp;
+  methodology_version: string;
+  seeds: number;
+  lists: number;
+  edges: Int8;
+  trusted: number;
+  iterations: number;
+  duration_ms: number;
 }
 
 /**
@@ -534,9 +601,16 @@ export interface Database {
   relay_off_filter_5m: RelayOffFilter5mTable;
   untimely_events_5m: UntimelyEvents5mTable;
   deletions_5m: Deletions5mTable;
+  relay_latency_hourly: RelayLatencyHourlyTable;
+  relay_latency_daily: RelayLatencyDailyTable;
+  relay_nip11_changes: RelayNip11ChangesTable;
   article_deletions: ArticleDeletionsTable;
   event_deletions: EventDeletionsTable;
   replaceable_events: ReplaceableEventsTable;
+  pubkey_ids: PubkeyIdsTable;
+  follow_lists: FollowListsTable;
+  trusted_pubkeys: TrustedPubkeysTable;
+  trust_runs: TrustRunsTable;
   statistics_snapshots: StatisticsSnapshotsTable;
   scheduler_runs: SchedulerRunsTable;
   stats_rollup_state: StatsRollupStateTable;

@@ -24,6 +24,32 @@ const sectionBase = {
   computed_at: isoTime.describe('when the scheduler computed this snapshot'),
 };
 
+/**
+ * The revision of docs/methodology.md the figures follow. It changes whenever a figure's meaning
+ * changes (what counts, a new tier, the trust computation), so consumers can tell figures apart.
+ */
+export const METHODOLOGY_VERSION = '2026-12-05.1';
+
+const tierCounts = z
+  .object({
+    keys: count.describe('every pubkey (the headline figure)'),
+    profiled: count.describe('pubkeys with a profile (kind 0) and a follow list (kind 3) seen'),
+    trusted: count
+      .nullable()
+      .describe('pubkeys in the web of trust (docs/methodology.md); null when no seeds are configured'),
+  })
+  .describe('one user figure by tier: keys, profiled keys, trusted keys');
+
+const userTiersSchema = z
+  .object({
+    active: tierCounts.describe('distinct pubkeys with an event in range, by tier'),
+    new: tierCounts.describe('pubkeys first seen in range, by tier'),
+    trust_computed_at: isoTime
+      .nullable()
+      .describe('when the web of trust the trusted figures use was computed; null before the first one'),
+  })
+  .describe('users by tier: keys cost nothing, so profiled and trusted keys say how many are people');
+
 const latencySchema = z.object({ avg: ms, p50: ms, p95: ms });
 
 const untimelySchema = z.object({ total: count, by_kind: byKind });
@@ -89,6 +115,7 @@ export const overviewSchema = z.object({
     active: count.describe('distinct pubkeys with an event in range'),
     new: count.describe('pubkeys first seen in range'),
   }),
+  user_tiers: userTiersSchema,
   zaps: z.object({
     count: count.describe('zap receipts that passed every NIP-57 check (accepted), each payment once'),
     sats: count.describe('sum of the accepted receipts, added to the millisatoshi, in whole sats'),
@@ -220,6 +247,9 @@ export const activitySchema = z.object({
 /** What one snapshot row holds, and what `/api/v1/stats/full/:range` returns. */
 export const fullSnapshotSchema = z.object({
   ...sectionBase,
+  methodology_version: z
+    .string()
+    .describe('revision of docs/methodology.md the figures follow; changes when a meaning changes'),
   overview: overviewSchema,
   relays: relaysSchema,
   events: eventsSchema,
@@ -229,6 +259,7 @@ export const fullSnapshotSchema = z.object({
 });
 
 export type Overview = z.infer<typeof overviewSchema>;
+export type UserTiers = z.infer<typeof userTiersSchema>;
 export type RelayRow = z.infer<typeof relayRowSchema>;
 export type RelaysSection = z.infer<typeof relaysSchema>;
 export type EventsSection = z.infer<typeof eventsSchema>;

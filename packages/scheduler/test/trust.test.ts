@@ -1,0 +1,173 @@
+import type { Database } from '@nostr-info/shared/db';
+import { type FullSnapshot, fullSnapshotSchema, METHODOLOGY_VERSION } from '@nostr-info/shared/stats';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScheduler } from '../src/scheduler.js';
+import { createTestContext, type TestContext } from './context.js';
+import { NOW } from './fixture.js';
+
+// A hand-built follow graph: two seeds, organic users they reach, a clique of bot keys that follow
+// each other, the seeds and organic users, and one organic user who follows a bot back. The bots
+// have profiles and follow lists (profiled) but are not trusted; the organic users are.
+
+const key = (n: number) => n.toString(16).padStart(64, '0');
+const SEEDS = [1, 2];
+const ORGANIC = [11, 12, 13, 14];
+/** Organic, but followed only by bots. */
+const LONELY = 15;
+const BOTS = [21, 22, 23, 24, 25];
+/** Active keys with nothing else: no profile, no list. */
+const BARE = [31, 32, 33];
+
+const LISTS: Record<number, number[]> = {
+  1: [11, 12],
+  2: [12, 13],
+  11: [13, 14],
+  12: [11],
+  13: [1],
+  // The attack edge: an organic user who follows a bot.
+  14: [12, 11, 13, 21],
+};
+for (const b of BOTS) LISTS[b] = [...BOTS.filter((x) => x !== b), 11, 12, 1, LONELY];
+
+const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * 3_600_000);
+/** Keys first seen within the last day (the others long before). */
+const FRESH = new Set([14, LONELY, ...BOTS, ...BARE]);
+/** Keys with a profile (kind 0) and a follow list (kind 3). */
+const PROFILED = [...SEEDS, ...ORGANIC, ...BOTS];
+
+async function seedGraph(db: Kysely<Database>): Promise<void> {
+  const everyone = [...SEEDS, ...ORGANIC, LONELY, ...BOTS, ...BARE];
+  await db
+    .insertInto('pubkeys')
+    .values(
+      everyone.map((n) => ({
+        pubkey: key(n),
+        first_seen_at: FRESH.has(n) ? at(2) : at(24 * 300),
+        last_seen_at: at(1),
+        events: 1,
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('replaceable_events')
+    .values([
+      ...PROFILED.flatMap((n) =>
+        [0, 3].map((kind) => ({ kind, pubkey: key(n), event_id: key(n), created_at: at(3) })),
+      ),
+      { kind: 0, pubkey: key(LONELY), event_id: key(LONELY), created_at: at(3) },
+    ])
+    .execute();
+  await db
+    .insertInto('pubkey_ids')
+    .values(everyone.map((n) => ({ id: n, pubkey: key(n) })))
+    .execute();
+  await db
+    .insertInto('follow_lists')
+    .values(
+      Object.entries(LISTS).map(([n, follows]) => ({
+        follower_id: Number(n),
+        event_id: key(Number(n)),
+        created_at: at(3),
+        followees: [...follows].sort((a, b) => a - b),
+      })),
+    )
+    .execute();
+}
+
+async function latest(t: TestContext, range: string): Promise<FullSnapshot> {
+  const row = await t.dbs.writer
+    .selectFrom('statistics_snapshots')
+    .select('body')
+    .where('range', '=', range as '24h')
+    .orderBy('computed_at', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  return fullSnapshotSchema.parse(row.body);
+}
+
+const minutes = (m: number) => () => new Date(NOW.getTime() + m * 60_000);
+
+describe('web of trust and user tiers on PostgreSQL', () => {
+  let t: TestContext;
+
+  beforeAll(async () => {
+    t = await createTestContext('postgres', {
+      env: {
+        TRUST_SEEDS: SEEDS.map(key).join(','),
+        TRUST_MIN_SCORE: '0.05',
+        TRUST_INTERVAL_SECONDS: '3600',
+      },
+    });
+    await seedGraph(t.dbs.writer);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('trusts the seeds and the organic users they reach, not the bots nor whom only bots follow', async () => {
+    const first = await runScheduler(t.ctx, { now: minutes(0) });
+    expect(first.error).toBeUndefined();
+    // The first run's snapshots were out before the trust computation.
+    const before = await latest(t, '24h');
+    expect(before.methodology_version).toBe(METHODOLOGY_VERSION);
+    expect(before.overview.user_tiers.active.trusted).toBe(0);
+    expect(before.overview.user_tiers.trust_computed_at).toBeNull();
+
+    const trusted = await t.dbs.reader.selectFrom('trusted_pubkeys').select(['pubkey', 'score']).execute();
+    expect(trusted.map((r) => Number.parseInt(r.pubkey, 16)).sort((a, b) => a - b)).toEqual([
+      ...SEEDS,
+      ...ORGANIC,
+    ]);
+    // The bot followed by an organic user gets some trust, below the threshold.
+    const runs = await t.dbs.reader.selectFrom('trust_runs').selectAll().execute();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ seeds: 2, lists: 11, edges: 2 + 2 + 2 + 1 + 1 + 4 + 5 * 8, trusted: 6 });
+    expect(runs[0]?.methodology_version).toBe(METHODOLOGY_VERSION);
+  });
+
+  it('gives every range the keys, profiled and trusted figures of active and new users', async () => {
+    const second = await runScheduler(t.ctx, { now: minutes(5) });
+    expect(second.error).toBeUndefined();
+    // Not due again within the hour.
+    expect(await t.dbs.reader.selectFrom('trust_runs').select('id').execute()).toHaveLength(1);
+    const s = await latest(t, '24h');
+    expect(s.overview.users).toEqual({ active: 15, new: 10 });
+    expect(s.overview.user_tiers).toEqual({
+      active: { keys: 15, profiled: 11, trusted: 6 },
+      new: { keys: 10, profiled: 6, trusted: 1 },
+      trust_computed_at: NOW.toISOString(),
+    });
+    const all = await latest(t, 'all');
+    expect(all.overview.user_tiers.active).toEqual({ keys: 15, profiled: 11, trusted: 6 });
+    expect(all.overview.user_tiers.new).toEqual({ keys: 15, profiled: 11, trusted: 6 });
+  });
+
+  it('recomputes once the interval has passed', async () => {
+    await runScheduler(t.ctx, { now: minutes(61) });
+    expect(await t.dbs.reader.selectFrom('trust_runs').select('id').execute()).toHaveLength(2);
+  });
+});
+
+describe('without trust seeds', () => {
+  let t: TestContext;
+
+  beforeAll(async () => {
+    t = await createTestContext('postgres');
+    await seedGraph(t.dbs.writer);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('computes no trust and reports the trusted figures as null', async () => {
+    expect((await runScheduler(t.ctx, { now: minutes(0) })).error).toBeUndefined();
+    expect(await t.dbs.reader.selectFrom('trust_runs').select('id').execute()).toHaveLength(0);
+    const s = await latest(t, '7d');
+    expect(s.overview.user_tiers).toEqual({
+      active: { keys: 15, profiled: 11, trusted: null },
+      new: { keys: 10, profiled: 6, trusted: null },
+      trust_computed_at: null,
+    });
+  });
+});
