@@ -129,17 +129,16 @@ describe('RelayHealth: uptime means serving', () => {
   it('does not count the wait before a reconnect as restricted', async () => {
     const { health, totals, status } = setup();
     await open(health);
-    health.closed('restricted: pay the invoice to read');
+    // From here on the clock is given: the 40 ms wait is exactly 40 ms, whatever the timers do.
+    const t0 = Date.now();
+    health.closed('restricted: pay the invoice to read', t0);
     expect(status()).toBe('payment_required');
-    await sleep(10);
-    health.failed(Date.now(), 'closed', 'gone');
-    await sleep(40);
-    health.connecting();
-    await sleep(5);
-    health.opened(Date.now(), 5);
-    health.requested();
-    health.closed('restricted: pay the invoice to read');
-    health.account(Date.now(), false);
+    health.failed(t0 + 10, 'closed', 'gone');
+    health.connecting(t0 + 50);
+    health.opened(t0 + 55, 5);
+    health.requested(t0 + 55);
+    health.closed('restricted: pay the invoice to read', t0 + 55);
+    health.account(t0 + 55, false);
     const t = totals();
     expect(status()).toBe('payment_required');
     expect(t.observed - t.restricted).toBeGreaterThanOrEqual(40);
