@@ -74,7 +74,9 @@ export async function startCollector(
     logger,
     beforeFlush: () => {
       connections.accountHealth();
-      connections.markResume(aggregator.buffer.durable);
+      // Resume marks may lag (a resume from an older mark re-reads more, and the credited ids
+      // recognise it), so they ride with a flush every few seconds and with the last one.
+      if (shutdown.begun || durability.markDue()) connections.markResume(aggregator.buffer.durable);
     },
     durable: durability.write,
     onFenced: () => instances.onFenced(),

@@ -9,6 +9,9 @@ import { DurableResume } from '../shard/durable-resume.js';
 import { Instances } from '../shard/instances.js';
 import { committedIds, type DurableWrite, pruneDurable } from '../store/flush-durable.js';
 
+/** How often the relays' resume marks are written (with the flush due then). */
+const MARK_EVERY_MS = 5000;
+
 /** How often durable ids past the window are deleted. */
 const PRUNE_EVERY_MS = 5 * 60_000;
 
@@ -21,6 +24,8 @@ export interface Durability {
   write: DurableWrite;
   /** Resume points of relays whose holder left no hand-over checkpoint. */
   resume: DurableResume;
+  /** True at most once every `MARK_EVERY_MS`: the flush about to run carries the resume marks. */
+  markDue(): boolean;
   /** Starts the heartbeat and the pruning; `onFenced` runs once if this instance is fenced. */
   start(onFenced: () => void): void;
   stop(): void;
@@ -47,6 +52,7 @@ export async function startDurability({
   const instances = new Instances({ db, logger, token: randomUUID(), ordinal });
   await instances.register();
   let pruner: NodeJS.Timeout | undefined;
+  let markedAt = 0;
   return {
     instances,
     owners: {
@@ -63,6 +69,12 @@ export async function startDurability({
       },
     },
     resume: new DurableResume({ db, instances, windowSeconds }),
+    markDue() {
+      const now = Date.now();
+      if (now - markedAt < MARK_EVERY_MS) return false;
+      markedAt = now;
+      return true;
+    },
     start(onFenced) {
       instances.start(() => {
         metrics.fenced.set(1);
