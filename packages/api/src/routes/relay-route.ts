@@ -2,12 +2,14 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ApiEnv } from '@nostr-info/shared/config';
 import type { Relay } from '@nostr-info/shared/db';
 import type { RoleContext } from '@nostr-info/shared/lifecycle';
-import { currentRelayStatus, currentRelayStatusSince, tryNormalizeRelayUrl } from '@nostr-info/shared/relay';
+import { currentRelayStatus, currentRelayStatusSince } from '@nostr-info/shared/relay';
 import { ApiError } from '../errors.js';
+import { rangeQueryField, relayUrlParams } from '../observatory/observatory-schemas.js';
+import { relayUrlOf } from '../observatory/relay-lookup.js';
 import type { ApiParts } from '../parts.js';
 import type { SnapshotEntry } from '../snapshot/snapshot-entry.js';
 import { errorResponses, rateLimitHeaders } from './responses.js';
-import { errorSchema, rangeParamSchema, relayDetailSchema, type relayInfoSchema } from './schemas.js';
+import { errorSchema, relayDetailSchema, type relayInfoSchema } from './schemas.js';
 import { maxAgeSeconds } from './send-snapshot.js';
 
 type RelayInfo = z.infer<typeof relayInfoSchema>;
@@ -54,28 +56,7 @@ const route = createRoute({
   tags: ['relays'],
   summary: "One relay's detail: its information document, health and figures in the range",
   operationId: 'get_relay',
-  request: {
-    params: z.object({
-      url: z
-        .string()
-        .min(1)
-        .max(1024)
-        .openapi({
-          param: { name: 'url', in: 'path' },
-          description: 'the relay URL, percent-encoded (e.g. `wss%3A%2F%2Frelay.damus.io`)',
-          example: 'wss%3A%2F%2Frelay.damus.io',
-        }),
-    }),
-    query: z.object({
-      range: rangeParamSchema.default('24h').openapi({
-        param: {
-          name: 'range',
-          in: 'query',
-          description: 'statistics range (default 24h): 24h, 7d, 30d, 90d or all',
-        },
-      }),
-    }),
-  },
+  request: { params: relayUrlParams, query: z.object({ range: rangeQueryField }) },
   responses: {
     200: {
       description: 'the relay',
@@ -95,14 +76,7 @@ export function registerRelayRoute(app: OpenAPIHono, parts: ApiParts, ctx: RoleC
   app.openapi(route, async (c) => {
     const { url: given } = c.req.valid('param');
     const { range } = c.req.valid('query');
-    const url = tryNormalizeRelayUrl(given);
-    if (!url) {
-      throw new ApiError(
-        400,
-        'invalid_parameter',
-        'parameter url: expected a percent-encoded ws:// or wss:// URL',
-      );
-    }
+    const url = relayUrlOf(given);
     let entry: SnapshotEntry | undefined;
     try {
       entry = await parts.store.get(range);
