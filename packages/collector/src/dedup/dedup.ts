@@ -180,37 +180,36 @@ export class NetworkDedup {
     if (!owners) {
       return this.attempt(items, (item) => this.cache.setIfAbsent(item.key, item.value, this.ttlSeconds));
     }
-    const orphans: { item: Claim; previous: string }[] = [];
+    /** Claims found written by a dead instance, with the value found. */
+    const orphans = new Map<Claim, string>();
     const failed = await this.attempt(items, async (item) => {
       const previous = await this.cache.claim(item.key, item.value, this.ttlSeconds);
       if (previous === null || previous === item.value) return true;
       const colon = previous.indexOf(':');
       const owner = colon < 0 ? previous : previous.slice(0, colon);
       if (owner === this.token || !owners.isDead(owner)) return false;
-      orphans.push({ item, previous });
+      orphans.set(item, previous);
       return undefined;
     });
-    if (orphans.length === 0) return failed;
-    const ids = orphans.map((o) => o.item.key.slice('seen:'.length));
+    if (orphans.size === 0) return failed;
+    const idOf = (item: Claim) => item.key.slice('seen:'.length);
+    const ids = [...orphans.keys()].map(idOf);
     let committed: Set<string>;
     try {
       committed = await owners.committed(ids);
     } catch (err) {
       this.onError?.(err);
       // Unknown: the orphans go round again with the failed claims.
-      return [...failed, ...orphans.map((o) => o.item)];
+      return [...failed, ...orphans.keys()];
     }
     let taken = 0;
-    const again = await this.attempt(
-      orphans.map((o) => o.item),
-      async (item) => {
-        const orphan = orphans.find((o) => o.item === item) as { previous: string };
-        if (committed.has(item.key.slice('seen:'.length))) return false;
-        const won = await this.cache.replaceIf(item.key, orphan.previous, item.value, this.ttlSeconds);
-        if (won) taken += 1;
-        return won;
-      },
-    );
+    const again = await this.attempt([...orphans.keys()], async (item) => {
+      if (committed.has(idOf(item))) return false;
+      const previous = orphans.get(item) as string;
+      const won = await this.cache.replaceIf(item.key, previous, item.value, this.ttlSeconds);
+      if (won) taken += 1;
+      return won;
+    });
     if (taken > 0) owners.onTakenOver?.(taken);
     return [...failed, ...again];
   }

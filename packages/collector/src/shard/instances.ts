@@ -1,6 +1,6 @@
 import type { Database } from '@nostr-info/shared/db';
 import type { Logger } from '@nostr-info/shared/log';
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 
 /** What the instance registry needs. */
 export interface InstancesOptions {
@@ -13,6 +13,22 @@ export interface InstancesOptions {
   beatMs?: number;
   /** An instance whose heartbeat is older than this is taken for dead. */
   deadAfterMs?: number;
+}
+
+/**
+ * Beats `token`'s heart unless it is fenced; false when it is (its flushes are then refused). Run
+ * by the heartbeat and inside every flush transaction, where it also holds the instance's row, so
+ * a fence waits for a flush under way and every later flush sees it.
+ */
+export async function beatUnlessFenced(db: Kysely<Database>, token: string): Promise<boolean> {
+  const alive = await db
+    .updateTable('collector_instances')
+    .set({ beat_at: sql`now()` })
+    .where('token', '=', token)
+    .where('fenced_at', 'is', null)
+    .returning('token')
+    .executeTakeFirst();
+  return alive !== undefined;
 }
 
 /**
@@ -95,12 +111,7 @@ export class Instances {
       .updateTable('collector_instances')
       .set({ fenced_at: sql`coalesce(fenced_at, now())` })
       .where('token', '=', token)
-      .where((eb) =>
-        eb.or([
-          eb('fenced_at', 'is not', null),
-          eb('beat_at', '<', sql<Date>`now() - make_interval(secs => ${this.deadAfterMs / 1000})`),
-        ]),
-      )
+      .where((eb) => this.deadWhere(eb))
       .returning('token')
       .executeTakeFirst();
     if (row) this.dead.add(token);
@@ -110,14 +121,7 @@ export class Instances {
   /** One heartbeat, then a fresh read of who is dead. */
   private async beat(): Promise<void> {
     try {
-      const alive = await this.db
-        .updateTable('collector_instances')
-        .set({ beat_at: sql`now()` })
-        .where('token', '=', this.token)
-        .where('fenced_at', 'is', null)
-        .returning('token')
-        .executeTakeFirst();
-      if (!alive) this.onFenced();
+      if (!(await beatUnlessFenced(this.db, this.token))) this.onFenced();
       await this.refresh();
     } catch (err) {
       this.logger.warn({ err }, 'collector heartbeat failed');
@@ -132,16 +136,19 @@ export class Instances {
     this.fencedHandler?.();
   }
 
+  /** Fenced, or silent past `deadAfterMs`. */
+  private deadWhere(eb: ExpressionBuilder<Database, 'collector_instances'>) {
+    return eb.or([
+      eb('fenced_at', 'is not', null),
+      eb('beat_at', '<', sql<Date>`now() - make_interval(secs => ${this.deadAfterMs / 1000})`),
+    ]);
+  }
+
   private async refresh(): Promise<void> {
     const rows = await this.db
       .selectFrom('collector_instances')
       .select('token')
-      .where((eb) =>
-        eb.or([
-          eb('fenced_at', 'is not', null),
-          eb('beat_at', '<', sql<Date>`now() - make_interval(secs => ${this.deadAfterMs / 1000})`),
-        ]),
-      )
+      .where((eb) => this.deadWhere(eb))
       .execute();
     this.dead = new Set(rows.map((r) => r.token));
   }

@@ -2,6 +2,7 @@ import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
 import { type CountedEvent, idKey, packCredited } from '../aggregate/durable-ledger.js';
+import { beatUnlessFenced } from '../shard/instances.js';
 
 type Tx = Kysely<Database>;
 
@@ -36,14 +37,8 @@ const CHUNK = 20_000;
  * each relay's resume mark.
  */
 export async function flushDurable(tx: Tx, buffer: CounterBuffer, write: DurableWrite): Promise<void> {
-  const alive = await tx
-    .updateTable('collector_instances')
-    .set({ beat_at: sql`now()` })
-    .where('token', '=', write.token)
-    .where('fenced_at', 'is', null)
-    .returning('token')
-    .executeTakeFirst();
-  if (!alive) throw new FencedError('this collector instance was fenced: its relays were taken over');
+  if (!(await beatUnlessFenced(tx, write.token)))
+    throw new FencedError('this collector instance was fenced: its relays were taken over');
 
   const ledger = buffer.durable;
   const nowSec = Math.floor(Date.now() / 1000);
