@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SteadyStream, startThirdPartyRelay, type ThirdPartyRelay } from '@nostr-info/relay-sim';
 import { createDatabases } from '@nostr-info/shared/db';
-import { truthOf, writtenFigures } from '@nostr-info/shared/testing';
+import { relaysUp, truthOf, writtenFigures } from '@nostr-info/shared/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliProcess, freePort, waitForStatus } from './cli-process.js';
 
@@ -54,8 +54,7 @@ describe('all-in-one stopped mid-stream and started again on its data directory'
   const allUp = (port: number) =>
     vi.waitFor(
       async () => {
-        const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
-        const up = [...text.matchAll(/^nostr_info_collector_relay_up\{[^}]*\} 1$/gm)].length;
+        const up = await relaysUp(`http://127.0.0.1:${port}/metrics`);
         if (up !== RELAYS) throw new Error(`${up} of ${RELAYS} relays subscribed`);
       },
       { timeout: 60_000, interval: 100 },

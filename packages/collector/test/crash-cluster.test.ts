@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SteadyStream, startThirdPartyRelay, type ThirdPartyRelay } from '@nostr-info/relay-sim';
-import { freePort, truthOf, writtenFigures } from '@nostr-info/shared/testing';
+import { freePort, relaysUp, truthOf, writtenFigures } from '@nostr-info/shared/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCollectorChild } from './helpers/collector-child.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
@@ -52,8 +52,7 @@ describe('crash consistency through a Redis Cluster master failover', () => {
     try {
       await vi.waitFor(
         async () => {
-          const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
-          const up = [...text.matchAll(/^nostr_info_collector_relay_up\{[^}]*\} 1$/gm)].length;
+          const up = await relaysUp(`http://127.0.0.1:${metricsPort}/metrics`);
           if (up !== RELAYS) throw new Error(`${up} of ${RELAYS} relays subscribed`);
         },
         { timeout: 30_000, interval: 200 },

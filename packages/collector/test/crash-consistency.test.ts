@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { SteadyStream, startThirdPartyRelay, type ThirdPartyRelay } from '@nostr-info/relay-sim';
-import { freePort, testServices, truthOf, writtenFigures } from '@nostr-info/shared/testing';
+import { freePort, relaysUp, testServices, truthOf, writtenFigures } from '@nostr-info/shared/testing';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { type CollectorChild, startCollectorChild } from './helpers/collector-child.js';
 import { createWorld, type TestWorld } from './helpers/context.js';
@@ -17,14 +17,6 @@ const RATE = 40;
 interface Replica extends CollectorChild {
   ordinal: number;
   metricsPort: number;
-}
-
-/** Relays a replica has subscribed, from its /metrics (0 while it is not up). */
-async function relaysUp(r: Replica): Promise<number> {
-  const text = await fetch(`http://127.0.0.1:${r.metricsPort}/metrics`)
-    .then((res) => res.text())
-    .catch(() => '');
-  return [...text.matchAll(/^nostr_info_collector_relay_up\{[^}]*\} 1$/gm)].length;
 }
 
 /** A metric's value summed over its series that carry `label` (e.g. `from="durable"`). */
@@ -84,7 +76,8 @@ describe('crash-consistent collection on PostgreSQL + Redis', () => {
 
   /** Every relay subscribed once across `live`. */
   const allUp = async (live: Replica[]) => {
-    const up = (await Promise.all(live.map(relaysUp))).reduce((a, b) => a + b, 0);
+    const counts = await Promise.all(live.map((r) => relaysUp(`http://127.0.0.1:${r.metricsPort}/metrics`)));
+    const up = counts.reduce((a, b) => a + b, 0);
     if (up !== RELAYS) throw new Error(`${up} of ${RELAYS} relays subscribed`);
   };
 
