@@ -7,19 +7,168 @@ export const PACKED_ID_BYTES = 12;
 /** Created_at kept in a 32-bit word (as `RelaySeen` keeps it). */
 const clampCreatedAt = (createdAt: number) => Math.min(0xffff_fffe, Math.max(0, Math.floor(createdAt)));
 
-/** Ids credited to one relay since the buffer started: three numbers per id (see `PACKED_ID_BYTES`). */
+/** A growable column of unsigned 32-bit words (a typed array, not a boxed number per word). */
+export class WordColumn {
+  private data: Uint32Array;
+  length = 0;
+
+  constructor(capacity = 48) {
+    this.data = new Uint32Array(capacity);
+  }
+
+  /** Appends `n` words; grows by doubling. */
+  reserve(n: number): number {
+    const at = this.length;
+    if (at + n > this.data.length) {
+      const grown = new Uint32Array(Math.max(this.data.length * 2, at + n));
+      grown.set(this.data.subarray(0, at));
+      this.data = grown;
+    }
+    this.length += n;
+    return at;
+  }
+
+  set(at: number, word: number): void {
+    this.data[at] = word;
+  }
+
+  get(at: number): number {
+    return this.data[at] as number;
+  }
+
+  /** The words held, without a copy (valid until the next append). */
+  view(): Uint32Array {
+    return this.data.subarray(0, this.length);
+  }
+
+  append(other: WordColumn): void {
+    const at = this.reserve(other.length);
+    this.data.set(other.view(), at);
+  }
+}
+
+/** Ids credited to one relay since the buffer started: three words per id (see `PACKED_ID_BYTES`). */
 export interface CreditedIds {
-  words: number[];
+  words: WordColumn;
   /** Newest created_at among them (the row is kept while a resume could ask for it). */
   newest: number;
 }
 
 /** A network-unique event this buffer counted, kept until its flush commits it as counted. */
 export interface CountedEvent {
+  /** Its place in the ledger's `counted` log. */
+  index: number;
+  /** What its counters were made of (no content, no signature; see `CountedLog.add`). */
   event: NostrEvent;
   atMs: number;
   /** The relay whose copy won the claim. */
   relayId: number;
+}
+
+/** Words of an event id (256 bits). */
+const ID_WORDS = 8;
+const NO_TAGS: string[][] = [];
+
+/**
+ * The events a buffer counted network-wide, one column per field: the id as eight words, the
+ * author (the same string the buffer's user rows hold), kind, created_at, arrival and the winning
+ * relay; tags only where its counters read them. Typed columns and shared strings keep a busy
+ * buffer's ledger a small part of its heap until the flush.
+ */
+export class CountedLog {
+  private ids = new WordColumn(ID_WORDS * 64);
+  private kinds: number[] = [];
+  private createdAt: number[] = [];
+  private atMs: number[] = [];
+  private relayIds: number[] = [];
+  private pubkeys: string[] = [];
+  private tags = new Map<number, string[][]>();
+
+  get length(): number {
+    return this.kinds.length;
+  }
+
+  /**
+   * Keeps what the event's counters were made of (kind, author, times, the client and `d` tags;
+   * every tag of a deletion), so a re-delivered copy can be taken out again (see `recount.ts`).
+   */
+  add(event: NostrEvent, atMs: number, relayId: number): void {
+    const index = this.kinds.length;
+    const at = this.ids.reserve(ID_WORDS);
+    for (let w = 0; w < ID_WORDS; w++) this.ids.set(at + w, Math.max(0, hexWord(event.id, w * 8)));
+    this.kinds.push(event.kind);
+    this.createdAt.push(event.created_at);
+    this.atMs.push(atMs);
+    this.relayIds.push(relayId);
+    this.pubkeys.push(event.pubkey);
+    const tags = event.kind === 5 ? event.tags : event.tags.filter((t) => t[0] === 'client' || t[0] === 'd');
+    if (tags.length > 0) this.tags.set(index, tags);
+  }
+
+  /** The `counted_events` key of entry `i` (its id's first 64 bits; see `idKey`). */
+  keyAt(i: number): string {
+    const hi = BigInt(this.ids.get(i * ID_WORDS));
+    const lo = BigInt(this.ids.get(i * ID_WORDS + 1));
+    return BigInt.asIntN(64, (hi << 32n) | lo).toString();
+  }
+
+  /** The horizon of entry `i`: the later of its created_at and its arrival (seconds). */
+  horizonAt(i: number): number {
+    return Math.max(this.createdAt[i] as number, Math.floor((this.atMs[i] as number) / 1000));
+  }
+
+  /** Entry `i` as the event its counters were made of. */
+  at(i: number): CountedEvent {
+    let id = '';
+    for (let w = 0; w < ID_WORDS; w++)
+      id += this.ids
+        .get(i * ID_WORDS + w)
+        .toString(16)
+        .padStart(8, '0');
+    const event: NostrEvent = {
+      id,
+      pubkey: this.pubkeys[i] as string,
+      created_at: this.createdAt[i] as number,
+      kind: this.kinds[i] as number,
+      tags: this.tags.get(i) ?? NO_TAGS,
+      content: '',
+      sig: '',
+    };
+    return { index: i, event, atMs: this.atMs[i] as number, relayId: this.relayIds[i] as number };
+  }
+
+  /** Every entry, in the order counted. */
+  all(): CountedEvent[] {
+    return Array.from({ length: this.length }, (_, i) => this.at(i));
+  }
+
+  /** A log without the entries at `drop`. */
+  without(drop: ReadonlySet<number>): CountedLog {
+    const kept = new CountedLog();
+    for (let i = 0; i < this.length; i++) if (!drop.has(i)) kept.copyFrom(this, i);
+    return kept;
+  }
+
+  /** A log of `older`'s entries followed by this one's. */
+  after(older: CountedLog): CountedLog {
+    const both = new CountedLog();
+    for (let i = 0; i < older.length; i++) both.copyFrom(older, i);
+    for (let i = 0; i < this.length; i++) both.copyFrom(this, i);
+    return both;
+  }
+
+  private copyFrom(from: CountedLog, i: number): void {
+    const index = this.kinds.length;
+    const at = this.ids.reserve(ID_WORDS);
+    for (let w = 0; w < ID_WORDS; w++) this.ids.set(at + w, from.ids.get(i * ID_WORDS + w));
+    this.kinds.push(from.kinds[i] as number);
+    this.createdAt.push(from.createdAt[i] as number);
+    this.atMs.push(from.atMs[i] as number);
+    this.relayIds.push(from.relayIds[i] as number);
+    this.pubkeys.push(from.pubkeys[i] as string);
+    const tags = from.tags.get(i);
+    if (tags) this.tags.set(index, tags);
+  }
 }
 
 /** Where a relay's stream stood when the buffer was cut (see `relay_resume`). */
@@ -35,12 +184,12 @@ export interface ResumeMark {
  */
 export class DurableLedger {
   readonly credited = new Map<number, CreditedIds>();
-  counted: CountedEvent[] = [];
+  counted = new CountedLog();
   readonly resume = new Map<number, ResumeMark>();
 
   /**
    * Weight in the buffer bound (BUFFER_MAX_KEYS): a counted event like a counter key, a credited
-   * id (three small numbers) like an eighth of one.
+   * id (three words) like an eighth of one.
    */
   get size(): number {
     let words = 0;
@@ -56,41 +205,41 @@ export class DurableLedger {
     const created = clampCreatedAt(createdAt);
     let entry = this.credited.get(relayId);
     if (!entry) {
-      entry = { words: [], newest: 0 };
+      entry = { words: new WordColumn(), newest: 0 };
       this.credited.set(relayId, entry);
     }
-    entry.words.push(lo, hi, created);
+    const at = entry.words.reserve(3);
+    entry.words.set(at, lo);
+    entry.words.set(at + 1, hi);
+    entry.words.set(at + 2, created);
     if (created > entry.newest) entry.newest = created;
   }
 
-  /**
-   * `event` won the network-wide claim (counted current, late or future). What is kept is what
-   * its counters were made of (kind, author, times, the client and `d` tags; every tag of a
-   * deletion), not its content, so a buffer of follow lists stays small.
-   */
+  /** `event` won the network-wide claim (counted current, late or future). */
   count(event: NostrEvent, atMs: number, relayId: number): void {
-    const tags = event.kind === 5 ? event.tags : event.tags.filter((t) => t[0] === 'client' || t[0] === 'd');
-    const slim: NostrEvent = { ...event, tags, content: '' };
-    this.counted.push({ event: slim, atMs, relayId });
+    this.counted.add(event, atMs, relayId);
   }
 
   /** Adds an older buffer's ledger (its flush failed); resume marks here are newer and win. */
   mergeFrom(older: DurableLedger): void {
     for (const [relayId, c] of older.credited) {
       const entry = this.credited.get(relayId);
-      if (!entry) this.credited.set(relayId, { words: [...c.words], newest: c.newest });
-      else {
-        for (const w of c.words) entry.words.push(w);
+      if (!entry) {
+        const words = new WordColumn(c.words.length);
+        words.append(c.words);
+        this.credited.set(relayId, { words, newest: c.newest });
+      } else {
+        entry.words.append(c.words);
         if (c.newest > entry.newest) entry.newest = c.newest;
       }
     }
-    this.counted = older.counted.concat(this.counted);
+    this.counted = this.counted.after(older.counted);
     for (const [relayId, mark] of older.resume) if (!this.resume.has(relayId)) this.resume.set(relayId, mark);
   }
 }
 
 /** The packed bytes of one relay's credited ids (the `relay_credited.ids` and checkpoint format). */
-export function packCredited(words: readonly number[]): Buffer {
+export function packCredited(words: ArrayLike<number>): Buffer {
   const out = Buffer.alloc((words.length / 3) * PACKED_ID_BYTES);
   for (let i = 0, at = 0; i + 2 < words.length; i += 3, at += PACKED_ID_BYTES) {
     out.writeUInt32LE(words[i] as number, at);

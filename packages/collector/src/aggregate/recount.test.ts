@@ -56,13 +56,15 @@ describe('takeOutRepeats', () => {
     ];
     const truth = recordAll(kept);
     const mixed = recordAll([...kept, ...repeats]);
-    const repeated = mixed.buffer.durable.counted.filter((c) => repeats.some((r) => r.id === c.event.id));
+    const repeated = mixed.buffer.durable.counted
+      .all()
+      .filter((c) => repeats.some((r) => r.id === c.event.id));
     expect(repeated).toHaveLength(repeats.length);
 
     takeOutRepeats(mixed.buffer, repeated);
 
     expect(counts(mixed.buffer)).toEqual(counts(truth.buffer));
-    expect(mixed.buffer.durable.counted.map((c) => c.event.id)).toEqual(kept.map((e) => e.id));
+    expect(mixed.buffer.durable.counted.all().map((c) => c.event.id)).toEqual(kept.map((e) => e.id));
     // The relay's copies stay credited; the repeated ones are its duplicates now.
     const relayRows = [...mixed.buffer.relayKind.values()];
     expect(relayRows.reduce((n, r) => n + r.events, 0)).toBe(kept.length + repeats.length);

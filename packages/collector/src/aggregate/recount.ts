@@ -61,6 +61,5 @@ export function takeOutRepeats(buffer: CounterBuffer, repeated: readonly Counted
     mine.deletions -= row.deletions;
     if (mine.deletions <= 0) buffer.filtered.deletions.delete(key);
   }
-  const gone = new Set(repeated);
-  buffer.durable.counted = buffer.durable.counted.filter((c) => !gone.has(c));
+  buffer.durable.counted = buffer.durable.counted.without(new Set(repeated.map((c) => c.index)));
 }

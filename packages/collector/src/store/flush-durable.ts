@@ -1,7 +1,7 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
-import { type CountedEvent, idKey, packCredited } from '../aggregate/durable-ledger.js';
+import { type CountedEvent, type CountedLog, idKey, packCredited } from '../aggregate/durable-ledger.js';
 import { beatUnlessFenced } from '../shard/instances.js';
 
 type Tx = Kysely<Database>;
@@ -53,7 +53,7 @@ export async function flushDurable(tx: Tx, buffer: CounterBuffer, write: Durable
     .map(([relayId, c]) => ({
       relay_id: relayId,
       horizon_sec: Math.min(c.newest, maxHorizon),
-      ids: packCredited(c.words),
+      ids: packCredited(c.words.view()),
     }));
   for (let i = 0; i < credited.length; i += 500) {
     await tx
@@ -87,34 +87,30 @@ export async function flushDurable(tx: Tx, buffer: CounterBuffer, write: Durable
 }
 
 /** Inserts the counted ids; returns the events whose id was already there. */
-async function insertCounted(tx: Tx, counted: CountedEvent[], maxHorizon: number): Promise<CountedEvent[]> {
-  const byKey = new Map<string, CountedEvent[]>();
-  for (const c of counted) {
-    const key = idKey(c.event.id);
-    const list = byKey.get(key);
-    if (list) list.push(c);
-    else byKey.set(key, [c]);
+async function insertCounted(tx: Tx, counted: CountedLog, maxHorizon: number): Promise<CountedEvent[]> {
+  /** The first entry of each key. */
+  const byKey = new Map<string, number>();
+  const repeatedAt: number[] = [];
+  for (let i = 0; i < counted.length; i++) {
+    const key = counted.keyAt(i);
+    const first = byKey.get(key);
+    // The same id twice in one buffer (a claim taken over from a dead holder raced a live one):
+    // the first is new or not, every later one is a repeat.
+    if (first === undefined) byKey.set(key, i);
+    else repeatedAt.push(i);
   }
-  const repeated: CountedEvent[] = [];
-  // The same id twice in one buffer (a claim taken over from a dead holder raced a live one): the
-  // first is new or not, every later one is a repeat.
-  for (const list of byKey.values()) for (const extra of list.slice(1)) repeated.push(extra);
   const keys = [...byKey.keys()].sort();
   for (let i = 0; i < keys.length; i += CHUNK) {
     const chunk = keys.slice(i, i + CHUNK);
-    const horizons = chunk.map((k) => {
-      const c = (byKey.get(k) as CountedEvent[])[0] as CountedEvent;
-      return Math.min(Math.max(c.event.created_at, Math.floor(c.atMs / 1000)), maxHorizon);
-    });
+    const horizons = chunk.map((k) => Math.min(counted.horizonAt(byKey.get(k) ?? 0), maxHorizon));
     const inserted = await sql<{ id: string }>`
       insert into counted_events (id, horizon_sec)
       select * from unnest(${chunk}::bigint[], ${horizons}::bigint[])
       on conflict (id) do nothing returning id::text as id`.execute(tx);
     const fresh = new Set(inserted.rows.map((r) => String(r.id)));
-    for (const k of chunk)
-      if (!fresh.has(k)) repeated.push((byKey.get(k) as CountedEvent[])[0] as CountedEvent);
+    for (const k of chunk) if (!fresh.has(k)) repeatedAt.push(byKey.get(k) ?? 0);
   }
-  return repeated;
+  return repeatedAt.map((i) => counted.at(i));
 }
 
 /** Deletes durable ids older than the window and instances gone for a day. */

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { unverifiedEvents } from '../../test/helpers/unverified-events.js';
+import { CountedLog, DurableLedger, idKey, PACKED_ID_BYTES, packCredited } from './durable-ledger.js';
+
+const nowSec = Math.floor(Date.UTC(2026, 11, 6, 3) / 1000);
+const ev = unverifiedEvents('a'.repeat(64));
+
+describe('CountedLog', () => {
+  it('gives back each event as its counters read it, keyed as counted_events keys it', () => {
+    const events = [
+      ev(
+        1,
+        [
+          ['client', 'Damus'],
+          ['p', 'b'.repeat(64)],
+        ],
+        nowSec,
+      ),
+      ev(
+        30023,
+        [
+          ['d', 'post'],
+          ['t', 'nostr'],
+        ],
+        nowSec - 10,
+      ),
+      ev(
+        5,
+        [
+          ['e', 'c'.repeat(64)],
+          ['k', '1'],
+        ],
+        nowSec - 20,
+      ),
+      ev(7, [], nowSec + 30),
+    ];
+    const log = new CountedLog();
+    for (const [i, e] of events.entries()) log.add(e, nowSec * 1000 + i, 10 + i);
+
+    expect(log.length).toBe(events.length);
+    events.forEach((e, i) => {
+      const back = log.at(i);
+      expect(back.index).toBe(i);
+      expect(back.atMs).toBe(nowSec * 1000 + i);
+      expect(back.relayId).toBe(10 + i);
+      expect(back.event).toMatchObject({
+        id: e.id,
+        pubkey: e.pubkey,
+        kind: e.kind,
+        created_at: e.created_at,
+      });
+      expect(log.keyAt(i)).toBe(idKey(e.id));
+      expect(log.horizonAt(i)).toBe(Math.max(e.created_at, nowSec));
+    });
+    expect(log.at(0).event.tags).toEqual([['client', 'Damus']]);
+    expect(log.at(1).event.tags).toEqual([['d', 'post']]);
+    expect(log.at(2).event.tags).toEqual(events[2]?.tags);
+    expect(log.at(3).event.tags).toEqual([]);
+  });
+
+  it('drops entries by index and appends an older log in front', () => {
+    const older = new CountedLog();
+    const newer = new CountedLog();
+    const a = ev(1, [], nowSec);
+    const b = ev(1, [], nowSec + 1);
+    const c = ev(1, [], nowSec + 2);
+    older.add(a, 1, 1);
+    newer.add(b, 2, 2);
+    newer.add(c, 3, 3);
+    expect(
+      newer
+        .after(older)
+        .all()
+        .map((x) => x.event.id),
+    ).toEqual([a.id, b.id, c.id]);
+    expect(
+      newer
+        .without(new Set([0]))
+        .all()
+        .map((x) => [x.event.id, x.index]),
+    ).toEqual([[c.id, 0]]);
+  });
+});
+
+describe('DurableLedger credit', () => {
+  it('packs each credited id as two id words and created_at, merged across buffers', () => {
+    const older = new DurableLedger();
+    const ledger = new DurableLedger();
+    const ids = Array.from({ length: 100 }, (_, i) => ev(1, [], nowSec + i));
+    for (const e of ids.slice(0, 40)) older.credit(7, e.id, e.created_at);
+    for (const e of ids.slice(40)) ledger.credit(7, e.id, e.created_at);
+    ledger.mergeFrom(older);
+    const entry = ledger.credited.get(7);
+    expect(entry?.newest).toBe(nowSec + 99);
+    const packed = packCredited(entry?.words.view() ?? []);
+    expect(packed.length).toBe(100 * PACKED_ID_BYTES);
+    const back = new Set<string>();
+    for (let at = 0; at < packed.length; at += PACKED_ID_BYTES) {
+      const hex =
+        packed.readUInt32LE(at).toString(16).padStart(8, '0') +
+        packed
+          .readUInt32LE(at + 4)
+          .toString(16)
+          .padStart(8, '0');
+      back.add(`${hex}:${packed.readUInt32LE(at + 8)}`);
+    }
+    expect(back).toEqual(new Set(ids.map((e) => `${e.id.slice(0, 16)}:${e.created_at}`)));
+  });
+});
