@@ -18,8 +18,12 @@ export interface TestWorld {
   drop(): Promise<void>;
 }
 
-export async function createWorld(name: string): Promise<TestWorld> {
-  const db = await migratedTestDatabase(`collector_${name}`);
+/** `adminUrl`: the server to create the database on (default: the machine's PostgreSQL). */
+export async function createWorld(
+  name: string,
+  { adminUrl }: { adminUrl?: string } = {},
+): Promise<TestWorld> {
+  const db = await migratedTestDatabase(`collector_${name}`, { adminUrl });
   const prefix = `test:collector:${name}:${Math.random().toString(36).slice(2)}:`;
   const opened: CollectorContext[] = [];
   return {
