@@ -263,13 +263,18 @@ export class EventPipeline {
   ): void {
     this.metrics.eventsInvalid.inc({ relay: conn.url, reason });
     // A relay re-sending the same bad copy (replay after a reconnect) is counted once.
-    if (!conn.invalidSeen.first(key)) return;
+    if (!conn.invalidSeen.first(key, this.charged(conn))) return;
     this.aggregator.recordInvalid(conn.relayId, kind, atMs);
+  }
+
+  /** Records a bad copy charged to `conn` in the durable ledger, so a resume never charges it again. */
+  private charged(conn: FrameSource): (hi: number, lo: number) => void {
+    return (hi, lo) => this.aggregator.buffer.durable.charge(conn.relayId, hi, lo);
   }
 
   /** A copy outside its subscription: charged to the relay once per id, never counted as an event. */
   private offFilter(conn: FrameSource, id: string, reason: OffFilterReason, atMs: number): false {
-    if (conn.invalidSeen.first(`off:${id}`)) {
+    if (conn.invalidSeen.first(`off:${id}`, this.charged(conn))) {
       this.metrics.eventsOffFilter.inc({ relay: conn.url, reason });
       this.aggregator.buffer.filtered.addOffFilter(hourOf(atMs), conn.relayId, reason);
     }

@@ -122,7 +122,7 @@ describe('crash-consistent collection on PostgreSQL + Redis', () => {
     expect(await metric(second, 'collector_resumes_total', 'from="durable"')).toBe(RELAYS);
     await sleep(3000);
     await finish([second]);
-  });
+  }, 120_000);
 
   it('cache keys wiped and the collector killed: re-delivered events are recognised from the database', async () => {
     await setUp('crash-wipe');
@@ -145,7 +145,7 @@ describe('crash-consistent collection on PostgreSQL + Redis', () => {
     await vi.waitFor(() => allUp([second]), { timeout: 30_000, interval: 100 });
     await sleep(4000);
     await finish([second]);
-  });
+  }, 120_000);
 
   it('kill -9 of a replica during a 3 → 4 re-shard: its relays resume wherever they land', async () => {
     await setUp('crash-reshard');
@@ -161,7 +161,7 @@ describe('crash-consistent collection on PostgreSQL + Redis', () => {
     await vi.waitFor(() => allUp(four), { timeout: 30_000, interval: 100 });
     await sleep(3000);
     await finish(four);
-  });
+  }, 120_000);
 
   it('kill -9 of two of three replicas at once: both restart and the counts stay exact', async () => {
     await setUp('crash-two');
@@ -176,5 +176,5 @@ describe('crash-consistent collection on PostgreSQL + Redis', () => {
     await vi.waitFor(() => allUp(now), { timeout: 30_000, interval: 100 });
     await sleep(3000);
     await finish(now);
-  });
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Aggregator } from '../src/aggregate/aggregator.js';
 import type { CountedEvent } from '../src/aggregate/durable-ledger.js';
+import { InvalidSeen } from '../src/dedup/invalid-seen.js';
 import { RelaySeen } from '../src/dedup/relay-seen.js';
 import { DurableResume } from '../src/shard/durable-resume.js';
 import { Instances } from '../src/shard/instances.js';
@@ -133,6 +134,38 @@ describe('durable collection state', () => {
     seen.import(stored?.checkpoint.seen ?? { floor: 0, ids: [] });
     for (const e of credited) expect(seen.has(e.id)).toBe(true);
     expect(seen.has(ev(1, [], nowSec).id)).toBe(false);
+    holder.stop();
+    next.stop();
+  });
+
+  it('gives a new holder every bad copy the relay was charged, so a replay is not charged again', async () => {
+    const nowMs = Date.now();
+    const nowSec = Math.floor(nowMs / 1000);
+    const holder = await instance(14);
+    const bad = ['shape:1', `${'e'.repeat(64)}:${'f'.repeat(128)}`, `off:${'d'.repeat(64)}`];
+    const a = new Aggregator();
+    const charged = new InvalidSeen();
+    for (const key of bad) {
+      expect(charged.first(key, (hi, lo) => a.buffer.durable.charge(relayId, hi, lo))).toBe(true);
+      // The same bad copy again (a replay): not charged, not recorded again.
+      expect(charged.first(key, () => expect.unreachable())).toBe(false);
+    }
+    a.recordInvalid(relayId, 1, nowMs);
+    a.buffer.durable.resume.set(relayId, { heardSec: nowSec - 1, floorSec: nowSec - 600 });
+    await writeBuffer(db.dbs.writer, a.buffer, undefined, {
+      token: holder.token,
+      windowSeconds: 3600,
+      recount: () => undefined,
+    });
+    const next = await instance(14);
+    const stored = await new DurableResume({ db: db.dbs.writer, instances: next, windowSeconds: 3600 }).load(
+      relayId,
+    );
+    expect(stored?.checkpoint.charged?.length).toBeGreaterThanOrEqual(bad.length * 8);
+    const resumed = new InvalidSeen();
+    resumed.importPacked(stored?.checkpoint.charged ?? Buffer.alloc(0));
+    for (const key of bad) expect(resumed.first(key)).toBe(false);
+    expect(resumed.first('shape:2')).toBe(true);
     holder.stop();
     next.stop();
   });

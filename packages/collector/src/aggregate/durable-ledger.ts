@@ -184,6 +184,8 @@ export interface ResumeMark {
  */
 export class DurableLedger {
   readonly credited = new Map<number, CreditedIds>();
+  /** Bad copies charged per relay: two words (the hash `InvalidSeen` keeps) each. */
+  readonly charged = new Map<number, WordColumn>();
   counted = new CountedLog();
   readonly resume = new Map<number, ResumeMark>();
 
@@ -194,6 +196,7 @@ export class DurableLedger {
   get size(): number {
     let words = 0;
     for (const c of this.credited.values()) words += c.words.length;
+    for (const c of this.charged.values()) words += c.length;
     return this.counted.length + Math.ceil(words / 24);
   }
 
@@ -215,6 +218,18 @@ export class DurableLedger {
     if (created > entry.newest) entry.newest = created;
   }
 
+  /** `relayId` was charged a bad copy (invalid or off-filter) whose key hashes to `hi`, `lo`. */
+  charge(relayId: number, hi: number, lo: number): void {
+    let words = this.charged.get(relayId);
+    if (!words) {
+      words = new WordColumn(16);
+      this.charged.set(relayId, words);
+    }
+    const at = words.reserve(2);
+    words.set(at, hi);
+    words.set(at + 1, lo);
+  }
+
   /** `event` won the network-wide claim (counted current, late or future). */
   count(event: NostrEvent, atMs: number, relayId: number): void {
     this.counted.add(event, atMs, relayId);
@@ -233,6 +248,13 @@ export class DurableLedger {
         if (c.newest > entry.newest) entry.newest = c.newest;
       }
     }
+    for (const [relayId, c] of older.charged) {
+      const words = new WordColumn(c.length + (this.charged.get(relayId)?.length ?? 0));
+      words.append(c);
+      const mine = this.charged.get(relayId);
+      if (mine) words.append(mine);
+      this.charged.set(relayId, words);
+    }
     this.counted = this.counted.after(older.counted);
     for (const [relayId, mark] of older.resume) if (!this.resume.has(relayId)) this.resume.set(relayId, mark);
   }
@@ -245,6 +267,16 @@ export function packCredited(words: ArrayLike<number>): Buffer {
     out.writeUInt32LE(words[i] as number, at);
     out.writeUInt32LE(words[i + 1] as number, at + 4);
     out.writeUInt32LE(words[i + 2] as number, at + 8);
+  }
+  return out;
+}
+
+/** The packed bytes of one relay's charged hashes (the `relay_credited.charged` format). */
+export function packCharged(words: ArrayLike<number>): Buffer {
+  const out = Buffer.alloc(words.length * 4);
+  for (let i = 0; i + 1 < words.length; i += 2) {
+    out.writeUInt32BE(words[i] as number, i * 4);
+    out.writeUInt32BE(words[i + 1] as number, i * 4 + 4);
   }
   return out;
 }

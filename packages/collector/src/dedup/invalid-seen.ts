@@ -61,10 +61,17 @@ export class InvalidSeen {
     return this.count;
   }
 
-  /** Returns true the first time this relay delivers this bad copy. */
-  first(key: string): boolean {
+  /**
+   * Returns true the first time this relay delivers this bad copy; `charged` is then told its
+   * 64-bit hash (as `export` writes it), for the durable record of what was charged.
+   */
+  first(key: string, charged?: (hi: number, lo: number) => void): boolean {
     const h = hash('sha256', key, 'buffer');
-    return this.firstHash(h.readUInt32BE(0), h.readUInt32BE(4));
+    const hi = h.readUInt32BE(0);
+    const lo = h.readUInt32BE(4);
+    if (!this.firstHash(hi, lo)) return false;
+    charged?.(hi, lo);
+    return true;
   }
 
   private find(hi: number, lo: number): boolean {
@@ -109,6 +116,12 @@ export class InvalidSeen {
       out.push(`${HASHED}${hi}${lo}`);
     }
     return out;
+  }
+
+  /** Takes hashes as `DurableLedger.charge` packs them (8 bytes each: hi, lo big-endian). */
+  importPacked(packed: Buffer): void {
+    for (let at = 0; at + 8 <= packed.length; at += 8)
+      this.firstHash(packed.readUInt32BE(at), packed.readUInt32BE(at + 4));
   }
 
   /** Takes keys from `export` (or raw keys, as older replicas exported them). */

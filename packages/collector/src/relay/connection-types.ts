@@ -69,4 +69,6 @@ export interface ResumeCheckpoint {
   seen: RelaySeenState;
   /** Bad copies already charged to the relay. */
   invalid?: string[];
+  /** The same from durable state (`relay_credited.charged`: 8-byte hashes; a durable resume only). */
+  charged?: Buffer;
 }

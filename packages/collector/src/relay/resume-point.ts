@@ -91,6 +91,7 @@ export class ResumePoint {
   resumeFrom(checkpoint: ResumeCheckpoint): void {
     this.seen.import(checkpoint.seen);
     if (Array.isArray(checkpoint.invalid)) this.invalidSeen.import(checkpoint.invalid);
+    if (checkpoint.charged) this.invalidSeen.importPacked(checkpoint.charged);
     this.heardAt = checkpoint.lastHeardSec * 1000;
     this.subscribedBefore = true;
   }

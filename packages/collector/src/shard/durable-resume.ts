@@ -14,9 +14,9 @@ export interface StoredResume {
 
 /**
  * Reads a relay's durable resume point (`relay_resume`, `relay_credited`): when it was last heard
- * from as of the last committed flush, and every id it was credited with since the floor, so a
- * new holder resumes from there with a look-back and credits nothing twice, without a hand-over
- * from a process that may be dead.
+ * from as of the last committed flush, every id it was credited with since the floor and every
+ * bad copy it was charged, so a new holder resumes from there with a look-back and credits or
+ * charges nothing twice, without a hand-over from a process that may be dead.
  */
 export class DurableResume {
   private readonly db: Kysely<Database>;
@@ -56,11 +56,13 @@ export class DurableResume {
     const floor = Math.max(Number(row.floor_sec), nowSec - this.windowSeconds);
     const blobs = await this.db
       .selectFrom('relay_credited')
-      .select('ids')
+      .select(['ids', 'charged'])
       .where('relay_id', '=', relayId)
       .where('horizon_sec', '>=', floor)
+      .orderBy('horizon_sec')
       .execute();
     const packed = Buffer.concat(blobs.map((b) => b.ids));
+    const charged = Buffer.concat(blobs.flatMap((b) => (b.charged ? [b.charged] : [])));
     const holder = row.holder;
     const holderDead = await this.holderDead(holder);
     return {
@@ -69,6 +71,7 @@ export class DurableResume {
       checkpoint: {
         lastHeardSec: Math.max(Number(row.heard_sec), floor),
         seen: { floor, ids: [], packed: packed.toString('base64') },
+        charged,
       },
     };
   }

@@ -1,7 +1,13 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
-import { type CountedEvent, type CountedLog, idKey, packCredited } from '../aggregate/durable-ledger.js';
+import {
+  type CountedEvent,
+  type CountedLog,
+  idKey,
+  packCharged,
+  packCredited,
+} from '../aggregate/durable-ledger.js';
 import { beatUnlessFenced } from '../shard/instances.js';
 
 type Tx = Kysely<Database>;
@@ -48,13 +54,21 @@ export async function flushDurable(tx: Tx, buffer: CounterBuffer, write: Durable
     if (repeated.length > 0) write.recount(buffer, repeated);
   }
 
-  const credited = [...ledger.credited]
-    .filter(([, c]) => c.words.length > 0)
-    .map(([relayId, c]) => ({
-      relay_id: relayId,
-      horizon_sec: Math.min(c.newest, maxHorizon),
-      ids: packCredited(c.words.view()),
-    }));
+  const relayIds = new Set([...ledger.credited.keys(), ...ledger.charged.keys()]);
+  const credited = [...relayIds].flatMap((relayId) => {
+    const c = ledger.credited.get(relayId);
+    const charged = ledger.charged.get(relayId);
+    if (!c?.words.length && !charged?.length) return [];
+    return [
+      {
+        relay_id: relayId,
+        // A bad copy has no trusted created_at: its charge is kept a window from now.
+        horizon_sec: Math.min(Math.max(c?.newest ?? 0, charged?.length ? nowSec : 0), maxHorizon),
+        ids: packCredited(c?.words.view() ?? []),
+        charged: charged?.length ? packCharged(charged.view()) : null,
+      },
+    ];
+  });
   for (let i = 0; i < credited.length; i += 500) {
     await tx
       .insertInto('relay_credited')

@@ -12,6 +12,7 @@ import * as rolling24h from './migrations/2026-12-05T13-00-00-rolling-24h.js';
 import * as durableResume from './migrations/2026-12-05T14-00-00-durable-resume.js';
 import * as relayObservatory from './migrations/2026-12-05T15-00-00-relay-observatory.js';
 import * as followGraphTrust from './migrations/2026-12-05T16-00-00-follow-graph-trust.js';
+import * as durableCharges from './migrations/2026-12-06T09-00-00-durable-charges.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T14-00-00-durable-resume': durableResume,
   '2026-12-05T15-00-00-relay-observatory': relayObservatory,
   '2026-12-05T16-00-00-follow-graph-trust': followGraphTrust,
+  '2026-12-06T09-00-00-durable-charges': durableCharges,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

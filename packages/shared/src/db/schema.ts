@@ -548,6 +548,8 @@ export interface RelayCreditedTable {
   relay_id: number;
   horizon_sec: Int8;
   ids: Buffer;
+  /** Bad copies charged to the relay by that flush: 64-bit hashes, 8 bytes each (null: none). */
+  charged: Buffer | null;
 }
 
 /** Ids counted network-wide within the durable window (the id's first 64 bits, signed). */
