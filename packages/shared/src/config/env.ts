@@ -1,10 +1,12 @@
 // Over 400 lines: every setting of every role stays in one validated schema, the one place the
 // environment is read (t3-env), so a setting is defined, checked and documented once.
 import { z } from 'zod';
+import { tryNormalizeRelayUrl } from '../relay/normalize-url.js';
 import { documented, type EnvDocRole } from './env-doc-registry.js';
 import { EnvError, type EnvProblem } from './env-error.js';
 import { redactText, redactUrl } from './redact.js';
 import { clusterNodesSchema, redisAuthProblems } from './redis-auth.js';
+import { parseSecretKey } from './secret-key.js';
 
 /**
  * The one place `process.env` is read. Each service role validates exactly the settings it uses
@@ -85,6 +87,42 @@ const pubkeyList = z
   ])
   .refine((keys) => keys.every((k) => /^[0-9a-f]{64}$/.test(k)), { error: 'expected 64-hex pubkeys' })
   .default([]);
+
+/** A Nostr secret key, 64 hex digits or `nsec1…`, as lower-case hex (`parseSecretKey`). */
+const secretKey = z
+  .string()
+  .refine(
+    (value) => {
+      try {
+        parseSecretKey(value);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'expected 64 hex digits or an nsec1… key holding a valid secp256k1 secret key' },
+  )
+  .transform(parseSecretKey);
+
+/** Comma- or space-separated ws(s) URLs, each normalised and listed once. */
+const wsUrlList = z
+  .string()
+  .transform((value) => [
+    ...new Set(
+      value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(normalizedWsUrl),
+    ),
+  ])
+  .refine((urls) => urls.every((url) => url !== ''), { error: 'expected ws:// or wss:// URLs' })
+  .refine((urls) => urls.length <= 20, { error: 'expected at most 20 URLs' })
+  .optional();
+
+/** The normalised form of a ws(s) URL, '' for anything else (refused by the schema). */
+function normalizedWsUrl(value: string): string {
+  return tryNormalizeRelayUrl(value) ?? '';
+}
 
 // Roles named in the settings' documentation below (`documented`).
 const CACHE_ROLES: readonly EnvDocRole[] = ['collector', 'scheduler', 'api'];
@@ -277,6 +315,28 @@ const collector = {
   }),
 };
 
+/** The NIP-66 monitor (`packages/collector/src/monitor`): off unless a key and relays are set. */
+const monitor = {
+  MONITOR_SECRET_KEY: documented(secretKey.optional(), {
+    roles: COLLECTOR,
+    shown: '— (no publishing)',
+    meaning:
+      'NIP-66 monitor key (64 hex digits or `nsec1…`) that signs the kind 10166 announcement and the ' +
+      'kind 30166 relay reports; a secret, never shown in errors or logs; set it and ' +
+      '`MONITOR_PUBLISH_RELAYS`, or neither',
+  }),
+  MONITOR_PUBLISH_RELAYS: documented(wsUrlList, {
+    roles: COLLECTOR,
+    meaning: 'relays (comma- or space-separated ws(s) URLs, at most 20) the monitor publishes to',
+  }),
+  MONITOR_PUBLISH_INTERVAL_SECONDS: documented(int(60, 604_800, 3600), {
+    roles: COLLECTOR,
+    meaning:
+      "how often each held relay's kind 30166 report is published again; a change of status is " +
+      'published after the flush that records it, without waiting',
+  }),
+};
+
 const api = {
   PORT: documented(int(1, 65535, 3000), { roles: API, meaning: 'HTTP port of the API' }),
   HOST: documented(z.string().min(1).default('0.0.0.0'), {
@@ -356,7 +416,7 @@ const allInOne = {
 
 export const envSchemas = {
   migrate: z.object({ ...common, ...database }),
-  collector: z.object({ ...common, ...database, ...cache, ...collector }),
+  collector: z.object({ ...common, ...database, ...cache, ...collector, ...monitor }),
   scheduler: z.object({ ...common, ...database, ...cache, ...scheduler }),
   api: z.object({ ...common, ...database, ...cache, ...api, ...scheduler }),
   'all-in-one': z.object({
@@ -364,6 +424,7 @@ export const envSchemas = {
     ...database,
     ...cache,
     ...collector,
+    ...monitor,
     ...api,
     ...scheduler,
     ...allInOne,
@@ -422,6 +483,14 @@ export function loadEnv<R extends Role>(role: R, source: NodeJS.ProcessEnv = pro
     });
   }
   if ('REDIS_URL' in schema.shape) problems.push(...redisAuthProblems(input, shown));
+  if ('MONITOR_SECRET_KEY' in schema.shape && !input.MONITOR_SECRET_KEY !== !input.MONITOR_PUBLISH_RELAYS) {
+    const missing = input.MONITOR_SECRET_KEY ? 'MONITOR_PUBLISH_RELAYS' : 'MONITOR_SECRET_KEY';
+    problems.push({
+      name: missing,
+      given: shown(missing, input[missing]),
+      expected: 'set MONITOR_SECRET_KEY and MONITOR_PUBLISH_RELAYS together, or neither',
+    });
+  }
   if (problems.length > 0 || !result.success) throw new EnvError(role, problems);
   return result.data as EnvFor<R>;
 }

@@ -23,6 +23,11 @@ describe('redactUrl', () => {
 });
 
 describe('redactText', () => {
+  it('masks a NIP-19 secret key', () => {
+    const nsec = 'nsec1vl029mgpspedva04g90vltkh6fvh240zqtv9k0t9af8935ke9laqsnlfe5';
+    expect(redactText(`bad key ${nsec} given`)).toBe('bad key nsec1*** given');
+  });
+
   it('masks connection strings inside free text', () => {
     const text = 'connect ECONNREFUSED for postgres://app:hunter2@db/x after 3 tries (redis://:pw9@r:6379)';
     const clean = redactText(text);

@@ -3,7 +3,7 @@ const SECRET_PARAMS = /^(password|pass|pwd|secret|token|access_token|api_key|api
 
 /** Text that looks like it contains a credential; cheap test before the real work. */
 export function mayContainSecret(text: string): boolean {
-  return text.includes('@') || /password|secret|token|pass=|pwd=/i.test(text);
+  return text.includes('@') || /password|secret|token|pass=|pwd=|nsec1/i.test(text);
 }
 
 /**
@@ -35,6 +35,8 @@ export function redactText(text: string): string {
       .replace(/(\/\/[^:/?#@\s]*:)[^@/\s]*@/g, '$1***@')
       // user:password@host without a scheme
       .replace(/(^|[\s"'=(,])([^\s:/@"'=(,]+:)[^@\s/"']+@/g, '$1$2***@')
+      // A NIP-19 secret key (the NIP-66 monitor's MONITOR_SECRET_KEY may be given as one).
+      .replace(/\bnsec1[02-9ac-hj-np-z]{6,}/gi, 'nsec1***')
       // key=value and key: value forms (libpq conninfo, query strings)
       .replace(
         /\b(password|pass|pwd|secret|token|sslpassword)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,"']+)/gi,
