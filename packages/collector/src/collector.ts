@@ -1,6 +1,7 @@
 import type { CollectorEnv } from '@nostr-info/shared/config';
 import type { RoleContext } from '@nostr-info/shared/lifecycle';
 import type { CollectorOptions, CollectorService } from './collector-types.js';
+import { startNip66Monitor } from './monitor/start-monitor.js';
 import { createCollectorMetrics } from './observe/metrics.js';
 import { startMetricsServer } from './observe/metrics-server.js';
 import { configuredRelays, RelayListFile } from './relay-list.js';
@@ -22,6 +23,9 @@ import { resolveOrdinal } from './shard/ordinal.js';
 import { Flusher } from './store/flusher.js';
 import { seedRelays } from './store/relays-repo.js';
 import { startZapVerification } from './zaps/zap-verification.js';
+
+/** How often the NIP-66 monitor looks whether its interval has come round. */
+const MONITOR_TICK_MS = 5000;
 
 /**
  * Starts the collector role: watches this replica's share of the relays, verifies, dedups and
@@ -84,8 +88,12 @@ export async function startCollector(
     // minute; none once it stops (its relays read `unknown` when no replica takes them over).
     held: () => (shutdown.begun ? [] : connections.held()),
     heldReportMs: options.heldReportMs,
-    // Unverified zap receipts whose recipient has a Lightning address now are checked again.
-    afterFlush: (buffer) => zaps.recheck(buffer.zapVerdicts.rechecks),
+    // Unverified zap receipts whose recipient has a Lightning address now are checked again; a
+    // relay status the flush wrote is reported to NIP-66 readers at once.
+    afterFlush: (buffer) => {
+      zaps.recheck(buffer.zapVerdicts.rechecks);
+      monitor?.flushed(buffer.relayStatus.size);
+    },
   });
   const backPressure = new BackPressure({
     sockets: connections,
@@ -126,6 +134,14 @@ export async function startCollector(
     ordinal,
     logger,
   });
+  const monitor = startNip66Monitor(env, {
+    db,
+    registry: ctx.registry,
+    logger,
+    ordinal,
+    heldRelayIds: () => connections.held().map((h) => h.relayId),
+    connection: options.connection,
+  });
   const timers = new Intervals();
   const stopParts = {
     ...ingest,
@@ -137,6 +153,7 @@ export async function startCollector(
     flusher,
     logger,
     durability,
+    monitor,
   };
   const shutdown: OrderedShutdown = new OrderedShutdown(() => collectorStopSteps({ ...stopParts, server }));
 
@@ -145,6 +162,7 @@ export async function startCollector(
   timers.every(env.RECONCILE_INTERVAL_MS, () => void sharding.reconcileLoop.run());
   timers.every(Math.min(200, env.FLUSH_INTERVAL_MS), () => housekeeping.tick());
   timers.every(live.intervalMs, () => live.publish());
+  if (monitor) timers.every(MONITOR_TICK_MS, () => monitor.tick());
   const server = options.serveMetrics ? await startMetricsServer(ctx.registry, env.METRICS_PORT) : undefined;
   logger.info(
     { ordinal, replicas: replicas.current, configured: relays.length, verifyWorkers: verifier.size },

@@ -34,6 +34,8 @@ export interface CollectorStopParts {
   aggregator: { readonly buffer: Pick<Aggregator['buffer'], 'empty'> };
   /** The heartbeat, stopped once the final flush is written (a stop in progress is alive). */
   durability?: { stop(): void };
+  /** The NIP-66 monitor: its round under way ends without retries, and no other starts. */
+  monitor?: { stop(): Promise<void> } | undefined;
   /** The `/metrics` server, closed last so the stop can be watched. */
   server?: { close(callback: () => void): unknown };
   logger: Pick<Logger, 'error' | 'info'>;
@@ -49,6 +51,8 @@ export interface CollectorStopTiming {
   lastClaimsMs?: number;
   /** Zap receipts still being checked (an LNURL fetch has its own deadline). */
   zapsMs?: number;
+  /** The NIP-66 monitor's round under way (its last batch of sends, without retries). */
+  monitorRoundMs?: number;
   /** How often the count of checks under way is looked at. */
   pollIntervalMs?: number;
   /** The final flush's deadline and backoff (see `FinalFlush`). */
@@ -68,6 +72,7 @@ export function collectorStopSteps(
     lastClaimsMs = 2000,
     zapsMs = 15_000,
     pollIntervalMs = 20,
+    monitorRoundMs = 20_000,
     finalFlush: finalFlushTiming,
   }: CollectorStopTiming = {},
 ): ShutdownStep[] {
@@ -90,6 +95,7 @@ export function collectorStopSteps(
       },
     },
     { run: () => reconcileLoop.current, deadlineMs: reconcileRoundMs },
+    { run: () => parts.monitor?.stop(), deadlineMs: monitorRoundMs },
     { run: () => handoffs },
     { run: () => Promise.all(connections.list().map((conn) => conn.stop().then(() => conn.settled()))) },
     // Whoever watches these relays next (this replica after a restart, or another) resumes here.
