@@ -17,6 +17,7 @@ const ALERTS = [
   'NostrInfoCollectorRelaysConnectedLow',
   'NostrInfoCollectorFlushFailing',
   'NostrInfoStatisticsStale',
+  'NostrInfoMonitorPublishFailing',
 ];
 const enabled = [
   'metrics.serviceMonitor.enabled=true',
@@ -63,7 +64,7 @@ describe('monitoring is off by default and needs the Prometheus Operator CRDs', 
 describe('alerts', () => {
   const files = readdirSync(join(CHART_DIR, 'alerts')).filter((f) => f.endsWith('.yaml'));
 
-  it('one alert per file, named as the file, all seven present', () => {
+  it('one alert per file, named as the file, all eight present', () => {
     expect(files.map((f) => basename(f, '.yaml')).sort()).toEqual([...ALERTS].sort());
     const rules = renderedRules();
     expect(rules.map((r) => r.alert).sort()).toEqual([...ALERTS].sort());

@@ -43,7 +43,7 @@ describe('Prometheus config outside Kubernetes, from the chart', () => {
         encoding: 'utf8',
       });
       expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
-      expect(`${result.stdout}${result.stderr}`).toContain('7 rules found');
+      expect(`${result.stdout}${result.stderr}`).toContain('8 rules found');
       expect(files.rules).toContain('job=~"nostr-info-(api|collector)"');
       expect(files.rules).not.toContain('namespace=');
     } finally {

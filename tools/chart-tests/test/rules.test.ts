@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkRules, renderedRulesFile, ruleWorkspace, testRules } from '../src/promtool.js';
 
-const ALERT_COUNT = 7;
+const ALERT_COUNT = 8;
 
 describe('promtool on the rendered PrometheusRule', () => {
   const { dir, tests } = ruleWorkspace(renderedRulesFile());
