@@ -6,6 +6,8 @@ import { Corroboration } from './dedup/corroboration.js';
 import type { NetworkDedup } from './dedup/dedup.js';
 import type { ValidIds } from './dedup/valid-ids.js';
 import { recordRelayList } from './extract/relay-hints.js';
+import { readMonitorReport } from './monitor/read-report.js';
+import { RELAY_REPORT_KIND } from './monitor/report-tags.js';
 import { COLLECTED_KINDS, type CollectorMetrics, kindLabel } from './observe/metrics.js';
 import { computeEventId, isEventShape, type NostrEvent } from './protocol/event.js';
 import { eventDigest, peekEventId } from './protocol/relay-message.js';
@@ -27,6 +29,8 @@ export interface PipelineOptions {
   metrics: CollectorMetrics;
   /** Collect relay URLs from relay lists and contact lists (DISCOVERY_ENABLED). */
   discovery: boolean;
+  /** This collector's NIP-66 monitor pubkey: its own kind 30166 reports are not kept as another's. */
+  monitorPubkey?: string | undefined;
   /** Called whenever a pending copy gets its answer (the back-pressure gate re-checks). */
   onSettled?: () => void;
 }
@@ -77,17 +81,28 @@ export class EventPipeline {
   private readonly verifier: VerifyPool;
   private readonly metrics: CollectorMetrics;
   private readonly discovery: boolean;
+  private readonly monitorPubkey: string | undefined;
   private readonly onSettled: (() => void) | undefined;
   /** Credits the first relay of an event once a second relay delivers it. */
   private readonly corroboration: Corroboration;
 
-  constructor({ aggregator, validIds, dedup, verifier, metrics, discovery, onSettled }: PipelineOptions) {
+  constructor({
+    aggregator,
+    validIds,
+    dedup,
+    verifier,
+    metrics,
+    discovery,
+    monitorPubkey,
+    onSettled,
+  }: PipelineOptions) {
     this.aggregator = aggregator;
     this.validIds = validIds;
     this.dedup = dedup;
     this.verifier = verifier;
     this.metrics = metrics;
     this.discovery = discovery;
+    this.monitorPubkey = monitorPubkey;
     this.onSettled = onSettled;
     this.corroboration = new Corroboration({
       validIds,
@@ -364,6 +379,18 @@ export class EventPipeline {
       if (this.discovery && (event.kind === 10002 || event.kind === 3)) {
         recordRelayList(this.aggregator.buffer, event, conn.url);
       }
+      if (event.kind === RELAY_REPORT_KIND) this.monitorReport(event, conn.url);
     });
+  }
+
+  /**
+   * Keeps another NIP-66 monitor's report of a relay; the relay it names, when public, is a
+   * discovery candidate like one named in a relay list.
+   */
+  private monitorReport(event: NostrEvent, from: string): void {
+    const report = readMonitorReport(event, this.monitorPubkey);
+    if (!report) return;
+    this.aggregator.buffer.monitorReports.add(report);
+    if (this.discovery && report.publicHost) this.aggregator.buffer.addDiscovered(report.relayUrl, from);
   }
 }

@@ -1,3 +1,4 @@
+import { MonitorReports } from '../monitor/monitor-reports.js';
 import { pgText } from '../store/pg-text.js';
 import { LatencyHistograms } from '../store/relay-latency.js';
 import { slotIn } from './buckets.js';
@@ -55,6 +56,8 @@ export class CounterBuffer {
   readonly zapVerdicts = new ZapVerdicts();
   /** Off-filter copies, late and future events, deletions (see `FilterCounters`). */
   readonly filtered = new FilterCounters();
+  /** Other NIP-66 monitors' latest relay reports (see `MonitorReports`). */
+  readonly monitorReports = new MonitorReports();
   /** Ids credited, events counted and resume marks, committed with the counts (see `DurableLedger`). */
   readonly durable = new DurableLedger();
   /** Open and REQ→EOSE latencies per relay and hour, as histogram rows. */
@@ -91,6 +94,7 @@ export class CounterBuffer {
       this.relayLists.size +
       this.zapVerdicts.keys +
       this.filtered.keys +
+      this.monitorReports.keys +
       this.relayLogs.length +
       this.durable.size +
       this.latency.size
@@ -304,6 +308,7 @@ export class CounterBuffer {
     this.latency.restore(older.latency.held());
     this.zapVerdicts.mergeFrom(older.zapVerdicts);
     this.filtered.mergeFrom(older.filtered);
+    this.monitorReports.mergeFrom(older.monitorReports);
     this.relayLogs = [...older.relayLogs, ...this.relayLogs].slice(-MAX_LOGS);
     this.events += older.events;
   }

@@ -5,12 +5,16 @@ import { Aggregator } from '../aggregate/aggregator.js';
 import type { CollectorOptions } from '../collector-types.js';
 import { type ClaimOwners, NetworkDedup } from '../dedup/dedup.js';
 import { ValidIds } from '../dedup/valid-ids.js';
+import { ownMonitorPubkey } from '../monitor/monitor-pubkey.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
 import { EventPipeline } from '../pipeline.js';
 import { VerifyPool } from '../verify/verify-pool.js';
 
 /** The settings the event path reads. */
-export type IngestEnv = Pick<CollectorEnv, 'VERIFY_WORKERS' | 'DEDUP_TTL_SECONDS' | 'DISCOVERY_ENABLED'>;
+export type IngestEnv = Pick<
+  CollectorEnv,
+  'VERIFY_WORKERS' | 'DEDUP_TTL_SECONDS' | 'DISCOVERY_ENABLED' | 'MONITOR_SECRET_KEY'
+>;
 
 /** What the event path reports to and who hears when a pending copy settles. */
 export interface IngestParts {
@@ -65,6 +69,7 @@ export async function startIngest(
     verifier,
     metrics,
     discovery: env.DISCOVERY_ENABLED,
+    monitorPubkey: ownMonitorPubkey(env),
     onSettled,
   });
   return { aggregator, verifier, dedup, pipeline };

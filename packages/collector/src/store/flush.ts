@@ -6,6 +6,7 @@ import { type DurableWrite, flushDurable } from './flush-durable.js';
 import { flushEventCounters } from './flush-events.js';
 import { flushFiltered } from './flush-filtered.js';
 import { flushFollows } from './flush-follows.js';
+import { flushMonitorReports } from './flush-monitor-reports.js';
 import { flushRelays } from './flush-relays.js';
 import { flushUsers } from './flush-users.js';
 import { flushZapVerdicts } from './flush-zaps.js';
@@ -61,6 +62,7 @@ export async function writeBuffer(
       await flushFollows(tx, buffer);
       await flushZapVerdicts(tx, buffer.zapVerdicts);
       await flushFiltered(tx, buffer);
+      await flushMonitorReports(tx, buffer.monitorReports);
       committing = true;
     });
   } catch (err) {

@@ -13,6 +13,7 @@ import * as durableResume from './migrations/2026-12-05T14-00-00-durable-resume.
 import * as relayObservatory from './migrations/2026-12-05T15-00-00-relay-observatory.js';
 import * as followGraphTrust from './migrations/2026-12-05T16-00-00-follow-graph-trust.js';
 import * as durableCharges from './migrations/2026-12-06T09-00-00-durable-charges.js';
+import * as monitorReports from './migrations/2026-12-06T11-00-00-monitor-reports.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T15-00-00-relay-observatory': relayObservatory,
   '2026-12-05T16-00-00-follow-graph-trust': followGraphTrust,
   '2026-12-06T09-00-00-durable-charges': durableCharges,
+  '2026-12-06T11-00-00-monitor-reports': monitorReports,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

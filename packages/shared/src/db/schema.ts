@@ -291,6 +291,20 @@ export interface RelayListAuthorsTable {
   updated_at: DefaultedTimestamp;
 }
 
+/**
+ * Other NIP-66 monitors' latest kind 30166 report of each relay (newest created_at wins, ties the
+ * lowest id); `reported_at` is the event's created_at.
+ */
+export interface MonitorReportsTable {
+  monitor_pubkey: string;
+  relay_url: string;
+  event_id: string;
+  reported_at: Timestamp;
+  rtt_open_ms: number | null;
+  rtt_read_ms: number | null;
+  received_at: DefaultedTimestamp;
+}
+
 /** Long-form articles: one row per (pubkey, d tag), however often republished. */
 export interface ArticlesTable {
   pubkey: string;
@@ -621,6 +635,7 @@ export interface Database {
   clients_totals: ClientsTotalsTable;
   collector_flushes: CollectorFlushesTable;
   relay_list_authors: RelayListAuthorsTable;
+  monitor_reports: MonitorReportsTable;
   relay_health_summary: RelayHealthSummaryView;
   daily_network_stats: DailyNetworkStatsView;
 }

@@ -6,10 +6,10 @@
 
 /**
  * Kinds the collector subscribes to (one REQ filter per relay): profiles, notes, follow lists,
- * deletions (NIP-09), reactions, zap receipts, long-form articles, relay lists. A copy of any
- * other kind was not asked for (`off_filter`, reason `kind`).
+ * deletions (NIP-09), reactions, zap receipts, long-form articles, relay lists, NIP-66 relay
+ * reports of other monitors. A copy of any other kind was not asked for (`off_filter`, reason `kind`).
  */
-export const COLLECTED_KINDS = [0, 1, 3, 5, 7, 9735, 30023, 10002] as const;
+export const COLLECTED_KINDS = [0, 1, 3, 5, 7, 9735, 30023, 10002, 30166] as const;
 
 /** True for a kind in `COLLECTED_KINDS`. */
 export function isCollectedKind(kind: number): boolean {
