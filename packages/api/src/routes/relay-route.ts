@@ -4,6 +4,7 @@ import type { Relay } from '@nostr-info/shared/db';
 import type { RoleContext } from '@nostr-info/shared/lifecycle';
 import { currentRelayStatus, currentRelayStatusSince } from '@nostr-info/shared/relay';
 import { ApiError } from '../errors.js';
+import { type Monitors, monitorAgreement, monitorReportTimes } from '../observatory/monitor-agreement.js';
 import { rangeQueryField, relayUrlParams } from '../observatory/observatory-schemas.js';
 import { relayUrlOf } from '../observatory/relay-lookup.js';
 import type { ApiParts } from '../parts.js';
@@ -84,9 +85,12 @@ export function registerRelayRoute(app: OpenAPIHono, parts: ApiParts, ctx: RoleC
       entry = undefined;
     }
     let row: Relay | undefined;
+    let reportTimes: Date[] = [];
     let dbFailed = false;
+    const now = new Date();
     try {
       row = await ctx.dbs.reader.selectFrom('relays').selectAll().where('url', '=', url).executeTakeFirst();
+      if (row) reportTimes = await monitorReportTimes(ctx.dbs.reader, url, now);
     } catch (err) {
       dbFailed = true;
       parts.metrics.dbErrors.inc({ service: 'api', operation: 'read_relay' });
@@ -99,13 +103,23 @@ export function registerRelayRoute(app: OpenAPIHono, parts: ApiParts, ctx: RoleC
       throw new ApiError(404, 'not_found', `no relay ${url} is known`);
     }
     const maxAge = entry ? maxAgeSeconds(entry.computedAtMs) : 0;
+    const info = row ? relayInfo(row, now) : null;
+    const monitors: Monitors | null = info
+      ? monitorAgreement(
+          reportTimes,
+          info.status,
+          info.status_changed_at ? new Date(info.status_changed_at) : null,
+          now,
+        )
+      : null;
     return c.json(
       {
         url,
         range,
         computed_at: entry?.computedAt ?? null,
-        relay: row ? relayInfo(row) : null,
+        relay: info,
         stats,
+        monitors,
       },
       200,
       { 'Cache-Control': `public, max-age=${Math.min(maxAge, 60)}` },

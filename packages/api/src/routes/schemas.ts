@@ -12,6 +12,7 @@ import {
   STATS_RANGES,
   topRelaysSchema,
 } from '@nostr-info/shared/stats';
+import { monitorsSchema } from '../observatory/monitor-agreement.js';
 
 type Named = <T extends z.ZodType>(schema: T, refId: string) => T;
 
@@ -114,6 +115,9 @@ export const relayDetailSchema = z
     computed_at: isoTime.nullable().describe('when the statistics below were computed'),
     relay: relayInfoSchema.nullable().describe('what the database knows about the relay'),
     stats: relayRowComponent.nullable().describe("the relay's row in the newest snapshot of the range"),
+    monitors: monitorsSchema
+      .nullable()
+      .describe('other NIP-66 monitors reporting the relay, and how many agree with its status here'),
   })
   .openapi('RelayDetail');
 
