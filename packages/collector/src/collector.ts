@@ -139,7 +139,8 @@ export async function startCollector(
     registry: ctx.registry,
     logger,
     ordinal,
-    heldRelayIds: () => connections.held().map((h) => h.relayId),
+    // Only relays this replica has judged since it took them: a stored status from before is stale.
+    heldRelayIds: () => connections.held().flatMap((h) => (h.status === undefined ? [] : [h.relayId])),
     connection: options.connection,
   });
   const timers = new Intervals();

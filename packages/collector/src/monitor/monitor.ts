@@ -12,7 +12,7 @@ import {
 
 export interface Nip66MonitorOptions {
   publisher: Pick<MonitorPublisher, 'pubkey' | 'sign' | 'publish' | 'stop'>;
-  /** The relays this replica holds now (relay ids). */
+  /** The relays this replica holds now and has given a status (relay ids). */
   heldRelayIds: () => number[];
   /** What was recorded about them (`readRelayFacts`). */
   readFacts: (relayIds: number[]) => Promise<RelayFacts[]>;
