@@ -48,6 +48,14 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
   const { computedAt = new Date(), relays = 5, points = 24, seed = 0 } = options;
   const at = computedAt.toISOString();
   const base = { range, computed_at: at };
+  const coverage = {
+    collection_started_at: '2026-01-01T00:00:00.000Z',
+    observed_fraction: 0.99,
+    relays_watched: relays,
+    backfill_since: null,
+    known_since: '2026-01-01T00:00:00.000Z',
+    new_users_status: 'ok' as const,
+  };
   const rows = Array.from({ length: relays }, (_, i) => relayRow(i, seed, at));
   const step = range === '24h' ? 3_600_000 : 86_400_000;
   const times = Array.from({ length: points }, (_, i) =>
@@ -74,6 +82,7 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
         new: { keys: 123, profiled: 20, trusted: 5 },
         trust_computed_at: at,
       },
+      coverage,
       zaps: {
         count: 100,
         sats: 21_000,
@@ -142,7 +151,9 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
       ...base,
       granularity: range === '24h' ? 'hour' : 'day',
       series: times.map((t, i) => ({ t, events: 1000 + i, active_users: 300 + i, new_users: 10 + (i % 5) })),
+      coverage,
     },
+    coverage,
   };
   return fullSnapshotSchema.parse(snapshot) as FullSnapshot;
 }

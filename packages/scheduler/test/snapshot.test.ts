@@ -10,6 +10,12 @@ import { type Backend, createTestContext, type TestContext } from './context.js'
 import { NOW, seedDataset } from './fixture.js';
 
 const AT = NOW.toISOString();
+const BACKFILL_SINCE = '2020-01-01T00:00:00.000Z';
+/**
+ * Collection start of the dataset: its first health row is r1's whole hour at 11-20 10:00, so
+ * collection ran from 10:00 at the latest.
+ */
+const STARTED = '2026-11-20T10:00:00.000Z';
 const H = (iso: string) => new Date(iso).toISOString();
 /** The hand-built dataset has no off-filter copy nor late or future event (filter-snapshot.test.ts). */
 const NONE_KEPT_OUT = { off_filter: 0, late: 0, future: 0 };
@@ -21,6 +27,9 @@ const NO_REJECTIONS = {
 
 describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built dataset (%s)', (backend) => {
   let t: TestContext;
+  /** Snapshots of a fresh install: first-seen dates known only from collection start on. */
+  const fresh = new Map<StatsRange, FullSnapshot>();
+  /** Snapshots once a completed backfill made first-seen dates known since 2020. */
   const snapshots = new Map<StatsRange, FullSnapshot>();
 
   beforeAll(async () => {
@@ -30,7 +39,14 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     expect(result.error).toBeUndefined();
     const rows = await t.dbs.writer.selectFrom('statistics_snapshots').selectAll().execute();
     expect(rows).toHaveLength(5);
-    for (const row of rows) snapshots.set(row.range, fullSnapshotSchema.parse(row.body));
+    for (const row of rows) fresh.set(row.range, fullSnapshotSchema.parse(row.body));
+    await t.dbs.writer
+      .insertInto('backfill_runs')
+      .values({ since: BACKFILL_SINCE, started_at: NOW, relays: 3, relays_done: 3, complete: true })
+      .execute();
+    expect((await runScheduler(t.ctx, { now: () => NOW })).error).toBeUndefined();
+    const again = await t.dbs.writer.selectFrom('statistics_snapshots').selectAll().orderBy('id').execute();
+    for (const row of again.slice(5)) snapshots.set(row.range, fullSnapshotSchema.parse(row.body));
   });
   afterAll(async () => {
     await t?.close();
@@ -78,7 +94,45 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
       articles_deleted: 0,
       // Over relays online now: c was online but no collector has reported it for 10 minutes.
       latency: { open_ms: { avg: 100, p50: 100, p95: 100 }, eose_ms: { avg: 300, p50: 300, p95: 300 } },
+      // Observed in range: three whole hours (11-23 20:00, 11-24 05:00, 11-24 11:00) and 20 minutes
+      // of the current hour, of 24 hours.
+      coverage: {
+        collection_started_at: STARTED,
+        observed_fraction: (3 + 1 / 3) / 24,
+        relays_watched: 3,
+        backfill_since: BACKFILL_SINCE,
+        known_since: BACKFILL_SINCE,
+        new_users_status: 'ok',
+      },
     });
+  });
+
+  it('a fresh install gives new users as null, warming_up, for ranges that start before collection', () => {
+    const day = fresh.get('24h');
+    expect(day?.coverage).toMatchObject({ collection_started_at: STARTED, known_since: STARTED });
+    // 24h starts 11-23 12:30, after collection began: its new users are known.
+    expect(day?.overview.users).toEqual({ active: 2, new: 1 });
+    expect(day?.coverage.new_users_status).toBe('ok');
+    for (const range of ['7d', '30d', '90d', 'all'] as const) {
+      const s = fresh.get(range);
+      expect(s?.coverage.new_users_status).toBe('warming_up');
+      expect(s?.overview.coverage).toEqual(s?.coverage);
+      expect(s?.activity.coverage).toEqual(s?.coverage);
+      expect(s?.overview.users.new).toBeNull();
+      expect(s?.overview.user_tiers.new).toEqual({ keys: null, profiled: null, trusted: null });
+      // Active users need no history: they stay numbers.
+      expect(s?.overview.users.active).toBe(get(range).overview.users.active);
+    }
+    // Per bucket: hours that start before collection began are null, later ones are numbers.
+    const series = fresh.get('7d')?.activity.series ?? [];
+    const before = series.filter((p) => p.t < STARTED);
+    const after = series.filter((p) => p.t >= STARTED);
+    expect(before.length).toBe(69);
+    expect(before.every((p) => p.new_users === null)).toBe(true);
+    expect(after.every((p) => typeof p.new_users === 'number')).toBe(true);
+    // A completed backfill from 2020 on makes every range's new users known.
+    for (const range of ['24h', '7d', '30d', '90d', 'all'] as const)
+      expect(get(range).coverage.new_users_status).toBe('ok');
   });
 
   it('24h: relays (watched only, most events first, uptime over observed time)', () => {
@@ -198,7 +252,7 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     expect(a.series[24]).toEqual({ t: H('2026-11-24T12:00:00Z'), events: 12, active_users: 2, new_users: 0 });
     expect(a.series.slice(2, 24).every((p) => p.events === 0 && p.active_users === 0)).toBe(true);
     // The series' new users add up to the range's: p2.
-    expect(a.series.reduce((n, p) => n + p.new_users, 0)).toBe(s.overview.users.new);
+    expect(a.series.reduce((n, p) => n + (p.new_users ?? 0), 0)).toBe(s.overview.users.new);
   });
 
   it('7d: hour buckets back to 2026-11-17 13:00, replaceable kinds counted per version', () => {

@@ -1,6 +1,8 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type FullSnapshot, METHODOLOGY_VERSION, type StatsRange } from '@nostr-info/shared/stats';
 import type { Kysely } from 'kysely';
+import { applyCoverage, coverageOf } from './coverage.js';
+import { readCoverageRows } from './coverage-rows.js';
 import { readFilterFigures } from './filter-figures.js';
 import { readRange, rowCount } from './range-data.js';
 import { rangeWindow } from './range-window.js';
@@ -34,22 +36,31 @@ export async function computeSnapshot(
 ): Promise<ComputedRange> {
   const started = performance.now();
   const window = rangeWindow(range, now);
-  const [data, filtered, zaps] = await Promise.all([
+  const [data, filtered, zaps, coverageRows] = await Promise.all([
     readRange(db, window),
     readFilterFigures(db, window),
     readZapFigures(db, window),
+    readCoverageRows(db, window, relays.filter((r) => r.watched).length),
   ]);
   const base = { range, computed_at: now.toISOString() };
   const figures = relayFigures(relays, data, now, filtered.offFilterByRelay);
+  const coverage = coverageOf(window, coverageRows);
+  const { overview, activity } = applyCoverage(
+    window,
+    coverage,
+    overviewSection(base, data, figures, filtered, zaps, trust),
+    activitySection(base, window, data),
+  );
   const snapshot: FullSnapshot = {
     ...base,
     methodology_version: METHODOLOGY_VERSION,
-    overview: overviewSection(base, data, figures, filtered, zaps, trust),
+    overview,
     relays: relaysSection(base, figures),
     events: eventsSection(base, window, data, filtered),
     clients: clientsSection(base, data),
     top_relays: topRelaysSection(base, figures),
-    activity: activitySection(base, window, data),
+    activity,
+    coverage,
   };
   return {
     range,

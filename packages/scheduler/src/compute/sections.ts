@@ -44,7 +44,7 @@ export function overviewSection(
   zaps: ZapRangeFigures,
   /** False when no trust seeds are configured: the trusted figures are then null. */
   trust = true,
-): Overview {
+): Omit<Overview, 'coverage'> {
   const watched = relays.filter((r) => r.watched);
   const online = watched.filter((r) => r.row.status === 'online');
   const withStatus = (status: string) => watched.filter((r) => r.row.status === status).length;
@@ -206,7 +206,11 @@ export function topRelaysSection(base: Base, relays: RelayFigures[]): TopRelaysS
 }
 
 /** Timeline of network-unique events, active and new users per bucket (zero-filled). */
-export function activitySection(base: Base, window: RangeWindow, data: RangeData): ActivitySection {
+export function activitySection(
+  base: Base,
+  window: RangeWindow,
+  data: RangeData,
+): Omit<ActivitySection, 'coverage'> {
   const events = new Map<string, number>();
   for (const e of data.networkEvents) {
     const key = bucketKey(e.t);

@@ -468,6 +468,31 @@ export interface TrustRunsTable {
   duration_ms: number;
 }
 
+/** Per relay, how far back `nostr-info backfill` has read its history (see the migration). */
+export interface BackfillProgressTable {
+  relay_url: string;
+  since: Timestamp;
+  /** Everything from here up to when the relay was first asked is fetched; null before a page. */
+  reached_at: Timestamp | null;
+  done: ColumnType<boolean, boolean | undefined, boolean>;
+  truncated: ColumnType<boolean, boolean | undefined, boolean>;
+  pages: ColumnType<number, number | undefined, number>;
+  events: AddedInt8;
+  rejected: AddedInt8;
+  updated_at: DefaultedTimestamp;
+}
+
+/** One row per backfill run; `complete` when every selected relay reached `since`. */
+export interface BackfillRunsTable {
+  id: Generated<number>;
+  since: Timestamp;
+  started_at: Timestamp;
+  finished_at: DefaultedTimestamp;
+  relays: number;
+  relays_done: number;
+  complete: boolean;
+}
+
 /**
  * Sums of the day tables over every day up to `stats_rollup_state.through_day`, kept by the
  * scheduler so the `all` range reads these plus the days after instead of the whole history.
@@ -627,6 +652,8 @@ export interface Database {
   follow_lists: FollowListsTable;
   trusted_pubkeys: TrustedPubkeysTable;
   trust_runs: TrustRunsTable;
+  backfill_progress: BackfillProgressTable;
+  backfill_runs: BackfillRunsTable;
   statistics_snapshots: StatisticsSnapshotsTable;
   scheduler_runs: SchedulerRunsTable;
   stats_rollup_state: StatsRollupStateTable;

@@ -1,3 +1,4 @@
+export * from './coverage-schema.js';
 export * from './ranges.js';
 export * from './snapshot-schema.js';
 export * from './zap-reasons.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OFF_FILTER_REASONS, type OffFilterReason } from '../nostr/collection-rules.js';
 import { RELAY_STATUSES } from '../relay/relay-status.js';
+import { coverageSchema } from './coverage-schema.js';
 import { STATS_RANGES } from './ranges.js';
 import { ZAP_REJECT_REASONS, type ZapRejectReason } from './zap-reasons.js';
 
@@ -28,7 +29,7 @@ const sectionBase = {
  * The revision of docs/methodology.md the figures follow. It changes whenever a figure's meaning
  * changes (what counts, a new tier, the trust computation), so consumers can tell figures apart.
  */
-export const METHODOLOGY_VERSION = '2026-12-05.1';
+export const METHODOLOGY_VERSION = '2026-12-06.1';
 
 const tierCounts = z
   .object({
@@ -40,10 +41,25 @@ const tierCounts = z
   })
   .describe('one user figure by tier: keys, profiled keys, trusted keys');
 
+/** A count that is null while the range starts before first-seen dates are known (`coverage`). */
+const newCount = count.nullable();
+
+const newTierCounts = z
+  .object({
+    keys: newCount.describe('every pubkey first seen in range; null while warming_up'),
+    profiled: newCount.describe(
+      'of them, pubkeys with a profile and a follow list seen; null while warming_up',
+    ),
+    trusted: newCount.describe(
+      'of them, pubkeys in the web of trust; null while warming_up or when no seeds are configured',
+    ),
+  })
+  .describe('new users by tier; every figure null when coverage.new_users_status is warming_up');
+
 const userTiersSchema = z
   .object({
     active: tierCounts.describe('distinct pubkeys with an event in range, by tier'),
-    new: tierCounts.describe('pubkeys first seen in range, by tier'),
+    new: newTierCounts.describe('pubkeys first seen in range, by tier'),
     trust_computed_at: isoTime
       .nullable()
       .describe('when the web of trust the trusted figures use was computed; null before the first one'),
@@ -113,9 +129,12 @@ export const overviewSchema = z.object({
   }),
   users: z.object({
     active: count.describe('distinct pubkeys with an event in range'),
-    new: count.describe('pubkeys first seen in range'),
+    new: newCount.describe(
+      'pubkeys first seen in range; null (coverage.new_users_status warming_up) when the range starts before first-seen dates are known',
+    ),
   }),
   user_tiers: userTiersSchema,
+  coverage: coverageSchema,
   zaps: z.object({
     count: count.describe('zap receipts that passed every NIP-57 check (accepted), each payment once'),
     sats: count.describe('sum of the accepted receipts, added to the millisatoshi, in whole sats'),
@@ -241,7 +260,15 @@ export const topRelaysSchema = z.object({
 export const activitySchema = z.object({
   ...sectionBase,
   granularity,
-  series: z.array(z.object({ t: isoTime, events: count, active_users: count, new_users: count })),
+  series: z.array(
+    z.object({
+      t: isoTime,
+      events: count,
+      active_users: count,
+      new_users: newCount.describe('null for a bucket that starts before coverage.known_since'),
+    }),
+  ),
+  coverage: coverageSchema,
 });
 
 /** What one snapshot row holds, and what `/api/v1/stats/full/:range` returns. */
@@ -256,6 +283,7 @@ export const fullSnapshotSchema = z.object({
   clients: clientsSchema,
   top_relays: topRelaysSchema,
   activity: activitySchema,
+  coverage: coverageSchema,
 });
 
 export type Overview = z.infer<typeof overviewSchema>;

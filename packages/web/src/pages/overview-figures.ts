@@ -25,11 +25,23 @@ function headline(value: unknown): {
   return { value: value.keys, path: '.keys', tiers, ...(reason ? { reason } : {}) };
 }
 
+/**
+ * Why new users are null: the range starts before first-seen dates are known (collection start,
+ * or a completed backfill), so "first seen" would only mean "first seen by us".
+ */
+function warmingUp(overview: Overview, key: 'active' | 'new'): string | undefined {
+  const coverage = (overview as Overview & { coverage?: Overview['coverage'] }).coverage;
+  if (key !== 'new' || coverage?.new_users_status !== 'warming_up') return undefined;
+  const since = coverage.known_since ? ` (first-seen dates are known from ${coverage.known_since})` : '';
+  return `warming up: this range starts before collection began${since}`;
+}
+
 function userCard(label: string, overview: Overview, key: 'active' | 'new'): HTMLElement {
   const raw = (overview.users as Json)[key];
   const top = headline(raw);
   const reasonKey = (overview.users as Json)[`${key}_reason`];
-  const reason = top.reason ?? (typeof reasonKey === 'string' ? reasonKey : undefined);
+  const reason =
+    top.reason ?? (typeof reasonKey === 'string' ? reasonKey : undefined) ?? warmingUp(overview, key);
   const path = `overview.users.${key}${top.path}`;
   const notes = top.tiers.map(([tier, v]) =>
     h('span', {}, `${tier}: `, figure(v, { path: `overview.users.${key}.${tier}`, unit: 'users' })),

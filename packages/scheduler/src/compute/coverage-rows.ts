@@ -1,0 +1,41 @@
+import type { Database } from '@nostr-info/shared/db';
+import { type Kysely, sql } from 'kysely';
+import type { CoverageRows } from './coverage.js';
+import type { RangeWindow } from './range-window.js';
+import { windowBounds } from './window-bounds.js';
+
+/** A bucket value as a Date: hours come back as Date, days as `YYYY-MM-DD` (node-postgres) or Date (PGlite). */
+const asDate = (t: Date | string): Date => (t instanceof Date ? t : new Date(`${t}T00:00:00.000Z`));
+
+/** Reads what `coverageOf` needs for `window`: first observed hour and day, per-bucket observation, backfills. */
+export async function readCoverageRows(
+  db: Kysely<Database>,
+  window: RangeWindow,
+  relaysWatched: number,
+): Promise<CoverageRows> {
+  const { rows } = windowBounds(window);
+  const [first, buckets, backfill] = await Promise.all([
+    sql<{ hour: Date | null; hour_ms: number | null; day: Date | string | null; day_ms: number | null }>`
+      select fh.hour,
+             (select max(observed_ms) from relay_health_hourly where hour = fh.hour)::bigint as hour_ms,
+             fd.day,
+             (select max(observed_ms) from relay_health_daily where day = fd.day)::bigint as day_ms
+        from (select min(hour) as hour from relay_health_hourly where observed_ms > 0) fh,
+             (select min(day) as day from relay_health_daily where observed_ms > 0) fd`.execute(db),
+    // Per bucket, the longest one relay was observed (a relay's 5-minute rows of a partial first
+    // hour are summed first).
+    sql<{ t: Date | string; observed_ms: number }>`
+      select t, max(o)::bigint as observed_ms
+        from (select t, relay_id, sum(observed_ms) as o from ${rows('relayHealth')} group by t, relay_id) x
+       group by t`.execute(db),
+    sql<{ since: Date | null }>`select min(since) as since from backfill_runs where complete`.execute(db),
+  ]);
+  const f = first.rows[0];
+  return {
+    firstHour: f?.hour ? { hour: asDate(f.hour), observedMs: Number(f.hour_ms ?? 0) } : null,
+    firstDay: f?.day ? { day: asDate(f.day), observedMs: Number(f.day_ms ?? 0) } : null,
+    buckets: buckets.rows.map((b) => ({ t: asDate(b.t), observedMs: Number(b.observed_ms) })),
+    backfillSince: backfill.rows[0]?.since ?? null,
+    relaysWatched,
+  };
+}
