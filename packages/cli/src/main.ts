@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { redactText } from '@nostr-info/shared/config';
+import { backfillCommand } from './commands/backfill.js';
+import { parseBackfillArgs } from './commands/backfill-args.js';
 import { HELP, helpFor } from './commands/help.js';
 import { migrateCommand } from './commands/migrate.js';
 import { allInOneCommand, apiCommand, collectorCommand, schedulerRunCommand } from './commands/roles.js';
@@ -23,6 +25,12 @@ async function main(argv: string[]): Promise<void> {
   if (values.help) {
     process.stdout.write(`${help}\n`);
     return;
+  }
+  if (command === 'backfill') {
+    // Its own flags, parsed strictly: a mistyped bound must not start an unbounded run.
+    const parsed = parseBackfillArgs(argv.slice(argv.indexOf('backfill') + 1), Math.floor(Date.now() / 1000));
+    if ('problems' in parsed) usageError(parsed.problems.join('\n'), help);
+    return backfillCommand(parsed.args);
   }
   const known = new Set(['help', 'down']);
   const unknown = Object.keys(values).filter((k) => !known.has(k));

@@ -217,7 +217,8 @@ describe.each(['postgres', 'pglite'] as const)('the rolling 24h window (%s)', (b
       expect(s.events.series.map((p) => ({ t: p.t, total: p.total }))).toEqual(t.series);
       expect(s.activity.series.map((p) => p.events)).toEqual(t.series.map((p) => p.total));
       expect(s.overview.users).toEqual({ active: t.users, new: t.users });
-      expect(s.activity.series.reduce((n, p) => n + p.new_users, 0)).toBe(t.users);
+      expect(s.coverage.new_users_status).toBe('ok');
+      expect(s.activity.series.reduce((n, p) => n + (p.new_users ?? 0), 0)).toBe(t.users);
       expect(s.clients.by_events.map((c) => [c.client, c.events])).toEqual(
         Object.entries(t.clients).sort(([x, a], [y, b]) => b - a || (x < y ? -1 : 1)),
       );

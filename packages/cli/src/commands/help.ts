@@ -12,6 +12,7 @@ Commands:
   scheduler run   compute every statistics range once; the exit status says whether it worked
   api             serve the public JSON API and /metrics
   migrate         apply database migrations (or --down to revert the newest)
+  backfill        read the history of profiles, follow lists and relay lists from the relays
 
 Every command reads its settings from the environment (see README: Configuration) and exits 2
 listing every problem when a setting is invalid.
@@ -40,6 +41,26 @@ Serves the public read-only JSON API on PORT (default 3000): /health, /ready, /m
 
 Applies every pending migration under a lock (safe when several processes start together).
 --down reverts the newest migration.`,
+  backfill: `Usage: nostr-info backfill [options]
+
+Reads the history of kinds 0, 3 and 10002 (profiles, follow lists, relay lists) from the watched
+relays (the database's list; the bundled seed list on a database no collector has filled), page by
+page backwards in time (until/limit, at most each relay's NIP-11 max_limit), so first-seen dates,
+profiles and follow lists are right from the first day. Every event is verified; refused copies
+are counted by reason. Progress is stored per relay with each page: run it again to resume. A run
+that reads every relay down to --since lets new-user figures of ranges from --since on be given.
+
+Options:
+  --since <when>               oldest created_at to read: 90d, 2024-01-31, an ISO time or unix
+                               seconds (default: all history the relays keep)
+  --relays <urls>              comma-separated relay URLs instead of the watched relays
+  --max-events-per-relay <n>   events read from one relay in this run (default 100000)
+  --page-limit <n>             events asked per page, lowered to the relay's max_limit (default 500)
+  --concurrency <n>            relays read at once (default 4)
+  --page-interval-ms <n>       least time between two pages asked of one relay (default 1000)
+
+Exits 0 when every relay's run ended cleanly (read down to --since, or stopped at its bound),
+1 when a relay stopped early (it resumes on the next run), 2 on a bad option.`,
 };
 
 /** The env role each subcommand validates. */
@@ -49,6 +70,7 @@ const ROLE_OF: Record<string, Role> = {
   scheduler: 'scheduler',
   api: 'api',
   migrate: 'migrate',
+  backfill: 'migrate',
 };
 
 /** Help of a command followed by every setting it reads, with defaults (generated from env.ts). */

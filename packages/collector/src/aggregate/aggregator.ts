@@ -33,7 +33,7 @@ export function followsOf(event: NostrEvent): string[] {
 }
 
 /** The latest-wins row of a replaceable event; a follow list carries its followees. */
-function replaceableOf(event: NostrEvent): ReplaceableRow {
+export function replaceableOf(event: NostrEvent): ReplaceableRow {
   const row: ReplaceableRow = {
     kind: event.kind,
     pubkey: event.pubkey,

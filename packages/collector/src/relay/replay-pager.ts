@@ -39,6 +39,19 @@ export interface PagerOutcome {
  * being paged; live streaming pays nothing.
  */
 export class ReplayPager {
+  /** Events asked for per page, and pages one replay may take (`PAGE_LIMIT`, `MAX_PAGES`). */
+  private readonly pageLimit: number;
+  private readonly maxPages: number;
+
+  /** History backfill pages with the relay's own `max_limit` and its own bound on pages. */
+  constructor({
+    pageLimit = PAGE_LIMIT,
+    maxPages = MAX_PAGES,
+  }: { pageLimit?: number; maxPages?: number } = {}) {
+    this.pageLimit = pageLimit;
+    this.maxPages = maxPages;
+  }
+
   private filter: { since?: number } & Record<string, unknown> = {};
   private baseId = '';
   /** The subscription whose replay is being watched, and its quoted id. */
@@ -139,7 +152,8 @@ export class ReplayPager {
     const step: PagerStep & { done?: PagerOutcome } = {};
     if (this.page > 0) step.close = JSON.stringify(['CLOSE', subId]);
     this.largest = Math.max(this.largest, this.frames);
-    const full = this.frames >= PAGE_LIMIT || (this.frames >= SMALLEST_CAP && this.frames >= this.largest);
+    const full =
+      this.frames >= this.pageLimit || (this.frames >= SMALLEST_CAP && this.frames >= this.largest);
     const asked = this.filter.since ?? 0;
     const since = Math.max(asked, floor);
     let until = this.oldest;
@@ -162,7 +176,7 @@ export class ReplayPager {
       this.truncated ||= full && floor > asked;
       more = false;
     }
-    if (more && this.page >= MAX_PAGES) {
+    if (more && this.page >= this.maxPages) {
       this.truncated = true;
       more = false;
     }
@@ -175,7 +189,7 @@ export class ReplayPager {
     if (full && since > asked) this.truncated = true;
     this.page += 1;
     const next = `${this.baseId}p${this.page}`;
-    step.req = JSON.stringify(['REQ', next, { ...this.filter, since, until, limit: PAGE_LIMIT }]);
+    step.req = JSON.stringify(['REQ', next, { ...this.filter, since, until, limit: this.pageLimit }]);
     step.page = { id: next, since, until };
     this.watch(next, until);
     return step;

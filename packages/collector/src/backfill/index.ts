@@ -1,0 +1,3 @@
+export * from './event-check.js';
+export * from './run-backfill.js';
+export * from './write-page.js';
