@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import {
   generatePopulation,
   publishPopulation,
@@ -8,8 +9,8 @@ import {
 import { createDatabases, type Databases } from '@nostr-info/shared/db';
 import { type FullSnapshot, fullSnapshotSchema, type StatsRange } from '@nostr-info/shared/stats';
 import { createTestDatabase, type TestDatabase } from '@nostr-info/shared/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli-process.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort, runCli } from './cli-process.js';
 
 // `nostr-info backfill` against a simulated network holding a population whose profiles and follow
 // lists were published weeks ago: first-seen dates equal the population's ground truth, a bounded
@@ -20,12 +21,16 @@ const NOW = Math.floor(Date.now() / 1000);
 /** The backfill's lower bound: before every event of the population, inside the 90d range. */
 const SINCE = NOW - 40 * DAY;
 const BACKFILLED = new Set([0, 3, 10002]);
+/** Debian's prometheus-pushgateway (`scripts/services/ensure-tools.sh` installs it). */
+const PUSHGATEWAY_BIN = '/usr/bin/prometheus-pushgateway';
 
 describe('nostr-info backfill on a simulated network', () => {
   let db: TestDatabase;
   let dbs: Databases;
   let net: SimNetwork;
   let urls: string[];
+  let gateway: ChildProcess;
+  let gatewayUrl: string;
   /** Ground truth: per pubkey, the earliest created_at of its profiles, follow lists, relay lists. */
   const earliest = new Map<string, number>();
   /** Events of the backfilled kinds each relay holds. */
@@ -76,8 +81,18 @@ describe('nostr-info backfill on a simulated network', () => {
     db = await createTestDatabase('cli_backfill');
     dbs = await createDatabases({ databaseUrl: db.url, poolMax: 2 });
     expect((await runCli(['migrate'], { DATABASE_URL: db.url })).code).toBe(0);
+    const port = await freePort();
+    gatewayUrl = `http://127.0.0.1:${port}`;
+    gateway = spawn(PUSHGATEWAY_BIN, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], {
+      stdio: 'ignore',
+    });
+    await vi.waitFor(async () => expect((await fetch(`${gatewayUrl}/-/ready`)).status).toBe(200), {
+      timeout: 10_000,
+      interval: 100,
+    });
   });
   afterAll(async () => {
+    gateway?.kill('SIGTERM');
     await dbs?.close();
     await db?.drop();
     await net?.stop();
@@ -134,7 +149,7 @@ describe('nostr-info backfill on a simulated network', () => {
   });
 
   it('a bounded run stops after the page that reaches its bound and records where', async () => {
-    const run = await backfill('--max-events-per-relay', '120');
+    const run = await backfill('--max-events-per-relay', '120', '--pushgateway', gatewayUrl);
     expect(run.code).toBe(0);
     const rows = await progress();
     expect(rows).toHaveLength(2);
@@ -153,6 +168,20 @@ describe('nostr-info backfill on a simulated network', () => {
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
     expect(last.complete).toBe(false);
+    // The same figures reached Prometheus through the Pushgateway.
+    const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+    const value = (name: string, relay?: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith(`${name}{`) && l.includes('job="nostr_info_backfill"'))
+        .filter((l) => relay === undefined || l.includes(`relay="${relay}"`))
+        .map((l) => Number(l.split(' ').at(-1)));
+    for (const url of urls) {
+      expect(value('nostr_info_backfill_pages_total', url)).toEqual([3]);
+      expect(value('nostr_info_backfill_events_total', url)).toEqual([150]);
+    }
+    expect(value('nostr_info_backfill_complete')).toEqual([0]);
+    expect(text).toMatch(/nostr_info_backfill_relays\{[^}]*state="stopped"[^}]*\} 2/);
   });
 
   it('a rerun resumes where the last page stopped and reads every relay down to --since', async () => {

@@ -11,6 +11,8 @@ export interface BackfillArgs {
   pageLimit: number;
   concurrency: number;
   pageIntervalMs: number;
+  /** Prometheus Pushgateway the run's metrics are pushed to, if any. */
+  pushgateway?: string;
 }
 
 const DAY_S = 86_400;
@@ -21,6 +23,7 @@ const OPTIONS = [
   'page-limit',
   'concurrency',
   'page-interval-ms',
+  'pushgateway',
 ] as const;
 
 /** A time bound: `90d` (days before now), an ISO-8601 date or time, or unix seconds. */
@@ -93,6 +96,9 @@ export function parseBackfillArgs(
     if (relays.length === 0 && problems.length === 0) problems.push('--relays names no relay');
     relays = [...new Set(relays)];
   }
+  const pushgateway = str(values.pushgateway);
+  if (pushgateway !== undefined && !/^https?:\/\/[^\s/]+/.test(pushgateway))
+    problems.push(`--pushgateway must be an http(s) URL (got "${pushgateway}")`);
   const args: BackfillArgs = {
     since,
     maxEventsPerRelay: parseCount(
@@ -114,6 +120,7 @@ export function parseBackfillArgs(
       problems,
     ),
     ...(relays ? { relays } : {}),
+    ...(pushgateway ? { pushgateway } : {}),
   };
   return problems.length > 0 ? { problems } : { args };
 }

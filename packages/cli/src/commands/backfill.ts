@@ -1,5 +1,6 @@
-import { runBackfill } from '@nostr-info/collector/backfill';
+import { BackfillMetrics, runBackfill } from '@nostr-info/collector/backfill';
 import type { Databases } from '@nostr-info/shared/db';
+import type { Logger } from '@nostr-info/shared/log';
 import { normalizeRelayUrl, readRelayList } from '@nostr-info/shared/relay';
 import { progressLine } from '../progress-line.js';
 import { ExitError, envOrExit, loggerFor, migrate, openDatabases } from '../runtime.js';
@@ -29,12 +30,32 @@ async function relaysToRead(dbs: Databases, named: string[] | undefined): Promis
   return seeds;
 }
 
+/** How often a long run pushes its metrics (a Pushgateway keeps the last push). */
+const PUSH_INTERVAL_MS = 15_000;
+
+/** Pushes `metrics` now and every `PUSH_INTERVAL_MS`; a failed push is logged, never fatal. */
+function pushing(metrics: BackfillMetrics, url: string | undefined, logger: Logger) {
+  const push = async () => {
+    if (!url) return;
+    await metrics.push(url).catch((err: unknown) => logger.warn({ err }, 'backfill: metrics push failed'));
+  };
+  const timer = url ? setInterval(() => void push(), PUSH_INTERVAL_MS).unref() : undefined;
+  return {
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await push();
+    },
+  };
+}
+
 /** `nostr-info backfill [options]`: exits 0 when every relay's run ended cleanly, 1 when one failed. */
 export async function backfillCommand(args: BackfillArgs): Promise<void> {
   const env = envOrExit('migrate');
   const logger = loggerFor(env, 'backfill');
   const dbs = await openDatabases(env, logger, 'backfill');
   const line = progressLine();
+  const metrics = new BackfillMetrics();
+  const pusher = pushing(metrics, args.pushgateway, logger);
   try {
     await migrate(dbs, logger);
     const relays = await relaysToRead(dbs, args.relays);
@@ -52,6 +73,7 @@ export async function backfillCommand(args: BackfillArgs): Promise<void> {
       concurrency: args.concurrency,
       pageIntervalMs: args.pageIntervalMs,
       onPage: (p) => line.update(p),
+      metrics,
     });
     line.update(result.progress, true);
     const failed = result.relays.filter((r) => r.error !== undefined);
@@ -62,6 +84,7 @@ export async function backfillCommand(args: BackfillArgs): Promise<void> {
       );
   } finally {
     line.end();
+    await pusher.stop();
     await dbs.close();
   }
 }

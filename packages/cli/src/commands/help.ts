@@ -58,6 +58,8 @@ Options:
   --page-limit <n>             events asked per page, lowered to the relay's max_limit (default 500)
   --concurrency <n>            relays read at once (default 4)
   --page-interval-ms <n>       least time between two pages asked of one relay (default 1000)
+  --pushgateway <url>          Prometheus Pushgateway to push the run's metrics to, every 15 s
+                               and at the end (job nostr_info_backfill)
 
 Exits 0 when every relay's run ended cleanly (read down to --since, or stopped at its bound),
 1 when a relay stopped early (it resumes on the next run), 2 on a bad option.`,

@@ -1,3 +1,4 @@
+export * from './backfill-metrics.js';
 export * from './event-check.js';
 export * from './run-backfill.js';
 export * from './write-page.js';

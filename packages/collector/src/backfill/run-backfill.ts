@@ -3,6 +3,7 @@ import type { Logger } from '@nostr-info/shared/log';
 import type { Kysely } from 'kysely';
 import { fetchRelayInfo } from '../relay/nip11.js';
 import { loadVerifier, type Verifier } from '../verify/schnorr.js';
+import type { BackfillMetrics } from './backfill-metrics.js';
 import { type RelayHistoryOutcome, readRelayHistory } from './relay-history.js';
 import type { HistoryPage, PageResult } from './write-page.js';
 import { writeHistoryPage } from './write-page.js';
@@ -29,8 +30,10 @@ export interface BackfillOptions {
   pageIntervalMs?: number;
   openTimeoutMs?: number;
   pageTimeoutMs?: number;
-  /** After every page written (progress line, metrics). */
+  /** After every page written, and after each relay (progress line). */
   onPage?: (progress: BackfillProgress) => void;
+  /** Prometheus figures of the run (pushed by the caller). */
+  metrics?: BackfillMetrics;
 }
 
 /** Running totals of a run, reported after every page. */
@@ -146,6 +149,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
         progress.keysInserted += r.inserted;
         progress.keysMoved += r.moved;
         progress.reachedAt = page.reachedAt;
+        o.metrics?.page(page);
         relayLog.debug(
           { events: page.events.length, rejected: page.rejected, reachedAt: page.reachedAt },
           'backfill: page',
@@ -154,6 +158,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
       },
     });
     results.push({ ...outcome, skipped: false });
+    o.metrics?.rejections(url, outcome.rejected);
     if (outcome.error)
       relayLog.warn(
         { error: outcome.error, pages: outcome.pages, events: outcome.events, rejected: outcome.rejected },
@@ -177,6 +182,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
       await one(url);
       progress.relaysFinished += 1;
       progress.relayUrl = url;
+      o.metrics?.state(relayStates(o.relays.length, results));
       o.onPage?.(progress);
     }
   };
@@ -209,5 +215,12 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
     },
     'backfill: run finished',
   );
-  return { since, relays: results, complete, progress };
+  const result = { since, relays: results, complete, progress };
+  o.metrics?.state(relayStates(o.relays.length, results), result);
+  return result;
+}
+
+function relayStates(relays: number, results: BackfillResult['relays']) {
+  const done = results.filter((r) => r.done).length;
+  return { relays, done, stopped: results.length - done };
 }
