@@ -94,6 +94,8 @@ const LABELS: Record<string, string> = {
   'zaps.receivers': 'zap receivers',
   'zaps.flagged': 'zap receipts rejected for their amount',
   articles: 'long-form articles',
+  'coverage.observed_fraction': 'share of the range observed (0 to 1)',
+  'coverage.relays_watched': 'relays watched (coverage)',
 };
 
 const formatOf = (path: string) => (path.startsWith('latency.') ? ('ms' as const) : ('count' as const));
