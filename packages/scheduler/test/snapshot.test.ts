@@ -47,7 +47,8 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     expect((await runScheduler(t.ctx, { now: () => NOW })).error).toBeUndefined();
     const again = await t.dbs.writer.selectFrom('statistics_snapshots').selectAll().orderBy('id').execute();
     for (const row of again.slice(5)) snapshots.set(row.range, fullSnapshotSchema.parse(row.body));
-  });
+    // Two full runs (fresh, then backfilled): twice the usual set-up time on a busy machine.
+  }, 120_000);
   afterAll(async () => {
     await t?.close();
   });
