@@ -94,6 +94,12 @@ describe('web dashboard in Chromium', () => {
     expect(compared.length).toBeGreaterThan(40);
     expectSameFigures(body, figures);
     expect(at(body, 'overview.events.unique')).toBeGreaterThan(0);
+    // A fresh install: the 24h range starts before collection began, so new users are not known,
+    // and the card says why.
+    expect(at(body, 'coverage.new_users_status')).toBe('warming_up');
+    const fresh = figures.find((f) => f.path === 'overview.users.new');
+    expect(fresh?.value).toBeNull();
+    expect(fresh?.title).toMatch(/^warming up: this range starts before collection began/);
     // The computed-at time shown is the body's.
     expect(await page.$eval('[data-computed-at]', (el) => (el as HTMLElement).dataset.computedAt)).toBe(
       at(body, 'computed_at'),
