@@ -31,6 +31,7 @@ describe('nostr-info backfill on a simulated network', () => {
   let urls: string[];
   let gateway: ChildProcess;
   let gatewayUrl: string;
+  let forged: { pubkey: string };
   /** Ground truth: per pubkey, the earliest created_at of its profiles, follow lists, relay lists. */
   const earliest = new Map<string, number>();
   /** Events of the backfilled kinds each relay holds. */
@@ -77,6 +78,18 @@ describe('nostr-info backfill on a simulated network', () => {
       );
     net = await startSimNetwork({ relays: 2, autoStart: false, corpusSize: 10, signer });
     publishPopulation(net, population);
+    // A profile with a forged signature on relay 0, older than the population: refused, counted.
+    const secret = new Uint8Array(32).fill(9);
+    const profile = signer.finalize(
+      { kind: 0, created_at: SINCE + DAY, tags: [], content: '{"name":"x"}' },
+      secret,
+    );
+    const other = signer.finalize(
+      { kind: 0, created_at: SINCE + DAY, tags: [], content: '{"name":"y"}' },
+      secret,
+    );
+    forged = { ...profile, sig: other.sig };
+    net.publish([forged], [0]);
     urls = net.urls;
     db = await createTestDatabase('cli_backfill');
     dbs = await createDatabases({ databaseUrl: db.url, poolMax: 2 });
@@ -196,7 +209,9 @@ describe('nostr-info backfill on a simulated network', () => {
       const events = Number(r.events);
       expect(events).toBeGreaterThanOrEqual(held[urls.indexOf(r.relay_url)] ?? Number.NaN);
       expect(events - (held[urls.indexOf(r.relay_url)] ?? 0)).toBeLessThanOrEqual(r.pages);
-      expect(Number(r.rejected)).toBe(0);
+      // The forged profile, on relay 0 only, refused for its signature and written nowhere: once
+      // on its page, once more on the last page, which asks again from its second (the oldest).
+      expect(Number(r.rejected)).toBe(r.relay_url === urls[0] ? 2 : 0);
     }
     // No page asked twice: the REQs received are the pages written over both runs.
     expect(reqs()).toEqual(urls.map((u) => rows.find((r) => r.relay_url === u)?.pages));
@@ -213,6 +228,7 @@ describe('nostr-info backfill on a simulated network', () => {
     const rows = await dbs.reader.selectFrom('pubkeys').select(['pubkey', 'first_seen_at']).execute();
     const stored = new Map(rows.map((r) => [r.pubkey, r.first_seen_at.getTime() / 1000]));
     expect(stored.size).toBe(earliest.size);
+    expect(stored.has(forged.pubkey)).toBe(false);
     expect(stored).toEqual(earliest);
     const kinds = await dbs.reader
       .selectFrom('replaceable_events')
