@@ -6,6 +6,8 @@ import { networkStats, type SimNetworkStats } from './network-stats.js';
 import { pollUntil } from './poll-until.js';
 import { publishEvents } from './publish-events.js';
 import { EventRegistry } from './registry.js';
+import type { DownPeriod } from './relay-availability.js';
+import { type FlapOptions, flapRelay } from './relay-flap.js';
 import { wasmSigner } from './signer.js';
 import type { SimNetworkOptions } from './sim-network-options.js';
 import { corpusOptions, resolveSettings } from './sim-network-settings.js';
@@ -17,6 +19,8 @@ import type { GroundTruth, TruthOptions } from './truth-types.js';
 import type { RelayMode } from './types.js';
 
 export type { SimNetworkStats } from './network-stats.js';
+export type { DownPeriod } from './relay-availability.js';
+export type { FlapOptions } from './relay-flap.js';
 
 /** A running simulated relay network. */
 export interface SimNetwork {
@@ -31,6 +35,14 @@ export interface SimNetwork {
   /** Emits `n` network-unique events right now, whatever the rate (for step-by-step tests). */
   emit(n: number): void;
   setMode(relayIndex: number, mode: RelayMode): void;
+  /** Takes a relay off the network: sockets cut, connects refused (see `SimRelay.takeDown`). */
+  takeDown(relayIndex: number): Promise<void>;
+  /** Brings a relay taken down back on its port. */
+  bringUp(relayIndex: number): Promise<void>;
+  /** Takes a relay down and up again `cycles` times; resolves once it is back for good. */
+  flap(relayIndex: number, options: FlapOptions): Promise<void>;
+  /** When a relay was down (the truth for outages), oldest first. */
+  downPeriods(relayIndex: number): readonly DownPeriod[];
   modes(): RelayMode[];
   /**
    * Publishes hand-built events to the given relays (default all), as each relay's copy. A copy
@@ -95,6 +107,12 @@ export async function startSimNetwork(options: SimNetworkOptions = {}): Promise<
   setPaused(!settings.autoStart);
   pacer.start();
 
+  const relayAt = (i: number): SimRelay => {
+    const relay = relays[i];
+    if (!relay) throw new RangeError(`no relay ${i}`);
+    return relay;
+  };
+
   return {
     urls: relays.map((r) => r.url),
     truth: (o) => computeTruth(registry, relays, o, (address) => lnurl.server.answerFor(address)),
@@ -104,11 +122,11 @@ export async function startSimNetwork(options: SimNetworkOptions = {}): Promise<
       return pacer.paused;
     },
     emit: (count) => stream.emit(count),
-    setMode: (i, mode) => {
-      const relay = relays[i];
-      if (!relay) throw new RangeError(`no relay ${i}`);
-      relay.setMode(mode);
-    },
+    setMode: (i, mode) => relayAt(i).setMode(mode),
+    takeDown: (i) => relayAt(i).takeDown(),
+    bringUp: (i) => relayAt(i).bringUp(),
+    flap: (i, options) => flapRelay(relayAt(i), options),
+    downPeriods: (i) => relayAt(i).listener.availability.periods,
     modes: () => relays.map((r) => r.mode),
     publish: (events, relayIndexes) => publishEvents(registry, relays, events, relayIndexes),
     waitForSubscribers: (count, timeoutMs = 10_000) =>

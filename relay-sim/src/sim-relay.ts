@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { NostrEvent, OffFilterReason } from '@nostr-info/shared/nostr';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
@@ -17,6 +16,7 @@ import type { RelayBehaviour } from './relay-behaviour.js';
 import { type Conn, connTimeout, openConn, type StoredCopy, type Sub } from './relay-conn.js';
 import { type FloodHost, pumpFlood } from './relay-flood.js';
 import type { RelayCounters, RelayLedger } from './relay-ledger.js';
+import { RelayListener } from './relay-listener.js';
 import { noticeText } from './relay-notices.js';
 import { holdBehindOversized, oversizedEvent, poisonWithOversized, releaseHeld } from './relay-oversized.js';
 import { handleClientMessage, type ProtocolHost } from './relay-protocol.js';
@@ -49,10 +49,11 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
   private readonly filterModes: FilterModes;
   private readonly notices: ModeInterval;
   private readonly oversized: ModeInterval;
-  private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly stalledSockets = new Set<Duplex>();
   private oversizedJson: string | undefined;
+  /** The listening port, which `takeDown` / `bringUp` close and reopen (with their truth). */
+  readonly listener: RelayListener;
   private garbageCounter = 0;
 
   constructor(
@@ -68,14 +69,15 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
     this.filterModes = new FilterModes(this, seed);
     this.notices = new ModeInterval('notice', behaviour.noticeIntervalMs, () => this.sendNotices());
     this.oversized = new ModeInterval('oversized', behaviour.oversizedIntervalMs, () => this.sendOversized());
-    this.server = createServer((req, res) => serveNip11(req, res, this));
+    const server = createServer((req, res) => serveNip11(req, res, this));
+    this.listener = new RelayListener(server);
     // autoPong off: a stalled relay must not answer pings, the others pong by hand.
     this.wss = new WebSocketServer({
       noServer: true,
       autoPong: false,
       maxPayload: behaviour.maxMessageLength,
     });
-    this.server.on('upgrade', (req, socket, head) => {
+    server.on('upgrade', (req, socket, head) => {
       // `stall-open`: the TCP connection is accepted, the WebSocket handshake never answered.
       if (this.mode === 'stall-open') {
         this.stalledSockets.add(socket);
@@ -89,12 +91,7 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
 
   /** Starts listening; resolves to the relay's ws:// URL. */
   async listen(host: string, port: number): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => resolve());
-    });
-    const addr = this.server.address() as AddressInfo;
-    this.listeningUrl = `ws://${host}:${addr.port}`;
+    this.listeningUrl = `ws://${host}:${await this.listener.listen(host, port)}`;
     this.followMode();
     return this.listeningUrl;
   }
@@ -364,11 +361,22 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
     if (this.mode === 'garbage') this.sendGarbage(conn, 'sub');
   }
 
-  /** Closes every socket and the server. */
-  async close(): Promise<void> {
-    this.hostile.stop();
-    this.notices.stop();
-    this.oversized.stop();
+  /**
+   * Takes the relay off the network like a crashed process: every socket is cut without a close
+   * frame and the port stops listening, so connects are refused until `bringUp`.
+   */
+  async takeDown(): Promise<void> {
+    if (!this.listener.up) return;
+    this.dropSockets();
+    await this.listener.takeDown();
+  }
+
+  /** Listens again on the same port after `takeDown`. */
+  bringUp(): Promise<void> {
+    return this.listener.bringUp();
+  }
+
+  private dropSockets(): void {
     for (const conn of this.conns) {
       for (const t of conn.timers) clearTimeout(t);
       conn.ws.terminate();
@@ -376,8 +384,15 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
     this.conns.clear();
     for (const socket of this.stalledSockets) socket.destroy();
     this.stalledSockets.clear();
+  }
+
+  /** Closes every socket and the server. */
+  async close(): Promise<void> {
+    this.hostile.stop();
+    this.notices.stop();
+    this.oversized.stop();
+    this.dropSockets();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.listener.close();
   }
 }
