@@ -19,6 +19,7 @@ import type {
 import { addHealth } from './counter-rows.js';
 import { DurableLedger } from './durable-ledger.js';
 import { FilterCounters } from './filter-counters.js';
+import { OutageLog } from './outage-log.js';
 import { ZapVerdicts } from './zap-verdicts.js';
 
 export type * from './counter-rows.js';
@@ -62,6 +63,8 @@ export class CounterBuffer {
   readonly durable = new DurableLedger();
   /** Open and REQ→EOSE latencies per relay and hour, as histogram rows. */
   readonly latency = new LatencyHistograms();
+  /** Confirmed relay outages and the first serve of each relay since it was taken (see `OutageLog`). */
+  readonly outages = new OutageLog();
   relayLogs: RelayLogRow[] = [];
   /**
    * The relays this replica holds, when the flush reports them (see `Flusher`). A failed flush's
@@ -97,7 +100,8 @@ export class CounterBuffer {
       this.monitorReports.keys +
       this.relayLogs.length +
       this.durable.size +
-      this.latency.size
+      this.latency.size +
+      this.outages.size
     );
   }
 
@@ -309,6 +313,7 @@ export class CounterBuffer {
     this.zapVerdicts.mergeFrom(older.zapVerdicts);
     this.filtered.mergeFrom(older.filtered);
     this.monitorReports.mergeFrom(older.monitorReports);
+    this.outages.mergeFrom(older.outages);
     this.relayLogs = [...older.relayLogs, ...this.relayLogs].slice(-MAX_LOGS);
     this.events += older.events;
   }

@@ -126,6 +126,15 @@ export function createCollectorMetrics(registry: Registry) {
       'Subscriptions the relay left unanswered (no EOSE, no event) past the answer timeout: it became unresponsive.',
       ['relay'],
     ),
+    relayOutages: counter(
+      'collector_relay_outages_total',
+      'Relay outages confirmed (not serving past the grace), by the cause class seen when confirmed.',
+      ['cause'],
+    ),
+    relaysInOutage: gauge(
+      'collector_relays_in_outage',
+      'Relays this replica holds that are in a confirmed, ongoing outage.',
+    ),
     relayErrors: counter(
       'collector_relay_errors_total',
       'Disconnects and failed connects by error class (closed, connect-failed, stalled, timeout, …).',

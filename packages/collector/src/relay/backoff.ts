@@ -35,9 +35,10 @@ export class Backoff {
     return this.attempt;
   }
 
-  /** Delay before the next attempt; advances the attempt counter. */
-  next(): number {
-    const ceiling = Math.min(this.maxMs, this.initialMs * this.factor ** Math.min(this.attempt, 64));
+  /** Delay before the next attempt, its ceiling kept at `capMs` if given; advances the attempt counter. */
+  next(capMs = Number.POSITIVE_INFINITY): number {
+    const grown = this.initialMs * this.factor ** Math.min(this.attempt, 64);
+    const ceiling = Math.min(this.maxMs, grown, capMs);
     this.attempt += 1;
     const half = ceiling / 2;
     return Math.round(half + this.random() * half);

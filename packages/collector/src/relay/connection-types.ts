@@ -43,6 +43,8 @@ export interface ConnectionOptions {
   maxFrameBytes?: number;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** The longest redial wait in the first minutes after the relay stopped serving (see `redialCapMs`). */
+  fastRedialMs?: number;
   /** Seconds of created_at a reconnect asks for behind the last time the relay was heard from. */
   resumeLookbackSeconds?: number;
   /** Oldest a resume may reach behind now (below the network-wide dedup's memory). */

@@ -17,6 +17,7 @@ import { FrameReader } from './frame-reader.js';
 import { closeGracefully } from './graceful-close.js';
 import { Keepalive } from './keepalive.js';
 import { MAX_FRAME_BYTES, openSocket } from './open-socket.js';
+import { causeOfClose, causeOfSocketError, type OutageCause } from './outage-cause.js';
 import { RelayHealth } from './relay-health.js';
 import { RelaySubscription } from './relay-subscription.js';
 import { ResumePoint } from './resume-point.js';
@@ -60,6 +61,8 @@ export class RelayConnection implements FrameSource {
   private receivedCount = 0;
   private lastError: string | undefined;
   private lastErrorMessage: string | undefined;
+  /** The outage cause of the socket's failure, when an error or a stall told it before the close. */
+  private lastCause: OutageCause | undefined;
   private readonly publicOnly: boolean;
   private readonly openTimeoutMs: number;
   private readonly maxFrameBytes: number;
@@ -81,6 +84,7 @@ export class RelayConnection implements FrameSource {
       maxFrameBytes = MAX_FRAME_BYTES,
       backoffInitialMs = 1000,
       backoffMaxMs = 30 * 60_000,
+      fastRedialMs,
       resumeLookbackSeconds = 900,
       resumeMaxAgeSeconds = 82_800,
       seenCapacity = 12_288,
@@ -91,7 +95,7 @@ export class RelayConnection implements FrameSource {
     this.publicOnly = publicOnly;
     this.openTimeoutMs = openTimeoutMs;
     this.maxFrameBytes = maxFrameBytes;
-    this.retry = new RetryDelays({ initialMs: backoffInitialMs, maxMs: backoffMaxMs });
+    this.retry = new RetryDelays({ initialMs: backoffInitialMs, maxMs: backoffMaxMs, fastMs: fastRedialMs });
     this.point = new ResumePoint({
       capacity: seenCapacity,
       lookbackSeconds: resumeLookbackSeconds,
@@ -212,7 +216,11 @@ export class RelayConnection implements FrameSource {
     try {
       ws = openSocket(this.url, this.openTimeoutMs, this.maxFrameBytes, this.publicOnly);
     } catch (err) {
-      this.onFailure(classifySocketError(err as Error), (err as Error).message);
+      this.onFailure(
+        classifySocketError(err as Error),
+        (err as Error).message,
+        causeOfSocketError(err as Error),
+      );
       return;
     }
     this.ws = ws;
@@ -232,6 +240,7 @@ export class RelayConnection implements FrameSource {
       if (ws !== this.ws) return;
       this.lastError = classifySocketError(err);
       this.lastErrorMessage = err.message;
+      this.lastCause = causeOfSocketError(err);
     });
     ws.on('close', (code, reason) => {
       if (ws !== this.ws) return;
@@ -299,6 +308,7 @@ export class RelayConnection implements FrameSource {
   private onStall(ws: WebSocket): void {
     this.lastError = 'stalled';
     this.lastErrorMessage = 'no data or pong within the keepalive interval';
+    this.lastCause = { cause: 'stalled', detail: null };
     ws.terminate();
     this.onClose(1006, 'keepalive timeout');
   }
@@ -314,13 +324,15 @@ export class RelayConnection implements FrameSource {
     if (this.stopped) return;
     const errorClass =
       this.lastError ?? (code === 1009 ? 'message-too-big' : wasOpen ? 'closed' : 'connect-failed');
-    this.onFailure(errorClass, this.lastErrorMessage ?? (reason || `close code ${code}`));
+    const message = this.lastErrorMessage ?? (reason || `close code ${code}`);
+    this.onFailure(errorClass, message, this.lastCause ?? causeOfClose(code));
   }
 
-  private onFailure(errorClass: string, message: string): void {
-    this.health.failed(Date.now(), errorClass, message);
+  private onFailure(errorClass: string, message: string, cause: OutageCause): void {
+    this.health.failed(Date.now(), errorClass, message, cause);
     this.lastError = undefined;
     this.lastErrorMessage = undefined;
+    this.lastCause = undefined;
     this.setState('backoff');
     const delay = this.retry.afterSocketFailure();
     this.host.metrics.reconnects.inc({ relay: this.url });

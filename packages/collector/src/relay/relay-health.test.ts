@@ -133,7 +133,7 @@ describe('RelayHealth: uptime means serving', () => {
     const t0 = Date.now();
     health.closed('restricted: pay the invoice to read', t0);
     expect(status()).toBe('payment_required');
-    health.failed(t0 + 10, 'closed', 'gone');
+    health.failed(t0 + 10, 'closed', 'gone', { cause: 'ws_close', detail: '1000' });
     health.connecting(t0 + 50);
     health.opened(t0 + 55, 5);
     health.requested(t0 + 55);

@@ -2,6 +2,9 @@ import { hourOf } from '../aggregate/buckets.js';
 import type { CounterBuffer, HeldRelay, RelayStatusRow } from '../aggregate/counter-buffer.js';
 import type { CollectorMetrics, ConnectionState } from '../observe/metrics.js';
 import { classifyReason } from '../protocol/classify.js';
+import type { OutageCause } from './outage-cause.js';
+import { outageSink } from './outage-sink.js';
+import { OutageTracker, type OutageTrackerOptions } from './outage-tracker.js';
 import { type Restriction, restrictionOf } from './restriction.js';
 
 export type StatusUpdate = Omit<RelayStatusRow, 'relayId' | 'disconnects'> & { disconnects?: number };
@@ -23,6 +26,8 @@ export interface RelayHealthOptions {
   answerTimeoutMs?: number;
   /** Told when serving starts or stops on its own account (an answer, a refusal, the timeout). */
   onState?: (state: ConnectionState) => void;
+  /** Grace and merge window of the relay's outages (see `OutageTracker`). */
+  outages?: OutageTrackerOptions;
 }
 
 /**
@@ -66,15 +71,17 @@ export class RelayHealth {
   private timedOut = false;
   private readonly answerTimeoutMs: number;
   private readonly onState: ((state: ConnectionState) => void) | undefined;
+  private readonly outages: OutageTracker;
 
   constructor(
     private readonly relayId: number,
     private readonly url: string,
     private readonly host: HealthHost,
-    { answerTimeoutMs = 15_000, onState }: RelayHealthOptions = {},
+    { answerTimeoutMs = 15_000, onState, outages }: RelayHealthOptions = {},
   ) {
     this.answerTimeoutMs = answerTimeoutMs;
     this.onState = onState;
+    this.outages = new OutageTracker(outageSink(relayId, host), outages);
   }
 
   /** The relay as held by this replica: the status it last reported and since when (if any yet). */
@@ -127,7 +134,10 @@ export class RelayHealth {
     this.report({ lastErrorClass: cls, lastErrorAt: now });
     const restriction = restrictionOf(cls, text);
     if (restriction) this.refuse(restriction, now);
-    else if (this.phase === 'serving') this.move('idle', now);
+    else if (this.phase === 'serving') {
+      this.move('idle', now);
+      this.outages.stopped(now, { cause: 'subscription_closed', detail: cls });
+    }
     return restriction;
   }
 
@@ -148,6 +158,7 @@ export class RelayHealth {
     this.lastAccountedAt = now;
     this.phase = 'connecting';
     this.resetSocket();
+    this.outages.begin(now);
   }
 
   /** A socket starts opening (again, after a failure: the wait before it is plain downtime). */
@@ -161,7 +172,9 @@ export class RelayHealth {
   account(now: number, stopped: boolean): void {
     const elapsed = now - this.lastAccountedAt;
     this.lastAccountedAt = now;
-    if (elapsed <= 0 || stopped) return;
+    if (stopped) return;
+    this.outages.check(now);
+    if (elapsed <= 0) return;
     const row = this.host.buffer().healthRow(hourOf(now), this.relayId, now);
     const m = this.host.metrics;
     row.observedMs += elapsed;
@@ -185,6 +198,8 @@ export class RelayHealth {
     this.phase = 'down';
     this.resetSocket();
     const m = this.host.metrics;
+    if (this.outages.ongoing) m.relaysInOutage.dec();
+    this.outages.release();
     for (const gauge of [m.relayUp, m.relayOpenSeconds, m.relayEoseSeconds])
       gauge.remove({ relay: this.url });
   }
@@ -226,6 +241,7 @@ export class RelayHealth {
     this.timedOut = false;
     this.clearTimer();
     this.setStatus('online', now);
+    this.outages.served(now);
     this.onState?.('open');
   }
 
@@ -240,10 +256,11 @@ export class RelayHealth {
     this.report({ eoseLatencyMs: eoseMs });
   }
 
-  /** The socket failed or closed (`errorClass` 'closed' for an orderly close). */
-  failed(now: number, errorClass: string, message: string): void {
+  /** The socket failed or closed (`errorClass` 'closed' for an orderly close), for `cause`. */
+  failed(now: number, errorClass: string, message: string, cause: OutageCause): void {
     this.move('retrying', now);
     this.resetSocket();
+    this.outages.stopped(now, cause);
     const row = this.host.buffer().healthRow(hourOf(now), this.relayId, now);
     row.disconnects += 1;
     row.errors += errorClass === 'closed' ? 0 : 1;
@@ -277,6 +294,7 @@ export class RelayHealth {
     this.hint = restriction;
     this.clearTimer();
     this.setStatus(restriction, now);
+    this.outages.stopped(now, { cause: restriction, detail: null });
     this.onState?.(restriction);
   }
 
@@ -294,6 +312,7 @@ export class RelayHealth {
     this.host.metrics.relayUnanswered.inc({ relay: this.url });
     this.logLine('unresponsive', null, `no answer to the subscription within ${this.answerTimeoutMs} ms`);
     this.setStatus('unresponsive', now);
+    this.outages.stopped(now, { cause: 'unresponsive', detail: null });
     this.onState?.('unresponsive');
   }
 

@@ -7,6 +7,7 @@ import { flushEventCounters } from './flush-events.js';
 import { flushFiltered } from './flush-filtered.js';
 import { flushFollows } from './flush-follows.js';
 import { flushMonitorReports } from './flush-monitor-reports.js';
+import { flushOutages } from './flush-outages.js';
 import { flushRelays } from './flush-relays.js';
 import { flushUsers } from './flush-users.js';
 import { flushZapVerdicts } from './flush-zaps.js';
@@ -55,6 +56,7 @@ export async function writeBuffer(
       if (durable) await flushDurable(tx, buffer, durable);
       // Relays first: discovered relays and status rows are what the other tables point at.
       await flushRelays(tx, buffer);
+      await flushOutages(tx, buffer.outages);
       await writeLatencyRows(tx, buffer.latency.held());
       await flushEventCounters(tx, buffer);
       await flushUsers(tx, buffer);

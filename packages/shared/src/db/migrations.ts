@@ -15,6 +15,7 @@ import * as followGraphTrust from './migrations/2026-12-05T16-00-00-follow-graph
 import * as durableCharges from './migrations/2026-12-06T09-00-00-durable-charges.js';
 import * as monitorReports from './migrations/2026-12-06T11-00-00-monitor-reports.js';
 import * as backfillProgress from './migrations/2026-12-06T13-00-00-backfill-progress.js';
+import * as relayOutages from './migrations/2026-12-06T10-00-00-relay-outages.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T09-00-00-durable-charges': durableCharges,
   '2026-12-06T11-00-00-monitor-reports': monitorReports,
   '2026-12-06T13-00-00-backfill-progress': backfillProgress,
+  '2026-12-06T10-00-00-relay-outages': relayOutages,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

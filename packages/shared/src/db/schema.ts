@@ -410,6 +410,19 @@ export interface RelayNip11ChangesTable {
   new_value: Json<unknown> | null;
 }
 
+/**
+ * A confirmed outage of a relay: from when it stopped serving to when it served again (`ended_at`
+ * null while it lasts), with its cause class and detail (errno, HTTP status, close code).
+ */
+export interface RelayOutagesTable {
+  relay_id: number;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  cause: string;
+  detail: string | null;
+  updated_at: DefaultedTimestamp;
+}
+
 /** An author's NIP-09 deletion of their own article by address: versions created up to `deleted_until`. */
 export interface ArticleDeletionsTable {
   pubkey: string;
@@ -645,6 +658,7 @@ export interface Database {
   relay_latency_hourly: RelayLatencyHourlyTable;
   relay_latency_daily: RelayLatencyDailyTable;
   relay_nip11_changes: RelayNip11ChangesTable;
+  relay_outages: RelayOutagesTable;
   article_deletions: ArticleDeletionsTable;
   event_deletions: EventDeletionsTable;
   replaceable_events: ReplaceableEventsTable;
