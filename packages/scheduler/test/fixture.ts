@@ -218,6 +218,27 @@ export async function seedDataset(db: Db): Promise<void> {
     eose: [150, 1],
   });
 
+  // Outages of r1 where its health has gaps: the half hour on 11-23 (in 24h), the hour on 11-20.
+  await db
+    .insertInto('relay_outages')
+    .values([
+      {
+        relay_id: 1,
+        started_at: '2026-11-23T20:00:00Z',
+        ended_at: '2026-11-23T20:30:00Z',
+        cause: 'tcp',
+        detail: null,
+      },
+      {
+        relay_id: 1,
+        started_at: '2026-11-20T10:00:00Z',
+        ended_at: '2026-11-20T11:00:00Z',
+        cause: 'dns',
+        detail: null,
+      },
+    ])
+    .execute();
+
   // One row per pubkey however many days it was active: p1 posted on 2025-01-01, 11-23 and 11-24
   // and counts once in every range it touches.
   const pubkey = (pubkey: string, first: string, last: string) =>

@@ -158,6 +158,15 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
         corroborated: 4,
         last_seen: AT,
         last_event_at: H('2026-11-24T12:29:00Z'),
+        // One outage in range (the half hour on 11-23); 1.5 h served over it.
+        sla: {
+          availability_pct: 75,
+          outages: 1,
+          ongoing: false,
+          mttr_seconds: 1800,
+          mtbf_seconds: 5400,
+          longest_outage_seconds: 1800,
+        },
       },
       {
         url: 'wss://b.example',
@@ -179,6 +188,14 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
         corroborated: 4,
         last_seen: H('2026-11-24T06:00:00Z'),
         last_event_at: null,
+        sla: {
+          availability_pct: 100,
+          outages: 0,
+          ongoing: false,
+          mttr_seconds: null,
+          mtbf_seconds: null,
+          longest_outage_seconds: null,
+        },
       },
       {
         url: 'wss://c.example',
@@ -200,8 +217,27 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
         corroborated: 0,
         last_seen: H('2026-11-24T12:20:00Z'),
         last_event_at: null,
+        sla: {
+          availability_pct: 100,
+          outages: 0,
+          ongoing: false,
+          mttr_seconds: null,
+          mtbf_seconds: null,
+          longest_outage_seconds: null,
+        },
       },
     ]);
+  });
+
+  it('7d: the SLA counts both outages of r1, with whole durations', () => {
+    expect(get('7d').relays.relays.find((r) => r.url === 'wss://a.example')?.sla).toEqual({
+      availability_pct: 50,
+      outages: 2,
+      ongoing: false,
+      mttr_seconds: 2700,
+      mtbf_seconds: 2700,
+      longest_outage_seconds: 3600,
+    });
   });
 
   it('24h: events by kind and per hour from 24 h before NOW; an event 24 h 1 s ago is out', () => {

@@ -5,10 +5,12 @@ import type { ApiParts } from '../parts.js';
 import { registerBadgeRoute } from './badge-route.js';
 import { registerChangesRoute } from './changes-route.js';
 import { registerHistoryRoute } from './history-route.js';
+import { registerOutagesRoute } from './outages-route.js';
 
-/** Registers the relay observatory: a relay's history, NIP-11 change log and badges. */
+/** Registers the relay observatory: a relay's history, outages, NIP-11 change log and badges. */
 export function registerObservatoryRoutes(app: OpenAPIHono, parts: ApiParts, ctx: RoleContext<ApiEnv>): void {
   registerHistoryRoute(app, parts, ctx);
+  registerOutagesRoute(app, parts, ctx);
   registerChangesRoute(app, parts, ctx);
   registerBadgeRoute(app, parts, ctx);
 }

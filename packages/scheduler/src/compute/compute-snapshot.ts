@@ -7,6 +7,7 @@ import { readFilterFigures } from './filter-figures.js';
 import { readRange, rowCount } from './range-data.js';
 import { rangeWindow } from './range-window.js';
 import type { RelayFacts } from './relay-facts.js';
+import { readRelayOutages } from './relay-outages.js';
 import { relayFigures } from './relay-rows.js';
 import {
   activitySection,
@@ -36,14 +37,15 @@ export async function computeSnapshot(
 ): Promise<ComputedRange> {
   const started = performance.now();
   const window = rangeWindow(range, now);
-  const [data, filtered, zaps, coverageRows] = await Promise.all([
+  const [data, filtered, zaps, coverageRows, outages] = await Promise.all([
     readRange(db, window),
     readFilterFigures(db, window),
     readZapFigures(db, window),
     readCoverageRows(db, window, relays.filter((r) => r.watched).length),
+    readRelayOutages(db, window),
   ]);
   const base = { range, computed_at: now.toISOString() };
-  const figures = relayFigures(relays, data, now, filtered.offFilterByRelay);
+  const figures = relayFigures(relays, data, now, filtered.offFilterByRelay, outages);
   const coverage = coverageOf(window, coverageRows);
   const { overview, activity } = applyCoverage(
     window,

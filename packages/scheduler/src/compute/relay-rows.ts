@@ -3,6 +3,7 @@ import type { RelayRow } from '@nostr-info/shared/stats';
 import { percent, round } from './numbers.js';
 import type { RangeData } from './range-data.js';
 import type { RelayFacts } from './relay-facts.js';
+import { type OutageSpan, relaySla } from './relay-sla.js';
 
 /** A relay row plus the figures the overview and rankings need but the row does not show. */
 export interface RelayFigures {
@@ -33,6 +34,8 @@ export function relayFigures(
   now: Date,
   /** Off-filter copies per relay id in range (see `readFilterFigures`). */
   offFilter: ReadonlyMap<number, number> = new Map(),
+  /** Confirmed outages per relay id overlapping the range (see `readRelayOutages`). */
+  outages: ReadonlyMap<number, readonly OutageSpan[]> = new Map(),
 ): RelayFigures[] {
   const counters = new Map<
     number,
@@ -58,6 +61,7 @@ export function relayFigures(
     // Restricted time can run a little ahead of observed time in one hour (the wait before a
     // refusal is booked when it comes), hence the floor.
     const servable = h ? Math.max(0, h.observed_ms - h.restricted_ms) : 0;
+    const uptime = servable > 0 ? percent(h?.connected_ms ?? 0, servable) : null;
     // A watched relay no collector has reported for a while is `unknown`; if it was online then,
     // it was last seen at that last report.
     const status = currentRelayStatus(relay, now);
@@ -80,7 +84,7 @@ export function relayFigures(
         auth_required: relay.auth_required,
         payment_required: relay.payment_required,
         status,
-        uptime_pct: servable > 0 ? percent(h?.connected_ms ?? 0, servable) : null,
+        uptime_pct: uptime,
         open_latency_ms: latency(h?.open_sum, h?.open_n, relay.open_latency_ms),
         eose_latency_ms: latency(h?.eose_sum, h?.eose_n, relay.eose_latency_ms),
         events,
@@ -91,6 +95,11 @@ export function relayFigures(
         corroborated: Math.min(events, c?.corroborated ?? 0),
         last_seen: lastSeen ? lastSeen.toISOString() : null,
         last_event_at: relay.last_event_at ? relay.last_event_at.toISOString() : null,
+        sla: relaySla(outages.get(relay.id) ?? [], {
+          servingMs: h?.connected_ms ?? 0,
+          availabilityPct: uptime,
+          now,
+        }),
       },
     };
   });

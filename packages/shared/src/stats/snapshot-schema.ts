@@ -160,6 +160,32 @@ export const overviewSchema = z.object({
   latency: z.object({ open_ms: latencySchema, eose_ms: latencySchema }),
 });
 
+/** A relay's service level in the range, from its confirmed outages (see docs/methodology.md). */
+export const relaySlaSchema = z.object({
+  availability_pct: pct.nullable().describe('the uptime of the range (uptime_pct), as the SLA states it'),
+  outages: count.describe('confirmed outages that overlap the range (not serving past the grace)'),
+  ongoing: z.boolean().describe('an outage is going on now'),
+  mttr_seconds: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe(
+      'mean time to recovery: mean whole duration of the ended ones among them; null when none ended',
+    ),
+  mtbf_seconds: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe(
+      'mean time between failures: serving time in range over the outage count; null without outages',
+    ),
+  longest_outage_seconds: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe('whole duration of the longest of them (an ongoing one: until now); null without outages'),
+});
+
 export const relayRowSchema = z.object({
   url: z.string(),
   name: z.string().nullable(),
@@ -196,6 +222,7 @@ export const relayRowSchema = z.object({
   ),
   last_seen: isoTime.nullable().describe('last time the relay was connected'),
   last_event_at: isoTime.nullable(),
+  sla: relaySlaSchema.optional().describe('service level in range; absent from snapshots older than outages'),
 });
 
 export const relaysSchema = z.object({ ...sectionBase, relays: z.array(relayRowSchema) });
@@ -289,6 +316,7 @@ export const fullSnapshotSchema = z.object({
 export type Overview = z.infer<typeof overviewSchema>;
 export type UserTiers = z.infer<typeof userTiersSchema>;
 export type RelayRow = z.infer<typeof relayRowSchema>;
+export type RelaySla = z.infer<typeof relaySlaSchema>;
 export type RelaysSection = z.infer<typeof relaysSchema>;
 export type EventsSection = z.infer<typeof eventsSchema>;
 export type ClientRow = z.infer<typeof clientRowSchema>;
