@@ -99,6 +99,13 @@ describe('relay outages on the simulated network', () => {
     expect(Math.abs((f?.ended_at?.getTime() ?? 0) - (flapTruth.at(-1)?.upAt ?? 0))).toBeLessThanOrEqual(
       TOLERANCE_MS,
     );
+    // Counted in the metrics as confirmed, none still ongoing.
+    const confirmed = (await ctx.registry.getSingleMetric('nostr_info_collector_relay_outages_total')?.get())
+      ?.values;
+    expect(confirmed?.reduce((sum, v) => sum + v.value, 0)).toBe(2);
+    expect(confirmed?.find((v) => v.labels.cause === 'tcp')?.value).toBeGreaterThanOrEqual(1);
+    const ongoing = await ctx.registry.getSingleMetric('nostr_info_collector_relays_in_outage')?.get();
+    expect(ongoing?.values[0]?.value).toBe(0);
     // The relays that stayed up had none.
     expect(outages.filter((o) => o.relay_id !== killedId && o.relay_id !== flappingId)).toEqual([]);
 
