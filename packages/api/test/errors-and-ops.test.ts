@@ -129,13 +129,21 @@ describe('operations', () => {
         '/api/v1/stats/full/{range}',
         '/api/v1/relays/{url}',
         '/api/v1/relays/{url}/history',
+        '/api/v1/relays/{url}/outages',
         '/api/v1/relays/{url}/changes',
         '/api/v1/relays/{url}/badge.svg',
         '/api/v1/stream',
       ].sort(),
     );
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Overview', 'FullSnapshot', 'Error', 'RelayHistory', 'RelayChanges']),
+      expect.arrayContaining([
+        'Overview',
+        'FullSnapshot',
+        'Error',
+        'RelayHistory',
+        'RelayChanges',
+        'RelayOutages',
+      ]),
     );
   });
 
