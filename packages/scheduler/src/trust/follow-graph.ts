@@ -1,12 +1,12 @@
 import type { Database } from '@nostr-info/shared/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { FollowGraph } from './page-rank.js';
 
 /** Follow lists read per statement: a list holds up to thousands of ids. */
-const LISTS_PER_PAGE = 2000;
+const LISTS_PER_PAGE = 20_000;
 
 /** An Int32Array that grows by doubling, so reading the graph never holds it twice as JS numbers. */
-class Int32Builder {
+export class Int32Builder {
   data = new Int32Array(1024);
   length = 0;
   push(value: number): void {
@@ -17,47 +17,78 @@ class Int32Builder {
     }
     this.data[this.length++] = value;
   }
+  /** The ids pushed: a view, not a copy, so the graph is never held twice while it is built. */
   done(): Int32Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/** The graph as it is being read: lists in follower order, and one more than the largest id seen. */
+class GraphBuilder {
+  followers = new Int32Builder();
+  offsets = new Int32Builder();
+  followees = new Int32Builder();
+  size = 0;
+  constructor() {
+    this.offsets.push(0);
+  }
+  /** Ends the list of `follower` whose followees were just pushed, the largest being `max`. */
+  endList(follower: number, max: number): void {
+    this.followers.push(follower);
+    this.offsets.push(this.followees.length);
+    this.size = Math.max(this.size, follower + 1, max + 1);
+  }
+  done(): FollowGraph & { edges: number } {
+    return {
+      followers: this.followers.done(),
+      offsets: this.offsets.done(),
+      followees: this.followees.done(),
+      size: this.size,
+      edges: this.followees.length,
+    };
   }
 }
 
 /**
- * Reads every stored follow list (`follow_lists`) from `db` (the reader), page by page in
- * follower order, into a `FollowGraph`.
+ * Appends the ids of an int4[] in PostgreSQL's text form (`{1,2,3}`) to `into`, returning the
+ * largest (-1 for none), without building a JS array.
+ */
+export function appendTextIds(text: string, into: Int32Builder): number {
+  let max = -1;
+  let value = 0;
+  let digits = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits = true;
+    } else if (digits) {
+      into.push(value);
+      if (value > max) max = value;
+      value = 0;
+      digits = false;
+    }
+  }
+  return max;
+}
+
+/**
+ * Reads every stored follow list (`follow_lists`) from `db` (the reader), page by page in follower
+ * order, into a `FollowGraph`. Each list comes as the text of its int4[] and is parsed straight into
+ * the typed arrays: the driver's array parser builds a JS array per list, which made reading 50 M
+ * edges the slowest step (docs/benchmarks.md, trust).
  */
 export async function readFollowGraph(db: Kysely<Database>): Promise<FollowGraph & { edges: number }> {
-  const followers = new Int32Builder();
-  const offsets = new Int32Builder();
-  const followees = new Int32Builder();
-  let size = 0;
+  const graph = new GraphBuilder();
   let after = -1;
-  offsets.push(0);
   for (;;) {
-    const page = await db
-      .selectFrom('follow_lists')
-      .select(['follower_id', 'followees'])
-      .where('follower_id', '>', after)
-      .orderBy('follower_id')
-      .limit(LISTS_PER_PAGE)
-      .execute();
-    for (const row of page) {
-      followers.push(row.follower_id);
-      if (row.follower_id >= size) size = row.follower_id + 1;
-      for (const f of row.followees) {
-        followees.push(f);
-        if (f >= size) size = f + 1;
-      }
-      offsets.push(followees.length);
-      after = row.follower_id;
+    const { rows } = await sql<{ id: number; list: string }>`
+      select follower_id as id, followees::text as list from follow_lists
+       where follower_id > ${after} order by follower_id limit ${LISTS_PER_PAGE}`.execute(db);
+    for (const row of rows) {
+      after = row.id;
+      graph.endList(after, appendTextIds(row.list, graph.followees));
     }
-    if (page.length < LISTS_PER_PAGE) break;
+    if (rows.length < LISTS_PER_PAGE) return graph.done();
   }
-  return {
-    followers: followers.done(),
-    offsets: offsets.done(),
-    followees: followees.done(),
-    size,
-    edges: followees.length,
-  };
 }

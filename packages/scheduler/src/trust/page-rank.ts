@@ -50,17 +50,21 @@ export function personalisedPageRank(
     round += 1;
     next.fill(0);
     let passed = 0;
+    // One pass over the lists in storage order; the share is computed once per list, so the inner
+    // loop is one load and one add per edge.
+    let from = offsets[0] ?? 0;
     for (let i = 0; i < followers.length; i++) {
-      const from = offsets[i] ?? 0;
       const to = offsets[i + 1] ?? from;
       const score = scores[followers[i] ?? 0] ?? 0;
-      if (to === from || score === 0) continue;
-      const share = (damping * score) / (to - from);
-      for (let e = from; e < to; e++) {
-        const v = followees[e] ?? 0;
-        next[v] = (next[v] ?? 0) + share;
+      if (to > from && score > 0) {
+        const share = (damping * score) / (to - from);
+        for (let e = from; e < to; e++) {
+          const v = followees[e] ?? 0;
+          next[v] = (next[v] ?? 0) + share;
+        }
+        passed += damping * score;
       }
-      passed += damping * score;
+      from = to;
     }
     // Whatever was not passed along a follow (the jump back, and keys with no list) goes to the seeds.
     const back = (1 - passed) * seedShare;
