@@ -4,20 +4,29 @@ import { testRoleContext, testServices } from '@nostr-info/shared/testing';
 import type { TestWorld } from './context.js';
 
 /**
- * Runs the real scheduler once over what the collectors of `world` wrote and returns the
- * snapshot of `range`, checked against the published schema: the figures as the API serves them.
+ * Runs the real scheduler over what the collectors of `world` wrote and returns the snapshot of
+ * `range`, checked against the published schema: the figures as the API serves them. `runs` above
+ * one runs it again: a run computes the web of trust after its snapshots (when `env` gives seeds),
+ * so the second run's snapshot is the first to carry it.
  */
-export async function schedulerSnapshot(world: TestWorld, range: StatsRange = '24h'): Promise<FullSnapshot> {
+export async function schedulerSnapshot(
+  world: TestWorld,
+  range: StatsRange = '24h',
+  { env = {}, runs = 1 }: { env?: Record<string, string>; runs?: number } = {},
+): Promise<FullSnapshot> {
   const ctx = await testRoleContext('scheduler', {
     env: {
       DATABASE_URL: world.db.url,
       REDIS_URL: testServices().TEST_REDIS_URL,
       REDIS_KEY_PREFIX: world.prefix,
+      ...env,
     },
   });
   try {
-    const run = await runScheduler(ctx, { ranges: [range], retention: false });
-    if (run.error) throw run.error;
+    for (let i = 0; i < runs; i++) {
+      const run = await runScheduler(ctx, { ranges: [range], retention: false });
+      if (run.error) throw run.error;
+    }
     const row = await ctx.dbs.reader
       .selectFrom('statistics_snapshots')
       .select('body')
