@@ -1,4 +1,5 @@
 import type { Service } from '@nostr-info/shared/lifecycle';
+import type { HostResolver } from './census/host-resolver.js';
 import type { ConnectionOptions } from './relay/connection-types.js';
 import type { ReplicaSource } from './shard/replica-count.js';
 import type { ZapTuning } from './zaps/zap-verification.js';
@@ -26,6 +27,8 @@ export interface CollectorOptions {
   validIdsMax?: number;
   /** Copies awaiting a signature or dedup answer before reading pauses (default `DEFAULT_MAX_IN_FLIGHT`). */
   maxInFlight?: number;
+  /** Resolves relay hosts for the network census (default: the system resolver; tests map simulated hosts). */
+  resolveHost?: HostResolver;
   /** Zap verification tunables (tests shorten the profile wait, resolve LNURL hosts their own way). */
   zaps?: ZapTuning;
 }

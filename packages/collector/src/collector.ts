@@ -1,5 +1,7 @@
 import type { CollectorEnv } from '@nostr-info/shared/config';
 import type { RoleContext } from '@nostr-info/shared/lifecycle';
+import { AddressBook } from './census/address-book.js';
+import { geoDbPaths } from './census/geo-db.js';
 import type { CollectorOptions, CollectorService } from './collector-types.js';
 import { startNip66Monitor } from './monitor/start-monitor.js';
 import { createCollectorMetrics } from './observe/metrics.js';
@@ -105,6 +107,13 @@ export async function startCollector(
   });
   const host = connectionHost({ logger, metrics, aggregator, pipeline, backPressure });
   const durable = durability.resume;
+  const addresses = new AddressBook({
+    db,
+    logger,
+    paths: geoDbPaths(env),
+    ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
+    onOutcome: (outcome) => metrics.addressResolutions.inc({ outcome }),
+  });
   const shardingParts = {
     db,
     cache,
@@ -116,6 +125,7 @@ export async function startCollector(
     logger,
     metrics,
     durable,
+    addresses,
   };
   const sharding = createSharding(env, options, shardingParts);
   const flushes = new FlushSchedule({

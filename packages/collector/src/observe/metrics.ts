@@ -196,6 +196,11 @@ export function createCollectorMetrics(registry: Registry) {
       'LNURL-pay documents fetched for zap provider keys, by answer (key, no_nostr, down).',
       ['result'],
     ),
+    addressResolutions: counter(
+      'collector_address_resolutions_total',
+      "Resolutions of held relays' hosts for the network census, by outcome (resolved, overlay, failed).",
+      ['outcome'],
+    ),
     dbErrors: counter('db_errors_total', 'Failed database operations (connection or query).', [
       'service',
       'operation',

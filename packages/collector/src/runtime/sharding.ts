@@ -3,6 +3,7 @@ import type { CollectorEnv } from '@nostr-info/shared/config';
 import type { Database } from '@nostr-info/shared/db';
 import type { Logger } from '@nostr-info/shared/log';
 import type { Kysely } from 'kysely';
+import type { AddressBook } from '../census/address-book.js';
 import type { CollectorOptions } from '../collector-types.js';
 import { SeenBudget } from '../dedup/seen-budget.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
@@ -44,6 +45,8 @@ export interface ShardingParts {
   metrics: CollectorMetrics;
   /** Durable resume points for relays whose previous holder left no checkpoint (it crashed). */
   durable?: DurableResume;
+  /** The census's relay addresses, resolved with every NIP-11 fetch. */
+  addresses?: AddressBook;
 }
 
 /** A replica's sharding: the loop that converges its sockets, and the hand-over between replicas. */
@@ -68,7 +71,19 @@ export function handoverTiming(reconcileIntervalMs: number): { leaseMs: number; 
 export function createSharding(
   env: ShardingEnv,
   options: Pick<CollectorOptions, 'nip11' | 'connection'>,
-  { db, cache, ordinal, replicas, relayFile, connections, host, logger, metrics, durable }: ShardingParts,
+  {
+    db,
+    cache,
+    ordinal,
+    replicas,
+    relayFile,
+    connections,
+    host,
+    logger,
+    metrics,
+    durable,
+    addresses,
+  }: ShardingParts,
 ): Sharding {
   const { leaseMs, handoverWaitMs } = handoverTiming(env.RECONCILE_INTERVAL_MS);
   const handover = new Handover({ cache, logger, leaseMs });
@@ -97,6 +112,7 @@ export function createSharding(
     handover,
     handoverWaitMs,
     durable,
+    onNip11Fetch: addresses ? (relay) => addresses.refresh(relay) : undefined,
     onResume: (from, _relay, gapSeconds) => {
       metrics.resumes.inc({ from });
       if (from !== 'none') metrics.resumeGap.observe(gapSeconds);

@@ -58,6 +58,8 @@ export interface ReconcilerOptions {
    * from its last committed flush, and a dead holder's lease is not waited for.
    */
   durable?: DurableResume;
+  /** Called when a held relay's NIP-11 fetch starts (on reconnect and refresh): the census resolves its host then. */
+  onNip11Fetch?: (relay: WatchedRelay) => void;
   /** Called when a relay resumes (`from`: where its resume point came from). */
   onResume?: (from: 'handover' | 'durable' | 'none', relay: WatchedRelay, gapSeconds: number) => void;
 }
@@ -93,6 +95,7 @@ export class Reconciler {
   private readonly handoverWaitMs: number;
   private readonly durable: DurableResume | undefined;
   private readonly onResume: ReconcilerOptions['onResume'];
+  private readonly onNip11Fetch: ReconcilerOptions['onNip11Fetch'];
 
   constructor({
     db,
@@ -112,6 +115,7 @@ export class Reconciler {
     handoverWaitMs = 10_000,
     durable,
     onResume,
+    onNip11Fetch,
   }: ReconcilerOptions) {
     this.db = db;
     this.ordinal = ordinal;
@@ -130,6 +134,7 @@ export class Reconciler {
     this.handoverWaitMs = handoverWaitMs;
     this.durable = durable;
     this.onResume = onResume;
+    this.onNip11Fetch = onNip11Fetch;
   }
 
   private track(work: Promise<void>): void {
@@ -271,6 +276,7 @@ export class Reconciler {
       this.nip11InFlight.add(relay.id);
       const held = this.connections.get(relay.id);
       if (held) this.nip11Started.set(held, { at: now, socketsOpened: held.socketsOpened });
+      this.onNip11Fetch?.(relay);
       fetchRelayInfo(relay.url, { publicOnly: relay.source === 'discovered' })
         .then(async (info) => {
           const changes = await saveNip11(this.db, relay.id, info);

@@ -126,6 +126,22 @@ describe('loadEnv', () => {
     ]);
   });
 
+  it('takes IP database paths only for files that exist, listing each one missing', () => {
+    const here = new URL(import.meta.url).pathname;
+    const env = loadEnv('collector', { GEOIP_COUNTRY_DB: here, GEOIP_ASN_DB: `${here}, ${here}` });
+    expect(env.GEOIP_COUNTRY_DB).toBe(here);
+    expect(env.GEOIP_ASN_DB).toEqual([here, here]);
+    const err = problemsOf('collector', {
+      GEOIP_COUNTRY_DB: '/nowhere/country.mmdb',
+      GEOIP_ASN_DB: `${here},/nowhere/asn.csv`,
+    });
+    expect(err.exitCode).toBe(2);
+    expect(err.problems.map((p) => [p.name, p.expected]).sort()).toEqual([
+      ['GEOIP_ASN_DB', 'expected existing files'],
+      ['GEOIP_COUNTRY_DB', 'expected an existing file'],
+    ]);
+  });
+
   it('rejects a cluster node list with one bad entry or a bad port', () => {
     expect(problemsOf('api', { REDIS_CLUSTER_NODES: 'a:7000,b' }).problems[0]?.given).toBe('"a:7000,b"');
     expect(problemsOf('api', { REDIS_CLUSTER_NODES: 'a:0' }).problems[0]?.name).toBe('REDIS_CLUSTER_NODES');

@@ -1,5 +1,6 @@
 // Over 400 lines: every setting of every role stays in one validated schema, the one place the
 // environment is read (t3-env), so a setting is defined, checked and documented once.
+import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { tryNormalizeRelayUrl } from '../relay/normalize-url.js';
 import { documented, type EnvDocRole } from './env-doc-registry.js';
@@ -65,6 +66,21 @@ const relayList = z
       .map((s) => s.trim())
       .filter(Boolean),
   )
+  .optional();
+
+/** A file that exists when the service starts (a typo in a mounted path fails at start, not hours later). */
+const isFile = (path: string): boolean => existsSync(path) && statSync(path).isFile();
+
+/** Comma-separated paths of existing files. */
+const fileList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .refine((paths) => paths.length > 0 && paths.every(isFile), { error: 'expected existing files' })
   .optional();
 
 const fraction = (min: number, max: number, fallback: number) =>
@@ -304,6 +320,20 @@ const collector = {
       "how often each held relay's NIP-11 document is fetched again, besides after every reconnect; " +
       'a change of name, software, version, supported NIPs, limitation or fees goes into the ' +
       "relay's change log (`/api/v1/relays/:url/changes`)",
+  }),
+  GEOIP_COUNTRY_DB: documented(z.string().refine(isFile, { error: 'expected an existing file' }).optional(), {
+    roles: COLLECTOR,
+    shown: 'bundled DB-IP country database',
+    meaning:
+      "MaxMind DB (`.mmdb`) file the network census locates relays' addresses in by country " +
+      '(`country_code` or MaxMind `country.iso_code` records); point it at a newer file to refresh',
+  }),
+  GEOIP_ASN_DB: documented(fileList, {
+    roles: COLLECTOR,
+    shown: 'bundled RouteViews + DB-IP ASN table',
+    meaning:
+      'comma-separated `start,end,asn,organisation` CSV files, or one MaxMind ASN `.mmdb` file, the ' +
+      "network census finds each relay address's autonomous system in; point it at newer files to refresh",
   }),
   /** Test-only: lets zap verification fetch LNURL documents from a local plain-http server. */
   LNURL_ALLOW_INSECURE: documented(bool(false), {

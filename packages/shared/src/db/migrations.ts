@@ -16,6 +16,7 @@ import * as durableCharges from './migrations/2026-12-06T09-00-00-durable-charge
 import * as monitorReports from './migrations/2026-12-06T11-00-00-monitor-reports.js';
 import * as backfillProgress from './migrations/2026-12-06T13-00-00-backfill-progress.js';
 import * as relayOutages from './migrations/2026-12-06T10-00-00-relay-outages.js';
+import * as relayAddresses from './migrations/2026-12-06T12-00-00-relay-addresses.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T11-00-00-monitor-reports': monitorReports,
   '2026-12-06T13-00-00-backfill-progress': backfillProgress,
   '2026-12-06T10-00-00-relay-outages': relayOutages,
+  '2026-12-06T12-00-00-relay-addresses': relayAddresses,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

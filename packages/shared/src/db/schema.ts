@@ -423,6 +423,21 @@ export interface RelayOutagesTable {
   updated_at: DefaultedTimestamp;
 }
 
+/**
+ * One address a relay's host resolved to at its last resolution, located by the offline IP
+ * databases (null country / ASN: the address is not in them). Replaced whole per relay.
+ */
+export interface RelayAddressesTable {
+  relay_id: number;
+  address: string;
+  family: 4 | 6;
+  /** ISO 3166-1 alpha-2 code. */
+  country: string | null;
+  asn: Int8['__select__'] | null;
+  as_org: string | null;
+  resolved_at: DefaultedTimestamp;
+}
+
 /** An author's NIP-09 deletion of their own article by address: versions created up to `deleted_until`. */
 export interface ArticleDeletionsTable {
   pubkey: string;
@@ -659,6 +674,7 @@ export interface Database {
   relay_latency_daily: RelayLatencyDailyTable;
   relay_nip11_changes: RelayNip11ChangesTable;
   relay_outages: RelayOutagesTable;
+  relay_addresses: RelayAddressesTable;
   article_deletions: ArticleDeletionsTable;
   event_deletions: EventDeletionsTable;
   replaceable_events: ReplaceableEventsTable;
