@@ -8,6 +8,7 @@ export * from './fixture-set.js';
 export * from './fixtures.js';
 export * from './hostile-content.js';
 export * from './lnurl-server.js';
+export type { Nip11Identity } from './nip11.js';
 export * from './population.js';
 export * from './relay-behaviour.js';
 export * from './signer.js';

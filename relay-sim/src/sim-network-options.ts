@@ -1,5 +1,6 @@
 import type { NostrEvent } from '@nostr-info/shared/nostr';
 import type { CorpusOptions } from './corpus.js';
+import type { Nip11Identity } from './nip11.js';
 import type { RelayBehaviour } from './relay-behaviour.js';
 import type { Signer } from './signer.js';
 import type { RelayMode } from './types.js';
@@ -10,6 +11,13 @@ export interface SimNetworkOptions extends Partial<RelayBehaviour> {
   relays?: number;
   /** Loopback address to bind (default 127.0.0.1). */
   host?: string;
+  /**
+   * Loopback address per relay index (default `host` for every relay): relays on distinct
+   * addresses have distinct URL hosts, so a test can resolve each relay's host its own way.
+   */
+  hosts?: Record<number, string> | string[];
+  /** NIP-11 software, version and NIPs per relay index (default the simulator's own). */
+  nip11?: Record<number, Nip11Identity> | Nip11Identity[];
   /** First port; relay i listens on port + i. Default 0: each relay gets a random free port. */
   port?: number;
   /** Seed for keys, contents and every random choice of the stream (default "relay-sim"). */

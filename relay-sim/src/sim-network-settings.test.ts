@@ -9,6 +9,8 @@ describe('resolveSettings', () => {
       relays: 5,
       seed: 'relay-sim',
       host: '127.0.0.1',
+      hosts: ['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.1'],
+      nip11: [undefined, undefined, undefined, undefined, undefined],
       port: 0,
       autoStart: true,
       modes: ['normal', 'normal', 'normal', 'normal', 'normal'],
@@ -22,6 +24,17 @@ describe('resolveSettings', () => {
         tickMs: 20,
       },
     });
+  });
+
+  it('takes an address and a NIP-11 identity per relay, the rest on the defaults', () => {
+    const s = resolveSettings({
+      relays: 3,
+      host: '127.0.0.9',
+      hosts: { 1: '127.0.0.2' },
+      nip11: [{ software: 'strfry', version: '1.0.4' }],
+    });
+    expect(s.hosts).toEqual(['127.0.0.9', '127.0.0.2', '127.0.0.9']);
+    expect(s.nip11).toEqual([{ software: 'strfry', version: '1.0.4' }, undefined, undefined]);
   });
 
   it('keeps at least one relay and between one and all relays per event', () => {

@@ -1,4 +1,5 @@
 import type { CorpusOptions } from './corpus.js';
+import type { Nip11Identity } from './nip11.js';
 import { DEFAULT_BEHAVIOUR, type RelayBehaviour } from './relay-behaviour.js';
 import type { Signer } from './signer.js';
 import type { SimNetworkOptions } from './sim-network-options.js';
@@ -21,6 +22,10 @@ export interface SimNetworkSettings {
   relays: number;
   seed: string;
   host: string;
+  /** Address per relay index, one per relay. */
+  hosts: string[];
+  /** NIP-11 identity per relay index (undefined: the simulator's defaults). */
+  nip11: (Nip11Identity | undefined)[];
   /** First port, or 0 for a random free port per relay. */
   port: number;
   autoStart: boolean;
@@ -37,6 +42,8 @@ export function resolveSettings(options: SimNetworkOptions): SimNetworkSettings 
     relays,
     seed: options.seed ?? 'relay-sim',
     host: options.host ?? '127.0.0.1',
+    hosts: perRelay(relays, options.hosts).map((h) => h ?? options.host ?? '127.0.0.1'),
+    nip11: perRelay(relays, options.nip11),
     port: options.port ?? 0,
     autoStart: options.autoStart !== false,
     modes: relayModes(relays, options.modes),
@@ -77,8 +84,13 @@ export function corpusOptions(
 }
 
 function relayModes(relays: number, modes: SimNetworkOptions['modes']): RelayMode[] {
-  const byIndex = modes as Record<number, RelayMode> | undefined;
-  return Array.from({ length: relays }, (_, i) => byIndex?.[i] ?? 'normal');
+  return perRelay(relays, modes).map((m) => m ?? 'normal');
+}
+
+/** A per-relay option (array or index map) as one entry per relay, undefined where unset. */
+function perRelay<T>(relays: number, values: Record<number, T> | T[] | undefined): (T | undefined)[] {
+  const byIndex = values as Record<number, T> | undefined;
+  return Array.from({ length: relays }, (_, i) => byIndex?.[i]);
 }
 
 function relayBehaviour(options: SimNetworkOptions): RelayBehaviour {

@@ -84,8 +84,18 @@ export async function startSimNetwork(options: SimNetworkOptions = {}): Promise<
   );
   const relays = await startRelays(
     settings.relays,
-    (i) => new SimRelay(i, registry, settings.behaviour, settings.modes[i] ?? 'normal', settings.seed),
-    settings.host,
+    (i) => {
+      const relay = new SimRelay(
+        i,
+        registry,
+        settings.behaviour,
+        settings.modes[i] ?? 'normal',
+        settings.seed,
+      );
+      relay.nip11Identity = settings.nip11[i];
+      return relay;
+    },
+    (i) => settings.hosts[i] ?? settings.host,
     settings.port,
   );
   // Hostile content (relay-list spam, fresh-key floods) is signed with the corpus's signer.

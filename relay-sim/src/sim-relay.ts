@@ -10,7 +10,7 @@ import { FloodSource } from './flood-source.js';
 import { garbageFrame } from './garbage.js';
 import { HostileContent } from './hostile-content.js';
 import { ModeInterval } from './mode-interval.js';
-import { serveNip11 } from './nip11.js';
+import { type Nip11Identity, serveNip11 } from './nip11.js';
 import type { EventRegistry } from './registry.js';
 import type { RelayBehaviour } from './relay-behaviour.js';
 import { type Conn, connTimeout, openConn, type StoredCopy, type Sub } from './relay-conn.js';
@@ -54,6 +54,8 @@ export class SimRelay implements RelayLedger, ProtocolHost, FloodHost {
   private oversizedJson: string | undefined;
   /** The listening port, which `takeDown` / `bringUp` close and reopen (with their truth). */
   readonly listener: RelayListener;
+  /** The software and NIPs its NIP-11 document names (unset: the simulator's defaults). */
+  nip11Identity: Nip11Identity | undefined;
   private garbageCounter = 0;
 
   constructor(

@@ -11,7 +11,8 @@ export interface RelayServer {
 export async function startRelays<R extends RelayServer>(
   count: number,
   make: (index: number) => R,
-  host: string,
+  /** Address every relay listens on, or the address of relay i. */
+  host: string | ((index: number) => string),
   port: number,
 ): Promise<R[]> {
   const relays: R[] = [];
@@ -19,7 +20,7 @@ export async function startRelays<R extends RelayServer>(
     for (let i = 0; i < count; i++) {
       const relay = make(i);
       relays.push(relay);
-      await relay.listen(host, port ? port + i : 0);
+      await relay.listen(typeof host === 'string' ? host : host(i), port ? port + i : 0);
     }
   } catch (err) {
     await Promise.all(relays.map((r) => r.close()));
