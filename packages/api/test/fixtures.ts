@@ -154,6 +154,34 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
       coverage,
     },
     coverage,
+    census: {
+      ...base,
+      relays,
+      software: [{ software: 'strfry', relays, versions: [{ version: '1.0.0', relays }] }],
+      nips: [
+        { nip: 1, claimed: relays, observed: relays - 1 },
+        { nip: 11, claimed: relays, observed: relays },
+        { nip: 15, claimed: 0, observed: relays - 1 },
+        { nip: 42, claimed: 0, observed: 0 },
+      ],
+      requirements: {
+        auth_required: { claimed: 0, observed: 0 },
+        payment_required: { claimed: 1, observed: 0 },
+        restricted_writes: { claimed: 0 },
+        restricted: { claimed: 1, observed: 0 },
+      },
+      networks: { clearnet: relays, tor: 0, i2p: 0 },
+      ip_families: { ipv4_only: relays - 1, ipv6_only: 0, dual_stack: 1, unresolved: 0 },
+      countries: [{ country: 'DE', relays }],
+      asns: [{ asn: 24940, as_org: 'Hetzner Online GmbH', relays }],
+      concentration: {
+        located_by_country: relays,
+        top3_countries_pct: 100,
+        located_by_asn: relays,
+        top3_asns_pct: 100,
+      },
+      sources: 'IP geolocation by DB-IP',
+    },
   };
   return fullSnapshotSchema.parse(snapshot) as FullSnapshot;
 }

@@ -1,5 +1,5 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { STATS_RANGES } from '@nostr-info/shared/stats';
+import { type FullSnapshot, STATS_RANGES } from '@nostr-info/shared/stats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot, fixtureRelayUrl } from './fixtures.js';
 import { seedSnapshot } from './helpers.js';
@@ -19,7 +19,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-const sectionPaths = ['overview', 'relays', 'clients', 'top-relays', 'activity'] as const;
+const sectionPaths = ['overview', 'relays', 'clients', 'top-relays', 'activity', 'census'] as const;
 
 describe('stats endpoints', () => {
   it('every body validates against its OpenAPI response schema, for every range', async () => {
@@ -138,6 +138,19 @@ describe('stats endpoints', () => {
       )
       .toBe(newer.computed_at);
     expect(newer.computed_at).not.toBe(before.computed_at);
+  });
+
+  it('answers 503 for the census of a snapshot computed before there was one, and serves the rest', async () => {
+    // As the previous release wrote it: every section but the census.
+    const { census: _census, ...older } = buildSnapshot('30d', { computedAt: new Date(), seed: 9 });
+    await seedSnapshot(ctx, older as unknown as FullSnapshot, { publish: true });
+    const overviewAt = async () =>
+      ((await (await app.request('/api/v1/stats/overview?range=30d')).json()) as { computed_at: string })
+        .computed_at;
+    await expect.poll(overviewAt).toBe(older.computed_at);
+    const res = await app.request('/api/v1/stats/census?range=30d');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: 'no_snapshot' } });
   });
 });
 

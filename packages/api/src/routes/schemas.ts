@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { RELAY_STATUSES } from '@nostr-info/shared/relay';
 import {
   activitySchema,
+  censusSchema,
   clientRowSchema,
   clientsSchema,
   eventsSchema,
@@ -56,6 +57,7 @@ export const sectionComponents = {
   clients: named(clientsSchema, 'ClientsSection'),
   top_relays: named(topRelaysSchema, 'TopRelaysSection'),
   activity: named(activitySchema, 'ActivitySection'),
+  census: named(censusSchema, 'CensusSection'),
 } as const;
 
 export const fullSnapshotComponent = named(fullSnapshotSchema, 'FullSnapshot');

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { ApiError } from '../errors.js';
 import { sendEncoded } from '../http/negotiate.js';
 import type { BodyKey, SnapshotEntry } from '../snapshot/snapshot-entry.js';
 
@@ -13,7 +14,8 @@ export function maxAgeSeconds(computedAtMs: number, now = Date.now()): number {
 /** Answers with a precomputed snapshot body (negotiated encoding, ETag, Cache-Control). */
 export function sendSnapshot(c: Context, entry: SnapshotEntry, key: BodyKey): Response {
   const body = entry.bodies.get(key);
-  if (!body) throw new Error(`snapshot body ${key} missing`);
+  if (!body)
+    throw new ApiError(503, 'no_snapshot', `the ${key} section is not computed yet for ${entry.range}`);
   return sendEncoded(c, body, {
     acceptEncoding: c.req.header('accept-encoding'),
     ifNoneMatch: c.req.header('if-none-match'),

@@ -29,6 +29,11 @@ export const QUERY_SECTIONS: readonly { segment: string; section: SectionName; s
   { segment: 'clients', section: 'clients', summary: 'Client (NIP-89 tag) usage by events and users' },
   { segment: 'top-relays', section: 'top_relays', summary: 'Most active and most reliable relays' },
   { segment: 'activity', section: 'activity', summary: 'Events, active and new users over time' },
+  {
+    segment: 'census',
+    section: 'census',
+    summary: 'Census of the relays: software and versions, NIP support, requirements, countries and ASNs',
+  },
 ];
 
 const okHeaders = {

@@ -13,6 +13,7 @@ export const BODY_KEYS: readonly BodyKey[] = [
   'clients',
   'top_relays',
   'activity',
+  'census',
 ];
 
 /** One range's snapshot as held in process memory, every body compressed once. */
@@ -45,9 +46,13 @@ export async function buildEntry(
     clients: snapshot.clients,
     top_relays: snapshot.top_relays,
     activity: snapshot.activity,
+    census: snapshot.census,
   };
+  // A section added after the snapshot was computed (one written by the previous release) has no
+  // body until the next scheduler run; its endpoint answers 503 meanwhile.
+  const present = BODY_KEYS.filter((key) => key === 'full' || sources[key] !== undefined);
   const encoded = await Promise.all(
-    BODY_KEYS.map(
+    present.map(
       async (key) => [key, await encodeBody(key === 'full' ? json : JSON.stringify(sources[key]))] as const,
     ),
   );

@@ -1,6 +1,8 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type FullSnapshot, METHODOLOGY_VERSION, type StatsRange } from '@nostr-info/shared/stats';
 import type { Kysely } from 'kysely';
+import { censusSection } from './census.js';
+import { censusRelays, readCensusFacts } from './census-facts.js';
 import { applyCoverage, coverageOf } from './coverage.js';
 import { readCoverageRows } from './coverage-rows.js';
 import { readFilterFigures } from './filter-figures.js';
@@ -37,12 +39,13 @@ export async function computeSnapshot(
 ): Promise<ComputedRange> {
   const started = performance.now();
   const window = rangeWindow(range, now);
-  const [data, filtered, zaps, coverageRows, outages] = await Promise.all([
+  const [data, filtered, zaps, coverageRows, outages, census] = await Promise.all([
     readRange(db, window),
     readFilterFigures(db, window),
     readZapFigures(db, window),
     readCoverageRows(db, window, relays.filter((r) => r.watched).length),
     readRelayOutages(db, window),
+    readCensusFacts(db, window),
   ]);
   const base = { range, computed_at: now.toISOString() };
   const figures = relayFigures(relays, data, now, filtered.offFilterByRelay, outages);
@@ -63,6 +66,7 @@ export async function computeSnapshot(
     top_relays: topRelaysSection(base, figures),
     activity,
     coverage,
+    census: censusSection(base, censusRelays(relays, data, census, now)),
   };
   return {
     range,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OFF_FILTER_REASONS, type OffFilterReason } from '../nostr/collection-rules.js';
 import { RELAY_STATUSES } from '../relay/relay-status.js';
 import { coverageSchema } from './coverage-schema.js';
+import { censusFields } from './census-schema.js';
 import { STATS_RANGES } from './ranges.js';
 import { ZAP_REJECT_REASONS, type ZapRejectReason } from './zap-reasons.js';
 
@@ -298,6 +299,10 @@ export const activitySchema = z.object({
   coverage: coverageSchema,
 });
 
+export const censusSchema = z
+  .object({ ...sectionBase, ...censusFields })
+  .describe('a census of the relays observed in range: software, NIPs, requirements, where they run');
+
 /** What one snapshot row holds, and what `/api/v1/stats/full/:range` returns. */
 export const fullSnapshotSchema = z.object({
   ...sectionBase,
@@ -311,6 +316,7 @@ export const fullSnapshotSchema = z.object({
   top_relays: topRelaysSchema,
   activity: activitySchema,
   coverage: coverageSchema,
+  census: censusSchema,
 });
 
 export type Overview = z.infer<typeof overviewSchema>;
@@ -323,6 +329,7 @@ export type ClientRow = z.infer<typeof clientRowSchema>;
 export type ClientsSection = z.infer<typeof clientsSchema>;
 export type TopRelaysSection = z.infer<typeof topRelaysSchema>;
 export type ActivitySection = z.infer<typeof activitySchema>;
+export type CensusSection = z.infer<typeof censusSchema>;
 export type FullSnapshot = z.infer<typeof fullSnapshotSchema>;
 
 /** Section name → schema, for the per-section endpoints. */
@@ -333,5 +340,6 @@ export const sectionSchemas = {
   clients: clientsSchema,
   top_relays: topRelaysSchema,
   activity: activitySchema,
+  census: censusSchema,
 } as const;
 export type SectionName = keyof typeof sectionSchemas;
