@@ -28,6 +28,10 @@ RUN pnpm --filter @nostr-info/collector rebuild bcrypto
 RUN pnpm --filter '@nostr-info/cli...' run build
 RUN pnpm --filter @nostr-info/cli deploy --prod --legacy /out \
  && node /out/dist/main.js --help >/dev/null
+# The census's IP databases: only the files the collector reads ship (the packages' per-family
+# MaxMind DBs and numeric CSVs would add about 40 MB).
+RUN find /out/node_modules -path '*@ip-location-db*' \
+      \( -name '*-num.csv' -o -name 'dbip-country-ipv*.mmdb' \) -delete
 
 # ---- runtime
 FROM ${NODE_IMAGE} AS runtime
