@@ -158,6 +158,7 @@ export async function startCollector(
     ...ingest,
     ...sharding,
     zaps,
+    addresses,
     timers,
     replicas,
     connections,

@@ -80,6 +80,26 @@ describe('collector stop sequence', () => {
     ]);
   });
 
+  it('lets the address resolutions under way be written before the final flush, up to their deadline', async () => {
+    const log: string[] = [];
+    const { parts } = fakeParts(log);
+    const settled = async () => {
+      await sleep(20);
+      log.push('addresses written');
+    };
+    await new OrderedShutdown(() => collectorStopSteps({ ...parts, addresses: { settled } })).run();
+    expect(log.indexOf('save b')).toBeLessThan(log.indexOf('addresses written'));
+    expect(log.indexOf('addresses written')).toBeLessThan(log.indexOf('final flush'));
+
+    const stuck: string[] = [];
+    const { parts: again } = fakeParts(stuck);
+    const hung = { settled: () => new Promise<void>(() => undefined) };
+    await new OrderedShutdown(() =>
+      collectorStopSteps({ ...again, addresses: hung }, { addressesMs: 30 }),
+    ).run();
+    expect(stuck.at(-1)).toBe('collector stopped');
+  });
+
   it('gives a stuck reconcile round its deadline and goes on', async () => {
     const log: string[] = [];
     const { parts } = fakeParts(log);

@@ -26,6 +26,8 @@ export interface CollectorStopParts {
   /** Checks under way and claims the cache never answered. */
   pipeline: { readonly inFlight: number; readonly unresolved: number };
   verifier: { close(): Promise<void> };
+  /** The census's address resolutions under way (their writes land before the pools close). */
+  addresses?: { settled(): Promise<void> };
   /** Zap receipts still being checked (their verdicts land in the final flush). */
   zaps?: { drain(): Promise<void>; close(): void };
   dedup: { close(): Promise<void> };
@@ -53,6 +55,8 @@ export interface CollectorStopTiming {
   zapsMs?: number;
   /** The NIP-66 monitor's round under way (its last batch of sends, without retries). */
   monitorRoundMs?: number;
+  /** Address resolutions under way (a name server that does not answer is not waited out). */
+  addressesMs?: number;
   /** How often the count of checks under way is looked at. */
   pollIntervalMs?: number;
   /** The final flush's deadline and backoff (see `FinalFlush`). */
@@ -71,6 +75,7 @@ export function collectorStopSteps(
     pendingChecksMs = 15_000,
     lastClaimsMs = 2000,
     zapsMs = 15_000,
+    addressesMs = 5000,
     pollIntervalMs = 20,
     monitorRoundMs = 20_000,
     finalFlush: finalFlushTiming,
@@ -100,6 +105,8 @@ export function collectorStopSteps(
     { run: () => Promise.all(connections.list().map((conn) => conn.stop().then(() => conn.settled()))) },
     // Whoever watches these relays next (this replica after a restart, or another) resumes here.
     { run: () => Promise.all(connections.list().map((conn) => handover.save(conn))) },
+    // No NIP-11 fetch starts after the sharding stopped; the resolutions it started get written.
+    { run: () => parts.addresses?.settled(), deadlineMs: addressesMs },
     // Checks already under way (verification, dedup answers), so their counts land.
     { run: () => checksLanded(pendingChecksMs) },
     { run: () => parts.verifier.close() },
