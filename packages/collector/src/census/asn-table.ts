@@ -84,8 +84,8 @@ export class AsnTable {
   }
 
   /**
-   * Builds a table from CSV texts (blank lines skipped). Fields are cut with `indexOf` rather than
-   * `split`: the package's half a million lines then load in about a second, not eight.
+   * Builds a table from CSV texts (blank lines skipped), cutting fields with `indexOf` so half a
+   * million lines make no intermediate arrays.
    */
   static fromCsv(...texts: string[]): AsnTable {
     const orgIds = new Map<string, number>([['', 0]]);
@@ -162,8 +162,7 @@ export class AsnTable {
   lookup(address: string): AsnRecord | undefined {
     const ip = ipNumber(address);
     if (!ip) return undefined;
-    const found = ip.family === 4 ? this.find(this.v4, ip.value) : this.find(this.v6, ip.value);
-    return found;
+    return ip.family === 4 ? this.find(this.v4, ip.value) : this.find(this.v6, ip.value);
   }
 
   private find<N extends number | bigint>(ranges: Ranges<N>, value: N): AsnRecord | undefined {
