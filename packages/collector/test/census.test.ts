@@ -66,6 +66,8 @@ const SPECS: SimRelaySpec[] = [
   },
   { host: '127.0.0.6', mode: 'no-nip11', nip11: {}, resolves: new Error('ENOTFOUND') },
 ];
+/** A watched relay on Tor: never reached here, never resolved, counted as `tor`. */
+const ONION = 'ws://censustestabcdefghijklmnopqrstuvwxyz234567abcdefghijklmno.onion';
 
 describe('network census', () => {
   let world: TestWorld;
@@ -93,18 +95,21 @@ describe('network census', () => {
   });
 
   it('counts the software, NIPs, requirements and places the simulator and resolver give', async () => {
-    const ctx = await world.context({ RELAYS: net.urls.join(',') });
+    const ctx = await world.context({ RELAYS: [...net.urls, ONION].join(',') });
     const resolved = new Map(SPECS.map((s) => [s.host, s.resolves]));
+    const asked: string[] = [];
     service = await startCollector(ctx, {
       connection: { pingIntervalMs: 1000, answerTimeoutMs: 1500, backoffInitialMs: 200, backoffMaxMs: 1000 },
       resolveHost: async (host) => {
+        asked.push(host);
         const answer = resolved.get(host);
         if (answer === undefined || answer instanceof Error) throw answer ?? new Error(`ENOTFOUND ${host}`);
         return answer;
       },
     });
     const db = ctx.dbs.writer;
-    // Every NIP-11 fetch tried (one relay serves none) and every resolvable host stored.
+    // Every NIP-11 fetch tried (one relay serves none, the onion is unreachable) and every
+    // resolvable host stored.
     await expect
       .poll(
         async () => {
@@ -121,21 +126,36 @@ describe('network census', () => {
         },
         { timeout: 60_000, interval: 250 },
       )
-      .toEqual([SPECS.length, SPECS.length - 1]);
+      .toEqual([SPECS.length + 1, SPECS.length - 1]);
+    expect(asked.some((host) => host.endsWith('.onion'))).toBe(false);
     await net.waitForSubscribers(SPECS.length - 1, 15_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The relay wanting authentication has been seen refusing (its status is what `observed` counts).
+    await expect
+      .poll(
+        async () =>
+          (
+            await db
+              .selectFrom('relays')
+              .select('status')
+              .where('url', '=', net.urls[4] ?? '')
+              .executeTakeFirst()
+          )?.status,
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBe('auth_required');
     await service.stop();
     service = undefined;
     expect(net.truth().relays[net.urls[4] ?? '']?.authChallenges).toBeGreaterThan(0);
 
     const census = (await schedulerSnapshot(world, '24h')).census;
-    expect(census.relays).toBe(SPECS.length);
+    expect(census.relays).toBe(SPECS.length + 1);
     expect(census.software).toEqual([
       { software: 'strfry', relays: 2, versions: [{ version: '1.0.4', relays: 2 }] },
+      // The relay without a NIP-11 document and the unreachable onion relay.
+      { software: null, relays: 2, versions: [{ version: null, relays: 2 }] },
       { software: 'khatru', relays: 1, versions: [{ version: null, relays: 1 }] },
       { software: 'nostr-rs-relay', relays: 1, versions: [{ version: '0.9.0', relays: 1 }] },
       { software: 'nostream', relays: 1, versions: [{ version: '2.0.0', relays: 1 }] },
-      { software: null, relays: 1, versions: [{ version: null, relays: 1 }] },
     ]);
     expect(census.nips).toEqual([
       // Served the subscription: all but the relay that wants authentication.
@@ -154,7 +174,7 @@ describe('network census', () => {
       restricted_writes: { claimed: 1 },
       restricted: { claimed: 2, observed: 1 },
     });
-    expect(census.networks).toEqual({ clearnet: 6, tor: 0, i2p: 0 });
+    expect(census.networks).toEqual({ clearnet: 6, tor: 1, i2p: 0 });
     expect(census.ip_families).toEqual({ ipv4_only: 2, ipv6_only: 1, dual_stack: 2, unresolved: 1 });
     // DE: relays 0, 1, 4 (Hetzner); US: 2, 4 (Google); GB: 3.
     expect(census.countries).toEqual([
