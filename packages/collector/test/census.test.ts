@@ -100,6 +100,8 @@ describe('network census', () => {
     const asked: string[] = [];
     service = await startCollector(ctx, {
       connection: { pingIntervalMs: 1000, answerTimeoutMs: 1500, backoffInitialMs: 200, backoffMaxMs: 1000 },
+      // Statuses count once a report says the relay is held (the scheduler shows `unknown` before).
+      heldReportMs: 500,
       resolveHost: async (host) => {
         asked.push(host);
         const answer = resolved.get(host);
@@ -129,17 +131,18 @@ describe('network census', () => {
       .toEqual([SPECS.length + 1, SPECS.length - 1]);
     expect(asked.some((host) => host.endsWith('.onion'))).toBe(false);
     await net.waitForSubscribers(SPECS.length - 1, 15_000);
-    // The relay wanting authentication has been seen refusing (its status is what `observed` counts).
+    // The relay wanting authentication has been seen refusing, and reported held (its status as
+    // the scheduler shows it is what `observed` counts).
     await expect
       .poll(
-        async () =>
-          (
-            await db
-              .selectFrom('relays')
-              .select('status')
-              .where('url', '=', net.urls[4] ?? '')
-              .executeTakeFirst()
-          )?.status,
+        async () => {
+          const row = await db
+            .selectFrom('relays')
+            .select(['status', 'held_at'])
+            .where('url', '=', net.urls[4] ?? '')
+            .executeTakeFirst();
+          return row?.held_at ? row.status : undefined;
+        },
         { timeout: 30_000, interval: 250 },
       )
       .toBe('auth_required');
