@@ -125,6 +125,7 @@ describe('operations', () => {
         '/api/v1/stats/clients',
         '/api/v1/stats/top-relays',
         '/api/v1/stats/activity',
+        '/api/v1/stats/census',
         '/api/v1/stats/events/{range}',
         '/api/v1/stats/full/{range}',
         '/api/v1/relays/{url}',
@@ -143,6 +144,7 @@ describe('operations', () => {
         'RelayHistory',
         'RelayChanges',
         'RelayOutages',
+        'CensusSection',
       ]),
     );
   });
