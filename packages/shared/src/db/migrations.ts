@@ -13,10 +13,10 @@ import * as durableResume from './migrations/2026-12-05T14-00-00-durable-resume.
 import * as relayObservatory from './migrations/2026-12-05T15-00-00-relay-observatory.js';
 import * as followGraphTrust from './migrations/2026-12-05T16-00-00-follow-graph-trust.js';
 import * as durableCharges from './migrations/2026-12-06T09-00-00-durable-charges.js';
-import * as monitorReports from './migrations/2026-12-06T11-00-00-monitor-reports.js';
-import * as backfillProgress from './migrations/2026-12-06T13-00-00-backfill-progress.js';
 import * as relayOutages from './migrations/2026-12-06T10-00-00-relay-outages.js';
+import * as monitorReports from './migrations/2026-12-06T11-00-00-monitor-reports.js';
 import * as relayAddresses from './migrations/2026-12-06T12-00-00-relay-addresses.js';
+import * as backfillProgress from './migrations/2026-12-06T13-00-00-backfill-progress.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned

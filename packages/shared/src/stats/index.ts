@@ -1,5 +1,5 @@
-export * from './coverage-schema.js';
 export { OBSERVABLE_NIPS } from './census-schema.js';
+export * from './coverage-schema.js';
 export * from './ranges.js';
 export * from './snapshot-schema.js';
 export * from './zap-reasons.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { OFF_FILTER_REASONS, type OffFilterReason } from '../nostr/collection-rules.js';
 import { RELAY_STATUSES } from '../relay/relay-status.js';
-import { coverageSchema } from './coverage-schema.js';
 import { censusFields } from './census-schema.js';
+import { coverageSchema } from './coverage-schema.js';
 import { STATS_RANGES } from './ranges.js';
 import { ZAP_REJECT_REASONS, type ZapRejectReason } from './zap-reasons.js';
 
