@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
   generatePopulation,
+  type NostrEvent,
   publishPopulation,
   type SimNetwork,
   startSimNetwork,
@@ -31,7 +32,7 @@ describe('nostr-info backfill on a simulated network', () => {
   let urls: string[];
   let gateway: ChildProcess;
   let gatewayUrl: string;
-  let forged: { pubkey: string };
+  let forged: NostrEvent;
   /** Ground truth: per pubkey, the earliest created_at of its profiles, follow lists, relay lists. */
   const earliest = new Map<string, number>();
   /** Events of the backfilled kinds each relay holds. */

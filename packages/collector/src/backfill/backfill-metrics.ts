@@ -1,6 +1,6 @@
 import { Counter, Gauge, Pushgateway, Registry } from 'prom-client';
+import type { BackfillResult } from './backfill-result.js';
 import type { BackfillRejectReason } from './event-check.js';
-import type { BackfillResult } from './run-backfill.js';
 import type { HistoryPage } from './write-page.js';
 
 /** Job name a run's metrics are grouped under on the Pushgateway. */

@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import { fetchRelayInfo } from '../relay/nip11.js';
 import { loadVerifier, type Verifier } from '../verify/schnorr.js';
 import type { BackfillMetrics } from './backfill-metrics.js';
-import { type RelayHistoryOutcome, readRelayHistory } from './relay-history.js';
+import type { BackfillProgress, BackfillResult } from './backfill-result.js';
+import { readRelayHistory } from './relay-history.js';
 import type { HistoryPage, PageResult } from './write-page.js';
 import { writeHistoryPage } from './write-page.js';
 
@@ -34,28 +35,6 @@ export interface BackfillOptions {
   onPage?: (progress: BackfillProgress) => void;
   /** Prometheus figures of the run (pushed by the caller). */
   metrics?: BackfillMetrics;
-}
-
-/** Running totals of a run, reported after every page. */
-export interface BackfillProgress {
-  relayUrl: string;
-  relays: number;
-  relaysFinished: number;
-  pages: number;
-  events: number;
-  rejected: number;
-  keysInserted: number;
-  keysMoved: number;
-  /** Where the relay's reading stands (unix seconds), null before its first page. */
-  reachedAt: number | null;
-}
-
-/** How a run ended: per relay, and whether it completed (every relay read down to `since`). */
-export interface BackfillResult {
-  since: number;
-  relays: (RelayHistoryOutcome & { skipped: boolean })[];
-  complete: boolean;
-  progress: BackfillProgress;
 }
 
 /** Where a relay's reading starts: `skip` when it was read down to `since` already. */

@@ -1,12 +1,19 @@
+import type { CounterBuffer } from '../aggregate/counter-buffer.js';
+import type { CollectorMetrics } from '../observe/metrics.js';
 import type { OutageSink } from './outage-tracker.js';
-import type { HealthHost } from './relay-health.js';
+
+/** What the sink writes into: the live counter buffer and the collector's metrics (a `HealthHost`). */
+interface OutageHost {
+  metrics: CollectorMetrics;
+  buffer(): CounterBuffer;
+}
 
 /**
  * The outage sink of one relay: writes go into the host's live counter buffer (committed with the
  * flush), confirmations into `collector_relay_outages_total` and ongoing outages into
  * `collector_relays_in_outage`.
  */
-export function outageSink(relayId: number, host: HealthHost): OutageSink {
+export function outageSink(relayId: number, host: OutageHost): OutageSink {
   return {
     write(outage, change) {
       host.buffer().outages.write({ relayId, ...outage });
