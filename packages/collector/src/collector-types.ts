@@ -10,7 +10,8 @@ export interface CollectorOptions {
   serveMetrics?: boolean;
   /**
    * Called once when this instance is fenced (another took its relays over, taking it for dead).
-   * Default: SIGTERM to this process, so it stops and its supervisor starts a fresh instance.
+   * Default: this collector stops (its buffer is already dropped). A process that runs only to
+   * collect passes a SIGTERM to itself here, so its supervisor starts a fresh instance.
    */
   onFenced?: () => void;
   /** Replica count source; default: the StatefulSet watch or COLLECTOR_REPLICAS. */

@@ -169,7 +169,7 @@ export async function startCollector(
   };
   const shutdown: OrderedShutdown = new OrderedShutdown(() => collectorStopSteps({ ...stopParts, server }));
 
-  durability.start(options.onFenced ?? (() => process.kill(process.pid, 'SIGTERM')));
+  durability.start(options.onFenced ?? (() => void shutdown.run()));
   await sharding.reconcileLoop.run();
   timers.every(env.RECONCILE_INTERVAL_MS, () => void sharding.reconcileLoop.run());
   timers.every(Math.min(200, env.FLUSH_INTERVAL_MS), () => housekeeping.tick());

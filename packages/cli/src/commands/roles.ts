@@ -16,11 +16,19 @@ export async function allInOneCommand(): Promise<void> {
     apiPackage(),
   ]);
   const ctx = await buildContext('all-in-one', env, { runMigrations: true });
-  const collector = await startCollector(ctx);
+  const collector = await startCollector(ctx, { onFenced: stopThisProcess });
   const scheduler = startSchedulerTimer(ctx, { intervalSeconds: env.STATS_INTERVAL_SECONDS });
   const api = await startApi(ctx);
   // Stop accepting requests first, then flush the collector, then let a running computation end.
   await stopOnSignal(ctx, [api, collector, scheduler]);
+}
+
+/**
+ * A fenced collector's process stops as on SIGTERM (its supervisor starts a fresh one): another
+ * instance holds its relays now.
+ */
+function stopThisProcess(): void {
+  process.kill(process.pid, 'SIGTERM');
 }
 
 /** `nostr-info collector` */
@@ -29,7 +37,7 @@ export async function collectorCommand(): Promise<void> {
   const env = envOrExit('collector');
   const { startCollector } = await collectorPackage();
   const ctx = await buildContext('collector', env);
-  const collector = await startCollector(ctx, { serveMetrics: true });
+  const collector = await startCollector(ctx, { serveMetrics: true, onFenced: stopThisProcess });
   await stopOnSignal(ctx, [collector]);
 }
 

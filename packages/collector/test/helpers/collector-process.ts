@@ -14,7 +14,8 @@ const cache = createCache(env, logger);
 const registry = createRegistry({ service: 'collector' });
 const service = await startCollector(
   { env, logger, dbs, cache, registry },
-  { serveMetrics: true, nip11: false },
+  // Fenced, it stops as the CLI's process does: SIGTERM to itself.
+  { serveMetrics: true, nip11: false, onFenced: () => process.kill(process.pid, 'SIGTERM') },
 );
 process.once('SIGTERM', () => {
   void (async () => {
