@@ -37,12 +37,15 @@ export function startNip66Monitor(
 ): Nip66Monitor | undefined {
   const secretKey = env.MONITOR_SECRET_KEY;
   const relays = env.MONITOR_PUBLISH_RELAYS ?? [];
+  // Registered even when the monitor is off, so the alert's series are known (and absent) to
+  // Prometheus rather than unknown metric names.
+  const metrics = createMonitorMetrics(parts.registry);
   if (!secretKey || relays.length === 0) return undefined;
   const logger = parts.logger.child({ module: 'nip66-monitor' });
   const publisher = new MonitorPublisher({
     secretKey,
     relays,
-    metrics: createMonitorMetrics(parts.registry),
+    metrics,
     logger,
   });
   logger.info({ pubkey: publisher.pubkey, relays, announce: parts.ordinal === 0 }, 'NIP-66 monitor on');
