@@ -90,17 +90,22 @@ const fraction = (min: number, max: number, fallback: number) =>
     .max(max, `expected a number between ${min} and ${max}`)
     .default(fallback);
 
-/** Comma- or space-separated 64-hex pubkeys (lowercased), each once. */
-const pubkeyList = z
-  .string()
-  .transform((value) => [
+/** The comma- or space-separated items of `value`, each mapped by `each` and listed once. */
+function distinctItems(value: string, each: (item: string) => string): string[] {
+  return [
     ...new Set(
       value
         .split(/[\s,]+/)
         .filter(Boolean)
-        .map((s) => s.toLowerCase()),
+        .map(each),
     ),
-  ])
+  ];
+}
+
+/** Comma- or space-separated 64-hex pubkeys (lowercased), each once. */
+const pubkeyList = z
+  .string()
+  .transform((value) => distinctItems(value, (s) => s.toLowerCase()))
   .refine((keys) => keys.every((k) => /^[0-9a-f]{64}$/.test(k)), { error: 'expected 64-hex pubkeys' })
   .default([]);
 
@@ -123,14 +128,7 @@ const secretKey = z
 /** Comma- or space-separated ws(s) URLs, each normalised and listed once. */
 const wsUrlList = z
   .string()
-  .transform((value) => [
-    ...new Set(
-      value
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .map(normalizedWsUrl),
-    ),
-  ])
+  .transform((value) => distinctItems(value, normalizedWsUrl))
   .refine((urls) => urls.every((url) => url !== ''), { error: 'expected ws:// or wss:// URLs' })
   .refine((urls) => urls.length <= 20, { error: 'expected at most 20 URLs' })
   .optional();
