@@ -1,9 +1,11 @@
 /**
  * Trust benchmark (on demand: `pnpm --filter @nostr-info/scheduler bench:trust [--keep]
  * [--pubkeys N]`). Fills a database on the machine's PostgreSQL with a follow graph (1 M keys,
- * about 50 M edges, heavy-tailed in-degree), then times the full trust computation and, after 1 %
- * of the lists changed, the next one, each in a process of its own so its peak RSS is its own.
- * Prints the figures and the size of the graph tables.
+ * about 50 M edges, heavy-tailed in-degree), then times the full trust computation, the incremental
+ * one after 1 % of the lists changed, and a full one on that changed graph (its saved state
+ * removed), each in a process of its own so its peak RSS is its own. Prints the figures, how many
+ * keys the incremental and the full computation of the same graph disagree on, and the size of the
+ * graph tables.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +43,14 @@ async function child(at: string): Promise<void> {
   try {
     const result = await runTrustIfDue(
       dbs,
-      { seeds: SEEDS, intervalSeconds: 60, damping: 0.85, iterations: 50, minScore: 1e-7 },
+      {
+        seeds: SEEDS,
+        intervalSeconds: 60,
+        fullIntervalSeconds: 86_400,
+        damping: 0.85,
+        iterations: 50,
+        minScore: 1e-7,
+      },
       { now: new Date(at), log: createLogger({ level: 'silent' }) },
     );
     out(JSON.stringify({ result, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
@@ -113,21 +122,43 @@ async function main(): Promise<void> {
     out(`changed ${changed} lists in ${((performance.now() - c0) / 1000).toFixed(1)} s`);
     const incremental = await runChild(new Date(t + 120_000));
     out(`incremental: ${JSON.stringify(incremental)}`);
-    out();
-    const s = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
-    out(`| | full | after 1 % of lists changed |`);
-    out(`|---|---:|---:|`);
-    out(
-      `| lists / edges read | ${full.result.lists} / ${full.result.edges} | ${incremental.result.lists} / ${incremental.result.edges} |`,
+    await sql`drop table if exists trusted_incremental`.execute(dbs.writer);
+    await sql`create table trusted_incremental as select pubkey, score from trusted_pubkeys`.execute(
+      dbs.writer,
     );
-    out(`| wall time (process start to exit) | ${s(full.wallMs)} | ${s(incremental.wallMs)} |`);
-    out(`| trust computation | ${s(full.result.durationMs)} | ${s(incremental.result.durationMs)} |`);
-    for (const phase of ['readMs', 'computeMs', 'writeMs'] as const)
-      out(`| ${phase.replace('Ms', '')} | ${s(full.result[phase])} | ${s(incremental.result[phase])} |`);
-    out(`| rounds | ${full.result.iterations} | ${incremental.result.iterations} |`);
-    out(`| trusted keys | ${full.result.trusted} | ${incremental.result.trusted} |`);
-    out(`| peak RSS | ${full.maxRssMb.toFixed(0)} MB | ${incremental.maxRssMb.toFixed(0)} MB |`);
+    await sql`delete from trust_state`.execute(dbs.writer);
+    const fresh = await runChild(new Date(t + 240_000));
+    out(`full on the changed graph: ${JSON.stringify(fresh)}`);
+    const { rows: diff } = await sql<{ only_incremental: string; only_full: string; moved: string }>`
+      select (select count(*) from trusted_incremental i
+               where not exists (select 1 from trusted_pubkeys f where f.pubkey = i.pubkey)) as only_incremental,
+             (select count(*) from trusted_pubkeys f
+               where not exists (select 1 from trusted_incremental i where i.pubkey = f.pubkey)) as only_full,
+             (select count(*) from trusted_pubkeys f join trusted_incremental i using (pubkey)
+               where abs(f.score - i.score) > 0.01 * f.score) as moved`.execute(dbs.writer);
+    await sql`drop table trusted_incremental`.execute(dbs.writer);
     out();
+    const runs = [full, incremental, fresh];
+    const s = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
+    const row = (name: string, f: (r: (typeof runs)[number]) => string | number | undefined) =>
+      out(`| ${name} | ${runs.map((r) => f(r) ?? '—').join(' | ')} |`);
+    out(`| | full | incremental, after 1 % of lists changed | full, same changed graph |`);
+    out(`|---|---:|---:|---:|`);
+    row('mode', (r) => r.result.mode);
+    row('lists / edges', (r) => `${r.result.lists} / ${r.result.edges}`);
+    row('wall time (process start to exit)', (r) => s(r.wallMs));
+    row('trust computation', (r) => s(r.result.durationMs));
+    for (const phase of ['readMs', 'computeMs', 'writeMs'] as const)
+      row(phase.replace('Ms', ''), (r) => s(r.result[phase]));
+    row('rounds', (r) => r.result.iterations);
+    row('trusted keys', (r) => r.result.trusted);
+    row('rows written / deleted', (r) => `${r.result.rowsWritten} / ${r.result.rowsDeleted}`);
+    row('peak RSS', (r) => `${r.maxRssMb.toFixed(0)} MB`);
+    out();
+    out(
+      `incremental vs full on the same graph: ${diff[0]?.only_incremental} keys trusted only by the incremental, ${diff[0]?.only_full} only by the full, ${diff[0]?.moved} stored scores more than 1 % apart (an incremental run keeps the scores of keys that stay)`,
+    );
+    out(`trust_state_parts: ${await size('trust_state_parts')}`);
     out(
       `database: follow_lists ${await size('follow_lists')}, pubkey_ids ${await size('pubkey_ids')}, trusted_pubkeys ${await size('trusted_pubkeys')}`,
     );

@@ -19,6 +19,11 @@ export interface PageRankOptions {
   iterations: number;
   /** Stop once the scores moved by less than this in total (sum of absolute changes) in a round. */
   tolerance?: number;
+  /**
+   * Scores to start from (an earlier computation's, on a graph that has changed a little since)
+   * instead of the seeds alone. The result is the same within `tolerance`; it takes fewer rounds.
+   */
+  start?: Float64Array;
 }
 
 /** Scores of every node (summing to 1) and the rounds it took. */
@@ -37,13 +42,19 @@ export interface PageRankResult {
 export function personalisedPageRank(
   graph: FollowGraph,
   seeds: readonly number[],
-  { damping, iterations, tolerance = 1e-12 }: PageRankOptions,
+  { damping, iterations, tolerance = 1e-12, start }: PageRankOptions,
 ): PageRankResult {
   const { followers, offsets, followees, size } = graph;
   let scores = new Float64Array(size);
   if (seeds.length === 0) return { scores, iterations: 0 };
   const seedShare = 1 / seeds.length;
-  for (const s of seeds) scores[s] = (scores[s] ?? 0) + seedShare;
+  let total = 0;
+  if (start) {
+    scores.set(start.subarray(0, size));
+    for (let v = 0; v < size; v++) total += scores[v] ?? 0;
+  }
+  if (total > 0) for (let v = 0; v < size; v++) scores[v] = (scores[v] ?? 0) / total;
+  else for (const s of seeds) scores[s] = (scores[s] ?? 0) + seedShare;
   let next = new Float64Array(size);
   let round = 0;
   while (round < iterations) {

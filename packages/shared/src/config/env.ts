@@ -415,6 +415,12 @@ const scheduler = {
     roles: SCHEDULER,
     meaning: 'how often a scheduler run also recomputes the web of trust from the follow graph',
   }),
+  TRUST_FULL_INTERVAL_SECONDS: documented(int(3600, 2_592_000, 86_400), {
+    roles: SCHEDULER,
+    meaning:
+      'longest time between two full trust computations (rounds from the seeds, every trusted key written); ' +
+      'those between start from the last scores and write only the keys that enter or leave',
+  }),
   TRUST_DAMPING: documented(fraction(0.5, 0.99, 0.85), {
     roles: SCHEDULER,
     meaning: 'share of trust a key passes on to the keys it follows; the rest returns to the seeds',

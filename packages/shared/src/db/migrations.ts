@@ -17,6 +17,7 @@ import * as relayOutages from './migrations/2026-12-06T10-00-00-relay-outages.js
 import * as monitorReports from './migrations/2026-12-06T11-00-00-monitor-reports.js';
 import * as relayAddresses from './migrations/2026-12-06T12-00-00-relay-addresses.js';
 import * as backfillProgress from './migrations/2026-12-06T13-00-00-backfill-progress.js';
+import * as trustState from './migrations/2026-12-06T15-00-00-trust-state.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T13-00-00-backfill-progress': backfillProgress,
   '2026-12-06T10-00-00-relay-outages': relayOutages,
   '2026-12-06T12-00-00-relay-addresses': relayAddresses,
+  '2026-12-06T15-00-00-trust-state': trustState,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

@@ -483,6 +483,25 @@ export interface TrustedPubkeysTable {
   computed_at: Timestamp;
 }
 
+/** What the last trust computation left for the next (one row, id 1); see `trust_state_parts`. */
+export interface TrustStateTable {
+  id: number;
+  /** Methodology version and settings the scores were computed under; a change forces a full run. */
+  fingerprint: string;
+  /** When the last full computation ran. */
+  full_at: Timestamp;
+  saved_at: Timestamp;
+  /** Nodes in the saved score vector. */
+  size: number;
+}
+
+/** The scores of `trust_state`, as raw bytes in parts of at most 16 MB. */
+export interface TrustStatePartsTable {
+  name: string;
+  part: number;
+  data: Uint8Array;
+}
+
 /** One row per trust computation: when, under which methodology, and what it saw. */
 export interface TrustRunsTable {
   id: Generated<Int8['__select__']>;
@@ -682,6 +701,8 @@ export interface Database {
   follow_lists: FollowListsTable;
   trusted_pubkeys: TrustedPubkeysTable;
   trust_runs: TrustRunsTable;
+  trust_state: TrustStateTable;
+  trust_state_parts: TrustStatePartsTable;
   backfill_progress: BackfillProgressTable;
   backfill_runs: BackfillRunsTable;
   statistics_snapshots: StatisticsSnapshotsTable;

@@ -30,7 +30,7 @@ const sectionBase = {
  * The revision of docs/methodology.md the figures follow. It changes whenever a figure's meaning
  * changes (what counts, a new tier, the trust computation), so consumers can tell figures apart.
  */
-export const METHODOLOGY_VERSION = '2026-12-06.1';
+export const METHODOLOGY_VERSION = '2026-12-06.2';
 
 const tierCounts = z
   .object({
