@@ -11,6 +11,7 @@ import { computeAndStore } from './store/compute-and-store.js';
 import { applyRetention } from './store/retention.js';
 import { rangeFigures, recordFailedRun } from './store/write-snapshots.js';
 import { runTrustIfDue, trustSettings } from './trust/run-trust.js';
+import { refreshUserTiersIfDue } from './trust/tier-refresh.js';
 
 /** Outcome of one scheduler run; the CLI turns `error` into the exit status. */
 export interface RunResult {
@@ -30,7 +31,7 @@ export interface RunOptions {
   ranges?: readonly StatsRange[];
   /** Skip retention (benchmarks time the computation alone). */
   retention?: boolean;
-  /** Skip the web of trust even when it is due (benchmarks time the statistics alone). */
+  /** Skip the web of trust and the user tier refresh even when due (benchmarks time the statistics alone). */
   trust?: boolean;
 }
 
@@ -115,6 +116,12 @@ export async function runScheduler(
       await runTrustIfDue(dbs, trustSettings(env), { now: startedAt, log }).catch((err) =>
         log.error({ err }, 'trust computation failed; the previous trusted set stays'),
       );
+      // With or without trust seeds: the profiled tier needs it too.
+      await refreshUserTiersIfDue(dbs.writer, {
+        now: startedAt,
+        intervalSeconds: env.TRUST_INTERVAL_SECONDS,
+        log,
+      }).catch((err) => log.error({ err }, 'user tier refresh failed; the statistics runs look tiers up'));
     }
     if (retention) {
       await applyRetention(dbs.writer, {

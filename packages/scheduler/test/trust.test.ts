@@ -148,9 +148,42 @@ describe('web of trust and user tiers on PostgreSQL', () => {
     expect(all.overview.user_tiers.new).toEqual({ keys: 15, profiled: 11, trusted: 6 });
   });
 
-  it('recomputes once the interval has passed', async () => {
+  it("keeps each key's tiers on its row, and counts rows not refreshed yet from the tables", async () => {
+    const rows = await t.dbs.reader.selectFrom('pubkeys').select(['pubkey', 'profiled', 'trusted']).execute();
+    const tiers = new Map(rows.map((r) => [Number.parseInt(r.pubkey, 16), r]));
+    for (const n of [...SEEDS, ...ORGANIC])
+      expect(tiers.get(n)).toMatchObject({ profiled: true, trusted: true });
+    for (const n of BOTS) expect(tiers.get(n)).toMatchObject({ profiled: true, trusted: false });
+    for (const n of [LONELY, ...BARE])
+      expect(tiers.get(n)).toMatchObject({ profiled: false, trusted: false });
+    // A key first seen since the refresh, with a profile and a follow list: looked up.
+    await t.dbs.writer
+      .insertInto('pubkeys')
+      .values({ pubkey: key(41), first_seen_at: at(1), last_seen_at: at(1), events: 1 })
+      .execute();
+    await t.dbs.writer
+      .insertInto('replaceable_events')
+      .values([0, 3].map((kind) => ({ kind, pubkey: key(41), event_id: key(41), created_at: at(1) })))
+      .execute();
+    // The counts come from the rows: a tier written on a row counts though the tables say otherwise.
+    await t.dbs.writer.updateTable('pubkeys').set({ profiled: true }).where('pubkey', '=', key(31)).execute();
+    expect((await runScheduler(t.ctx, { now: minutes(10) })).error).toBeUndefined();
+    const s = await latest(t, '24h');
+    expect(s.overview.user_tiers.active).toEqual({ keys: 16, profiled: 13, trusted: 6 });
+    await t.dbs.writer.updateTable('pubkeys').set({ profiled: null }).where('pubkey', '=', key(31)).execute();
+  });
+
+  it('recomputes once the interval has passed, and refreshes the tiers on the rows', async () => {
     await runScheduler(t.ctx, { now: minutes(61) });
     expect(await t.dbs.reader.selectFrom('trust_runs').select('id').execute()).toHaveLength(2);
+    const rows = await t.dbs.reader
+      .selectFrom('pubkeys')
+      .select(['pubkey', 'profiled'])
+      .where('pubkey', 'in', [key(31), key(41)])
+      .orderBy('pubkey')
+      .execute();
+    expect(rows.map((r) => r.profiled)).toEqual([false, true]);
+    expect(await t.dbs.reader.selectFrom('user_tier_refreshes').select('changed').execute()).toHaveLength(2);
   });
 });
 

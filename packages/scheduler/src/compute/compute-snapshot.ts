@@ -19,6 +19,7 @@ import {
   relaysSection,
   topRelaysSection,
 } from './sections.js';
+import type { TierCounts } from './tier-counts.js';
 import { readZapFigures } from './zap-figures.js';
 
 /** One computed range: its snapshot body, how long it took and how many rows it read. */
@@ -35,12 +36,12 @@ export async function computeSnapshot(
   range: StatsRange,
   now: Date,
   relays: readonly RelayFacts[],
-  { trust = true }: { trust?: boolean } = {},
+  { trust = true, tiers }: { trust?: boolean; tiers?: Promise<TierCounts> } = {},
 ): Promise<ComputedRange> {
   const started = performance.now();
   const window = rangeWindow(range, now);
   const [data, filtered, zaps, coverageRows, outages, census] = await Promise.all([
-    readRange(db, window),
+    readRange(db, window, tiers),
     readFilterFigures(db, window),
     readZapFigures(db, window),
     readCoverageRows(db, window, relays.filter((r) => r.watched).length),

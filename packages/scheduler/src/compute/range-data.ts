@@ -3,6 +3,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { ROLLUP_NAME } from '../store/rollups.js';
 import { COUNTER_TABLES, type CounterName } from './counter-tables.js';
 import type { RangeWindow } from './range-window.js';
+import { readTierCounts, type TierCounts } from './tier-counts.js';
 import { windowBounds } from './window-bounds.js';
 
 /** Per-relay counters summed over a range. */
@@ -42,15 +43,9 @@ export interface ActivityBucket {
 }
 
 /** Single figures of a range: distinct users, articles, zap sums and participants. */
-export interface RangeScalars {
+export interface RangeScalars extends TierCounts {
   active_users: number;
   new_users: number;
-  /** Active and new users with a profile and a follow list seen. */
-  active_profiled: number;
-  new_profiled: number;
-  /** Active and new users in `trusted_pubkeys`. */
-  active_trusted: number;
-  new_trusted: number;
   /** When the trust table was computed (the newest `trust_runs` row). */
   trust_computed_at: Date | null;
   articles: number;
@@ -112,14 +107,12 @@ function rolledUp(totals: string, name: CounterName): RawBuilder<unknown> {
                           '-infinity'::date)) r`;
 }
 
-/** A pubkey `p` with a profile (kind 0) and a follow list (kind 3) seen. */
-const profiled = sql`exists (select 1 from replaceable_events r where r.kind = 0 and r.pubkey = p.pubkey)
-  and exists (select 1 from replaceable_events r where r.kind = 3 and r.pubkey = p.pubkey)`;
-/** A pubkey `p` the last trust computation found trusted. */
-const trusted = sql`exists (select 1 from trusted_pubkeys t where t.pubkey = p.pubkey)`;
-
 /** Runs every query of one range (in parallel on the reader's pool). */
-export async function readRange(db: Kysely<Database>, window: RangeWindow): Promise<RangeData> {
+export async function readRange(
+  db: Kysely<Database>,
+  window: RangeWindow,
+  tiers: Promise<TierCounts> = readTierCounts(db, [window]).then(([t]) => t as TierCounts),
+): Promise<RangeData> {
   const { time, partial, firstBucket, rows } = windowBounds(window);
   const all = window.start === null;
   /** The rows of a counter in the window; `all` reads running totals when it has some. */
@@ -133,14 +126,23 @@ export async function readRange(db: Kysely<Database>, window: RangeWindow): Prom
                      and first_seen_at < ${partial.to.toISOString()}::timestamptz)
             else new_users end`
     : sql.ref('new_users');
-  const [relayCounters, relayHealth, networkEvents, activity, scalars, clientEvents, clientUsers, firstDay] =
-    await Promise.all([
-      sql<RelayRangeCounters>`
+  const [
+    relayCounters,
+    relayHealth,
+    networkEvents,
+    activity,
+    scalars,
+    clientEvents,
+    clientUsers,
+    firstDay,
+    tierCounts,
+  ] = await Promise.all([
+    sql<RelayRangeCounters>`
         select relay_id, kind, sum(events)::bigint as events, sum(invalid)::bigint as invalid,
                sum(duplicates + first_corroborated)::bigint as corroborated
           from ${from('relayEvents', 'events_aggregated_totals')}
          group by relay_id, kind`.execute(db),
-      sql<RelayHealthSums>`
+    sql<RelayHealthSums>`
         select relay_id,
                sum(connected_ms)::bigint as connected_ms, sum(observed_ms)::bigint as observed_ms,
                sum(restricted_ms)::bigint as restricted_ms,
@@ -148,33 +150,25 @@ export async function readRange(db: Kysely<Database>, window: RangeWindow): Prom
                sum(eose_latency_ms_sum)::bigint as eose_sum, sum(eose_latency_count)::bigint as eose_n
           from ${from('relayHealth', 'relay_health_totals')}
          group by relay_id`.execute(db),
-      sql<KindBucket>`
+    sql<KindBucket>`
         select t, kind, sum(events)::bigint as events from ${rows('networkEvents')}
          group by t, kind having sum(events) > 0`.execute(db),
-      window.granularity === 'hour'
-        ? sql<ActivityBucket>`
+    window.granularity === 'hour'
+      ? sql<ActivityBucket>`
             select hour as t, active_users, ${newUsers} as new_users
               from user_activity_hourly where hour >= ${firstBucket}`.execute(db)
-        : sql<ActivityBucket>`
+      : sql<ActivityBucket>`
             select day as t, active_users, new_users
               from user_activity_daily where day >= ${firstBucket}`.execute(db),
-      // Distinct counts come from the first/last-seen tables (one row per pubkey, article, zap
-      // participant): an index range scan on last_seen_at / first_seen_at, no per-day rows.
-      // Distinct users over all clients count a 64-bit hash of the key, which sorts far faster
-      // than the 64-character key (80 ms against 500 ms for 350k rows); a collision among a
-      // million keys has odds near 1e-8.
-      sql<RangeScalars>`
+    // Distinct counts come from the first/last-seen tables (one row per pubkey, article, zap
+    // participant): an index range scan on last_seen_at / first_seen_at, no per-day rows.
+    // Distinct users over all clients count a 64-bit hash of the key, which sorts far faster
+    // than the 64-character key (80 ms against 500 ms for 350k rows); a collision among a
+    // million keys has odds near 1e-8.
+    sql<RangeScalars>`
         select
           (select count(*) from pubkeys where last_seen_at >= ${time})::bigint as active_users,
           (select count(*) from pubkeys where first_seen_at >= ${time})::bigint as new_users,
-          (select count(*) from pubkeys p where last_seen_at >= ${time} and ${profiled})::bigint
-            as active_profiled,
-          (select count(*) from pubkeys p where first_seen_at >= ${time} and ${profiled})::bigint
-            as new_profiled,
-          (select count(*) from pubkeys p where last_seen_at >= ${time} and ${trusted})::bigint
-            as active_trusted,
-          (select count(*) from pubkeys p where first_seen_at >= ${time} and ${trusted})::bigint
-            as new_trusted,
           (select max(computed_at) from trust_runs) as trust_computed_at,
           (select count(*) from articles where last_seen_at >= ${time})::bigint as articles,
           (select count(*) from zap_participants
@@ -188,19 +182,20 @@ export async function readRange(db: Kysely<Database>, window: RangeWindow): Prom
                      coalesce(sum(sats) + floor(sum(extra_msats) / 1000), 0)::bigint as sats,
                      coalesce(sum(flagged), 0)::bigint as flagged
                 from ${rows('zaps')}) z`.execute(db),
-      sql<ClientCount>`
+    sql<ClientCount>`
         select client, sum(events)::bigint as n from ${from('clients', 'clients_totals')}
          group by client`.execute(db),
-      sql<ClientCount>`
+    sql<ClientCount>`
         select client, count(*)::bigint as n from client_users
          where last_seen_at >= ${time}
          group by client`.execute(db),
-      window.start
-        ? Promise.resolve(null)
-        : sql<{ day: Date | string | null }>`
+    window.start
+      ? Promise.resolve(null)
+      : sql<{ day: Date | string | null }>`
             select least((select min(day) from network_events_daily),
                          (select min(day) from user_activity_daily)) as day`.execute(db),
-    ]);
+    tiers,
+  ]);
   const scalarRow = scalars.rows[0];
   if (!scalarRow) throw new Error('range scalars query returned no row');
   return {
@@ -208,7 +203,7 @@ export async function readRange(db: Kysely<Database>, window: RangeWindow): Prom
     relayHealth: relayHealth.rows,
     networkEvents: networkEvents.rows,
     activity: activity.rows,
-    scalars: scalarRow,
+    scalars: { ...scalarRow, ...tierCounts },
     clientEvents: clientEvents.rows,
     clientUsers: clientUsers.rows,
     firstDay: firstDay?.rows[0]?.day ?? null,

@@ -2,9 +2,11 @@ import type { Cache } from '@nostr-info/shared/cache';
 import { type Database, type Databases, withConsistentRead } from '@nostr-info/shared/db';
 import type { Logger } from '@nostr-info/shared/log';
 import type { StatsRange } from '@nostr-info/shared/stats';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type ComputedRange, computeSnapshot } from '../compute/compute-snapshot.js';
+import { rangeWindow } from '../compute/range-window.js';
 import { readRelayFacts } from '../compute/relay-facts.js';
+import { readTierCounts, type TierCounts } from '../compute/tier-counts.js';
 import { cacheSnapshots } from '../publish/cache.js';
 import { advanceRollups } from './rollups.js';
 import { tryRunLock, writeSnapshots } from './write-snapshots.js';
@@ -30,9 +32,23 @@ async function computeAll(
   now: Date,
   trust: boolean,
 ) {
+  // The user tiers of every range in one statement, beside the ranges' own queries.
+  const tiers = readTierCounts(
+    reader,
+    ranges.map((range) => rangeWindow(range, now)),
+  );
+  // Not left unhandled while the relay facts are read: each range awaits its share.
+  tiers.catch(() => undefined);
   const relays = await readRelayFacts(reader);
   // Ranges run side by side; each one's queries also run in parallel on the reader's pool.
-  return Promise.all(ranges.map((range) => computeSnapshot(reader, range, now, relays, { trust })));
+  return Promise.all(
+    ranges.map((range, i) =>
+      computeSnapshot(reader, range, now, relays, {
+        trust,
+        tiers: tiers.then((all) => all[i] as TierCounts),
+      }),
+    ),
+  );
 }
 
 /**
@@ -78,6 +94,8 @@ export async function computeAndStore(o: ComputeAndStoreOptions): Promise<Comput
     .setIsolationLevel(readsInWriter ? 'repeatable read' : 'read committed')
     .execute(async (trx) => {
       if (!(await tryRunLock(trx))) return null;
+      // As in a consistent read (`withConsistentRead`): JIT costs these statements more than it saves.
+      if (readsInWriter) await sql`set local jit = off`.execute(trx);
       const computed = readsInWriter
         ? await computeAll(trx, ranges, now, trust)
         : await withConsistentRead(dbs, { connections: readConnections }, (db) =>

@@ -18,6 +18,7 @@ import * as monitorReports from './migrations/2026-12-06T11-00-00-monitor-report
 import * as relayAddresses from './migrations/2026-12-06T12-00-00-relay-addresses.js';
 import * as backfillProgress from './migrations/2026-12-06T13-00-00-backfill-progress.js';
 import * as trustState from './migrations/2026-12-06T15-00-00-trust-state.js';
+import * as pubkeyTiers from './migrations/2026-12-06T16-00-00-pubkey-tiers.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T10-00-00-relay-outages': relayOutages,
   '2026-12-06T12-00-00-relay-addresses': relayAddresses,
   '2026-12-06T15-00-00-trust-state': trustState,
+  '2026-12-06T16-00-00-pubkey-tiers': pubkeyTiers,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

@@ -164,6 +164,9 @@ export interface PubkeysTable {
   first_seen_at: Timestamp;
   last_seen_at: Timestamp;
   events: Int8;
+  /** Tiers as of the last refresh (`user_tier_refreshes`); null until one has seen the row. */
+  profiled: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  trusted: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
 }
 /** Per day x pubkey (kept for the longest ranged window, then pruned). */
 export interface ActiveUsersTable {
@@ -502,6 +505,13 @@ export interface TrustStatePartsTable {
   data: Uint8Array;
 }
 
+/** One row per refresh of the tiers kept on `pubkeys`. */
+export interface UserTierRefreshesTable {
+  refreshed_at: Timestamp;
+  changed: number;
+  duration_ms: number;
+}
+
 /** One row per trust computation: when, under which methodology, and what it saw. */
 export interface TrustRunsTable {
   id: Generated<Int8['__select__']>;
@@ -703,6 +713,7 @@ export interface Database {
   trust_runs: TrustRunsTable;
   trust_state: TrustStateTable;
   trust_state_parts: TrustStatePartsTable;
+  user_tier_refreshes: UserTierRefreshesTable;
   backfill_progress: BackfillProgressTable;
   backfill_runs: BackfillRunsTable;
   statistics_snapshots: StatisticsSnapshotsTable;
