@@ -17,6 +17,11 @@ export interface DatasetShape {
   clients?: number;
   /** Days of hourly rows kept (the scheduler's HOURLY_RETENTION_DAYS). */
   hourlyDays?: number;
+  /**
+   * Keys in `trusted_pubkeys`: 90 % of the dataset's pubkeys, the rest keys never seen active (a
+   * trust computation scores keys from the whole follow graph, most of which may be quiet).
+   */
+  trusted?: number;
 }
 
 /** Kinds the collector subscribes to, with their share of traffic. */
@@ -41,6 +46,7 @@ export async function generateDataset(
     pubkeys = 500_000,
     clients = 200,
     hourlyDays = 92,
+    trusted = 0,
   } = shape;
   const hours = Math.min(days, hourlyDays) * 24;
   const nowSql = sql`${now.toISOString()}::timestamptz`;
@@ -155,6 +161,22 @@ export async function generateDataset(
       union all
       select pubkey, 'receiver', first_seen_at, last_seen_at, 1 + (random() * 50)::int, 1000
         from pubkeys where random() < 0.08`);
+    // Tiers: a profile (kind 0) for half of the keys, a follow list (kind 3) for 40 % of them, both
+    // for those 40 %.
+    await run(sql`
+      insert into replaceable_events (kind, pubkey, event_id, created_at)
+      select k.kind, pubkey, md5(pubkey || k.kind) || md5(pubkey), last_seen_at
+        from pubkeys cross join (values (0, 50), (3, 40)) k(kind, share)
+       where abs(hashtext(pubkey)) % 100 < k.share`);
+    if (trusted > 0)
+      await run(sql`
+        insert into trusted_pubkeys (pubkey, score, computed_at)
+        select pubkey, 1e-6, ${nowSql} from (
+          select pubkey from pubkeys where abs(hashtext(pubkey || 't')) % 10 < 9 limit ${trusted}::int) p
+        union all
+        select md5('quiet' || i) || md5(i::text), 1e-6, ${nowSql}
+          from generate_series(1, greatest(0, ${trusted}::int - (
+            select count(*) from pubkeys where abs(hashtext(pubkey || 't')) % 10 < 9)::int)) i`);
     await run(sql`
       insert into articles (pubkey, d_tag, first_seen_at, last_seen_at, latest_created_at, versions)
       select pubkey, 'post-' || n, first_seen_at, last_seen_at, last_seen_at, 1 + n

@@ -1,6 +1,6 @@
 /**
  * Scheduler benchmark (on demand: `pnpm --filter @nostr-info/scheduler bench [--keep] [--runs N]
- * [--only 1w,3m,1y]`). Fills one database per dataset on the machine's PostgreSQL (1 week, 3 months,
+ * [--only 1w,3m,1y] [--trusted N]`). Fills one database per dataset on the machine's PostgreSQL (1 week, 3 months,
  * 1 year of collector output for 1,000 relays, 500,000 pubkeys, 200 clients), then times full runs
  * and each range alone, and prints one table with the datasets side by side.
  */
@@ -33,10 +33,13 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     runs: { type: 'string', default: '5' },
     only: { type: 'string' },
+    // Keys in trusted_pubkeys (90 % of the 500,000 pubkeys, the rest quiet keys); 0: none.
+    trusted: { type: 'string', default: '0' },
   },
 });
 const runs = Number(values.runs);
 const only = values.only?.split(',');
+const trusted = Number(values.trusted);
 const adminUrl = testServices().TEST_PG_ADMIN_URL;
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -63,7 +66,7 @@ function median(xs: number[]): number {
 
 /** Creates (or with --keep reuses) the dataset's database; returns its URL and its clock. */
 async function prepare(key: string, days: number): Promise<{ url: string; now: Date; fresh: boolean }> {
-  const name = `nostr_info_bench_${key}`;
+  const name = `nostr_info_bench_${key}${trusted > 0 ? `_t${trusted}` : ''}`;
   const url = withDatabase(adminUrl, name);
   const exists = await admin(
     async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1,
@@ -89,7 +92,7 @@ async function prepare(key: string, days: number): Promise<{ url: string; now: D
   try {
     await migrateToLatest(dbs.writer, dbs.kind);
     const t0 = performance.now();
-    const counts = await generateDataset(dbs.writer, { days, now });
+    const counts = await generateDataset(dbs.writer, { days, now, trusted });
     const seconds = ((performance.now() - t0) / 1000).toFixed(0);
     out(`generated ${key} (${days} days) in ${seconds} s: ${JSON.stringify(counts)}`);
     await sql`create table bench_meta (generated_at timestamptz not null)`.execute(dbs.writer);
