@@ -19,6 +19,7 @@ import * as relayAddresses from './migrations/2026-12-06T12-00-00-relay-addresse
 import * as backfillProgress from './migrations/2026-12-06T13-00-00-backfill-progress.js';
 import * as trustState from './migrations/2026-12-06T15-00-00-trust-state.js';
 import * as pubkeyTiers from './migrations/2026-12-06T16-00-00-pubkey-tiers.js';
+import * as followGraphStats from './migrations/2026-12-06T17-00-00-follow-graph-stats.js';
 
 /**
  * Every migration, by timestamped name. Listed statically (not read from a folder) so a pruned
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T12-00-00-relay-addresses': relayAddresses,
   '2026-12-06T15-00-00-trust-state': trustState,
   '2026-12-06T16-00-00-pubkey-tiers': pubkeyTiers,
+  '2026-12-06T17-00-00-follow-graph-stats': followGraphStats,
 };
 
 /** A Kysely MigrationProvider over `migrations`. */

@@ -2,6 +2,7 @@
 // pattern), so the schema is read in one place; the migrations are split by change instead.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { RelayStatus } from '../relay/relay-status.js';
+import type { FollowGraphStatsBody } from '../stats/follow-graph-schema.js';
 import type { StatsRange } from '../stats/ranges.js';
 
 /**
@@ -525,6 +526,13 @@ export interface TrustRunsTable {
   duration_ms: number;
 }
 
+/** Follow-graph statistics of one trust computation (`FollowGraphStatsBody`); the latest few kept. */
+export interface FollowGraphStatsTable {
+  computed_at: Timestamp;
+  methodology_version: string;
+  body: Json<FollowGraphStatsBody>;
+}
+
 /** Per relay, how far back `nostr-info backfill` has read its history (see the migration). */
 export interface BackfillProgressTable {
   relay_url: string;
@@ -714,6 +722,7 @@ export interface Database {
   trust_state: TrustStateTable;
   trust_state_parts: TrustStatePartsTable;
   user_tier_refreshes: UserTierRefreshesTable;
+  follow_graph_stats: FollowGraphStatsTable;
   backfill_progress: BackfillProgressTable;
   backfill_runs: BackfillRunsTable;
   statistics_snapshots: StatisticsSnapshotsTable;
