@@ -28,18 +28,21 @@ class GraphBuilder {
   followers = new Int32Builder();
   offsets = new Int32Builder();
   followees = new Int32Builder();
+  createdAt = new Int32Builder();
   size = 0;
   constructor() {
     this.offsets.push(0);
   }
-  /** Ends the list of `follower` whose followees were just pushed, the largest being `max`. */
-  endList(follower: number, max: number): void {
+  /** Ends the list of `follower` (created at `at`) whose followees were just pushed, the largest `max`. */
+  endList(follower: number, max: number, at: number): void {
     this.followers.push(follower);
+    this.createdAt.push(at);
     this.offsets.push(this.followees.length);
     this.size = Math.max(this.size, follower + 1, max + 1);
   }
-  done(): FollowGraph & { edges: number } {
+  done(): FollowGraph & { edges: number; createdAt: Int32Array } {
     return {
+      createdAt: this.createdAt.done(),
       followers: this.followers.done(),
       offsets: this.offsets.done(),
       followees: this.followees.done(),
@@ -74,20 +77,24 @@ export function appendTextIds(text: string, into: Int32Builder): number {
 
 /**
  * Reads every stored follow list (`follow_lists`) from `db` (the reader), page by page in follower
- * order, into a `FollowGraph`. Each list comes as the text of its int4[] and is parsed straight into
- * the typed arrays: the driver's array parser builds a JS array per list, which made reading 50 M
- * edges the slowest step (docs/benchmarks.md, trust).
+ * order, into a `FollowGraph`, with each list's created_at (unix seconds) in `createdAt`. Each list
+ * comes as the text of its int4[] and is parsed straight into the typed arrays: the driver's array
+ * parser builds a JS array per list, which made reading 50 M edges the slowest step
+ * (docs/benchmarks.md, trust).
  */
-export async function readFollowGraph(db: Kysely<Database>): Promise<FollowGraph & { edges: number }> {
+export async function readFollowGraph(
+  db: Kysely<Database>,
+): Promise<FollowGraph & { edges: number; createdAt: Int32Array }> {
   const graph = new GraphBuilder();
   let after = -1;
   for (;;) {
-    const { rows } = await sql<{ id: number; list: string }>`
-      select follower_id as id, followees::text as list from follow_lists
+    const { rows } = await sql<{ id: number; list: string; at: number }>`
+      select follower_id as id, followees::text as list, extract(epoch from created_at)::int as at
+        from follow_lists
        where follower_id > ${after} order by follower_id limit ${LISTS_PER_PAGE}`.execute(db);
     for (const row of rows) {
       after = row.id;
-      graph.endList(after, appendTextIds(row.list, graph.followees));
+      graph.endList(after, appendTextIds(row.list, graph.followees), row.at);
     }
     if (rows.length < LISTS_PER_PAGE) return graph.done();
   }

@@ -4,6 +4,8 @@ import type { Logger } from '@nostr-info/shared/log';
 import { METHODOLOGY_VERSION } from '@nostr-info/shared/stats';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { readFollowGraph } from './follow-graph.js';
+import { computeGraphStats } from './graph-stats.js';
+import { writeGraphStats } from './graph-stats-store.js';
 import { personalisedPageRank } from './page-rank.js';
 import { loadTrustState, saveTrustState } from './trust-state.js';
 
@@ -203,6 +205,7 @@ export async function runTrustIfDue(
   const t2 = performance.now();
   const changes = trustedChanges(scores, previous?.scores ?? null, settings.minScore);
   const fullAt = previous?.fullAt ?? now;
+  const graphStats = computeGraphStats(graph, graph.createdAt, changes.trusted, now);
   const wrote = await dbs.writer.transaction().execute(async (trx) => {
     // PGlite has one connection and one process: no other writer to keep out.
     const locked = dbs.kind === 'pglite' || (await tryTrustLock(trx));
@@ -211,6 +214,7 @@ export async function runTrustIfDue(
     await dropTrusted(trx, changes.drop);
     await writeTrusted(trx, changes.put, now);
     await saveTrustState(trx, { scores, fingerprint, fullAt }, now);
+    await writeGraphStats(trx, graphStats, now);
     await trx
       .insertInto('trust_runs')
       .values({
