@@ -126,6 +126,7 @@ describe('operations', () => {
         '/api/v1/stats/top-relays',
         '/api/v1/stats/activity',
         '/api/v1/stats/census',
+        '/api/v1/stats/follow-graph',
         '/api/v1/stats/events/{range}',
         '/api/v1/stats/full/{range}',
         '/api/v1/relays/{url}',
@@ -145,6 +146,7 @@ describe('operations', () => {
         'RelayChanges',
         'RelayOutages',
         'CensusSection',
+        'FollowGraphSection',
       ]),
     );
   });

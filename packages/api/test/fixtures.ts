@@ -182,6 +182,30 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
       },
       sources: 'IP geolocation by DB-IP',
     },
+    follow_graph: {
+      ...base,
+      trust_computed_at: new Date(Date.parse(base.computed_at) - 600_000).toISOString(),
+      lists_published: 40 + seed,
+      follows_per_list: { median: 120, p90: 640, mean: 210.4 },
+      lists: 900,
+      edges: 180_000,
+      followers: {
+        followed_keys: 5000,
+        buckets: [
+          { min: 1, max: 1, keys: 2500 },
+          { min: 2, max: 9, keys: 1800 },
+          { min: 10, max: 99, keys: 600 },
+          { min: 100, max: 999, keys: 100 },
+          { min: 1000, max: 9999, keys: 0 },
+          { min: 10000, max: null, keys: 0 },
+        ],
+        median: 2,
+        p90: 14,
+        max: 870,
+      },
+      mutual_pct: 31.25,
+      top_trusted: [{ pubkey: 'ab'.repeat(32), followers: 870, score: 0.012 }],
+    },
   };
   return fullSnapshotSchema.parse(snapshot) as FullSnapshot;
 }

@@ -19,7 +19,15 @@ afterAll(async () => {
   await api?.close();
 });
 
-const sectionPaths = ['overview', 'relays', 'clients', 'top-relays', 'activity', 'census'] as const;
+const sectionPaths = [
+  'overview',
+  'relays',
+  'clients',
+  'top-relays',
+  'activity',
+  'census',
+  'follow-graph',
+] as const;
 
 describe('stats endpoints', () => {
   it('every body validates against its OpenAPI response schema, for every range', async () => {
@@ -151,6 +159,36 @@ describe('stats endpoints', () => {
     const res = await app.request('/api/v1/stats/census?range=30d');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: { code: 'no_snapshot' } });
+  });
+
+  it('answers 503 for the follow graph of a snapshot computed before there was one', async () => {
+    const { follow_graph: _graph, ...older } = buildSnapshot('90d', { computedAt: new Date(), seed: 11 });
+    await seedSnapshot(ctx, older as unknown as FullSnapshot, { publish: true });
+    const overviewAt = async () =>
+      ((await (await app.request('/api/v1/stats/overview?range=90d')).json()) as { computed_at: string })
+        .computed_at;
+    await expect.poll(overviewAt).toBe(older.computed_at);
+    const res = await app.request('/api/v1/stats/follow-graph?range=90d');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: 'no_snapshot' } });
+  });
+
+  it('documents the follow graph before the first trust computation: null figures, no keys', () => {
+    const { range, computed_at } = buildSnapshot('7d').follow_graph;
+    const none = {
+      range,
+      computed_at,
+      trust_computed_at: null,
+      lists_published: null,
+      follows_per_list: null,
+      lists: null,
+      edges: null,
+      followers: null,
+      mutual_pct: null,
+      top_trusted: [],
+    };
+    expect(validator.component('FollowGraphSection', none)).toEqual([]);
+    expect(validator.component('FollowGraphSection', { ...none, mutual_pct: 101 }).length).toBeGreaterThan(0);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   clientRowSchema,
   clientsSchema,
   eventsSchema,
+  followGraphSchema,
   fullSnapshotSchema,
   overviewSchema,
   relayRowSchema,
@@ -58,6 +59,7 @@ export const sectionComponents = {
   top_relays: named(topRelaysSchema, 'TopRelaysSection'),
   activity: named(activitySchema, 'ActivitySection'),
   census: named(censusSchema, 'CensusSection'),
+  follow_graph: named(followGraphSchema, 'FollowGraphSection'),
 } as const;
 
 export const fullSnapshotComponent = named(fullSnapshotSchema, 'FullSnapshot');

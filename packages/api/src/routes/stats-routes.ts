@@ -34,6 +34,11 @@ export const QUERY_SECTIONS: readonly { segment: string; section: SectionName; s
     section: 'census',
     summary: 'Census of the relays: software and versions, NIP support, requirements, countries and ASNs',
   },
+  {
+    segment: 'follow-graph',
+    section: 'follow_graph',
+    summary: 'Follow graph: lists published, follows per list, followers, mutual follows, top trusted keys',
+  },
 ];
 
 const okHeaders = {

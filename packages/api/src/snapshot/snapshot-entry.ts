@@ -14,6 +14,7 @@ export const BODY_KEYS: readonly BodyKey[] = [
   'top_relays',
   'activity',
   'census',
+  'follow_graph',
 ];
 
 /** One range's snapshot as held in process memory, every body compressed once. */
@@ -47,6 +48,7 @@ export async function buildEntry(
     top_relays: snapshot.top_relays,
     activity: snapshot.activity,
     census: snapshot.census,
+    follow_graph: snapshot.follow_graph,
   };
   // A section added after the snapshot was computed (one written by the previous release) has no
   // body until the next scheduler run; its endpoint answers 503 meanwhile.

@@ -6,6 +6,7 @@ import { censusRelays, readCensusFacts } from './census-facts.js';
 import { applyCoverage, coverageOf } from './coverage.js';
 import { readCoverageRows } from './coverage-rows.js';
 import { readFilterFigures } from './filter-figures.js';
+import { followGraphSection, readGraphStats } from './follow-graph-section.js';
 import { readRange, rowCount } from './range-data.js';
 import { rangeWindow } from './range-window.js';
 import type { RelayFacts } from './relay-facts.js';
@@ -40,13 +41,14 @@ export async function computeSnapshot(
 ): Promise<ComputedRange> {
   const started = performance.now();
   const window = rangeWindow(range, now);
-  const [data, filtered, zaps, coverageRows, outages, census] = await Promise.all([
+  const [data, filtered, zaps, coverageRows, outages, census, graphStats] = await Promise.all([
     readRange(db, window, tiers),
     readFilterFigures(db, window),
     readZapFigures(db, window),
     readCoverageRows(db, window, relays.filter((r) => r.watched).length),
     readRelayOutages(db, window),
     readCensusFacts(db, window),
+    readGraphStats(db),
   ]);
   const base = { range, computed_at: now.toISOString() };
   const figures = relayFigures(relays, data, now, filtered.offFilterByRelay, outages);
@@ -68,6 +70,7 @@ export async function computeSnapshot(
     activity,
     coverage,
     census: censusSection(base, censusRelays(relays, data, census, now)),
+    follow_graph: followGraphSection(base, graphStats, trust),
   };
   return {
     range,

@@ -3,6 +3,7 @@ import { OFF_FILTER_REASONS, type OffFilterReason } from '../nostr/collection-ru
 import { RELAY_STATUSES } from '../relay/relay-status.js';
 import { censusFields } from './census-schema.js';
 import { coverageSchema } from './coverage-schema.js';
+import { followGraphFields } from './follow-graph-schema.js';
 import { STATS_RANGES } from './ranges.js';
 import { ZAP_REJECT_REASONS, type ZapRejectReason } from './zap-reasons.js';
 
@@ -303,6 +304,12 @@ export const censusSchema = z
   .object({ ...sectionBase, ...censusFields })
   .describe('a census of the relays observed in range: software, NIPs, requirements, where they run');
 
+export const followGraphSchema = z
+  .object({ ...sectionBase, ...followGraphFields })
+  .describe(
+    'statistics of the follow graph as of the last trust computation: lists, follows, followers, top trusted keys',
+  );
+
 /** What one snapshot row holds, and what `/api/v1/stats/full/:range` returns. */
 export const fullSnapshotSchema = z.object({
   ...sectionBase,
@@ -317,6 +324,7 @@ export const fullSnapshotSchema = z.object({
   activity: activitySchema,
   coverage: coverageSchema,
   census: censusSchema,
+  follow_graph: followGraphSchema,
 });
 
 export type Overview = z.infer<typeof overviewSchema>;
@@ -330,6 +338,7 @@ export type ClientsSection = z.infer<typeof clientsSchema>;
 export type TopRelaysSection = z.infer<typeof topRelaysSchema>;
 export type ActivitySection = z.infer<typeof activitySchema>;
 export type CensusSection = z.infer<typeof censusSchema>;
+export type FollowGraphSection = z.infer<typeof followGraphSchema>;
 export type FullSnapshot = z.infer<typeof fullSnapshotSchema>;
 
 /** Section name → schema, for the per-section endpoints. */
@@ -341,5 +350,6 @@ export const sectionSchemas = {
   top_relays: topRelaysSchema,
   activity: activitySchema,
   census: censusSchema,
+  follow_graph: followGraphSchema,
 } as const;
 export type SectionName = keyof typeof sectionSchemas;
