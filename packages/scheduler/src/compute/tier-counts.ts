@@ -1,5 +1,5 @@
 import type { Database } from '@nostr-info/shared/db';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { RangeWindow } from './range-window.js';
 import { windowBounds } from './window-bounds.js';
 
@@ -12,6 +12,20 @@ export interface TierCounts {
 }
 
 const FIELDS = ['active_profiled', 'new_profiled', 'active_trusted', 'new_trusted'] as const;
+
+/**
+ * The tiers of the key in column `pubkey` of row `alias`, looked up in the tables that define them:
+ * `profiled`, a profile (kind 0) and a follow list (kind 3) stored; `trusted`, in `trusted_pubkeys`.
+ * The one definition the refresh writes onto the rows and the statistics run falls back to.
+ */
+export function lookUpTiers(alias: string): { profiled: RawBuilder<boolean>; trusted: RawBuilder<boolean> } {
+  const key = sql.ref(`${alias}.pubkey`);
+  return {
+    profiled: sql<boolean>`exists (select 1 from replaceable_events r where r.kind = 0 and r.pubkey = ${key})
+      and exists (select 1 from replaceable_events r where r.kind = 3 and r.pubkey = ${key})`,
+    trusted: sql<boolean>`exists (select 1 from trusted_pubkeys t where t.pubkey = ${key})`,
+  };
+}
 
 /**
  * The tier figures of every window in one statement: one pass over the pubkeys active in the
@@ -36,15 +50,11 @@ export async function readTierCounts(
     sql`count(*) filter (where last_seen_at >= ${time} and trusted)::bigint as ${sql.ref(`active_trusted_${i}`)}`,
     sql`count(*) filter (where first_seen_at >= ${time} and trusted)::bigint as ${sql.ref(`new_trusted_${i}`)}`,
   ]);
+  const lookedUp = lookUpTiers('p');
   const { rows } = await sql<Record<string, string | number>>`
     select ${sql.join(counts)}
-      from (select p.first_seen_at, p.last_seen_at,
-                   coalesce(p.profiled,
-                            exists (select 1 from replaceable_events r where r.kind = 0 and r.pubkey = p.pubkey)
-                            and exists (select 1 from replaceable_events r where r.kind = 3 and r.pubkey = p.pubkey))
-                     as profiled,
-                   coalesce(p.trusted, exists (select 1 from trusted_pubkeys t where t.pubkey = p.pubkey))
-                     as trusted
+      from (select p.first_seen_at, p.last_seen_at, coalesce(p.profiled, ${lookedUp.profiled}) as profiled,
+                   coalesce(p.trusted, ${lookedUp.trusted}) as trusted
               from pubkeys p
              where p.last_seen_at >= ${widest}) u`.execute(db);
   const row = rows[0] ?? {};

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Database, Databases } from '@nostr-info/shared/db';
 import type { Logger } from '@nostr-info/shared/log';
 import { METHODOLOGY_VERSION } from '@nostr-info/shared/stats';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import { isDue } from './due.js';
 import { readFollowGraph } from './follow-graph.js';
 import { computeGraphStats } from './graph-stats.js';
 import { writeGraphStats } from './graph-stats-store.js';
@@ -137,29 +138,11 @@ async function dropTrusted(trx: Transaction<Database>, drop: Int32Array): Promis
   }
 }
 
-/** True when no trust computation finished within `intervalSeconds` before `now`. */
-async function due(db: Kysely<Database>, now: Date, intervalSeconds: number): Promise<boolean> {
-  const last = await db
-    .selectFrom('trust_runs')
-    .select((eb) => eb.fn.max('computed_at').as('at'))
-    .executeTakeFirst();
-  const at = last?.at ? new Date(last.at).getTime() : null;
-  // A second of slack: runs on a 5-minute clock land a few milliseconds early or late.
-  return at === null || now.getTime() - at >= intervalSeconds * 1000 - 1000;
-}
-
 async function tryTrustLock(trx: Transaction<Database>): Promise<boolean> {
   const { rows } = await sql<{
     got: boolean;
   }>`select pg_try_advisory_xact_lock(${TRUST_LOCK_KEY}) as got`.execute(trx);
   return rows[0]?.got === true;
-}
-
-/** A Float64Array of `size` holding `from` (shorter or equal), zeros after. */
-function grown(from: Float64Array, size: number): Float64Array {
-  const out = new Float64Array(size);
-  out.set(from.subarray(0, size));
-  return out;
 }
 
 /**
@@ -181,7 +164,8 @@ export async function runTrustIfDue(
   { now, log }: { now: Date; log: Logger },
 ): Promise<TrustRunResult> {
   if (settings.seeds.length === 0) return { ran: false, skipped: 'no_seeds' };
-  if (!(await due(dbs.reader, now, settings.intervalSeconds))) return { ran: false, skipped: 'not_due' };
+  if (!(await isDue(dbs.reader, 'trust_runs', now, settings.intervalSeconds)))
+    return { ran: false, skipped: 'not_due' };
   const t0 = performance.now();
   const fingerprint = trustFingerprint(settings);
   const fullAfter = new Date(now.getTime() - settings.fullIntervalSeconds * 1000);
@@ -194,13 +178,12 @@ export async function runTrustIfDue(
     .execute();
   const seeds = seedRows.map((r) => r.id).sort((a, b) => a - b);
   for (const s of seeds) if (s >= graph.size) graph.size = s + 1;
-  if (previous && previous.scores.length > graph.size) graph.size = previous.scores.length;
   const t1 = performance.now();
   const { scores, iterations } = personalisedPageRank(graph, seeds, {
     damping: settings.damping,
     iterations: settings.iterations,
     tolerance: toleranceFor(settings),
-    start: previous ? grown(previous.scores, graph.size) : undefined,
+    start: previous?.scores,
   });
   const t2 = performance.now();
   const changes = trustedChanges(scores, previous?.scores ?? null, settings.minScore);
@@ -209,7 +192,7 @@ export async function runTrustIfDue(
   const wrote = await dbs.writer.transaction().execute(async (trx) => {
     // PGlite has one connection and one process: no other writer to keep out.
     const locked = dbs.kind === 'pglite' || (await tryTrustLock(trx));
-    if (!locked || !(await due(trx, now, settings.intervalSeconds))) return false;
+    if (!locked || !(await isDue(trx, 'trust_runs', now, settings.intervalSeconds))) return false;
     if (!previous) await trx.deleteFrom('trusted_pubkeys').execute();
     await dropTrusted(trx, changes.drop);
     await writeTrusted(trx, changes.put, now);

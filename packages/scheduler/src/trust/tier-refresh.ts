@@ -1,6 +1,8 @@
 import type { Database } from '@nostr-info/shared/db';
 import type { Logger } from '@nostr-info/shared/log';
 import { type Kysely, sql } from 'kysely';
+import { lookUpTiers } from '../compute/tier-counts.js';
+import { isDue } from './due.js';
 
 /** Key ranges refreshed one statement (and transaction) each, so no row stays locked for long. */
 const SLICES = '0123456789abcdef'.split('');
@@ -11,15 +13,6 @@ export interface TierRefreshResult {
   /** Rows whose tiers changed (or were set for the first time). */
   changed?: number;
   durationMs?: number;
-}
-
-async function due(db: Kysely<Database>, now: Date, intervalSeconds: number): Promise<boolean> {
-  const last = await db
-    .selectFrom('user_tier_refreshes')
-    .select((eb) => eb.fn.max('refreshed_at').as('at'))
-    .executeTakeFirst();
-  const at = last?.at ? new Date(last.at).getTime() : null;
-  return at === null || now.getTime() - at >= intervalSeconds * 1000 - 1000;
 }
 
 /**
@@ -34,8 +27,9 @@ export async function refreshUserTiersIfDue(
   db: Kysely<Database>,
   { now, intervalSeconds, log }: { now: Date; intervalSeconds: number; log: Logger },
 ): Promise<TierRefreshResult> {
-  if (!(await due(db, now, intervalSeconds))) return { ran: false };
+  if (!(await isDue(db, 'user_tier_refreshes', now, intervalSeconds))) return { ran: false };
   const t0 = performance.now();
+  const tiers = lookUpTiers('q');
   let changed = 0;
   for (let i = 0; i < SLICES.length; i++) {
     const from = SLICES[i] ?? '0';
@@ -43,11 +37,7 @@ export async function refreshUserTiersIfDue(
     const upper = to ? sql`and q.pubkey < ${to}` : sql``;
     const { numAffectedRows } = await sql`
       update pubkeys p set profiled = x.profiled, trusted = x.trusted
-        from (select q.pubkey,
-                     exists (select 1 from replaceable_events r where r.kind = 0 and r.pubkey = q.pubkey)
-                       and exists (select 1 from replaceable_events r where r.kind = 3 and r.pubkey = q.pubkey)
-                       as profiled,
-                     exists (select 1 from trusted_pubkeys t where t.pubkey = q.pubkey) as trusted
+        from (select q.pubkey, ${tiers.profiled} as profiled, ${tiers.trusted} as trusted
                 from pubkeys q
                where q.pubkey >= ${from} ${upper}
                order by q.pubkey) x
