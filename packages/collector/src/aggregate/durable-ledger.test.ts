@@ -49,7 +49,9 @@ describe('CountedLog', () => {
         kind: e.kind,
         created_at: e.created_at,
       });
-      expect(log.keyAt(i)).toBe(idKey(e.id));
+      expect(BigInt.asIntN(64, (BigInt(log.keyHi(i)) << 32n) | BigInt(log.keyLo(i))).toString()).toBe(
+        idKey(e.id),
+      );
       expect(log.horizonAt(i)).toBe(Math.max(e.created_at, nowSec));
     });
     expect(log.at(0).event.tags).toEqual([['client', 'Damus']]);
@@ -79,6 +81,21 @@ describe('CountedLog', () => {
         .all()
         .map((x) => [x.event.id, x.index]),
     ).toEqual([[c.id, 0]]);
+  });
+  it('keeps tag sets through drops and merges, and any created_at and arrival exactly', () => {
+    const older = new CountedLog();
+    const newer = new CountedLog();
+    const damus = ev(1, [['client', 'Damus']], nowSec);
+    const amethyst = ev(1, [['client', 'Amethyst']], 4_102_444_800_000);
+    const damusAgain = ev(1, [['client', 'Damus']], -5);
+    older.add(damus, 1_764_979_200_123, 1);
+    newer.add(amethyst, 2, 2);
+    newer.add(damusAgain, 3, 3);
+    const both = newer.after(older).without(new Set([1]));
+    expect(both.all().map((x) => [x.event.id, x.event.tags, x.event.created_at, x.atMs, x.relayId])).toEqual([
+      [damus.id, [['client', 'Damus']], nowSec, 1_764_979_200_123, 1],
+      [damusAgain.id, [['client', 'Damus']], -5, 3, 3],
+    ]);
   });
 });
 

@@ -65,76 +65,133 @@ export interface CountedEvent {
   relayId: number;
 }
 
-/** Words of an event id (256 bits). */
-const ID_WORDS = 8;
+/** Words per entry in `CountedLog.words`: the id (8), the author (8), the relay, the tag set. */
+const WORDS = 18;
+const AUTHOR_AT = 8;
+const RELAY_AT = 16;
+const TAGS_AT = 17;
+/** Numbers per entry in `CountedLog.numbers`: kind, created_at, arrival (ms); exact as doubles. */
+const NUMBERS = 3;
 const NO_TAGS: string[][] = [];
 
+/** A growable column of doubles (kind, created_at and arrival keep any value JSON gave them). */
+class NumberColumn {
+  private data = new Float64Array(NUMBERS * 64);
+  length = 0;
+
+  reserve(n: number): number {
+    const at = this.length;
+    if (at + n > this.data.length) {
+      const grown = new Float64Array(Math.max(this.data.length * 2, at + n));
+      grown.set(this.data.subarray(0, at));
+      this.data = grown;
+    }
+    this.length += n;
+    return at;
+  }
+
+  set(at: number, value: number): void {
+    this.data[at] = value;
+  }
+
+  get(at: number): number {
+    return this.data[at] as number;
+  }
+}
+
 /**
- * The events a buffer counted network-wide, one column per field: the id as eight words, the
- * author (the same string the buffer's user rows hold), kind, created_at, arrival and the winning
- * relay; tags only where its counters read them. Typed columns and shared strings keep a busy
- * buffer's ledger a small part of its heap until the flush.
+ * The events a buffer counted network-wide, in two typed columns: the id and the author as words
+ * (both are validated lower-case hex), the winning relay, an index into the log's distinct tag
+ * sets; kind, created_at and arrival as doubles. Tags are kept only where counters read them (the
+ * client and `d` tags; every tag of a deletion), and equal sets once: most events carry the same
+ * few client tags. A busy buffer holds tens of thousands of entries until its flush, so no entry
+ * keeps a string or an array of its own (about 100 bytes an entry, against 300 as objects).
  */
 export class CountedLog {
-  private ids = new WordColumn(ID_WORDS * 64);
-  private kinds: number[] = [];
-  private createdAt: number[] = [];
-  private atMs: number[] = [];
-  private relayIds: number[] = [];
-  private pubkeys: string[] = [];
-  private tags = new Map<number, string[][]>();
-
-  get length(): number {
-    return this.kinds.length;
-  }
+  private words = new WordColumn(WORDS * 64);
+  private numbers = new NumberColumn();
+  /** Distinct tag sets; entry word `TAGS_AT` is an index here plus one (0: no tags). */
+  private tagSets: string[][][] = [];
+  private tagSetIndex = new Map<string, number>();
+  length = 0;
 
   /**
    * Keeps what the event's counters were made of (kind, author, times, the client and `d` tags;
    * every tag of a deletion), so a re-delivered copy can be taken out again (see `recount.ts`).
    */
   add(event: NostrEvent, atMs: number, relayId: number): void {
-    const index = this.kinds.length;
-    const at = this.ids.reserve(ID_WORDS);
-    for (let w = 0; w < ID_WORDS; w++) this.ids.set(at + w, Math.max(0, hexWord(event.id, w * 8)));
-    this.kinds.push(event.kind);
-    this.createdAt.push(event.created_at);
-    this.atMs.push(atMs);
-    this.relayIds.push(relayId);
-    this.pubkeys.push(event.pubkey);
     const tags = event.kind === 5 ? event.tags : event.tags.filter((t) => t[0] === 'client' || t[0] === 'd');
-    if (tags.length > 0) this.tags.set(index, tags);
+    const at = this.words.reserve(WORDS);
+    for (let w = 0; w < 8; w++) {
+      this.words.set(at + w, Math.max(0, hexWord(event.id, w * 8)));
+      this.words.set(at + AUTHOR_AT + w, Math.max(0, hexWord(event.pubkey, w * 8)));
+    }
+    this.words.set(at + RELAY_AT, relayId);
+    this.words.set(at + TAGS_AT, tags.length > 0 ? this.tagSetOf(tags) : 0);
+    const n = this.numbers.reserve(NUMBERS);
+    this.numbers.set(n, event.kind);
+    this.numbers.set(n + 1, event.created_at);
+    this.numbers.set(n + 2, atMs);
+    this.length++;
   }
 
-  /** The `counted_events` key of entry `i` (its id's first 64 bits; see `idKey`). */
-  keyAt(i: number): string {
-    const hi = BigInt(this.ids.get(i * ID_WORDS));
-    const lo = BigInt(this.ids.get(i * ID_WORDS + 1));
-    return BigInt.asIntN(64, (hi << 32n) | lo).toString();
+  /** The index (plus one) of `tags` among the log's distinct tag sets. */
+  private tagSetOf(tags: string[][]): number {
+    const key = JSON.stringify(tags);
+    let index = this.tagSetIndex.get(key);
+    if (index === undefined) {
+      index = this.tagSets.push(tags);
+      this.tagSetIndex.set(key, index);
+    }
+    return index;
+  }
+
+  private hexAt(at: number): string {
+    let hex = '';
+    for (let w = 0; w < 8; w++)
+      hex += this.words
+        .get(at + w)
+        .toString(16)
+        .padStart(8, '0');
+    return hex;
+  }
+
+  /**
+   * The `counted_events` key of entry `i` as two words, high first: its id's first 64 bits (see
+   * `idKey`; the database joins them into one signed 64-bit integer).
+   */
+  keyHi(i: number): number {
+    return this.words.get(i * WORDS);
+  }
+
+  keyLo(i: number): number {
+    return this.words.get(i * WORDS + 1);
   }
 
   /** The horizon of entry `i`: the later of its created_at and its arrival (seconds). */
   horizonAt(i: number): number {
-    return Math.max(this.createdAt[i] as number, Math.floor((this.atMs[i] as number) / 1000));
+    return Math.max(this.numbers.get(i * NUMBERS + 1), Math.floor(this.numbers.get(i * NUMBERS + 2) / 1000));
   }
 
   /** Entry `i` as the event its counters were made of. */
   at(i: number): CountedEvent {
-    let id = '';
-    for (let w = 0; w < ID_WORDS; w++)
-      id += this.ids
-        .get(i * ID_WORDS + w)
-        .toString(16)
-        .padStart(8, '0');
+    const at = i * WORDS;
+    const tagSet = this.words.get(at + TAGS_AT);
     const event: NostrEvent = {
-      id,
-      pubkey: this.pubkeys[i] as string,
-      created_at: this.createdAt[i] as number,
-      kind: this.kinds[i] as number,
-      tags: this.tags.get(i) ?? NO_TAGS,
+      id: this.hexAt(at),
+      pubkey: this.hexAt(at + AUTHOR_AT),
+      created_at: this.numbers.get(i * NUMBERS + 1),
+      kind: this.numbers.get(i * NUMBERS),
+      tags: tagSet === 0 ? NO_TAGS : (this.tagSets[tagSet - 1] as string[][]),
       content: '',
       sig: '',
     };
-    return { index: i, event, atMs: this.atMs[i] as number, relayId: this.relayIds[i] as number };
+    return {
+      index: i,
+      event,
+      atMs: this.numbers.get(i * NUMBERS + 2),
+      relayId: this.words.get(at + RELAY_AT),
+    };
   }
 
   /** Every entry, in the order counted. */
@@ -158,16 +215,13 @@ export class CountedLog {
   }
 
   private copyFrom(from: CountedLog, i: number): void {
-    const index = this.kinds.length;
-    const at = this.ids.reserve(ID_WORDS);
-    for (let w = 0; w < ID_WORDS; w++) this.ids.set(at + w, from.ids.get(i * ID_WORDS + w));
-    this.kinds.push(from.kinds[i] as number);
-    this.createdAt.push(from.createdAt[i] as number);
-    this.atMs.push(from.atMs[i] as number);
-    this.relayIds.push(from.relayIds[i] as number);
-    this.pubkeys.push(from.pubkeys[i] as string);
-    const tags = from.tags.get(i);
-    if (tags) this.tags.set(index, tags);
+    const at = this.words.reserve(WORDS);
+    for (let w = 0; w < WORDS; w++) this.words.set(at + w, from.words.get(i * WORDS + w));
+    const tagSet = from.words.get(i * WORDS + TAGS_AT);
+    this.words.set(at + TAGS_AT, tagSet === 0 ? 0 : this.tagSetOf(from.tagSets[tagSet - 1] as string[][]));
+    const n = this.numbers.reserve(NUMBERS);
+    for (let k = 0; k < NUMBERS; k++) this.numbers.set(n + k, from.numbers.get(i * NUMBERS + k));
+    this.length++;
   }
 }
 
