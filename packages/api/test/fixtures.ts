@@ -88,6 +88,10 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
         sats: 21_000,
         senders: 40,
         receivers: 30,
+        tiers: {
+          senders: { keys: 40, profiled: 31, trusted: 22 },
+          receivers: { keys: 30, profiled: 27, trusted: 25 },
+        },
         flagged: 1,
         rejected: {
           no_request: 5,
@@ -126,12 +130,40 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
       total_events: 5000,
       total_users: 700,
       by_events: [
-        { client: 'Damus', events: 3000, users: 400, events_share_pct: 60, users_share_pct: 57.1 },
-        { client: 'Amethyst', events: 2000, users: 300, events_share_pct: 40, users_share_pct: 42.9 },
+        {
+          client: 'Damus',
+          events: 3000,
+          users: 400,
+          users_tiers: { keys: 400, profiled: 250, trusted: 180 },
+          events_share_pct: 60,
+          users_share_pct: 57.1,
+        },
+        {
+          client: 'Amethyst',
+          events: 2000,
+          users: 300,
+          users_tiers: { keys: 300, profiled: 200, trusted: 150 },
+          events_share_pct: 40,
+          users_share_pct: 42.9,
+        },
       ],
       by_users: [
-        { client: 'Damus', events: 3000, users: 400, events_share_pct: 60, users_share_pct: 57.1 },
-        { client: 'Amethyst', events: 2000, users: 300, events_share_pct: 40, users_share_pct: 42.9 },
+        {
+          client: 'Damus',
+          events: 3000,
+          users: 400,
+          users_tiers: { keys: 400, profiled: 250, trusted: 180 },
+          events_share_pct: 60,
+          users_share_pct: 57.1,
+        },
+        {
+          client: 'Amethyst',
+          events: 2000,
+          users: 300,
+          users_tiers: { keys: 300, profiled: 200, trusted: 150 },
+          events_share_pct: 40,
+          users_share_pct: 42.9,
+        },
       ],
     },
     top_relays: {

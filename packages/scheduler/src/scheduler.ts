@@ -10,6 +10,7 @@ import { pushRunMetrics } from './publish/pushgateway.js';
 import { computeAndStore } from './store/compute-and-store.js';
 import { applyRetention } from './store/retention.js';
 import { rangeFigures, recordFailedRun } from './store/write-snapshots.js';
+import { refreshParticipantTiers } from './trust/participant-tier-refresh.js';
 import { runTrustIfDue, trustSettings } from './trust/run-trust.js';
 import { refreshUserTiersIfDue } from './trust/tier-refresh.js';
 
@@ -117,11 +118,20 @@ export async function runScheduler(
         log.error({ err }, 'trust computation failed; the previous trusted set stays'),
       );
       // With or without trust seeds: the profiled tier needs it too.
-      await refreshUserTiersIfDue(dbs.writer, {
+      const refreshed = await refreshUserTiersIfDue(dbs.writer, {
         now: startedAt,
         intervalSeconds: env.TRUST_INTERVAL_SECONDS,
         log,
-      }).catch((err) => log.error({ err }, 'user tier refresh failed; the statistics runs look tiers up'));
+      }).catch((err) => {
+        log.error({ err }, 'user tier refresh failed; the statistics runs look tiers up');
+        return { ran: false };
+      });
+      if (refreshed.ran)
+        await refreshParticipantTiers(dbs.writer)
+          .then((changed) => log.info({ changed }, 'zap participant and client user tiers refreshed'))
+          .catch((err) =>
+            log.error({ err }, 'participant tier refresh failed; the statistics runs look tiers up'),
+          );
     }
     if (retention) {
       await applyRetention(dbs.writer, {

@@ -19,6 +19,8 @@ const STARTED = '2026-11-20T10:00:00.000Z';
 const H = (iso: string) => new Date(iso).toISOString();
 /** The hand-built dataset has no off-filter copy nor late or future event (filter-snapshot.test.ts). */
 const NONE_KEPT_OUT = { off_filter: 0, late: 0, future: 0 };
+/** A user figure by tier in this dataset: no profiles, no trust seeds. */
+const keysOnly = (keys: number) => ({ keys, profiled: 0, trusted: null });
 /** The hand-built dataset rejects no zap receipt (zap-snapshot.test.ts covers rejections). */
 const NO_REJECTIONS = {
   rejected: Object.fromEntries(ZAP_REJECT_REASONS.map((r) => [r, 0])),
@@ -90,7 +92,15 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
         new: { keys: 1, profiled: 0, trusted: null },
         trust_computed_at: null,
       },
-      zaps: { count: 2, sats: 101_000, senders: 1, receivers: 1, flagged: 1, ...NO_REJECTIONS },
+      zaps: {
+        count: 2,
+        sats: 101_000,
+        senders: 1,
+        receivers: 1,
+        tiers: { senders: keysOnly(1), receivers: keysOnly(1) },
+        flagged: 1,
+        ...NO_REJECTIONS,
+      },
       articles: 1,
       articles_deleted: 0,
       // Over relays online now: c was online but no collector has reported it for 10 minutes.
@@ -255,8 +265,22 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
 
   it('24h: clients, top relays, activity', () => {
     const s = get('24h');
-    const damus = { client: 'damus', events: 5, users: 2, events_share_pct: 62.5, users_share_pct: 100 };
-    const amethyst = { client: 'amethyst', events: 3, users: 1, events_share_pct: 37.5, users_share_pct: 50 };
+    const damus = {
+      client: 'damus',
+      events: 5,
+      users: 2,
+      users_tiers: keysOnly(2),
+      events_share_pct: 62.5,
+      users_share_pct: 100,
+    };
+    const amethyst = {
+      client: 'amethyst',
+      events: 3,
+      users: 1,
+      users_tiers: keysOnly(1),
+      events_share_pct: 37.5,
+      users_share_pct: 50,
+    };
     expect(s.clients).toEqual({
       range: '24h',
       computed_at: AT,
@@ -310,6 +334,7 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
       sats: 101_251,
       senders: 2,
       receivers: 1,
+      tiers: { senders: keysOnly(2), receivers: keysOnly(1) },
       flagged: 1,
       ...NO_REJECTIONS,
     });
@@ -353,6 +378,7 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
       sats: 101_252,
       senders: 2,
       receivers: 2,
+      tiers: { senders: keysOnly(2), receivers: keysOnly(2) },
       flagged: 1,
       ...NO_REJECTIONS,
     });

@@ -185,6 +185,83 @@ describe('web of trust and user tiers on PostgreSQL', () => {
     expect(rows.map((r) => r.profiled)).toEqual([false, true]);
     expect(await t.dbs.reader.selectFrom('user_tier_refreshes').select('changed').execute()).toHaveLength(2);
   });
+  it('counts zap senders, receivers and client users by tier, from their rows once refreshed', async () => {
+    const zappers = [
+      { role: 'sender' as const, n: 11 },
+      { role: 'sender' as const, n: 21 },
+      { role: 'sender' as const, n: 31 },
+      { role: 'receiver' as const, n: 1 },
+      { role: 'receiver' as const, n: 22 },
+    ];
+    await t.dbs.writer
+      .insertInto('zap_participants')
+      .values(
+        zappers.map(({ role, n }) => ({
+          role,
+          pubkey: key(n),
+          first_seen_at: at(1),
+          last_seen_at: at(1),
+          zaps: 1,
+          sats: 21,
+          extra_msats: 0,
+        })),
+      )
+      .execute();
+    const clients = { damus: [11, 12, 21, 31], amethyst: [13, 22] };
+    await t.dbs.writer
+      .insertInto('client_users')
+      .values(
+        Object.entries(clients).flatMap(([client, users]) =>
+          users.map((n) => ({ client, pubkey: key(n), first_seen_at: at(1), last_seen_at: at(1) })),
+        ),
+      )
+      .execute();
+    const expectTiers = async (now: () => Date) => {
+      expect((await runScheduler(t.ctx, { now })).error).toBeUndefined();
+      const s = await latest(t, '24h');
+      expect(s.overview.zaps.tiers).toEqual({
+        senders: { keys: 3, profiled: 2, trusted: 1 },
+        receivers: { keys: 2, profiled: 2, trusted: 1 },
+      });
+      const byClient = Object.fromEntries(s.clients.by_users.map((c) => [c.client, c.users_tiers]));
+      expect(byClient).toEqual({
+        damus: { keys: 4, profiled: 3, trusted: 2 },
+        amethyst: { keys: 2, profiled: 2, trusted: 1 },
+      });
+    };
+    // Not refreshed yet: looked up.
+    await expectTiers(minutes(65));
+    expect(
+      await t.dbs.reader
+        .selectFrom('client_users')
+        .select('pubkey')
+        .where('profiled', 'is not', null)
+        .execute(),
+    ).toHaveLength(0);
+    // The next refresh writes them onto the rows, and the figures come from the rows.
+    await expectTiers(minutes(125));
+    const rows = await t.dbs.reader
+      .selectFrom('zap_participants')
+      .select(['pubkey', 'profiled', 'trusted'])
+      .orderBy('pubkey')
+      .execute();
+    expect(rows.map((r) => [Number.parseInt(r.pubkey, 16), r.profiled, r.trusted])).toEqual([
+      [1, true, true],
+      [11, true, true],
+      [21, true, false],
+      [22, true, false],
+      [31, false, false],
+    ]);
+    await t.dbs.writer
+      .updateTable('client_users')
+      .set({ trusted: true })
+      .where('client', '=', 'amethyst')
+      .where('pubkey', '=', key(22))
+      .execute();
+    expect((await runScheduler(t.ctx, { now: minutes(130) })).error).toBeUndefined();
+    const s = await latest(t, '24h');
+    expect(s.clients.by_users.find((c) => c.client === 'amethyst')?.users_tiers.trusted).toBe(2);
+  });
 });
 
 describe('without trust seeds', () => {

@@ -7,6 +7,7 @@ import { applyCoverage, coverageOf } from './coverage.js';
 import { readCoverageRows } from './coverage-rows.js';
 import { readFilterFigures } from './filter-figures.js';
 import { followGraphSection, readGraphStats } from './follow-graph-section.js';
+import { type ParticipantTiers, readParticipantTiers } from './participant-tiers.js';
 import { readRange, rowCount } from './range-data.js';
 import { rangeWindow } from './range-window.js';
 import type { RelayFacts } from './relay-facts.js';
@@ -37,11 +38,15 @@ export async function computeSnapshot(
   range: StatsRange,
   now: Date,
   relays: readonly RelayFacts[],
-  { trust = true, tiers }: { trust?: boolean; tiers?: Promise<TierCounts> } = {},
+  {
+    trust = true,
+    tiers,
+    participants,
+  }: { trust?: boolean; tiers?: Promise<TierCounts>; participants?: Promise<ParticipantTiers> } = {},
 ): Promise<ComputedRange> {
   const started = performance.now();
   const window = rangeWindow(range, now);
-  const [data, filtered, zaps, coverageRows, outages, census, graphStats] = await Promise.all([
+  const [data, filtered, zaps, coverageRows, outages, census, graphStats, people] = await Promise.all([
     readRange(db, window, tiers),
     readFilterFigures(db, window),
     readZapFigures(db, window),
@@ -49,6 +54,7 @@ export async function computeSnapshot(
     readRelayOutages(db, window),
     readCensusFacts(db, window),
     readGraphStats(db),
+    participants ?? readParticipantTiers(db, [window]).then(([p]) => p as ParticipantTiers),
   ]);
   const base = { range, computed_at: now.toISOString() };
   const figures = relayFigures(relays, data, now, filtered.offFilterByRelay, outages);
@@ -56,7 +62,7 @@ export async function computeSnapshot(
   const { overview, activity } = applyCoverage(
     window,
     coverage,
-    overviewSection(base, data, figures, filtered, zaps, trust),
+    overviewSection(base, data, figures, filtered, zaps, people, trust),
     activitySection(base, window, data),
   );
   const snapshot: FullSnapshot = {
@@ -65,7 +71,7 @@ export async function computeSnapshot(
     overview,
     relays: relaysSection(base, figures),
     events: eventsSection(base, window, data, filtered),
-    clients: clientsSection(base, data),
+    clients: clientsSection(base, data, people, trust),
     top_relays: topRelaysSection(base, figures),
     activity,
     coverage,

@@ -10,6 +10,7 @@ import type {
 } from '@nostr-info/shared/stats';
 import { eventsFilterFields, type FilterFigures } from './filter-figures.js';
 import { mean, nearestRank, percent } from './numbers.js';
+import { type ParticipantTiers, tiersOf } from './participant-tiers.js';
 import type { RangeData } from './range-data.js';
 import { bucketStarts, type RangeWindow } from './range-window.js';
 import { byEvents, byText, type RelayFigures } from './relay-rows.js';
@@ -42,6 +43,7 @@ export function overviewSection(
   relays: RelayFigures[],
   filtered: FilterFigures,
   zaps: ZapRangeFigures,
+  people: ParticipantTiers,
   /** False when no trust seeds are configured: the trusted figures are then null. */
   trust = true,
 ): Omit<Overview, 'coverage'> {
@@ -75,7 +77,7 @@ export function overviewSection(
       new: { keys: s.new_users, profiled: s.new_profiled, trusted: trust ? s.new_trusted : null },
       trust_computed_at: trust && s.trust_computed_at ? new Date(s.trust_computed_at).toISOString() : null,
     },
-    zaps: zapOverview(s, zaps),
+    zaps: zapOverview(s, zaps, people, trust),
     articles: s.articles - filtered.articlesDeleted,
     articles_deleted: filtered.articlesDeleted,
     latency: {
@@ -131,8 +133,13 @@ export function eventsSection(
   };
 }
 
-/** Clients by events and by distinct users, with shares of the tagged total. */
-export function clientsSection(base: Base, data: RangeData): ClientsSection {
+/** Clients by events and by distinct users (with their tiers), with shares of the tagged total. */
+export function clientsSection(
+  base: Base,
+  data: RangeData,
+  people: ParticipantTiers,
+  trust = true,
+): ClientsSection {
   const rows = new Map<string, { events: number; users: number }>();
   for (const c of data.clientEvents) rows.set(c.client, { events: c.n, users: 0 });
   for (const c of data.clientUsers) {
@@ -146,6 +153,7 @@ export function clientsSection(base: Base, data: RangeData): ClientsSection {
     client,
     events: r.events,
     users: r.users,
+    users_tiers: tiersOf(r.users, people.clients.get(client), trust),
     events_share_pct: percent(r.events, totalEvents),
     users_share_pct: percent(r.users, totalUsers),
   }));

@@ -1,6 +1,7 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Overview, ZAP_REJECT_REASONS, type ZapRejectReason } from '@nostr-info/shared/stats';
 import { type Kysely, sql } from 'kysely';
+import { type ParticipantTiers, tiersOf } from './participant-tiers.js';
 import type { RangeScalars } from './range-data.js';
 import type { RangeWindow } from './range-window.js';
 import { windowBounds } from './window-bounds.js';
@@ -41,12 +42,21 @@ export async function readZapFigures(db: Kysely<Database>, window: RangeWindow):
  * rest by reason. `flagged` (receipts rejected for their amount) adds what collectors of the
  * previous release stored as flagged.
  */
-export function zapOverview(s: RangeScalars, zaps: ZapRangeFigures): Overview['zaps'] {
+export function zapOverview(
+  s: RangeScalars,
+  zaps: ZapRangeFigures,
+  people: ParticipantTiers,
+  trust: boolean,
+): Overview['zaps'] {
   return {
     count: s.zaps,
     sats: s.sats,
     senders: s.senders,
     receivers: s.receivers,
+    tiers: {
+      senders: tiersOf(s.senders, people.senders, trust),
+      receivers: tiersOf(s.receivers, people.receivers, trust),
+    },
     flagged: s.flagged + zaps.rejected.amount_mismatch + zaps.rejected.implausible,
     rejected: zaps.rejected,
     unverified: zaps.unverified,

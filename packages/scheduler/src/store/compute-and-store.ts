@@ -4,6 +4,7 @@ import type { Logger } from '@nostr-info/shared/log';
 import type { StatsRange } from '@nostr-info/shared/stats';
 import { type Kysely, sql } from 'kysely';
 import { type ComputedRange, computeSnapshot } from '../compute/compute-snapshot.js';
+import { type ParticipantTiers, readParticipantTiers } from '../compute/participant-tiers.js';
 import { rangeWindow } from '../compute/range-window.js';
 import { readRelayFacts } from '../compute/relay-facts.js';
 import { readTierCounts, type TierCounts } from '../compute/tier-counts.js';
@@ -32,13 +33,13 @@ async function computeAll(
   now: Date,
   trust: boolean,
 ) {
-  // The user tiers of every range in one statement, beside the ranges' own queries.
-  const tiers = readTierCounts(
-    reader,
-    ranges.map((range) => rangeWindow(range, now)),
-  );
+  // The user tiers of every range in one statement each, beside the ranges' own queries.
+  const windows = ranges.map((range) => rangeWindow(range, now));
+  const tiers = readTierCounts(reader, windows);
+  const participants = readParticipantTiers(reader, windows);
   // Not left unhandled while the relay facts are read: each range awaits its share.
   tiers.catch(() => undefined);
+  participants.catch(() => undefined);
   const relays = await readRelayFacts(reader);
   // Ranges run side by side; each one's queries also run in parallel on the reader's pool.
   return Promise.all(
@@ -46,6 +47,7 @@ async function computeAll(
       computeSnapshot(reader, range, now, relays, {
         trust,
         tiers: tiers.then((all) => all[i] as TierCounts),
+        participants: participants.then((all) => all[i] as ParticipantTiers),
       }),
     ),
   );

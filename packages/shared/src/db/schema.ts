@@ -157,6 +157,9 @@ export interface ClientUsersTable {
   pubkey: string;
   first_seen_at: Timestamp;
   last_seen_at: Timestamp;
+  /** Tiers as of the last refresh, as on `pubkeys`; null until one has seen the row. */
+  profiled: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  trusted: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
 }
 
 /** One row per pubkey: active users in a range = last_seen_at >= start; new = first_seen_at >= start. */
@@ -220,6 +223,9 @@ export interface ZapParticipantsTable {
   sats: Int8;
   /** Millisatoshis beyond the whole sats in `sats`, as in `ZapCounters`. */
   extra_msats: Int8;
+  /** Tiers as of the last refresh, as on `pubkeys`; null until one has seen the row. */
+  profiled: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  trusted: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
 }
 
 /**

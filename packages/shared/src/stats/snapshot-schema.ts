@@ -144,6 +144,12 @@ export const overviewSchema = z.object({
       'distinct senders of accepted zaps (zap request pubkeys; anonymous zaps are one)',
     ),
     receivers: count.describe('distinct receivers of accepted zaps'),
+    tiers: z
+      .object({
+        senders: tierCounts.describe('`senders` by tier'),
+        receivers: tierCounts.describe('`receivers` by tier'),
+      })
+      .describe('zap senders and receivers by tier (docs/methodology.md, overview.zaps.tiers)'),
     flagged: count.describe('receipts rejected for their amount (amount_mismatch + implausible), not summed'),
     rejected: zapRejectedSchema,
     unverified: z
@@ -253,6 +259,7 @@ export const clientRowSchema = z.object({
   client: z.string(),
   events: count,
   users: count,
+  users_tiers: tierCounts.describe('`users` by tier'),
   events_share_pct: pct,
   users_share_pct: pct,
 });
