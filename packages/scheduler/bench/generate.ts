@@ -1,5 +1,6 @@
 import type { Database } from '@nostr-info/shared/db';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { ACTIVE_USERS_DAILY_DAYS, ACTIVE_USERS_HOURLY_DAYS } from '../src/store/retention.js';
 
 /** Shape of a generated dataset (defaults: the benchmark's target). */
 export interface DatasetShape {
@@ -17,6 +18,8 @@ export interface DatasetShape {
   clients?: number;
   /** Days of hourly rows kept (the scheduler's HOURLY_RETENTION_DAYS). */
   hourlyDays?: number;
+  /** Share of the keys seen before and after a day that are active on it (`active_users`). */
+  dailyActiveShare?: number;
   /**
    * Keys in `trusted_pubkeys`: 90 % of the dataset's pubkeys, the rest keys never seen active (a
    * trust computation scores keys from the whole follow graph, most of which may be quiet).
@@ -46,6 +49,7 @@ export async function generateDataset(
     pubkeys = 500_000,
     clients = 200,
     hourlyDays = 92,
+    dailyActiveShare = 0.25,
     trusted = 0,
   } = shape;
   const hours = Math.min(days, hourlyDays) * 24;
@@ -146,6 +150,7 @@ export async function generateDataset(
     await run(sql`
       insert into user_activity_daily (day, active_users, new_users)
       select d, 120000 + (random() * 20000)::int, 5000 + (random() * 2000)::int from ${daySeries} d`);
+    await insertActiveUsers(run, { now, days, share: dailyActiveShare });
     await run(sql`
       insert into zaps_hourly (hour, zaps, sats, flagged, invalid_bolt11)
       select h, 2000 + (random() * 500)::int, 2000000 + (random() * 500000)::int, (random() * 3)::int, 0
@@ -210,4 +215,63 @@ export async function generateDataset(
        where schemaname = 'public' and n_live_tup > 0 order by relname`.execute(conn);
     return Object.fromEntries(rows.map((r) => [r.table, r.n]));
   });
+}
+
+type Run = (q: RawBuilder<unknown>) => Promise<unknown>;
+
+/**
+ * Who was active per bucket, as retention leaves it (`active_users` for 91 days,
+ * `active_users_hourly` for 8), and the `user_activity_*` counts made to agree with the rows. A key
+ * is active on a day between its first and last sighting with probability `share`; an active key
+ * is active in one hour of that day (chosen by its hash) and in each other hour with probability
+ * 1/8, so hour rows are a subset of day rows. New users of a bucket are the keys first seen in it.
+ */
+async function insertActiveUsers(
+  run: Run,
+  { now, days, share }: { now: Date; days: number; share: number },
+): Promise<void> {
+  const nowSql = sql`${now.toISOString()}::timestamptz`;
+  const today = sql`(${nowSql} at time zone 'utc')::date`;
+  const dayStart = (d: RawBuilder<unknown>) => sql`(${d}::timestamp at time zone 'utc')`;
+  const activeDays = Math.min(days, ACTIVE_USERS_DAILY_DAYS);
+  const activeHours = Math.min(days, ACTIVE_USERS_HOURLY_DAYS) * 24;
+  await run(sql`
+    insert into active_users (day, pubkey, events)
+    select d.day, p.pubkey, 1 + (random() * 20)::int
+      from (select ${today} - k as day from generate_series(0, ${activeDays - 1}::int) k) d
+      join pubkeys p on p.first_seen_at < ${dayStart(sql`d.day`)} + interval '1 day'
+                    and p.last_seen_at >= ${dayStart(sql`d.day`)}
+     where random() < ${share}::float8`);
+  // Today's hours stop at the current one.
+  const hoursOf = sql`(case when a.day = ${today}
+                            then extract(hour from ${nowSql} at time zone 'utc')::int + 1 else 24 end)`;
+  const firstHour = sql`date_trunc('hour', ${nowSql}) - ${activeHours - 1}::int * interval '1 hour'`;
+  await run(sql`
+    insert into active_users_hourly (hour, pubkey)
+    select x.hour, x.pubkey
+      from (select ${dayStart(sql`a.day`)} + h * interval '1 hour' as hour, a.pubkey,
+                   h = (hashtext(a.pubkey)::bigint & 2147483647) % ${hoursOf} as own_hour
+              from active_users a cross join generate_series(0, 23) h
+             where a.day >= ${today} - ${Math.ceil(activeHours / 24)}::int and h < ${hoursOf}) x
+     where x.hour >= ${firstHour} and (x.own_hour or random() < 0.125)`);
+  await run(sql`
+    update user_activity_daily u set new_users = coalesce(f.n, 0)
+      from (select day from user_activity_daily) d
+      left join (select (first_seen_at at time zone 'utc')::date as day, count(*) as n
+                   from pubkeys group by 1) f using (day)
+     where u.day = d.day`);
+  await run(sql`
+    update user_activity_daily u set active_users = a.n
+      from (select day, count(*) as n from active_users group by day) a
+     where u.day = a.day`);
+  await run(sql`
+    update user_activity_hourly u
+       set active_users = case when u.hour >= ${firstHour} then coalesce(a.n, 0) else u.active_users end,
+           new_users = coalesce(f.n, 0)
+      from (select hour from user_activity_hourly) h
+      left join (select hour, count(*) as n from active_users_hourly group by hour) a using (hour)
+      left join (select date_bin('1 hour', first_seen_at, timestamptz '2000-01-01T00:00:00Z') as hour,
+                        count(*) as n
+                   from pubkeys group by 1) f using (hour)
+     where u.hour = h.hour`);
 }

@@ -1,6 +1,6 @@
 /**
  * Scheduler benchmark (on demand: `pnpm --filter @nostr-info/scheduler bench [--keep] [--runs N]
- * [--only 1w,3m,1y] [--trusted N]`). Fills one database per dataset on the machine's PostgreSQL (1 week, 3 months,
+ * [--only 1w,3m,1y] [--trusted N] [--db name]`). Fills one database per dataset on the machine's PostgreSQL (1 week, 3 months,
  * 1 year of collector output for 1,000 relays, 500,000 pubkeys, 200 clients), then times full runs
  * and each range alone, and prints one table with the datasets side by side.
  */
@@ -18,6 +18,7 @@ import { Registry } from 'prom-client';
 import { computeSnapshot } from '../src/compute/compute-snapshot.js';
 import { readRelayFacts } from '../src/compute/relay-facts.js';
 import { runScheduler } from '../src/scheduler.js';
+import { refreshUserTiersIfDue } from '../src/trust/tier-refresh.js';
 import { generateDataset } from './generate.js';
 
 const DATASETS = [
@@ -35,11 +36,14 @@ const { values } = parseArgs({
     only: { type: 'string' },
     // Keys in trusted_pubkeys (90 % of the 500,000 pubkeys, the rest quiet keys); 0: none.
     trusted: { type: 'string', default: '0' },
+    // Database name (one dataset only): a branch with its own migrations keeps off the shared one.
+    db: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
 const only = values.only?.split(',');
 const trusted = Number(values.trusted);
+if (values.db && only?.length !== 1) throw new Error('--db names one database: give --only with one dataset');
 const adminUrl = testServices().TEST_PG_ADMIN_URL;
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -66,7 +70,7 @@ function median(xs: number[]): number {
 
 /** Creates (or with --keep reuses) the dataset's database; returns its URL and its clock. */
 async function prepare(key: string, days: number): Promise<{ url: string; now: Date; fresh: boolean }> {
-  const name = `nostr_info_bench_${key}${trusted > 0 ? `_t${trusted}` : ''}`;
+  const name = values.db ?? `nostr_info_bench_${key}${trusted > 0 ? `_t${trusted}` : ''}`;
   const url = withDatabase(adminUrl, name);
   const exists = await admin(
     async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1,
@@ -107,6 +111,8 @@ interface Timing {
   first: number;
   full: number;
   ranges: Record<StatsRange, number>;
+  /** The hourly user tier refresh when no key's tiers changed (its usual case). */
+  refresh: number;
 }
 
 async function measure(url: string, now: Date): Promise<Timing> {
@@ -144,7 +150,13 @@ async function measure(url: string, now: Date): Promise<Timing> {
       }
       ranges[range] = median(xs);
     }
-    return { first, full: median(full), ranges };
+    const refreshes: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      await sql`delete from user_tier_refreshes`.execute(dbs.writer);
+      const r = await refreshUserTiersIfDue(dbs.writer, { now, intervalSeconds: 3600, log: ctx.logger });
+      refreshes.push(r.durationMs ?? Number.NaN);
+    }
+    return { first, full: median(full), ranges, refresh: median(refreshes) };
   } finally {
     await dbs.close();
   }
@@ -167,6 +179,7 @@ out(`| full run (all 5 ranges, with writes) | ${results.map((r) => ms(r.timing.f
 out(
   `| first run on the dataset (builds the all-range totals) | ${results.map((r) => (r.fresh ? ms(r.timing.first) : 'reused')).join(' | ')} |`,
 );
+out(`| user tier refresh (no tier changed) | ${results.map((r) => ms(r.timing.refresh)).join(' | ')} |`);
 for (const range of STATS_RANGES) {
   out(`| ${range} alone | ${results.map((r) => ms(r.timing.ranges[range])).join(' | ')} |`);
 }
