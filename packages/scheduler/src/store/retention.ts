@@ -14,6 +14,7 @@ const HOURLY_TABLES = [
   'zaps_hourly',
   'zap_rejections_hourly',
   'user_activity_hourly',
+  'user_tiers_hourly',
   'relay_off_filter_hourly',
   'untimely_events_hourly',
   'deletions_hourly',

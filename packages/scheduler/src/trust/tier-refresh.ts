@@ -3,6 +3,7 @@ import type { Logger } from '@nostr-info/shared/log';
 import { type Kysely, sql } from 'kysely';
 import { lookUpTiers } from '../compute/tier-counts.js';
 import { isDue } from './due.js';
+import { storeTierBuckets } from './tier-buckets-store.js';
 
 /** Key ranges refreshed one statement (and transaction) each, so no row stays locked for long. */
 const SLICES = '0123456789abcdef'.split('');
@@ -13,6 +14,8 @@ export interface TierRefreshResult {
   /** Rows whose tiers changed (or were set for the first time). */
   changed?: number;
   durationMs?: number;
+  /** Of which counting the tiers per hour and day (`user_tiers_*`). */
+  bucketsMs?: number;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface TierRefreshResult {
  * rows whose tiers changed are written, one slice of the key space per statement: collectors
  * upserting the same rows wait at most one slice's statement, and both take row locks in key order.
  * Rows inserted since (tiers null) are worked out by the statistics run itself until the next one.
+ * Then counts the tiers of every finished hour and day for the activity timeline (`tier-buckets-store.ts`).
  */
 export async function refreshUserTiersIfDue(
   db: Kysely<Database>,
@@ -45,16 +49,29 @@ export async function refreshUserTiersIfDue(
          and (p.profiled is distinct from x.profiled or p.trusted is distinct from x.trusted)`.execute(db);
     changed += Number(numAffectedRows ?? 0);
   }
-  const durationMs = Math.round(performance.now() - t0);
-  await db
-    .insertInto('user_tier_refreshes')
-    .values({ refreshed_at: now, changed, duration_ms: durationMs })
-    .onConflict((oc) => oc.column('refreshed_at').doNothing())
-    .execute();
+  // The per-bucket counts and the bounds the statistics run reads them by, in one transaction.
+  const t1 = performance.now();
+  const durationMs = await db.transaction().execute(async (tx) => {
+    const { hoursThrough, daysThrough } = await storeTierBuckets(tx, now);
+    const ms = Math.round(performance.now() - t0);
+    await tx
+      .insertInto('user_tier_refreshes')
+      .values({
+        refreshed_at: now,
+        changed,
+        duration_ms: ms,
+        hours_through: hoursThrough,
+        days_through: daysThrough,
+      })
+      .onConflict((oc) => oc.column('refreshed_at').doNothing())
+      .execute();
+    return ms;
+  });
+  const bucketsMs = Math.round(performance.now() - t1);
   await db
     .deleteFrom('user_tier_refreshes')
     .where('refreshed_at', '<', new Date(now.getTime() - 7 * 86_400_000))
     .execute();
-  log.info({ changed, durationMs }, 'user tiers refreshed');
-  return { ran: true, changed, durationMs };
+  log.info({ changed, durationMs, bucketsMs }, 'user tiers refreshed');
+  return { ran: true, changed, durationMs, bucketsMs };
 }

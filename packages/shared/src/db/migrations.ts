@@ -20,6 +20,7 @@ import * as backfillProgress from './migrations/2026-12-06T13-00-00-backfill-pro
 import * as trustState from './migrations/2026-12-06T15-00-00-trust-state.js';
 import * as pubkeyTiers from './migrations/2026-12-06T16-00-00-pubkey-tiers.js';
 import * as followGraphStats from './migrations/2026-12-06T17-00-00-follow-graph-stats.js';
+import * as userTierBuckets from './migrations/2026-12-07T10-00-00-user-tier-buckets.js';
 import * as participantTiers from './migrations/2026-12-07T11-00-00-participant-tiers.js';
 
 /**
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T15-00-00-trust-state': trustState,
   '2026-12-06T16-00-00-pubkey-tiers': pubkeyTiers,
   '2026-12-06T17-00-00-follow-graph-stats': followGraphStats,
+  '2026-12-07T10-00-00-user-tier-buckets': userTierBuckets,
   '2026-12-07T11-00-00-participant-tiers': participantTiers,
 };
 

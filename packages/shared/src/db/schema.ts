@@ -517,6 +517,27 @@ export interface UserTierRefreshesTable {
   refreshed_at: Timestamp;
   changed: number;
   duration_ms: number;
+  /** Hours before this are counted in `user_tiers_hourly`; null: none yet. */
+  hours_through: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Days before this are counted in `user_tiers_daily`; null: none yet. */
+  days_through: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Profiled and trusted keys active and new in one hour, as of the tier refresh that wrote the row. */
+export interface UserTiersHourlyTable {
+  hour: Timestamp;
+  active_profiled: number;
+  active_trusted: number;
+  new_profiled: number;
+  new_trusted: number;
+}
+/** The same per day. */
+export interface UserTiersDailyTable {
+  day: Day;
+  active_profiled: number;
+  active_trusted: number;
+  new_profiled: number;
+  new_trusted: number;
 }
 
 /** One row per trust computation: when, under which methodology, and what it saw. */
@@ -728,6 +749,8 @@ export interface Database {
   trust_state: TrustStateTable;
   trust_state_parts: TrustStatePartsTable;
   user_tier_refreshes: UserTierRefreshesTable;
+  user_tiers_hourly: UserTiersHourlyTable;
+  user_tiers_daily: UserTiersDailyTable;
   follow_graph_stats: FollowGraphStatsTable;
   backfill_progress: BackfillProgressTable;
   backfill_runs: BackfillRunsTable;
