@@ -182,7 +182,16 @@ export function buildSnapshot(range: StatsRange, options: FixtureOptions = {}): 
     activity: {
       ...base,
       granularity: range === '24h' ? 'hour' : 'day',
-      series: times.map((t, i) => ({ t, events: 1000 + i, active_users: 300 + i, new_users: 10 + (i % 5) })),
+      series: times.map((t, i) => ({
+        t,
+        events: 1000 + i,
+        active_users: 300 + i,
+        new_users: 10 + (i % 5),
+        user_tiers: {
+          active: { keys: 300 + i, profiled: 120 + i, trusted: 80 + i },
+          new: { keys: 10 + (i % 5), profiled: 3, trusted: 1 },
+        },
+      })),
       coverage,
     },
     coverage,

@@ -61,6 +61,10 @@ describe('stats endpoints', () => {
     expect(
       validator.component('FullSnapshot', { ...buildSnapshot('7d'), range: '1y' }).length,
     ).toBeGreaterThan(0);
+    const activity = buildSnapshot('7d').activity;
+    expect(validator.component('ActivitySection', activity)).toEqual([]);
+    const withoutTiers = { ...activity, series: activity.series.map(({ user_tiers: _, ...p }) => p) };
+    expect(validator.component('ActivitySection', withoutTiers).length).toBeGreaterThan(0);
   });
 
   it('negotiates brotli and gzip from precomputed bytes that decode to the same JSON', async () => {

@@ -27,6 +27,12 @@ const NO_REJECTIONS = {
   unverified: { count: 0, sats: 0 },
 };
 
+/** User tiers of an activity point in this dataset: no key has both a profile and a follow list, no seeds. */
+const untiered = (active: number, fresh: number) => ({
+  active: { keys: active, profiled: 0, trusted: null },
+  new: { keys: fresh, profiled: 0, trusted: null },
+});
+
 describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built dataset (%s)', (backend) => {
   let t: TestContext;
   /** Snapshots of a fresh install: first-seen dates known only from collection start on. */
@@ -308,9 +314,27 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
     expect(a.series).toHaveLength(25);
     // The partial first hour: its new users are those first seen from 12:30 on (p3, one second
     // earlier, is not); its active users are the whole hour's (p3), as documented.
-    expect(a.series[0]).toEqual({ t: H('2026-11-23T12:00:00Z'), events: 0, active_users: 1, new_users: 0 });
-    expect(a.series[1]).toEqual({ t: H('2026-11-23T13:00:00Z'), events: 4, active_users: 1, new_users: 1 });
-    expect(a.series[24]).toEqual({ t: H('2026-11-24T12:00:00Z'), events: 12, active_users: 2, new_users: 0 });
+    expect(a.series[0]).toEqual({
+      t: H('2026-11-23T12:00:00Z'),
+      events: 0,
+      active_users: 1,
+      new_users: 0,
+      user_tiers: untiered(1, 0),
+    });
+    expect(a.series[1]).toEqual({
+      t: H('2026-11-23T13:00:00Z'),
+      events: 4,
+      active_users: 1,
+      new_users: 1,
+      user_tiers: untiered(1, 1),
+    });
+    expect(a.series[24]).toEqual({
+      t: H('2026-11-24T12:00:00Z'),
+      events: 12,
+      active_users: 2,
+      new_users: 0,
+      user_tiers: untiered(2, 0),
+    });
     expect(a.series.slice(2, 24).every((p) => p.events === 0 && p.active_users === 0)).toBe(true);
     // The series' new users add up to the range's: p2.
     expect(a.series.reduce((n, p) => n + (p.new_users ?? 0), 0)).toBe(s.overview.users.new);
@@ -366,6 +390,7 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
       events: 7,
       active_users: 1,
       new_users: 1,
+      user_tiers: untiered(1, 1),
     });
   });
 
@@ -392,12 +417,14 @@ describe.each<Backend>(['postgres', 'pglite'])('snapshots of the hand-built data
       events: 11,
       active_users: 3,
       new_users: 2,
+      user_tiers: untiered(3, 2),
     });
     expect(s.activity.series[0]).toEqual({
       t: H('2026-10-26T00:00:00Z'),
       events: 8,
       active_users: 1,
       new_users: 1,
+      user_tiers: untiered(1, 1),
     });
     expect(s.relays.relays.map((r) => [r.url, r.events, r.uptime_pct])).toEqual([
       ['wss://a.example', 27, 50],

@@ -21,6 +21,7 @@ import {
   relaysSection,
   topRelaysSection,
 } from './sections.js';
+import type { TierSeries } from './tier-buckets.js';
 import type { TierCounts } from './tier-counts.js';
 import { readZapFigures } from './zap-figures.js';
 
@@ -42,12 +43,18 @@ export async function computeSnapshot(
     trust = true,
     tiers,
     participants,
-  }: { trust?: boolean; tiers?: Promise<TierCounts>; participants?: Promise<ParticipantTiers> } = {},
+    tierSeries,
+  }: {
+    trust?: boolean;
+    tiers?: Promise<TierCounts>;
+    participants?: Promise<ParticipantTiers>;
+    tierSeries?: Promise<TierSeries>;
+  } = {},
 ): Promise<ComputedRange> {
   const started = performance.now();
   const window = rangeWindow(range, now);
   const [data, filtered, zaps, coverageRows, outages, census, graphStats, people] = await Promise.all([
-    readRange(db, window, tiers),
+    readRange(db, window, { tiers, tierSeries }),
     readFilterFigures(db, window),
     readZapFigures(db, window),
     readCoverageRows(db, window, relays.filter((r) => r.watched).length),
@@ -63,7 +70,7 @@ export async function computeSnapshot(
     window,
     coverage,
     overviewSection(base, data, figures, filtered, zaps, people, trust),
-    activitySection(base, window, data),
+    activitySection(base, window, data, trust),
   );
   const snapshot: FullSnapshot = {
     ...base,

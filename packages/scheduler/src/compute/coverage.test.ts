@@ -94,6 +94,7 @@ describe('applyCoverage', () => {
     events: 1,
     active_users: 2,
     new_users: 1,
+    user_tiers: { active: { keys: 2, profiled: 1, trusted: 1 }, new: { keys: 1, profiled: 1, trusted: 0 } },
   }));
   const overview = {
     users: { active: 5, new: 3 },
@@ -116,6 +117,11 @@ describe('applyCoverage', () => {
     expect(out.overview.user_tiers.new).toEqual({ keys: null, profiled: null, trusted: null });
     expect(out.overview.user_tiers.active).toEqual(overview.user_tiers.active);
     expect(out.activity.series.map((p) => p.new_users)).toEqual([null, 1]);
+    expect(out.activity.series.map((p) => p.user_tiers.new)).toEqual([
+      { keys: null, profiled: null, trusted: null },
+      { keys: 1, profiled: 1, trusted: 0 },
+    ]);
+    expect(out.activity.series[0]?.user_tiers.active).toEqual({ keys: 2, profiled: 1, trusted: 1 });
     expect(out.overview.coverage).toBe(coverage);
     expect(out.activity.coverage).toBe(coverage);
   });
@@ -130,5 +136,6 @@ describe('applyCoverage', () => {
     expect(out.overview.users).toEqual({ active: 5, new: 3 });
     expect(out.overview.user_tiers.new).toEqual(overview.user_tiers.new);
     expect(out.activity.series.map((p) => p.new_users)).toEqual([1, 1]);
+    expect(out.activity.series.map((p) => p.user_tiers)).toEqual(series.map((p) => p.user_tiers));
   });
 });

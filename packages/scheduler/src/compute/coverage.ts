@@ -75,8 +75,8 @@ function newUsersKnown(
 
 /**
  * Sets the coverage block on the overview and activity sections, and nulls what cannot be known:
- * every new-user figure of a warming-up range, and the new users of each bucket that starts (its
- * part inside the window) before `known_since`.
+ * every new-user figure of a warming-up range, and the new users (every tier) of each bucket that
+ * starts (its part inside the window) before `known_since`.
  */
 export function applyCoverage(
   window: RangeWindow,
@@ -101,7 +101,15 @@ export function applyCoverage(
     },
     activity: {
       ...activity,
-      series: activity.series.map((p) => (bucketKnown(p.t) ? p : { ...p, new_users: null })),
+      series: activity.series.map((p) =>
+        bucketKnown(p.t)
+          ? p
+          : {
+              ...p,
+              new_users: null,
+              user_tiers: { ...p.user_tiers, new: { keys: null, profiled: null, trusted: null } },
+            },
+      ),
       coverage,
     },
   };

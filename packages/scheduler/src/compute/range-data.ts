@@ -3,6 +3,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { ROLLUP_NAME } from '../store/rollups.js';
 import { COUNTER_TABLES, type CounterName } from './counter-tables.js';
 import type { RangeWindow } from './range-window.js';
+import { firstSeriesBucket, readNewTiersBetween, readTierSeries, type TierSeries } from './tier-buckets.js';
 import { readTierCounts, type TierCounts } from './tier-counts.js';
 import { windowBounds } from './window-bounds.js';
 
@@ -74,6 +75,8 @@ export interface RangeData {
   clientUsers: ClientCount[];
   /** First day with any data (only read for `all`, to open its series). */
   firstDay: Date | string | null;
+  /** Profiled and trusted keys per bucket of the activity series. */
+  tierSeries: TierSeries;
 }
 
 /** Row count of `data` (reported per range as `rows`). */
@@ -85,6 +88,7 @@ export function rowCount(data: RangeData): number {
     data.activity.length +
     data.clientEvents.length +
     data.clientUsers.length +
+    data.tierSeries.buckets.size +
     1
   );
 }
@@ -111,7 +115,10 @@ function rolledUp(totals: string, name: CounterName): RawBuilder<unknown> {
 export async function readRange(
   db: Kysely<Database>,
   window: RangeWindow,
-  tiers: Promise<TierCounts> = readTierCounts(db, [window]).then(([t]) => t as TierCounts),
+  {
+    tiers = readTierCounts(db, [window]).then(([t]) => t as TierCounts),
+    tierSeries = readTierSeries(db, window.granularity, firstSeriesBucket(window)),
+  }: { tiers?: Promise<TierCounts>; tierSeries?: Promise<TierSeries> } = {},
 ): Promise<RangeData> {
   const { time, partial, firstBucket, rows } = windowBounds(window);
   const all = window.start === null;
@@ -136,6 +143,8 @@ export async function readRange(
     clientUsers,
     firstDay,
     tierCounts,
+    tierBuckets,
+    partialNewTiers,
   ] = await Promise.all([
     sql<RelayRangeCounters>`
         select relay_id, kind, sum(events)::bigint as events, sum(invalid)::bigint as invalid,
@@ -195,6 +204,8 @@ export async function readRange(
             select least((select min(day) from network_events_daily),
                          (select min(day) from user_activity_daily)) as day`.execute(db),
     tiers,
+    tierSeries,
+    partial ? readNewTiersBetween(db, partial.from, partial.to) : Promise.resolve(null),
   ]);
   const scalarRow = scalars.rows[0];
   if (!scalarRow) throw new Error('range scalars query returned no row');
@@ -207,5 +218,29 @@ export async function readRange(
     clientEvents: clientEvents.rows,
     clientUsers: clientUsers.rows,
     firstDay: firstDay?.rows[0]?.day ?? null,
+    tierSeries:
+      partialNewTiers && partial ? withPartialHour(tierBuckets, partial.hour, partialNewTiers) : tierBuckets,
   };
+}
+
+/**
+ * The series with the new users by tier of a window's partial first hour counted over its part
+ * inside the window, as `new_users` is; its active users stay those of the whole hour.
+ */
+function withPartialHour(
+  series: TierSeries,
+  hour: Date,
+  newTiers: { profiled: number; trusted: number },
+): TierSeries {
+  const key = hour.toISOString();
+  const whole = series.buckets.get(key) ?? {
+    active_profiled: 0,
+    active_trusted: 0,
+    new_profiled: 0,
+    new_trusted: 0,
+  };
+  if (!series.buckets.has(key) && hour.getTime() < series.liveFrom) return series;
+  const buckets = new Map(series.buckets);
+  buckets.set(key, { ...whole, new_profiled: newTiers.profiled, new_trusted: newTiers.trusted });
+  return { ...series, buckets };
 }

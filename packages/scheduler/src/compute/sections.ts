@@ -14,6 +14,7 @@ import { type ParticipantTiers, tiersOf } from './participant-tiers.js';
 import type { RangeData } from './range-data.js';
 import { bucketStarts, type RangeWindow } from './range-window.js';
 import { byEvents, byText, type RelayFigures } from './relay-rows.js';
+import { bucketTiersAt } from './tier-buckets.js';
 import { type ZapRangeFigures, zapOverview } from './zap-figures.js';
 
 type Base = { range: RangeWindow['range']; computed_at: string };
@@ -218,6 +219,8 @@ export function activitySection(
   base: Base,
   window: RangeWindow,
   data: RangeData,
+  /** False when no trust seeds are configured: the trusted figures are then null. */
+  trust = true,
 ): Omit<ActivitySection, 'coverage'> {
   const events = new Map<string, number>();
   for (const e of data.networkEvents) {
@@ -228,11 +231,23 @@ export function activitySection(
   const series = bucketStarts(window, firstDay(data)).map((t) => {
     const key = t.toISOString();
     const u = users.get(key);
+    const active_users = u?.active_users ?? 0;
+    const new_users = u?.new_users ?? 0;
+    const tiers = bucketTiersAt(data.tierSeries, t);
+    const trusted = (n: number | undefined) => (trust ? (n ?? null) : null);
     return {
       t: key,
       events: events.get(key) ?? 0,
-      active_users: u?.active_users ?? 0,
-      new_users: u?.new_users ?? 0,
+      active_users,
+      new_users,
+      user_tiers: {
+        active: {
+          keys: active_users,
+          profiled: tiers?.active_profiled ?? null,
+          trusted: trusted(tiers?.active_trusted),
+        },
+        new: { keys: new_users, profiled: tiers?.new_profiled ?? null, trusted: trusted(tiers?.new_trusted) },
+      },
     };
   });
   return { ...base, granularity: window.granularity, series };

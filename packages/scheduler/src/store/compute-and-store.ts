@@ -7,6 +7,7 @@ import { type ComputedRange, computeSnapshot } from '../compute/compute-snapshot
 import { type ParticipantTiers, readParticipantTiers } from '../compute/participant-tiers.js';
 import { rangeWindow } from '../compute/range-window.js';
 import { readRelayFacts } from '../compute/relay-facts.js';
+import { readTierSeriesOf, type TierSeries } from '../compute/tier-buckets.js';
 import { readTierCounts, type TierCounts } from '../compute/tier-counts.js';
 import { cacheSnapshots } from '../publish/cache.js';
 import { advanceRollups } from './rollups.js';
@@ -33,13 +34,16 @@ async function computeAll(
   now: Date,
   trust: boolean,
 ) {
-  // The user tiers of every range in one statement each, beside the ranges' own queries.
+  // The user tiers of every range in one statement (zap participants and client users in one
+  // more), and of every bucket in one per bucket size, beside the ranges' own queries.
   const windows = ranges.map((range) => rangeWindow(range, now));
   const tiers = readTierCounts(reader, windows);
   const participants = readParticipantTiers(reader, windows);
+  const tierSeries = readTierSeriesOf(reader, windows);
   // Not left unhandled while the relay facts are read: each range awaits its share.
   tiers.catch(() => undefined);
   participants.catch(() => undefined);
+  tierSeries.catch(() => undefined);
   const relays = await readRelayFacts(reader);
   // Ranges run side by side; each one's queries also run in parallel on the reader's pool.
   return Promise.all(
@@ -48,6 +52,7 @@ async function computeAll(
         trust,
         tiers: tiers.then((all) => all[i] as TierCounts),
         participants: participants.then((all) => all[i] as ParticipantTiers),
+        tierSeries: tierSeries.then((all) => all[i] as TierSeries),
       }),
     ),
   );

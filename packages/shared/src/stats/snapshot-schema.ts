@@ -293,6 +293,36 @@ export const topRelaysSchema = z.object({
     ),
 });
 
+/** A tier figure of one bucket: null when its per-key rows were gone before the tiers were counted. */
+const bucketTierCount = count.nullable();
+
+const bucketTiersSchema = z
+  .object({
+    active: z
+      .object({
+        keys: count.describe('every pubkey with an event in the bucket (= active_users)'),
+        profiled: bucketTierCount.describe(
+          'of them, pubkeys with a profile and a follow list seen; null when not counted (docs/methodology.md)',
+        ),
+        trusted: bucketTierCount.describe(
+          'of them, pubkeys in the web of trust; null when not counted or when no seeds are configured',
+        ),
+      })
+      .describe('distinct pubkeys with an event in the bucket, by tier'),
+    new: z
+      .object({
+        keys: newCount.describe('pubkeys first seen in the bucket (= new_users)'),
+        profiled: newCount.describe('of them, pubkeys with a profile and a follow list seen'),
+        trusted: newCount.describe('of them, pubkeys in the web of trust; null when no seeds are configured'),
+      })
+      .describe(
+        'pubkeys first seen in the bucket, by tier; null where new_users is null, or when not counted',
+      ),
+  })
+  .describe(
+    "users of one bucket by tier, each key's tiers as of the last tier refresh (docs/methodology.md)",
+  );
+
 export const activitySchema = z.object({
   ...sectionBase,
   granularity,
@@ -302,6 +332,7 @@ export const activitySchema = z.object({
       events: count,
       active_users: count,
       new_users: newCount.describe('null for a bucket that starts before coverage.known_since'),
+      user_tiers: bucketTiersSchema,
     }),
   ),
   coverage: coverageSchema,
