@@ -3,7 +3,13 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { ROLLUP_NAME } from '../store/rollups.js';
 import { COUNTER_TABLES, type CounterName } from './counter-tables.js';
 import type { RangeWindow } from './range-window.js';
-import { firstSeriesBucket, readNewTiersBetween, readTierSeries, type TierSeries } from './tier-buckets.js';
+import {
+  bucketTiersAt,
+  firstSeriesBucket,
+  readNewTiersBetween,
+  readTierSeries,
+  type TierSeries,
+} from './tier-buckets.js';
 import { readTierCounts, type TierCounts } from './tier-counts.js';
 import { windowBounds } from './window-bounds.js';
 
@@ -232,15 +238,13 @@ function withPartialHour(
   hour: Date,
   newTiers: { profiled: number; trusted: number },
 ): TierSeries {
-  const key = hour.toISOString();
-  const whole = series.buckets.get(key) ?? {
-    active_profiled: 0,
-    active_trusted: 0,
-    new_profiled: 0,
-    new_trusted: 0,
-  };
-  if (!series.buckets.has(key) && hour.getTime() < series.liveFrom) return series;
+  const whole = bucketTiersAt(series, hour);
+  if (!whole) return series;
   const buckets = new Map(series.buckets);
-  buckets.set(key, { ...whole, new_profiled: newTiers.profiled, new_trusted: newTiers.trusted });
+  buckets.set(hour.toISOString(), {
+    ...whole,
+    new_profiled: newTiers.profiled,
+    new_trusted: newTiers.trusted,
+  });
   return { ...series, buckets };
 }
