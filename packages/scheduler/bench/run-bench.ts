@@ -18,6 +18,7 @@ import { Registry } from 'prom-client';
 import { computeSnapshot } from '../src/compute/compute-snapshot.js';
 import { readRelayFacts } from '../src/compute/relay-facts.js';
 import { runScheduler } from '../src/scheduler.js';
+import { refreshParticipantTiers } from '../src/trust/participant-tier-refresh.js';
 import { refreshUserTiersIfDue } from '../src/trust/tier-refresh.js';
 import { generateDataset } from './generate.js';
 
@@ -115,6 +116,8 @@ interface Timing {
   refresh: number;
   /** Of which counting the tiers per hour and day. */
   refreshBuckets: number;
+  /** The zap participants' and client users' tiers, refreshed right after (none changed). */
+  refreshParticipants: number;
 }
 
 async function measure(url: string, now: Date): Promise<Timing> {
@@ -156,13 +159,24 @@ async function measure(url: string, now: Date): Promise<Timing> {
     }
     const refreshes: number[] = [];
     const buckets: number[] = [];
+    const participants: number[] = [];
     for (let i = 0; i < runs; i++) {
       await sql`delete from user_tier_refreshes`.execute(dbs.writer);
       const r = await refreshUserTiersIfDue(dbs.writer, { now, intervalSeconds: 3600, log: ctx.logger });
       refreshes.push(r.durationMs ?? Number.NaN);
       buckets.push(r.bucketsMs ?? Number.NaN);
+      const t0 = performance.now();
+      await refreshParticipantTiers(dbs.writer);
+      participants.push(performance.now() - t0);
     }
-    return { first, full: median(full), ranges, refresh: median(refreshes), refreshBuckets: median(buckets) };
+    return {
+      first,
+      full: median(full),
+      ranges,
+      refresh: median(refreshes),
+      refreshBuckets: median(buckets),
+      refreshParticipants: median(participants),
+    };
   } finally {
     await dbs.close();
   }
@@ -187,6 +201,9 @@ out(
 );
 out(`| user tier refresh (no tier changed) | ${results.map((r) => ms(r.timing.refresh)).join(' | ')} |`);
 out(`| of which tiers per hour and day | ${results.map((r) => ms(r.timing.refreshBuckets)).join(' | ')} |`);
+out(
+  `| zap participant and client user tier refresh (none changed) | ${results.map((r) => ms(r.timing.refreshParticipants)).join(' | ')} |`,
+);
 for (const range of STATS_RANGES) {
   out(`| ${range} alone | ${results.map((r) => ms(r.timing.ranges[range])).join(' | ')} |`);
 }

@@ -2,7 +2,7 @@ import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { RangeWindow } from './range-window.js';
 import { lookUpTiers } from './tier-counts.js';
-import { windowBounds } from './window-bounds.js';
+import { widestStart, windowBounds } from './window-bounds.js';
 
 /** Profiled and trusted keys among some users of a range (the `keys` figure is counted apart). */
 export interface TierPair {
@@ -20,13 +20,6 @@ export interface ParticipantTiers {
 /** Keys, profiled and trusted keys among some users (trusted null without trust seeds). */
 export function tiersOf(keys: number, pair: TierPair | undefined, trust: boolean) {
   return { keys, profiled: pair?.profiled ?? 0, trusted: trust ? (pair?.trusted ?? 0) : null };
-}
-
-/** The widest start among `windows` (`-infinity` when one is `all`). */
-function widestStart(windows: readonly RangeWindow[]): RawBuilder<unknown> {
-  return windows.some((w) => w.start === null)
-    ? sql`'-infinity'::timestamptz`
-    : sql`${new Date(Math.min(...windows.map((w) => w.start?.getTime() ?? 0))).toISOString()}::timestamptz`;
 }
 
 /** Rows of `table` seen since the widest start, with their tiers (looked up where not refreshed). */

@@ -63,3 +63,10 @@ export function windowBounds(window: RangeWindow) {
 
   return { time, partial, firstBucket, rows };
 }
+
+/** The earliest start among `windows`, as a time (`-infinity` when one is `all`). */
+export function widestStart(windows: readonly RangeWindow[]): RawBuilder<unknown> {
+  const starts = windows.map((w) => w.start);
+  if (starts.some((s) => s === null)) return sql`'-infinity'::timestamptz`;
+  return ts(new Date(Math.min(...starts.map((s) => s?.getTime() ?? 0))));
+}

@@ -1,9 +1,7 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
 import { lookUpTiers } from '../compute/tier-counts.js';
-
-/** Key ranges refreshed one statement each, as the pubkey refresh does. */
-const SLICES = '0123456789abcdef'.split('');
+import { SLICES } from './tier-refresh.js';
 
 /** Tables whose rows carry their key's tiers besides `pubkeys`, and the columns that key them. */
 const TABLES = [

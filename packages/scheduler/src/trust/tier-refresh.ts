@@ -6,7 +6,7 @@ import { isDue } from './due.js';
 import { storeTierBuckets } from './tier-buckets-store.js';
 
 /** Key ranges refreshed one statement (and transaction) each, so no row stays locked for long. */
-const SLICES = '0123456789abcdef'.split('');
+export const SLICES = '0123456789abcdef'.split('');
 
 /** What one refresh did; `ran` false when it was not due. */
 export interface TierRefreshResult {
