@@ -104,13 +104,16 @@ export async function flushDurable(tx: Tx, buffer: CounterBuffer, write: Durable
  * Inserts the counted ids; returns the events whose id was already there. Entries are sorted by
  * key in typed arrays and sent as two words each, so a buffer of tens of thousands of events
  * makes no string or big integer per entry, and the database answers with the few repeats, not
- * every inserted key. Keys go in ascending order, so two replicas inserting overlapping keys lock
- * them in the same order and never deadlock.
+ * every inserted key. Keys go in ascending order (signed, as the column sorts), across chunks and
+ * within them, so two replicas inserting overlapping keys lock them in the same order.
  */
 async function insertCounted(tx: Tx, counted: CountedLog, maxHorizon: number): Promise<CountedEvent[]> {
   const order = new Uint32Array(counted.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => counted.keyHi(a) - counted.keyHi(b) || counted.keyLo(a) - counted.keyLo(b) || a - b);
+  // Signed order, as the database orders the keys: chunks and the rows inside them follow one order.
+  order.sort(
+    (a, b) => (counted.keyHi(a) | 0) - (counted.keyHi(b) | 0) || counted.keyLo(a) - counted.keyLo(b) || a - b,
+  );
   /** The first entry of each key, in key order. */
   const firsts: number[] = [];
   const repeatedAt: number[] = [];
