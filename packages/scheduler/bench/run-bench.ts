@@ -1,18 +1,22 @@
 /**
  * Scheduler benchmark (on demand: `pnpm --filter @nostr-info/scheduler bench [--keep] [--runs N]
- * [--only 1w,3m,1y] [--trusted N] [--db name]`). Fills one database per dataset on the machine's PostgreSQL (1 week, 3 months,
- * 1 year of collector output for 1,000 relays, 500,000 pubkeys, 200 clients), then times full runs
- * and each range alone, and prints one table with the datasets side by side.
+ * [--only 1w,3m,1y] [--trusted N] [--db NAME] [--dump FILE]`). Fills one database per dataset on the machine's
+ * PostgreSQL (1 week, 3 months, 1 year of collector output for 1,000 relays, 500,000 pubkeys, 200 clients),
+ * then times full runs and each range alone, and prints one table with the datasets side by side.
+ * `--db` names the database (one dataset only), so a schema change can be measured on a copy of its
+ * own; `--dump` writes every snapshot the runs stored (without `computed_at`) as JSON, so two
+ * versions of the code can be proven to store the same figures.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createMemoryCache } from '@nostr-info/shared/cache';
 import { loadEnv, type SchedulerEnv } from '@nostr-info/shared/config';
-import { createDatabases, migrateToLatest } from '@nostr-info/shared/db';
+import { createDatabases, type Database, migrateToLatest } from '@nostr-info/shared/db';
 import type { RoleContext } from '@nostr-info/shared/lifecycle';
 import { createLogger } from '@nostr-info/shared/log';
 import { STATS_RANGES, type StatsRange } from '@nostr-info/shared/stats';
 import { testServices } from '@nostr-info/shared/testing';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { computeSnapshot } from '../src/compute/compute-snapshot.js';
@@ -39,6 +43,7 @@ const { values } = parseArgs({
     trusted: { type: 'string', default: '0' },
     // Database name (one dataset only): a branch with its own migrations keeps off the shared one.
     db: { type: 'string' },
+    dump: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -120,7 +125,27 @@ interface Timing {
   refreshParticipants: number;
 }
 
-async function measure(url: string, now: Date): Promise<Timing> {
+/** Drops `computed_at` everywhere in a snapshot body (it is the run's clock, not a figure). */
+function withoutClock(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutClock);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== 'computed_at')
+        .map(([k, x]) => [k, withoutClock(x)]),
+    );
+  }
+  return v;
+}
+
+/** Every snapshot stored after id `after`, oldest first, without `computed_at`. */
+async function snapshotsAfter(db: Kysely<Database>, after: string): Promise<unknown[]> {
+  const { rows } = await sql<{ range: string; body: unknown }>`
+    select range, body from statistics_snapshots where id > ${after}::bigint order by id`.execute(db);
+  return rows.map((r) => ({ range: r.range, body: withoutClock(r.body) }));
+}
+
+async function measure(url: string, now: Date, key: string): Promise<Timing> {
   const env = loadEnv('scheduler', { DATABASE_URL: url, LOG_LEVEL: 'silent' });
   const dbs = await createDatabases({ databaseUrl: url, poolMax: env.DATABASE_POOL_MAX });
   const ctx: RoleContext<SchedulerEnv> = {
@@ -135,6 +160,9 @@ async function measure(url: string, now: Date): Promise<Timing> {
     const clock = () => now;
     // The warm run refreshes the user tiers, so the timed runs read what this code's refresh wrote.
     await sql`delete from user_tier_refreshes`.execute(dbs.writer);
+    const { rows: last } = await sql<{ id: string }>`
+      select coalesce(max(id), 0)::text as id from statistics_snapshots`.execute(dbs.writer);
+    const before = last[0]?.id ?? '0';
     // A fresh dataset's first run also rolls all of history into the `all` totals (once).
     const t0 = performance.now();
     const warm = await runScheduler(ctx, { now: clock });
@@ -146,6 +174,10 @@ async function measure(url: string, now: Date): Promise<Timing> {
       const r = await runScheduler(ctx, { now: clock });
       if (r.error) throw r.error;
       full.push(performance.now() - t0);
+    }
+    if (values.dump) {
+      const file = only && only.length === 1 ? values.dump : `${values.dump}.${key}`;
+      writeFileSync(file, `${JSON.stringify(await snapshotsAfter(dbs.writer, before), null, 1)}\n`);
     }
     const ranges = {} as Record<StatsRange, number>;
     for (const range of STATS_RANGES) {
@@ -186,7 +218,7 @@ const results: { label: string; fresh: boolean; timing: Timing }[] = [];
 for (const d of DATASETS) {
   if (only && !only.includes(d.key)) continue;
   const { url, now, fresh } = await prepare(d.key, d.days);
-  results.push({ label: d.label, fresh, timing: await measure(url, now) });
+  results.push({ label: d.label, fresh, timing: await measure(url, now, d.key) });
 }
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
