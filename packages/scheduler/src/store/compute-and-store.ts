@@ -1,5 +1,5 @@
 import type { Cache } from '@nostr-info/shared/cache';
-import { type Database, type Databases, withConsistentRead } from '@nostr-info/shared/db';
+import { type Database, type Databases, JIT_OFF, withConsistentRead } from '@nostr-info/shared/db';
 import type { Logger } from '@nostr-info/shared/log';
 import type { StatsRange } from '@nostr-info/shared/stats';
 import { type Kysely, sql } from 'kysely';
@@ -101,8 +101,8 @@ export async function computeAndStore(o: ComputeAndStoreOptions): Promise<Comput
     .setIsolationLevel(readsInWriter ? 'repeatable read' : 'read committed')
     .execute(async (trx) => {
       if (!(await tryRunLock(trx))) return null;
-      // As in a consistent read (`withConsistentRead`): JIT costs these statements more than it saves.
-      if (readsInWriter) await sql`set local jit = off`.execute(trx);
+      // As in a consistent read (`withConsistentRead`).
+      if (readsInWriter) await sql.raw(JIT_OFF).execute(trx);
       const computed = readsInWriter
         ? await computeAll(trx, ranges, now, trust)
         : await withConsistentRead(dbs, { connections: readConnections }, (db) =>

@@ -14,11 +14,12 @@ export interface ConsistentReadOptions {
 const SNAPSHOT_ID = /^[0-9A-Fa-f-]+$/;
 const BEGIN = 'start transaction isolation level repeatable read, read only';
 /**
- * Statements of a consistent read are many short aggregations whose cost estimates still pass
- * `jit_above_cost`: compiling them took longer than running them (a 1-year statistics run 5.1 s
- * with JIT, 3.4 s without; docs/benchmarks.md).
+ * Turns JIT off for the rest of the transaction. Statistics reads are many short aggregations
+ * whose cost estimates still pass `jit_above_cost`: compiling them takes longer than running them
+ * (see the scheduler section of docs/benchmarks.md). Every transaction that runs a statistics
+ * run's reads sends this.
  */
-const NO_JIT = 'set local jit = off';
+export const JIT_OFF = 'set local jit = off';
 /** How long a connection beyond the first is waited for. */
 const FOLLOWER_WAIT_MS = 200;
 
@@ -78,7 +79,7 @@ async function openSnapshotClients(pool: PostgresPool, wanted: number): Promise<
     const leader = await pool.connect();
     clients.push(leader);
     await leader.query(BEGIN, []);
-    await leader.query(NO_JIT, []);
+    await leader.query(JIT_OFF, []);
     const { rows } = await leader.query<{ id: string }>('select pg_export_snapshot() as id', []);
     const id = rows[0]?.id;
     if (!id || !SNAPSHOT_ID.test(id)) throw new Error(`unexpected snapshot id ${String(id)}`);
@@ -91,7 +92,7 @@ async function openSnapshotClients(pool: PostgresPool, wanted: number): Promise<
         await client.query(BEGIN, []);
         // An identifier, not a value: SET TRANSACTION SNAPSHOT takes no parameter (checked above).
         await client.query(`set transaction snapshot '${id}'`, []);
-        await client.query(NO_JIT, []);
+        await client.query(JIT_OFF, []);
         clients.push(client);
       } catch {
         await client.query('rollback', []).catch(() => undefined);
