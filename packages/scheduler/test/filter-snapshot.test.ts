@@ -92,6 +92,8 @@ async function seed(db: Db): Promise<void> {
     .insertInto('event_deletions')
     .values([
       { event_id: id('b'), pubkey: P1 },
+      // Also deleted by address: counted once.
+      { event_id: id('a'), pubkey: P1 },
       { event_id: id('c'), pubkey: P3 },
       { event_id: id('e'), pubkey: P3 },
     ])
