@@ -5,6 +5,7 @@ import { censusSection } from './census.js';
 import { censusRelays, readCensusFacts } from './census-facts.js';
 import { applyCoverage, coverageOf } from './coverage.js';
 import { readCoverageRows } from './coverage-rows.js';
+import type { DistinctFigures } from './distinct-counts.js';
 import { readFilterFigures } from './filter-figures.js';
 import { followGraphSection, readGraphStats } from './follow-graph-section.js';
 import { type ParticipantTiers, readParticipantTiers } from './participant-tiers.js';
@@ -33,28 +34,26 @@ export interface ComputedRange {
   rows: number;
 }
 
+/** What a run reads for all its ranges at once and hands to each (each reads its own without). */
+export interface SharedReads {
+  tiers?: Promise<TierCounts>;
+  participants?: Promise<ParticipantTiers>;
+  tierSeries?: Promise<TierSeries>;
+  distinct?: Promise<DistinctFigures>;
+}
+
 /** Computes the full snapshot of `range` at `now` from `db` (the reader). */
 export async function computeSnapshot(
   db: Kysely<Database>,
   range: StatsRange,
   now: Date,
   relays: readonly RelayFacts[],
-  {
-    trust = true,
-    tiers,
-    participants,
-    tierSeries,
-  }: {
-    trust?: boolean;
-    tiers?: Promise<TierCounts>;
-    participants?: Promise<ParticipantTiers>;
-    tierSeries?: Promise<TierSeries>;
-  } = {},
+  { trust = true, tiers, participants, tierSeries, distinct }: { trust?: boolean } & SharedReads = {},
 ): Promise<ComputedRange> {
   const started = performance.now();
   const window = rangeWindow(range, now);
   const [data, filtered, zaps, coverageRows, outages, census, graphStats, people] = await Promise.all([
-    readRange(db, window, { tiers, tierSeries }),
+    readRange(db, window, { tiers, tierSeries, distinct }),
     readFilterFigures(db, window),
     readZapFigures(db, window),
     readCoverageRows(db, window, relays.filter((r) => r.watched).length),

@@ -2,6 +2,7 @@ import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { ROLLUP_NAME } from '../store/rollups.js';
 import { COUNTER_TABLES, type CounterName } from './counter-tables.js';
+import { type DistinctCounts, type DistinctFigures, readDistinct } from './distinct-counts.js';
 import type { RangeWindow } from './range-window.js';
 import {
   bucketTiersAt,
@@ -50,18 +51,12 @@ export interface ActivityBucket {
 }
 
 /** Single figures of a range: distinct users, articles, zap sums and participants. */
-export interface RangeScalars extends TierCounts {
-  active_users: number;
-  new_users: number;
+export interface RangeScalars extends TierCounts, DistinctCounts {
   /** When the trust table was computed (the newest `trust_runs` row). */
   trust_computed_at: Date | null;
-  articles: number;
-  senders: number;
-  receivers: number;
   zaps: number;
   sats: number;
   flagged: number;
-  client_users_total: number;
 }
 
 /** Events or users of one client. */
@@ -117,16 +112,24 @@ function rolledUp(totals: string, name: CounterName): RawBuilder<unknown> {
                           '-infinity'::date)) r`;
 }
 
-/** Runs every query of one range (in parallel on the reader's pool). */
+/**
+ * Runs every query of one range (in parallel on the reader's pool). `tiers` and `distinct`, read
+ * for every range of a run at once, are read for this range alone when not given.
+ */
 export async function readRange(
   db: Kysely<Database>,
   window: RangeWindow,
   {
     tiers = readTierCounts(db, [window]).then(([t]) => t as TierCounts),
     tierSeries = readTierSeries(db, window.granularity, firstSeriesBucket(window)),
-  }: { tiers?: Promise<TierCounts>; tierSeries?: Promise<TierSeries> } = {},
+    distinct = readDistinct(db, [window]).then(([d]) => d as DistinctFigures),
+  }: {
+    tiers?: Promise<TierCounts>;
+    tierSeries?: Promise<TierSeries>;
+    distinct?: Promise<DistinctFigures>;
+  } = {},
 ): Promise<RangeData> {
-  const { time, partial, firstBucket, rows } = windowBounds(window);
+  const { partial, firstBucket, rows } = windowBounds(window);
   const all = window.start === null;
   /** The rows of a counter in the window; `all` reads running totals when it has some. */
   const from = (name: CounterName, totals?: string) => (all && totals ? rolledUp(totals, name) : rows(name));
@@ -146,11 +149,11 @@ export async function readRange(
     activity,
     scalars,
     clientEvents,
-    clientUsers,
     firstDay,
     tierCounts,
     tierBuckets,
     partialNewTiers,
+    distinctFigures,
   ] = await Promise.all([
     sql<RelayRangeCounters>`
         select relay_id, kind, sum(events)::bigint as events, sum(invalid)::bigint as invalid,
@@ -175,34 +178,17 @@ export async function readRange(
       : sql<ActivityBucket>`
             select day as t, active_users, new_users
               from user_activity_daily where day >= ${firstBucket}`.execute(db),
-    // Distinct counts come from the first/last-seen tables (one row per pubkey, article, zap
-    // participant): an index range scan on last_seen_at / first_seen_at, no per-day rows.
-    // Distinct users over all clients count a 64-bit hash of the key, which sorts far faster
-    // than the 64-character key (80 ms against 500 ms for 350k rows); a collision among a
-    // million keys has odds near 1e-8.
-    sql<RangeScalars>`
+    // Distinct counts (users, articles, zap participants, client users) come from `distinct`.
+    sql<Pick<RangeScalars, 'trust_computed_at' | 'zaps' | 'sats' | 'flagged'>>`
         select
-          (select count(*) from pubkeys where last_seen_at >= ${time})::bigint as active_users,
-          (select count(*) from pubkeys where first_seen_at >= ${time})::bigint as new_users,
           (select max(computed_at) from trust_runs) as trust_computed_at,
-          (select count(*) from articles where last_seen_at >= ${time})::bigint as articles,
-          (select count(*) from zap_participants
-            where role = 'sender' and last_seen_at >= ${time})::bigint as senders,
-          (select count(*) from zap_participants
-            where role = 'receiver' and last_seen_at >= ${time})::bigint as receivers,
-          z.zaps, z.sats, z.flagged,
-          (select count(distinct hashtextextended(pubkey, 0)) from client_users
-            where last_seen_at >= ${time})::bigint as client_users_total
+          z.zaps, z.sats, z.flagged
         from (select coalesce(sum(zaps), 0)::bigint as zaps,
                      coalesce(sum(sats) + floor(sum(extra_msats) / 1000), 0)::bigint as sats,
                      coalesce(sum(flagged), 0)::bigint as flagged
                 from ${rows('zaps')}) z`.execute(db),
     sql<ClientCount>`
         select client, sum(events)::bigint as n from ${from('clients', 'clients_totals')}
-         group by client`.execute(db),
-    sql<ClientCount>`
-        select client, count(*)::bigint as n from client_users
-         where last_seen_at >= ${time}
          group by client`.execute(db),
     window.start
       ? Promise.resolve(null)
@@ -212,6 +198,7 @@ export async function readRange(
     tiers,
     tierSeries,
     partial ? readNewTiersBetween(db, partial.from, partial.to) : Promise.resolve(null),
+    distinct,
   ]);
   const scalarRow = scalars.rows[0];
   if (!scalarRow) throw new Error('range scalars query returned no row');
@@ -220,9 +207,9 @@ export async function readRange(
     relayHealth: relayHealth.rows,
     networkEvents: networkEvents.rows,
     activity: activity.rows,
-    scalars: { ...scalarRow, ...tierCounts },
+    scalars: { ...scalarRow, ...distinctFigures.counts, ...tierCounts },
     clientEvents: clientEvents.rows,
-    clientUsers: clientUsers.rows,
+    clientUsers: distinctFigures.clientUsers,
     firstDay: firstDay?.rows[0]?.day ?? null,
     tierSeries:
       partialNewTiers && partial ? withPartialHour(tierBuckets, partial.hour, partialNewTiers) : tierBuckets,

@@ -4,6 +4,7 @@ import type { Logger } from '@nostr-info/shared/log';
 import type { StatsRange } from '@nostr-info/shared/stats';
 import { type Kysely, sql } from 'kysely';
 import { type ComputedRange, computeSnapshot } from '../compute/compute-snapshot.js';
+import { type DistinctFigures, readDistinct } from '../compute/distinct-counts.js';
 import { type ParticipantTiers, readParticipantTiers } from '../compute/participant-tiers.js';
 import { rangeWindow } from '../compute/range-window.js';
 import { readRelayFacts } from '../compute/relay-facts.js';
@@ -34,16 +35,19 @@ async function computeAll(
   now: Date,
   trust: boolean,
 ) {
-  // The user tiers of every range in one statement (zap participants and client users in one
-  // more), and of every bucket in one per bucket size, beside the ranges' own queries.
   const windows = ranges.map((range) => rangeWindow(range, now));
+  // The user tiers and the distinct counts of every range in one statement each (the tiers of
+  // zap participants and client users in one more), and the tiers of every bucket in one per
+  // bucket size, beside the ranges' own queries: each table is read once a run, not once a range.
   const tiers = readTierCounts(reader, windows);
   const participants = readParticipantTiers(reader, windows);
   const tierSeries = readTierSeriesOf(reader, windows);
+  const distinct = readDistinct(reader, windows);
   // Not left unhandled while the relay facts are read: each range awaits its share.
   tiers.catch(() => undefined);
   participants.catch(() => undefined);
   tierSeries.catch(() => undefined);
+  distinct.catch(() => undefined);
   const relays = await readRelayFacts(reader);
   // Ranges run side by side; each one's queries also run in parallel on the reader's pool.
   return Promise.all(
@@ -53,6 +57,7 @@ async function computeAll(
         tiers: tiers.then((all) => all[i] as TierCounts),
         participants: participants.then((all) => all[i] as ParticipantTiers),
         tierSeries: tierSeries.then((all) => all[i] as TierSeries),
+        distinct: distinct.then((all) => all[i] as DistinctFigures),
       }),
     ),
   );
