@@ -5,7 +5,9 @@
  * then times full runs and each range alone, and prints one table with the datasets side by side.
  * `--db` names the database (one dataset only), so a schema change can be measured on a copy of its
  * own; `--dump` writes every snapshot the runs stored (without `computed_at`) as JSON, so two
- * versions of the code can be proven to store the same figures.
+ * versions of the code can be proven to store the same figures. Besides wall time it reports the
+ * CPU time the database's backends (read from /proc, so a PostgreSQL on this machine) and the
+ * process spent per full run, which other work on the machine changes far less than wall time.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,7 @@ import { readRelayFacts } from '../src/compute/relay-facts.js';
 import { runScheduler } from '../src/scheduler.js';
 import { refreshParticipantTiers } from '../src/trust/participant-tier-refresh.js';
 import { refreshUserTiersIfDue } from '../src/trust/tier-refresh.js';
+import { backendCpu, cpuBetween } from './backend-cpu.js';
 import { generateDataset } from './generate.js';
 
 const DATASETS = [
@@ -116,6 +119,9 @@ async function prepare(key: string, days: number): Promise<{ url: string; now: D
 interface Timing {
   first: number;
   full: number;
+  /** CPU time of the database's backends and of this process per full run (median). */
+  dbCpu: number;
+  nodeCpu: number;
   ranges: Record<StatsRange, number>;
   /** The hourly user tier refresh when no key's tiers changed (its usual case). */
   refresh: number;
@@ -169,11 +175,18 @@ async function measure(url: string, now: Date, key: string): Promise<Timing> {
     if (warm.error) throw warm.error;
     const first = performance.now() - t0;
     const full: number[] = [];
+    const dbCpu: number[] = [];
+    const nodeCpu: number[] = [];
     for (let i = 0; i < runs; i++) {
+      const cpu0 = await backendCpu(dbs.writer);
+      const node0 = process.cpuUsage();
       const t0 = performance.now();
       const r = await runScheduler(ctx, { now: clock });
       if (r.error) throw r.error;
       full.push(performance.now() - t0);
+      const node = process.cpuUsage(node0);
+      nodeCpu.push((node.user + node.system) / 1000);
+      dbCpu.push(cpuBetween(cpu0, await backendCpu(dbs.writer)));
     }
     if (values.dump) {
       const file = only && only.length === 1 ? values.dump : `${values.dump}.${key}`;
@@ -204,6 +217,8 @@ async function measure(url: string, now: Date, key: string): Promise<Timing> {
     return {
       first,
       full: median(full),
+      dbCpu: median(dbCpu),
+      nodeCpu: median(nodeCpu),
       ranges,
       refresh: median(refreshes),
       refreshBuckets: median(buckets),
@@ -228,6 +243,8 @@ out();
 out(`| | ${results.map((r) => r.label).join(' | ')} |`);
 out(`|---|${results.map(() => '---:').join('|')}|`);
 out(`| full run (all 5 ranges, with writes) | ${results.map((r) => ms(r.timing.full)).join(' | ')} |`);
+out(`| database CPU per full run | ${results.map((r) => ms(r.timing.dbCpu)).join(' | ')} |`);
+out(`| scheduler process CPU per full run | ${results.map((r) => ms(r.timing.nodeCpu)).join(' | ')} |`);
 out(
   `| first run on the dataset (builds the all-range totals) | ${results.map((r) => (r.fresh ? ms(r.timing.first) : 'reused')).join(' | ')} |`,
 );
