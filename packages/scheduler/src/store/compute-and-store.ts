@@ -1,5 +1,5 @@
 import type { Cache } from '@nostr-info/shared/cache';
-import { type Database, type Databases, JIT_OFF, withConsistentRead } from '@nostr-info/shared/db';
+import { type Database, type Databases, READ_SETTINGS, withConsistentRead } from '@nostr-info/shared/db';
 import type { Logger } from '@nostr-info/shared/log';
 import type { StatsRange } from '@nostr-info/shared/stats';
 import { type Kysely, sql } from 'kysely';
@@ -107,7 +107,7 @@ export async function computeAndStore(o: ComputeAndStoreOptions): Promise<Comput
     .execute(async (trx) => {
       if (!(await tryRunLock(trx))) return null;
       // As in a consistent read (`withConsistentRead`).
-      if (readsInWriter) await sql.raw(JIT_OFF).execute(trx);
+      if (readsInWriter) await sql.raw(READ_SETTINGS).execute(trx);
       const computed = readsInWriter
         ? await computeAll(trx, ranges, now, trust)
         : await withConsistentRead(dbs, { connections: readConnections }, (db) =>

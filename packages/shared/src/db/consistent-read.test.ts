@@ -54,6 +54,22 @@ describe.each([
     await database?.drop();
   });
 
+  it('every connection of the read runs without JIT and without parallel workers', async () => {
+    const settings = await withConsistentRead(dbs, { connections: 4 }, (db) =>
+      Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const { rows } = await sql<{ jit: string; workers: string; pid: number }>`
+            select current_setting('jit') as jit,
+                   current_setting('max_parallel_workers_per_gather') as workers,
+                   pg_backend_pid() as pid`.execute(db);
+          return rows[0];
+        }),
+      ),
+    );
+    expect(new Set(settings.map((r) => r?.pid)).size).toBeGreaterThan(1);
+    for (const r of settings) expect(r).toMatchObject({ jit: 'off', workers: '0' });
+  });
+
   it('every connection of the read sees the state it started with', async () => {
     const { before, after } = await readAcrossAnInsert(dbs, 4);
     expect(new Set(after.map((r) => r.pid)).size).toBeGreaterThan(1);

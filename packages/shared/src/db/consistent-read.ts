@@ -14,12 +14,16 @@ export interface ConsistentReadOptions {
 const SNAPSHOT_ID = /^[0-9A-Fa-f-]+$/;
 const BEGIN = 'start transaction isolation level repeatable read, read only';
 /**
- * Turns JIT off for the rest of the transaction. Statistics reads are many short aggregations
- * whose cost estimates still pass `jit_above_cost`: compiling them takes longer than running them
- * (see the scheduler section of docs/benchmarks.md). Every transaction that runs a statistics
- * run's reads sends this.
+ * Settings for the rest of the transaction, sent by every transaction that runs a statistics
+ * run's reads (see the scheduler section of docs/benchmarks.md for both):
+ * - no JIT: the reads are many short aggregations whose cost estimates still pass
+ *   `jit_above_cost`, and compiling them takes longer than running them;
+ * - no parallel workers: the reads already run side by side on several connections, so workers
+ *   only add processes competing for the same cores (a run spent about half its database CPU on
+ *   them on two cores).
  */
-export const JIT_OFF = 'set local jit = off';
+export const READ_SETTINGS =
+  "select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)";
 /** How long a connection beyond the first is waited for. */
 const FOLLOWER_WAIT_MS = 200;
 
@@ -79,7 +83,7 @@ async function openSnapshotClients(pool: PostgresPool, wanted: number): Promise<
     const leader = await pool.connect();
     clients.push(leader);
     await leader.query(BEGIN, []);
-    await leader.query(JIT_OFF, []);
+    await leader.query(READ_SETTINGS, []);
     const { rows } = await leader.query<{ id: string }>('select pg_export_snapshot() as id', []);
     const id = rows[0]?.id;
     if (!id || !SNAPSHOT_ID.test(id)) throw new Error(`unexpected snapshot id ${String(id)}`);
@@ -92,7 +96,7 @@ async function openSnapshotClients(pool: PostgresPool, wanted: number): Promise<
         await client.query(BEGIN, []);
         // An identifier, not a value: SET TRANSACTION SNAPSHOT takes no parameter (checked above).
         await client.query(`set transaction snapshot '${id}'`, []);
-        await client.query(JIT_OFF, []);
+        await client.query(READ_SETTINGS, []);
         clients.push(client);
       } catch {
         await client.query('rollback', []).catch(() => undefined);
