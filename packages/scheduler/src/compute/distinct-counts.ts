@@ -1,7 +1,7 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { RangeWindow } from './range-window.js';
-import { windowBounds } from './window-bounds.js';
+import { widestStart, windowBounds } from './window-bounds.js';
 
 /** Distinct keys and articles of one range, from the first/last-seen tables. */
 export interface DistinctCounts {
@@ -117,9 +117,7 @@ export async function readDistinct(
 ): Promise<DistinctFigures[]> {
   if (windows.length === 0) return [];
   const bounds = windows.map((w) => windowBounds(w).time);
-  const widest = windows.some((w) => w.start === null)
-    ? sql`'-infinity'::timestamptz`
-    : sql`${new Date(Math.min(...windows.map((w) => w.start?.getTime() ?? 0))).toISOString()}::timestamptz`;
+  const widest = widestStart(windows);
   const [counts, clientUsers] = await Promise.all([
     readDistinctCounts(db, bounds, widest),
     readClientUsers(db, bounds, widest),
