@@ -17,10 +17,21 @@ const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
  * Both are idempotent: writing the same log twice leaves the same rows.
  */
 export async function flushOutages(tx: Tx, log: OutageLog): Promise<void> {
-  for (const [relayId, at] of [...log.servedAt].sort(([a], [b]) => a - b)) {
+  const served = [...log.servedAt].sort(([a], [b]) => a - b);
+  if (served.length > 0) {
+    const relayIds = served.map(([relayId]) => relayId);
+    const ats = served.map(([, at]) => new Date(at));
+    // One statement for every relay of the flush (a flush waits for each answer while the socket
+    // thread is busy). The ongoing outages it ends are locked first in one order, as the
+    // statements one per relay took them.
     await sql`
-      update relay_outages set ended_at = ${new Date(at)}, updated_at = now()
-       where relay_id = ${relayId} and ended_at is null and started_at <= ${new Date(at)}`.execute(tx);
+      select 1 from relay_outages
+       where relay_id = any(${relayIds}::int[]) and ended_at is null
+       order by relay_id, started_at for update`.execute(tx);
+    await sql`
+      update relay_outages o set ended_at = v.at, updated_at = now()
+        from unnest(${relayIds}::int[], ${ats}::timestamptz[]) as v(relay_id, at)
+       where o.relay_id = v.relay_id and o.ended_at is null and o.started_at <= v.at`.execute(tx);
   }
   const rows = [...log.outages.values()].sort((a, b) => a.relayId - b.relayId || a.startedAt - b.startedAt);
   for (const r of rows) {

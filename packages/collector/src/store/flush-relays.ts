@@ -1,6 +1,7 @@
 import { type Database, RELAY_HEALTH_COUNTERS } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
 import type { CounterBuffer, HealthRow, HeldRelay } from '../aggregate/counter-buffer.js';
+import type { RelayStatusRow } from '../aggregate/counter-rows.js';
 import { addHealth } from '../aggregate/counter-rows.js';
 import { byBucket } from './bucket-rows.js';
 import { chunkRows, sumBy } from './chunks.js';
@@ -26,7 +27,8 @@ const healthValues = (r: HealthRow) => ({
 
 const COUNTERS = RELAY_HEALTH_COUNTERS;
 
-const maybeDate = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
+const dateOrNull = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
+const roundOrNull = (n: number | undefined) => (n === undefined ? null : Math.round(n));
 
 /**
  * Locks every `relays` row the flush will write, in id order, before writing any: this replica's
@@ -98,26 +100,7 @@ export async function flushRelays(tx: Tx, buffer: CounterBuffer): Promise<void> 
   }
 
   if (buffer.held) await writeHeld(tx, buffer.held);
-  const statuses = [...buffer.relayStatus.values()].sort((a, b) => a.relayId - b.relayId);
-  for (const s of statuses) {
-    await tx
-      .updateTable('relays')
-      .set({
-        status: s.status,
-        status_changed_at: maybeDate(s.statusChangedAt),
-        last_connected_at: maybeDate(s.lastConnectedAt),
-        last_disconnected_at: maybeDate(s.lastDisconnectedAt),
-        last_event_at: maybeDate(s.lastEventAt),
-        last_error_class: s.lastErrorClass,
-        last_error_at: maybeDate(s.lastErrorAt),
-        open_latency_ms: s.openLatencyMs === undefined ? undefined : Math.round(s.openLatencyMs),
-        eose_latency_ms: s.eoseLatencyMs === undefined ? undefined : Math.round(s.eoseLatencyMs),
-        disconnects: sql`disconnects + ${s.disconnects}`,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', s.relayId)
-      .execute();
-  }
+  await writeStatuses(tx, [...buffer.relayStatus.values()]);
 
   for (const chunk of chunkRows(buffer.relayLogs, 5)) {
     await tx
@@ -176,5 +159,43 @@ async function writeHeld(tx: Tx, held: readonly HeldRelay[]): Promise<void> {
                                     else coalesce(v.changed_at, r.status_changed_at) end
       from unnest(${ids}::int[], ${statuses}::text[], ${changedAt}::timestamptz[])
            as v(id, status, changed_at)
+     where r.id = v.id`.execute(tx);
+}
+
+/**
+ * Each relay's latest status, in one statement for every relay of the flush (one round trip, not
+ * one per relay: a flush waits for each answer while the socket thread is busy). A value the
+ * buffer does not have (null here) leaves the column as it was; the rows are locked already
+ * (`lockRelayRows`).
+ */
+async function writeStatuses(tx: Tx, statuses: readonly RelayStatusRow[]): Promise<void> {
+  if (statuses.length === 0) return;
+  const column = <T>(value: (s: RelayStatusRow) => T) => statuses.map(value);
+  await sql`
+    update relays r
+       set status = coalesce(v.status, r.status),
+           status_changed_at = coalesce(v.status_changed_at, r.status_changed_at),
+           last_connected_at = coalesce(v.last_connected_at, r.last_connected_at),
+           last_disconnected_at = coalesce(v.last_disconnected_at, r.last_disconnected_at),
+           last_event_at = coalesce(v.last_event_at, r.last_event_at),
+           last_error_class = coalesce(v.last_error_class, r.last_error_class),
+           last_error_at = coalesce(v.last_error_at, r.last_error_at),
+           open_latency_ms = coalesce(v.open_latency_ms, r.open_latency_ms),
+           eose_latency_ms = coalesce(v.eose_latency_ms, r.eose_latency_ms),
+           disconnects = r.disconnects + v.disconnects,
+           updated_at = now()
+      from unnest(${column((s) => s.relayId)}::int[],
+                  ${column((s) => s.status ?? null)}::text[],
+                  ${column((s) => dateOrNull(s.statusChangedAt))}::timestamptz[],
+                  ${column((s) => dateOrNull(s.lastConnectedAt))}::timestamptz[],
+                  ${column((s) => dateOrNull(s.lastDisconnectedAt))}::timestamptz[],
+                  ${column((s) => dateOrNull(s.lastEventAt))}::timestamptz[],
+                  ${column((s) => s.lastErrorClass ?? null)}::text[],
+                  ${column((s) => dateOrNull(s.lastErrorAt))}::timestamptz[],
+                  ${column((s) => roundOrNull(s.openLatencyMs))}::int[],
+                  ${column((s) => roundOrNull(s.eoseLatencyMs))}::int[],
+                  ${column((s) => s.disconnects)}::int[])
+           as v(id, status, status_changed_at, last_connected_at, last_disconnected_at, last_event_at,
+                last_error_class, last_error_at, open_latency_ms, eose_latency_ms, disconnects)
      where r.id = v.id`.execute(tx);
 }
