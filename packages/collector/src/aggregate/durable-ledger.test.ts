@@ -99,6 +99,33 @@ describe('CountedLog', () => {
   });
 });
 
+describe('CountedLog keyOrder', () => {
+  it('orders entries as the signed 64-bit key sorts, equal keys in the order counted, across chunks', () => {
+    // Ids that share their first 64 bits (the key) make equal keys; ids starting with 8-f are the
+    // negative keys. 3,000 entries span three of the log's chunks.
+    const prefixes = Array.from({ length: 700 }, (_, i) =>
+      ((i * 2_654_435_761) % 2 ** 32).toString(16).padStart(8, '0').repeat(2),
+    );
+    const log = new CountedLog();
+    for (let i = 0; i < 3000; i++) {
+      const prefix = prefixes[(i * 7919) % prefixes.length] as string;
+      log.add({ ...ev(1, [], nowSec), id: prefix + i.toString(16).padStart(48, '0') }, nowSec * 1000, 1);
+    }
+    const byKey = Array.from({ length: log.length }, (_, i) => i).sort((a, b) => {
+      const ka = BigInt(idKey(log.at(a).event.id));
+      const kb = BigInt(idKey(log.at(b).event.id));
+      return ka < kb ? -1 : ka > kb ? 1 : a - b;
+    });
+    const order = log.keyOrder();
+    expect(Array.from(order)).toEqual(byKey);
+    // Keys of both signs, and keys shared by several entries, were in the test.
+    const keys = byKey.map((i) => BigInt(idKey(log.at(i).event.id)));
+    expect(keys[0]).toBeLessThan(0n);
+    expect(keys.at(-1)).toBeGreaterThan(0n);
+    expect(new Set(keys).size).toBe(prefixes.length);
+  });
+});
+
 describe('DurableLedger credit', () => {
   it('packs each credited id as two id words and created_at, merged across buffers', () => {
     const older = new DurableLedger();
@@ -111,6 +138,8 @@ describe('DurableLedger credit', () => {
     expect(entry?.newest).toBe(nowSec + 99);
     const packed = packCredited(entry?.words.view() ?? []);
     expect(packed.length).toBe(100 * PACKED_ID_BYTES);
+    // The column's own memory and a copy word by word give the same bytes.
+    expect(packCredited(Array.from(entry?.words.view() ?? []))).toEqual(packed);
     const back = new Set<string>();
     for (let at = 0; at < packed.length; at += PACKED_ID_BYTES) {
       const hex =

@@ -35,6 +35,8 @@ export class FencedError extends Error {
 
 /** Ids per statement (two array parameters each). */
 const CHUNK = 20_000;
+/** Bytes of packed ids per `relay_credited` statement (a relay's row is never split). */
+const CREDITED_BYTES = 256 * 1024;
 
 /**
  * The durable half of a flush, in its transaction: checks this instance is not fenced (and beats
@@ -69,11 +71,17 @@ export async function flushDurable(tx: Tx, buffer: CounterBuffer, write: Durable
       },
     ];
   });
-  for (let i = 0; i < credited.length; i += 500) {
-    await tx
-      .insertInto('relay_credited')
-      .values(credited.slice(i, i + 500))
-      .execute();
+  // Statements of a bounded size: the driver copies every parameter into one message buffer,
+  // which would otherwise grow to the whole flush's ids (megabytes) at once.
+  for (let i = 0; i < credited.length; ) {
+    let bytes = 0;
+    let end = i;
+    while (end < credited.length && end - i < 500 && (end === i || bytes < CREDITED_BYTES)) {
+      const row = credited[end++];
+      bytes += (row?.ids.length ?? 0) + (row?.charged?.length ?? 0);
+    }
+    await tx.insertInto('relay_credited').values(credited.slice(i, end)).execute();
+    i = end;
   }
 
   const marks = [...ledger.resume].sort(([a], [b]) => a - b);
@@ -102,18 +110,14 @@ export async function flushDurable(tx: Tx, buffer: CounterBuffer, write: Durable
 
 /**
  * Inserts the counted ids; returns the events whose id was already there. Entries are sorted by
- * key in typed arrays and sent as two words each, so a buffer of tens of thousands of events
+ * key (`keyOrder`) and sent as two words each, so a buffer of tens of thousands of events
  * makes no string or big integer per entry, and the database answers with the few repeats, not
  * every inserted key. Keys go in ascending order (signed, as the column sorts), across chunks and
  * within them, so two replicas inserting overlapping keys lock them in the same order.
  */
 async function insertCounted(tx: Tx, counted: CountedLog, maxHorizon: number): Promise<CountedEvent[]> {
-  const order = new Uint32Array(counted.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
   // Signed order, as the database orders the keys: chunks and the rows inside them follow one order.
-  order.sort(
-    (a, b) => (counted.keyHi(a) | 0) - (counted.keyHi(b) | 0) || counted.keyLo(a) - counted.keyLo(b) || a - b,
-  );
+  const order = counted.keyOrder();
   /** The first entry of each key, in key order. */
   const firsts: number[] = [];
   const repeatedAt: number[] = [];
