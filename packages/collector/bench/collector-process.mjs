@@ -2,6 +2,7 @@
 // compiled package (`pnpm build` first) like production. Wired like the CLI; prints a JSON line of
 // running totals every 250 ms on stdout; SIGTERM stops it.
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, PerformanceObserver, constants as perf } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { createCache } from '@nostr-info/shared/cache';
 import { loadEnv } from '@nostr-info/shared/config';
@@ -49,8 +50,25 @@ const cpu = () => {
   }
   return { cpu: user + system, mainThreadCpu: mainThread };
 };
+// Main-thread garbage collection, ms so far by kind, and the longest event-loop stall of each
+// sample period (ms).
+const gc = { gcMinorMs: 0, gcMajorMs: 0, gcIncrementalMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = entry.detail?.kind;
+    if (kind === perf.NODE_PERFORMANCE_GC_MINOR) gc.gcMinorMs += entry.duration;
+    else if (kind === perf.NODE_PERFORMANCE_GC_MAJOR) gc.gcMajorMs += entry.duration;
+    else if (kind === perf.NODE_PERFORMANCE_GC_INCREMENTAL) gc.gcIncrementalMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const timer = setInterval(() => {
-  process.stdout.write(`${JSON.stringify({ ...service.stats(), ...memory(), ...cpu(), at: Date.now() })}\n`);
+  const stallMs = loopDelay.max / 1e6;
+  loopDelay.reset();
+  process.stdout.write(
+    `${JSON.stringify({ ...service.stats(), ...memory(), ...cpu(), ...gc, stallMs, at: Date.now() })}\n`,
+  );
 }, 250);
 // BENCH_SNAPSHOT=<ms>: one heap snapshot that long after start (where the memory is, by owner).
 if (process.env.BENCH_SNAPSHOT) {

@@ -116,6 +116,12 @@ interface Sample extends CollectorStats {
   /** µs of CPU: the whole process and its main thread. */
   cpu: number;
   mainThreadCpu: number;
+  /** Main-thread garbage collection so far (ms), by kind. */
+  gcMinorMs: number;
+  gcMajorMs: number;
+  gcIncrementalMs: number;
+  /** The longest event-loop stall since the previous sample (ms). */
+  stallMs: number;
   at: number;
 }
 const samples: Sample[] = [];
@@ -244,6 +250,19 @@ const cpuPerUnique = ((collectorCores + simCores) * 1e6) / uniqueRate;
 const ceiling = (cores * 1e6) / cpuPerUnique;
 print(
   `    ceiling at this run's CPU per unique event, meaningful when the collector is saturated (${fmt(cpuPerUnique)} µs: collector ${fmt((collectorCores * 1e6) / uniqueRate)}, network ${fmt((simCores * 1e6) / uniqueRate)}): ${fmt(ceiling)} unique/s on ${cores} cores = ${pct(ceiling, bare)} of the bare verifier`,
+);
+const gcShare = (key: 'gcMinorMs' | 'gcMajorMs' | 'gcIncrementalMs') =>
+  `${(((s1[key] ?? 0) - (s0[key] ?? 0)) / 10 / elapsed).toFixed(1)} %`;
+const stalls = samples.filter((s) => s.at > s0.at && s.at <= s1.at).map((s) => s.stallMs ?? 0);
+print(
+  `  main-thread GC pauses:       scavenges ${gcShare('gcMinorMs')}, mark-compact ${gcShare('gcMajorMs')}, incremental marking ${gcShare('gcIncrementalMs')} of the window`,
+);
+print(
+  `  event-loop stalls:           longest ${fmt(Math.max(0, ...stalls))} ms; ${stalls.filter((ms) => ms >= 100).length} of ${stalls.length} quarter-seconds held one of ≥ 100 ms`,
+);
+const flushes = (s1.flushes ?? 0) - (s0.flushes ?? 0);
+print(
+  `  counter flushes:             ${flushes} in the window, ${flushes > 0 ? (((s1.flushMs ?? 0) - (s0.flushMs ?? 0)) / flushes / 1000).toFixed(2) : '-'} s each (FLUSH_INTERVAL_MS apart at best)`,
 );
 print(`  network-unique events total: ${fmt(Number(unique?.n ?? 0))} written`);
 print(

@@ -57,6 +57,9 @@ export interface CollectorStats {
   zapsPending?: number;
   /** A flush transaction is being written. */
   flushing?: boolean;
+  /** Counter flushes that succeeded so far, and the time they took in all (ms). */
+  flushes?: number;
+  flushMs?: number;
 }
 
 /** The running collector; `ownedRelays` lists the relays this replica currently watches. */

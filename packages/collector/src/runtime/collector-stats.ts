@@ -16,7 +16,7 @@ export interface StatsParts {
   paused: boolean;
   /** Zap receipts still being checked, and whether a flush is writing (tests wait for both). */
   zaps?: { readonly pending: number };
-  flusher?: { readonly busy: boolean };
+  flusher?: { readonly busy: boolean; readonly succeeded: number; readonly succeededMs: number };
 }
 
 /** A collector's running totals now, for benchmarks and diagnostics. */
@@ -43,6 +43,6 @@ export function collectorStats({
     paused,
     seenBytes: connections.seenBytes(),
     ...(zaps ? { zapsPending: zaps.pending } : {}),
-    ...(flusher ? { flushing: flusher.busy } : {}),
+    ...(flusher ? { flushing: flusher.busy, flushes: flusher.succeeded, flushMs: flusher.succeededMs } : {}),
   };
 }
