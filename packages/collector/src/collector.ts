@@ -131,7 +131,7 @@ export async function startCollector(
   const flushes = new FlushSchedule({
     flusher,
     bufferedEvents: () => aggregator.buffer.events,
-    paused: () => backPressure.paused,
+    waitsForFlush: () => backPressure.waitsForFlush,
     flushIntervalMs: env.FLUSH_INTERVAL_MS,
     flushMaxEvents: env.FLUSH_MAX_EVENTS,
   });

@@ -49,6 +49,20 @@ describe('BackPressure', () => {
     expect(gate.paused).toBe(false);
   });
 
+  it('waits for a flush only while the counter buffer, not the backlog, holds reading back', () => {
+    const { gate, backlog, buffer } = setup();
+    buffer.bufferedKeys = 900;
+    expect(gate.waitsForFlush).toBe(false);
+    // Paused on the verification backlog, with a buffer below the resume share.
+    backlog.inFlight = 100;
+    gate.afterFrame();
+    buffer.bufferedKeys = 799;
+    expect(gate.paused).toBe(true);
+    expect(gate.waitsForFlush).toBe(false);
+    buffer.bufferedKeys = 800;
+    expect(gate.waitsForFlush).toBe(true);
+  });
+
   it('does not resume sockets it never paused', () => {
     const { gate, sockets } = setup();
     gate.relieve();

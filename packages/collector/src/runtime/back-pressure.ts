@@ -7,6 +7,9 @@ import type { Logger } from '@nostr-info/shared/log';
  */
 export const DEFAULT_MAX_IN_FLIGHT = 1_000;
 
+/** Share of BUFFER_MAX_KEYS below which a paused collector may read again. */
+const BUFFER_RESUME_SHARE = 0.8;
+
 /** Sockets that can stop reading and start again (the `ConnectionSet`). */
 export interface PausableSockets {
   pauseAll(): void;
@@ -44,6 +47,16 @@ export class BackPressure {
   }
 
   /**
+   * True while reading is held back and the counter buffer keeps it so: only a flush makes room.
+   * A pause on the verification backlog alone is not one (a flush would not shorten it).
+   */
+  get waitsForFlush(): boolean {
+    return (
+      this.isPaused && this.options.buffer.bufferedKeys >= this.options.bufferMaxKeys * BUFFER_RESUME_SHARE
+    );
+  }
+
+  /**
    * After every EVENT frame. Checked per frame, not per tick: when verification falls behind,
    * the backlog grows by thousands of events between two ticks.
    */
@@ -71,7 +84,7 @@ export class BackPressure {
   relieve(): void {
     const { backlog, buffer, bufferMaxKeys, maxInFlightCopies, logger, sockets } = this.options;
     if (!this.isPaused || backlog.inFlight >= maxInFlightCopies / 2) return;
-    if (buffer.bufferedKeys >= bufferMaxKeys * 0.8) return;
+    if (buffer.bufferedKeys >= bufferMaxKeys * BUFFER_RESUME_SHARE) return;
     this.isPaused = false;
     logger.debug({ inFlight: backlog.inFlight }, 'backlog drained: resuming relay sockets');
     sockets.resumeAll();

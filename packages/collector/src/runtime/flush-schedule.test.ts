@@ -9,11 +9,11 @@ function setup() {
     flush: vi.fn(async () => true),
     reportHeld: vi.fn(async () => true),
   };
-  const state = { events: 0, paused: false };
+  const state = { events: 0, waitsForFlush: false };
   const schedule = new FlushSchedule({
     flusher,
     bufferedEvents: () => state.events,
-    paused: () => state.paused,
+    waitsForFlush: () => state.waitsForFlush,
     flushIntervalMs: 10_000,
     flushMaxEvents: 1000,
   });
@@ -53,9 +53,9 @@ describe('FlushSchedule', () => {
     expect(flusher.flush).toHaveBeenCalledOnce();
   });
 
-  it('flushes at once while reading is paused', () => {
+  it('flushes at once while reading waits for room in the buffer', () => {
     const { flusher, state, schedule } = setup();
-    state.paused = true;
+    state.waitsForFlush = true;
     schedule.tick();
     expect(flusher.flush).toHaveBeenCalledOnce();
   });
@@ -64,7 +64,7 @@ describe('FlushSchedule', () => {
     const { flusher, state, schedule } = setup();
     flusher.busy = true;
     state.events = 5000;
-    state.paused = true;
+    state.waitsForFlush = true;
     vi.setSystemTime(1_100_000);
     schedule.tick();
     expect(flusher.flush).not.toHaveBeenCalled();

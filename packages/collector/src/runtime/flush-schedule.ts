@@ -5,8 +5,8 @@ export interface FlushScheduleOptions {
   flusher: Pick<Flusher, 'busy' | 'heldDue' | 'heldWaitMs' | 'flush' | 'reportHeld'>;
   /** Network-unique events in the live counter buffer. */
   bufferedEvents: () => number;
-  /** True while reading is held back: a flush then starts as soon as none is running. */
-  paused: () => boolean;
+  /** True while reading waits for room in the counter buffer: a flush then starts at once. */
+  waitsForFlush: () => boolean;
   /** FLUSH_INTERVAL_MS: the longest counters wait in memory. */
   flushIntervalMs: number;
   /** FLUSH_MAX_EVENTS: events that make a flush due before the interval is over. */
@@ -15,7 +15,7 @@ export interface FlushScheduleOptions {
 
 /**
  * Decides at every housekeeping tick whether a flush is due: every `flushIntervalMs`, when the
- * buffer holds `flushMaxEvents`, or at once while reading is paused (room is what it waits for).
+ * buffer holds `flushMaxEvents`, or at once while reading waits for room in the counter buffer.
  * Flushes never overlap.
  */
 export class FlushSchedule {
@@ -29,7 +29,7 @@ export class FlushSchedule {
     const due =
       this.options.bufferedEvents() >= this.options.flushMaxEvents ||
       Date.now() - this.lastFlushAt >= flushIntervalMs ||
-      (this.options.paused() && !flusher.busy);
+      this.options.waitsForFlush();
     if (due && !flusher.busy) {
       this.lastFlushAt = Date.now();
       void flusher.flush();
