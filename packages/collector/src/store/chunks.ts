@@ -9,6 +9,34 @@ export function chunkRows<T>(rows: readonly T[], columns: number, maxRows = 5000
   return chunks;
 }
 
+/**
+ * Splits `rows`, in order, so a statement carries at most `maxRows` rows and stops taking rows
+ * once their weight (bytes, say) reaches `maxWeight`: the driver copies every parameter into one
+ * message buffer, which would otherwise grow to the whole batch at once. A row is never split, so a
+ * chunk may pass `maxWeight` by its last row.
+ */
+export function chunkByWeight<T>(
+  rows: readonly T[],
+  weightOf: (row: T) => number,
+  maxWeight: number,
+  maxRows: number,
+): T[][] {
+  const chunks: T[][] = [];
+  let chunk: T[] = [];
+  let weight = 0;
+  for (const row of rows) {
+    if (chunk.length >= maxRows || (chunk.length > 0 && weight >= maxWeight)) {
+      chunks.push(chunk);
+      chunk = [];
+      weight = 0;
+    }
+    chunk.push(row);
+    weight += weightOf(row);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
 /** Sums rows sharing a key, so one statement never carries one conflict key twice. */
 export function sumBy<T>(rows: Iterable<T>, keyOf: (row: T) => string, add: (into: T, from: T) => void): T[] {
   const out = new Map<string, T>();

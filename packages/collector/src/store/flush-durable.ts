@@ -9,6 +9,7 @@ import {
   packCredited,
 } from '../aggregate/durable-ledger.js';
 import { beatUnlessFenced } from '../shard/instances.js';
+import { chunkByWeight } from './chunks.js';
 
 type Tx = Kysely<Database>;
 
@@ -71,17 +72,9 @@ export async function flushDurable(tx: Tx, buffer: CounterBuffer, write: Durable
       },
     ];
   });
-  // Statements of a bounded size: the driver copies every parameter into one message buffer,
-  // which would otherwise grow to the whole flush's ids (megabytes) at once.
-  for (let i = 0; i < credited.length; ) {
-    let bytes = 0;
-    let end = i;
-    while (end < credited.length && end - i < 500 && (end === i || bytes < CREDITED_BYTES)) {
-      const row = credited[end++];
-      bytes += (row?.ids.length ?? 0) + (row?.charged?.length ?? 0);
-    }
-    await tx.insertInto('relay_credited').values(credited.slice(i, end)).execute();
-    i = end;
+  const weight = (row: (typeof credited)[number]) => row.ids.length + (row.charged?.length ?? 0);
+  for (const chunk of chunkByWeight(credited, weight, CREDITED_BYTES, 500)) {
+    await tx.insertInto('relay_credited').values(chunk).execute();
   }
 
   const marks = [...ledger.resume].sort(([a], [b]) => a - b);
