@@ -1,7 +1,7 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { RangeWindow } from './range-window.js';
-import { widestStart, windowBounds } from './window-bounds.js';
+import { passBounds } from './window-bounds.js';
 
 /** Distinct keys and articles of one range, from the first/last-seen tables. */
 export interface DistinctCounts {
@@ -116,8 +116,7 @@ export async function readDistinct(
   windows: readonly RangeWindow[],
 ): Promise<DistinctFigures[]> {
   if (windows.length === 0) return [];
-  const bounds = windows.map((w) => windowBounds(w).time);
-  const widest = widestStart(windows);
+  const { bounds, widest } = passBounds(windows);
   const [counts, clientUsers] = await Promise.all([
     readDistinctCounts(db, bounds, widest),
     readClientUsers(db, bounds, widest),

@@ -2,7 +2,7 @@ import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { RangeWindow } from './range-window.js';
 import { lookUpTiers } from './tier-counts.js';
-import { widestStart, windowBounds } from './window-bounds.js';
+import { passBounds } from './window-bounds.js';
 
 /** Profiled and trusted keys among some users of a range (the `keys` figure is counted apart). */
 export interface TierPair {
@@ -44,8 +44,7 @@ export async function readParticipantTiers(
   windows: readonly RangeWindow[],
 ): Promise<ParticipantTiers[]> {
   if (windows.length === 0) return [];
-  const bounds = windows.map((w) => windowBounds(w).time);
-  const widest = widestStart(windows);
+  const { bounds, widest } = passBounds(windows);
   const byTier = (prefix: string, where: RawBuilder<unknown>) =>
     bounds.flatMap((time, i) => [
       sql`count(*) filter (where ${where} and last_seen_at >= ${time} and profiled)::bigint as ${sql.ref(`${prefix}profiled_${i}`)}`,

@@ -1,7 +1,7 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { RangeWindow } from './range-window.js';
-import { widestStart, windowBounds } from './window-bounds.js';
+import { passBounds } from './window-bounds.js';
 
 /** Active and new users of one range by tier (see docs/methodology.md, `overview.user_tiers`). */
 export interface TierCounts {
@@ -40,8 +40,7 @@ export async function readTierCounts(
   windows: readonly RangeWindow[],
 ): Promise<TierCounts[]> {
   if (windows.length === 0) return [];
-  const bounds = windows.map((w) => windowBounds(w).time);
-  const widest = widestStart(windows);
+  const { bounds, widest } = passBounds(windows);
   const counts = bounds.flatMap((time, i) => [
     sql`count(*) filter (where last_seen_at >= ${time} and profiled)::bigint as ${sql.ref(`active_profiled_${i}`)}`,
     sql`count(*) filter (where first_seen_at >= ${time} and profiled)::bigint as ${sql.ref(`new_profiled_${i}`)}`,

@@ -64,8 +64,19 @@ export function windowBounds(window: RangeWindow) {
   return { time, partial, firstBucket, rows };
 }
 
+/**
+ * What a one-pass count over several windows reads: each window's start as a time (its bound in
+ * `count(*) filter (where … >= time)`) and the widest start (the pass's `where`).
+ */
+export function passBounds(windows: readonly RangeWindow[]): {
+  bounds: RawBuilder<unknown>[];
+  widest: RawBuilder<unknown>;
+} {
+  return { bounds: windows.map((w) => windowBounds(w).time), widest: widestStart(windows) };
+}
+
 /** The earliest start among `windows`, as a time (`-infinity` when one is `all`). */
-export function widestStart(windows: readonly RangeWindow[]): RawBuilder<unknown> {
+function widestStart(windows: readonly RangeWindow[]): RawBuilder<unknown> {
   const starts = windows.map((w) => w.start);
   if (starts.some((s) => s === null)) return sql`'-infinity'::timestamptz`;
   return ts(new Date(Math.min(...starts.map((s) => s?.getTime() ?? 0))));
