@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
 import { CliUsageError, parseCliArgs, USAGE } from './cli-args.js';
-import { loadOrGenerateCorpus } from './corpus-cache.js';
+import { loadOrGenerateCorpus, savedLnurlPort, saveLnurlPort } from './corpus-cache.js';
 import { serveIpc } from './ipc-server.js';
 import { startSimNetwork } from './sim-network.js';
 
@@ -27,8 +27,12 @@ async function main(): Promise<void> {
   }
   const options = { ...cli.network };
   const cache = cli.corpusCache;
-  if (cache) options.loadCorpus = (o) => loadOrGenerateCorpus(cache, o);
+  if (cache) {
+    options.loadCorpus = (o) => loadOrGenerateCorpus(cache, o);
+    options.lnurlPort = savedLnurlPort(cache);
+  }
   const net = await startSimNetwork(options);
+  if (cache) saveLnurlPort(cache, net.lnurl.domain);
   if (cli.portFile) writeFileSync(cli.portFile, `${net.urls.join('\n')}\n`);
   let stopping = false;
   const stop = async (code: number): Promise<void> => {

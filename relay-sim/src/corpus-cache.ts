@@ -44,3 +44,19 @@ export function loadOrGenerateCorpus(dir: string, opts: CorpusOptions): NostrEve
   renameSync(tmp, file);
   return corpus;
 }
+
+/**
+ * The LNURL server port the corpora saved in `dir` name (0 when none is recorded). Profiles name
+ * the server's address, so a network that listens there again reuses them instead of signing anew.
+ */
+export function savedLnurlPort(dir: string): number {
+  const file = join(dir, 'lnurl-port');
+  const port = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : 0;
+  return Number.isInteger(port) && port > 0 && port < 65_536 ? port : 0;
+}
+
+/** Records the LNURL server port (of its `host:port` domain) for the next `savedLnurlPort(dir)`. */
+export function saveLnurlPort(dir: string, domain: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'lnurl-port'), `${domain.slice(domain.lastIndexOf(':') + 1)}\n`);
+}

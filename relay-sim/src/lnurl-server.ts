@@ -116,10 +116,14 @@ let shared: { server: Promise<LnurlServer>; users: number } | undefined;
 /**
  * The process's LNURL server, shared by every simulated network in it (started on first use,
  * stopped when the last user releases it): the addresses in a corpus name its port, so networks
- * with one seed in one process sign the same events.
+ * with one seed in one process sign the same events. `port` is where it listens if this call
+ * starts it.
  */
-export async function acquireSharedLnurlServer(): Promise<{ server: LnurlServer; release(): Promise<void> }> {
-  if (!shared) shared = { server: startLnurlServer(), users: 0 };
+export async function acquireSharedLnurlServer(
+  port = 0,
+): Promise<{ server: LnurlServer; release(): Promise<void> }> {
+  // A busy preferred port is not an error: any free one serves, the corpus is made again.
+  if (!shared) shared = { server: startLnurlServer({ port }).catch(() => startLnurlServer()), users: 0 };
   const entry = shared;
   entry.users += 1;
   const server = await entry.server;

@@ -40,6 +40,12 @@ export interface SimNetworkOptions extends Partial<RelayBehaviour> {
    * name the network's LNURL server.
    */
   loadCorpus?: (options: CorpusOptions) => NostrEvent[];
+  /**
+   * Port the process's LNURL server should listen on when this network starts it (default a free
+   * one; a busy port falls back to a free one). Profiles name that port, so a saved corpus is
+   * reused only by a server on the same port.
+   */
+  lnurlPort?: number;
   /** Kind weights (default `DEFAULT_KIND_WEIGHTS`). */
   kinds?: Record<number, number>;
   /** Client names for NIP-89 tags (default `DEFAULT_CLIENTS`) and the share of tagged events (0.6). */

@@ -74,7 +74,7 @@ export interface SimNetwork {
 export async function startSimNetwork(options: SimNetworkOptions = {}): Promise<SimNetwork> {
   const settings = resolveSettings(options);
   const signer = options.signer ?? (await wasmSigner());
-  const lnurl = await acquireSharedLnurlServer();
+  const lnurl = await acquireSharedLnurlServer(options.lnurlPort);
   const seed = options.seed ?? 'relay-sim';
   for (const { name, nostrPubkey } of corpusZapAccounts(seed, options.authors ?? 200, signer))
     lnurl.server.set(name, { nostrPubkey });
