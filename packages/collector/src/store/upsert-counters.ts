@@ -18,24 +18,25 @@ export interface CounterUpsert<T extends Table, K extends Column<T>, C extends C
 
 /**
  * Inserts counter rows, adding every counter to the stored row when its key exists
- * (`table.c + excluded.c`), in as many statements as the bind-parameter limit requires.
+ * (`table.c + excluded.c`). The rows travel as one JSON parameter per statement, read back into the
+ * table's own row type (`json_populate_recordset`): no bind parameter and no query-builder node per
+ * cell, and the column types come from the table, not from the caller.
  */
 export async function addCounters<T extends Table, K extends Column<T>, C extends Column<T>>(
   tx: Kysely<Database>,
   { table, keys, counters, rows }: CounterUpsert<T, K, C>,
 ): Promise<void> {
-  // Kysely cannot resolve insert/update shapes for a generic table name, so this one statement
-  // is built against a loose schema; the interface above checks the columns at each call site.
-  const db = tx as unknown as Kysely<Record<string, Record<string, unknown>>>;
-  const name: string = table;
-  const update = Object.fromEntries(
-    counters.map((c) => [c, sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`]),
+  if (rows.length === 0) return;
+  const columns = sql.join([...keys, ...counters].map((c) => sql.ref(c)));
+  const update = sql.join(
+    counters.map((c) => sql`${sql.ref(c)} = ${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`),
   );
-  for (const chunk of chunkRows(rows, keys.length + counters.length)) {
-    await db
-      .insertInto(name)
-      .values(chunk)
-      .onConflict((oc) => oc.columns(keys).doUpdateSet(update))
-      .execute();
+  const target = sql.join(keys.map((k) => sql.ref(k)));
+  // At most 5,000 rows a statement (`chunkRows` with one parameter a row).
+  for (const chunk of chunkRows(rows, 1)) {
+    await sql`
+      insert into ${sql.table(table)} (${columns})
+      select ${columns} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(chunk)}::json)
+      on conflict (${target}) do update set ${update}`.execute(tx);
   }
 }
