@@ -24,6 +24,7 @@ import { collectorStopSteps } from './runtime/stop-sequence.js';
 import { resolveOrdinal } from './shard/ordinal.js';
 import { Flusher } from './store/flusher.js';
 import { seedRelays } from './store/relays-repo.js';
+import { RecheckPacer } from './zaps/recheck-pacer.js';
 import { startZapVerification } from './zaps/zap-verification.js';
 
 /** How often the NIP-66 monitor looks whether its interval has come round. */
@@ -85,6 +86,9 @@ export async function startCollector(
       if (shutdown.begun || durability.markDue()) connections.markResume(aggregator.buffer.durable);
     },
     durable: durability.write,
+    // A recipient seen in every flush has its unverified receipts checked again only when its
+    // address changes or its provider's failure is forgotten, not every flush.
+    zapRechecks: new RecheckPacer(),
     onFenced: () => instances.onFenced(),
     // Every relay this replica has started watching, whatever its socket is doing, about once a
     // minute; none once it stops (its relays read `unknown` when no replica takes them over).

@@ -3,6 +3,7 @@ import type { ZapRejectReason } from '@nostr-info/shared/stats';
 import { type Kysely, sql } from 'kysely';
 import { slotIn } from '../aggregate/buckets.js';
 import type { ZapClaim, ZapRejectionRow, ZapVerdicts } from '../aggregate/zap-verdicts.js';
+import type { RecheckPacer } from '../zaps/recheck-pacer.js';
 import { byBucket } from './bucket-rows.js';
 import { bump, chunkRows } from './chunks.js';
 import { addCounters } from './upsert-counters.js';
@@ -125,9 +126,9 @@ const addRejections = (a: ZapRejectionRow, b: ZapRejectionRow) => {
  * (moved out of `unverified`, into the counted zaps) or rejected on a second check (moved to their
  * reason), then every rejection by reason (per 5-minute slot, hour and day). Sets
  * `verdicts.written` (the metric) and `verdicts.rechecks` (stored receipts whose recipient has an
- * address now).
+ * address now: every one whose profile the flush writes, or those `pacer` says are due).
  */
-export async function flushZapVerdicts(tx: Tx, verdicts: ZapVerdicts): Promise<void> {
+export async function flushZapVerdicts(tx: Tx, verdicts: ZapVerdicts, pacer?: RecheckPacer): Promise<void> {
   await writeAddresses(tx, verdicts);
   const rejections = [...verdicts.rejections.values()].map((r) => ({ ...r }));
   const sums: ZapSums[] = [];
@@ -232,7 +233,9 @@ export async function flushZapVerdicts(tx: Tx, verdicts: ZapVerdicts): Promise<v
       .execute();
   }
   await storeUnverified(tx, stored);
-  const withAddress = [...verdicts.addresses.values()].filter((e) => e.lud16 || e.lud06).map((e) => e.pubkey);
+  const withAddress = pacer
+    ? pacer.due(verdicts.addresses.values(), Date.now())
+    : [...verdicts.addresses.values()].filter((e) => e.lud16 || e.lud06).map((e) => e.pubkey);
   verdicts.rechecks = await findRechecks(
     tx,
     withAddress.sort(),

@@ -1,6 +1,7 @@
 import type { Database } from '@nostr-info/shared/db';
 import { type Kysely, sql } from 'kysely';
 import type { CounterBuffer } from '../aggregate/counter-buffer.js';
+import type { RecheckPacer } from '../zaps/recheck-pacer.js';
 import { flushContent } from './flush-content.js';
 import { type DurableWrite, flushDurable } from './flush-durable.js';
 import { flushEventCounters } from './flush-events.js';
@@ -39,6 +40,7 @@ export async function writeBuffer(
   buffer: CounterBuffer,
   flushId?: string,
   durable?: DurableWrite,
+  rechecks?: RecheckPacer,
 ): Promise<void> {
   if (buffer.empty) return;
   let committing = false;
@@ -62,7 +64,7 @@ export async function writeBuffer(
       await flushUsers(tx, buffer);
       await flushContent(tx, buffer);
       await flushFollows(tx, buffer);
-      await flushZapVerdicts(tx, buffer.zapVerdicts);
+      await flushZapVerdicts(tx, buffer.zapVerdicts, rechecks);
       await flushFiltered(tx, buffer);
       await flushMonitorReports(tx, buffer.monitorReports);
       committing = true;

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { CounterBuffer, type HeldRelay } from '../aggregate/counter-buffer.js';
 import type { CollectorMetrics } from '../observe/metrics.js';
+import type { RecheckPacer } from '../zaps/recheck-pacer.js';
 import { FlushError, flushLanded, writeBuffer } from './flush.js';
 import { type DurableWrite, FencedError } from './flush-durable.js';
 
@@ -25,6 +26,8 @@ export interface FlusherOptions {
   afterFlush?: (buffer: CounterBuffer) => void;
   /** Durable resume state committed with every counter flush (see `flushDurable`). */
   durable?: DurableWrite;
+  /** Which recipients' unverified zap receipts a flush checks again (default: all it sees). */
+  zapRechecks?: RecheckPacer;
   /** Called once when a flush is refused because this instance was fenced. */
   onFenced?: () => void;
 }
@@ -61,6 +64,7 @@ export class Flusher {
   private readonly held: (() => HeldRelay[]) | undefined;
   private readonly afterFlush: ((buffer: CounterBuffer) => void) | undefined;
   private readonly durable: DurableWrite | undefined;
+  private readonly zapRechecks: RecheckPacer | undefined;
   private readonly onFenced: (() => void) | undefined;
   /** Set once a flush was refused as fenced: nothing is written from then on. */
   fenced = false;
@@ -77,6 +81,7 @@ export class Flusher {
     heldReportMs = RELAY_HELD_REPORT_MS,
     afterFlush,
     durable,
+    zapRechecks,
     onFenced,
   }: FlusherOptions) {
     this.db = db;
@@ -88,6 +93,7 @@ export class Flusher {
     this.heldReportMs = heldReportMs;
     this.afterFlush = afterFlush;
     this.durable = durable;
+    this.zapRechecks = zapRechecks;
     this.onFenced = onFenced;
   }
 
@@ -189,7 +195,7 @@ export class Flusher {
     const id = randomUUID();
     const withHeld = buffer.held !== undefined;
     try {
-      await writeBuffer(this.db, buffer, id, this.durable);
+      await writeBuffer(this.db, buffer, id, this.durable, this.zapRechecks);
       const seconds = (performance.now() - started) / 1000;
       this.succeeded += 1;
       this.succeededMs += seconds * 1000;

@@ -1,5 +1,8 @@
 import type { SafeFetch } from '../net/safe-fetch.js';
 
+/** How long a failed lookup is kept by default: a recheck sooner would get the same answer. */
+export const PROVIDER_FAILURE_TTL_MS = 300_000;
+
 /**
  * What an LNURL-pay endpoint says about zaps: the key that signs its receipts (`nostrPubkey`
  * with `allowsNostr`), that it signs none (`no_nostr`), or nothing usable (`down`: unreachable,
@@ -70,7 +73,7 @@ export class ProviderKeys {
   constructor({
     fetch,
     ttlMs = 86_400_000,
-    failureTtlMs = 300_000,
+    failureTtlMs = PROVIDER_FAILURE_TTL_MS,
     maxEntries = 10_000,
     maxConcurrent = 16,
     onFetched,

@@ -1,0 +1,38 @@
+import type { LightningEntry } from '../extract/zap-profile.js';
+import { PROVIDER_FAILURE_TTL_MS } from './provider-keys.js';
+
+/**
+ * Which recipients' stored unverified receipts a flush checks again. A recipient whose profile the
+ * flush writes is due when its Lightning address is new or changed, or when its receipts were last
+ * checked at least `intervalMs` ago (by default as long as a failed provider lookup is remembered,
+ * so a provider that was down is asked again once its failure is forgotten). A recipient seen in
+ * every flush is otherwise checked again every flush, each time reading back all its receipts.
+ */
+export class RecheckPacer {
+  private readonly last = new Map<string, { address: string; atMs: number }>();
+
+  constructor(
+    private readonly intervalMs = PROVIDER_FAILURE_TTL_MS,
+    private readonly maxRecipients = 100_000,
+  ) {}
+
+  /** The pubkeys of `entries` (profiles with an address) due a recheck at `nowMs`, now marked checked. */
+  due(entries: Iterable<Pick<LightningEntry, 'pubkey' | 'lud16' | 'lud06'>>, nowMs: number): string[] {
+    const due: string[] = [];
+    for (const e of entries) {
+      if (!e.lud16 && !e.lud06) continue;
+      const address = `${e.lud16 ?? ''} ${e.lud06 ?? ''}`;
+      const last = this.last.get(e.pubkey);
+      if (last && last.address === address && nowMs - last.atMs < this.intervalMs) continue;
+      due.push(e.pubkey);
+      // Re-inserted, so the map's order is the order of the last checks and the oldest go first.
+      this.last.delete(e.pubkey);
+      this.last.set(e.pubkey, { address, atMs: nowMs });
+    }
+    for (const pubkey of this.last.keys()) {
+      if (this.last.size <= this.maxRecipients) break;
+      this.last.delete(pubkey);
+    }
+    return due;
+  }
+}
