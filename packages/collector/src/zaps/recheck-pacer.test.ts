@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecheckPacer } from './recheck-pacer.js';
 
-const profile = (pubkey: string, lud16?: string) => ({ pubkey, lud16, lud06: undefined });
+const profile = (pubkey: string, lud16: string | null = null) => ({ pubkey, lud16, lud06: null });
 
 describe('RecheckPacer', () => {
   it('is due for a new or changed address, else once an interval', () => {
