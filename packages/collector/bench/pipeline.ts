@@ -10,7 +10,7 @@ import { loadOrGenerateCorpus, pureSigner } from '@nostr-info/relay-sim';
 import { createCache } from '@nostr-info/shared/cache';
 import { createLogger } from '@nostr-info/shared/log';
 import { createRegistry } from '@nostr-info/shared/metrics';
-import { testServices } from '@nostr-info/shared/testing';
+import { dropRedisPrefix, testServices } from '@nostr-info/shared/testing';
 import { Aggregator } from '../src/aggregate/aggregator.js';
 import { NetworkDedup } from '../src/dedup/dedup.js';
 import { ValidIds } from '../src/dedup/valid-ids.js';
@@ -56,8 +56,9 @@ function mainThreadMicros(): number {
 }
 
 const logger = createLogger({ level: 'warn' });
+const keyPrefix = `bench:pipeline:${Date.now()}:`;
 const cache = createCache(
-  { REDIS_URL: testServices().TEST_REDIS_URL, REDIS_KEY_PREFIX: `bench:pipeline:${Date.now()}:` } as never,
+  { REDIS_URL: testServices().TEST_REDIS_URL, REDIS_KEY_PREFIX: keyPrefix } as never,
   logger,
 );
 const verifier = new VerifyPool({});
@@ -134,3 +135,5 @@ print(`pipeline benchmark: verifier ${verifier.backend}, ${nRelays} relays, spre
 for (let r = 1; r <= Number(values.rounds); r++) await round(`round ${r}`);
 await verifier.close();
 await cache.close();
+// Its claims live a day; left behind, they slow every test that scans Redis for its own prefix.
+await dropRedisPrefix(testServices().TEST_REDIS_URL, keyPrefix);

@@ -5,22 +5,12 @@ import { createCache } from '../src/cache/factory.js';
 import { createMemoryCache } from '../src/cache/memory-cache.js';
 import { createRedisCache } from '../src/cache/redis-cache.js';
 import { loadEnv } from '../src/config/env.js';
+import { dropPrefix } from '../src/testing/redis-prefix.js';
 import { parseNodes, testServices } from '../src/testing/test-services.js';
 import { type CachePair, cacheContract } from './cache-contract.js';
 
 const services = testServices();
 const clusterNodes = parseNodes(services.TEST_REDIS_CLUSTER_NODES);
-
-/** Removes every key a run left behind (keys without TTL or not deleted by a failing test). */
-async function dropPrefix(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    // One DEL per key: on a Cluster node, keys of one batch may sit in different slots.
-    if (keys.length > 0) await Promise.all(keys.map((key) => client.del(key)));
-  } while (cursor !== '0');
-}
 
 async function countKeys(client: Redis, prefix: string): Promise<number> {
   let cursor = '0';
