@@ -25,12 +25,13 @@ const MAX_MSATS = 2_100_000_000_000_000_000n;
 /** Words of the signature at the end of the data part, and of the timestamp at its start. */
 const SIGNATURE_WORDS = 104;
 const TIMESTAMP_WORDS = 7;
-/** Tag codes whose value is read as bytes: the payment hash and secret, payee, description hash, metadata, route hints. */
 const PAYMENT_HASH = 1;
+/** Tag codes whose value is read as bytes: payment hash, route hints, payment secret, payee, description hash, metadata. */
 const BYTE_TAGS = new Set([1, 3, 16, 19, 23, 27]);
 /** Words of a 256-bit payment hash (260 bits, the last 4 zero). */
 const HASH_WORDS = 52;
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+/** The payment hash's 32 bytes, reused from call to call. */
+const hash = Buffer.alloc(32);
 
 /** The data part's words, reused from call to call (an invoice is read start to end at once). */
 let words = new Uint8Array(1024);
@@ -54,18 +55,18 @@ function wholeBytes(start: number, count: number): boolean {
 
 /** Hex of the 32 bytes held by the 52 words from `start`. */
 function hashHex(start: number): string {
-  let hex = '';
   let acc = 0;
   let bits = 0;
+  let b = 0;
   for (let i = start; i < start + HASH_WORDS; i++) {
     acc = ((acc << 5) | (words[i] as number)) & 0xfff;
     bits += 5;
     if (bits >= 8) {
       bits -= 8;
-      hex += HEX[(acc >> bits) & 0xff];
+      hash[b++] = (acc >> bits) & 0xff;
     }
   }
-  return hex;
+  return hash.toString('hex');
 }
 
 /** Amount of the human-readable part (digits and an optional multiplier) in millisatoshis. */
