@@ -6,8 +6,12 @@ import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Aggregator } from '../src/aggregate/aggregator.js';
+import { hourOf } from '../src/aggregate/buckets.js';
+import { CounterBuffer } from '../src/aggregate/counter-buffer.js';
 import { createCollectorMetrics } from '../src/observe/metrics.js';
+import { writeBuffer } from '../src/store/flush.js';
 import { Flusher } from '../src/store/flusher.js';
+import { RecheckPacer } from '../src/zaps/recheck-pacer.js';
 import { unverifiedEvents } from './helpers/unverified-events.js';
 
 // A flush whose COMMIT reached PostgreSQL but whose answer was lost (the connection dropped in
@@ -96,12 +100,16 @@ describe('a flush whose outcome was not heard', () => {
     return row.n;
   };
 
-  const flusherWith = (aggregator: Aggregator) =>
+  const flusherWith = (
+    aggregator: Aggregator,
+    options: Partial<ConstructorParameters<typeof Flusher>[0]> = {},
+  ) =>
     new Flusher({
       db: proxied.writer,
       aggregator,
       metrics: createCollectorMetrics(new Registry()),
       logger: createLogger({ level: 'silent', pretty: false }),
+      ...options,
     });
 
   it('is not written again when its COMMIT landed', async () => {
@@ -133,5 +141,51 @@ describe('a flush whose outcome was not heard', () => {
     expect(flusher.heldKeys).toBe(0);
     expect(await flusher.flush()).toBe(true);
     expect(await networkEvents()).toBe(before + 4);
+  });
+
+  it('leaves the zap rechecks of a rolled-back flush due for its retry', async () => {
+    const at = Date.UTC(2026, 10, 24, 9);
+    const receiver = 'f'.repeat(64);
+    const hash = (c: string) => c.repeat(64);
+    // Two receipts stored unverified: their recipient had no Lightning address yet.
+    const seed = new CounterBuffer();
+    for (const c of ['1', '2'])
+      seed.zapVerdicts.claim({
+        hour: hourOf(at),
+        atMs: at,
+        verdict: 'unverified',
+        sats: 21,
+        extraMsats: 0,
+        sender: 'a'.repeat(64),
+        receiver,
+        signer: 'd'.repeat(64),
+        recheck: false,
+        paymentHash: hash(c),
+        receiptId: hash(c),
+      });
+    await writeBuffer(db.dbs.writer, seed);
+    const aggregator = new Aggregator();
+    const rechecked: string[][] = [];
+    const flusher = flusherWith(aggregator, {
+      zapRechecks: new RecheckPacer(),
+      afterFlush: (b) => rechecked.push(b.zapVerdicts.rechecks.map((r) => r.paymentHash).sort()),
+    });
+    // The recipient's profile names an address now; the flush that finds its receipts is cut
+    // right after asking for them, and rolls back.
+    aggregator.buffer.zapVerdicts.addAddress({
+      pubkey: receiver,
+      eventId: hash('0'),
+      createdAt: 1,
+      lud16: 'f@w.example',
+      lud06: null,
+    });
+    const cuts = proxy.cuts;
+    proxy.cutAfter(/"lightning_addresses" as "l"/);
+    expect(await flusher.flush()).toBe(false);
+    expect(proxy.cuts).toBe(cuts + 1);
+    expect(rechecked).toEqual([]);
+    // The retry asks again, and hands both receipts to the check once it committed.
+    expect(await flusher.flush()).toBe(true);
+    expect(rechecked).toEqual([[hash('1'), hash('2')]]);
   });
 });

@@ -1,5 +1,6 @@
 import type { ZapRejectReason } from '@nostr-info/shared/stats';
 import { type LightningEntry, replaces } from '../extract/zap-profile.js';
+import type { DueRecheck } from '../zaps/recheck-pacer.js';
 import { slotIn } from './buckets.js';
 
 /**
@@ -62,6 +63,8 @@ export class ZapVerdicts {
    * of this buffer: handed to zap verification once it committed.
    */
   rechecks: StoredUnverified[] = [];
+  /** The recipients the last write of this buffer rechecked (the pacer marks them once it committed). */
+  recheckDue: DueRecheck[] = [];
 
   get keys(): number {
     return this.rejections.size + this.claims.length + this.dropped.length + this.addresses.size;

@@ -233,8 +233,9 @@ export async function flushZapVerdicts(tx: Tx, verdicts: ZapVerdicts, pacer?: Re
       .execute();
   }
   await storeUnverified(tx, stored);
+  verdicts.recheckDue = pacer ? pacer.due(verdicts.addresses.values(), Date.now()) : [];
   const withAddress = pacer
-    ? pacer.due(verdicts.addresses.values(), Date.now())
+    ? verdicts.recheckDue.map((d) => d.pubkey)
     : [...verdicts.addresses.values()].filter((e) => e.lud16 || e.lud06).map((e) => e.pubkey);
   verdicts.rechecks = await findRechecks(
     tx,

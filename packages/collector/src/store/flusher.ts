@@ -201,6 +201,7 @@ export class Flusher {
       this.succeededMs += seconds * 1000;
       this.metrics.flushes.inc({ result: 'success' });
       for (const [reason, n] of buffer.zapVerdicts.written) this.metrics.zapsRejected.inc({ reason }, n);
+      this.zapRechecks?.checked(buffer.zapVerdicts.recheckDue);
       this.afterFlush?.(buffer);
       if (withHeld) this.metrics.heldReports.inc({ write: 'with_flush', result: 'success' });
       this.heldRidesFlush = true;
