@@ -228,6 +228,10 @@ const mainCores = coresOf(s1.mainThreadCpu - s0.mainThreadCpu);
 const coresLeft = cores - simCores;
 const bareLeft = (bare / cores) * coresLeft;
 const pct = (n: number, of: number) => `${((n / of) * 100).toFixed(0)} %`;
+/** A reference rate, or why there is none (`--skip-limits` does not measure them). */
+const limit = (rate: number) => (Number.isNaN(rate) ? 'not measured (--skip-limits)' : `${fmt(rate)} /s`);
+const ofLimit = (n: number, rate: number) =>
+  Number.isNaN(rate) ? limit(rate) : `${pct(n, rate)} of ${limit(rate)}`;
 print('');
 print(`collector process (verify workers: ${s1.verifyWorkers}), steady state over ${elapsed.toFixed(1)} s:`);
 print(`  offered by the network:      ${fmt((u1 - u0) / elapsed)} unique/s`);
@@ -235,24 +239,23 @@ print(
   `  CPU in the window:           simulated network ${simCores.toFixed(2)} cores, collector ${collectorCores.toFixed(2)} cores (main thread ${mainCores.toFixed(2)}, verify workers + V8 helpers ${(collectorCores - mainCores).toFixed(2)})`,
 );
 print(
-  `  raw EVENT frames handled:    ${fmt(raw)} /s   (limit: ws + JSON.parse alone ${fmt(parseLimit)} /s; target ≥ 20,000)`,
+  `  raw EVENT frames handled:    ${fmt(raw)} /s   (limit: ws + JSON.parse alone ${limit(parseLimit)}; target ≥ 20,000)`,
 );
+print(`  collector CPU per frame:     ${((collectorCores * 1e6) / raw).toFixed(1)} µs`);
 print(
   `  signatures verified:         ${fmt(verified)} /s   (network-unique events counted: ${fmt(uniqueRate)} /s)`,
 );
 print(`  verification batches:        ${fmt((s1.batchesSent - s0.batchesSent) / elapsed)} /s`);
 print(
-  `    vs the bare verifier on the ${coresLeft.toFixed(2)} cores the simulated network left: ${pct(verified, bareLeft)} of ${fmt(bareLeft)} /s (target ≥ 80 %)`,
+  `    vs the bare verifier on the ${coresLeft.toFixed(2)} cores the simulated network left: ${ofLimit(verified, bareLeft)} (target ≥ 80 %)`,
 );
-print(
-  `    vs the bare verifier on all ${cores} cores, nothing else running: ${pct(verified, bare)} of ${fmt(bare)} /s`,
-);
+print(`    vs the bare verifier on all ${cores} cores, nothing else running: ${ofLimit(verified, bare)}`);
 // What the ratio could reach at this run's own costs: the CPU the collector and the simulated
 // network spent per unique event, if every core did nothing else.
 const cpuPerUnique = ((collectorCores + simCores) * 1e6) / uniqueRate;
 const ceiling = (cores * 1e6) / cpuPerUnique;
 print(
-  `    ceiling at this run's CPU per unique event, meaningful when the collector is saturated (${fmt(cpuPerUnique)} µs: collector ${fmt((collectorCores * 1e6) / uniqueRate)}, network ${fmt((simCores * 1e6) / uniqueRate)}): ${fmt(ceiling)} unique/s on ${cores} cores = ${pct(ceiling, bare)} of the bare verifier`,
+  `    ceiling at this run's CPU per unique event, meaningful when the collector is saturated (${fmt(cpuPerUnique)} µs: collector ${fmt((collectorCores * 1e6) / uniqueRate)}, network ${fmt((simCores * 1e6) / uniqueRate)}): ${fmt(ceiling)} unique/s on ${cores} cores${Number.isNaN(bare) ? '' : ` = ${pct(ceiling, bare)} of the bare verifier`}`,
 );
 const gcShare = (key: 'gcMinorMs' | 'gcMajorMs' | 'gcIncrementalMs') =>
   `${(((s1[key] ?? 0) - (s0[key] ?? 0)) / 10 / elapsed).toFixed(1)} %`;
