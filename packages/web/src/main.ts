@@ -1,6 +1,6 @@
 /**
  * The dashboard's entry: one script for every page; the path picks the page. Each page asks the
- * API for one body, then listens to `/api/v1/stream`.
+ * API for its bodies (one; a relay page three), then listens to `/api/v1/stream`.
  */
 import './styles/app.css';
 import { overviewPage } from './pages/overview.js';

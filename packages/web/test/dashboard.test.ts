@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RelayHistory, RelayOutages } from '../src/lib/types.js';
 import {
   at,
   launchChromium,
@@ -10,7 +11,7 @@ import {
   waitLoaded,
   watchPage,
 } from './helpers/browser.js';
-import { type Stack, startStack } from './helpers/stack.js';
+import { apiGet, type Stack, startStack } from './helpers/stack.js';
 
 /**
  * The dashboard in headless Chromium against `nostr-info all-in-one` fed by the simulated relay
@@ -23,11 +24,17 @@ describe('web dashboard in Chromium', () => {
   let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let browser: Browser;
   const opened: { page: Page; log: PageLog }[] = [];
+  /** The relay taken down at the start, and when. */
+  const DOWN_RELAY = 0;
+  let downAt = 0;
 
   beforeAll(async () => {
     // A snapshot every 20 s: a test sees one land, and the pages' refetches stay well within
     // the browser's rate-limit budget over the whole file.
     stack = await startStack({ statsIntervalSeconds: 20 });
+    // One relay goes away for the whole file: by the relay-page tests it is in a confirmed outage.
+    downAt = Date.now();
+    await stack.net.takeDown(DOWN_RELAY);
     chromium = await launchChromium();
     browser = chromium.browser;
   });
@@ -274,6 +281,70 @@ describe('web dashboard in Chromium', () => {
     expectSameFigures(body, figures);
     expect(await page.$eval('#page-lead', (el) => el.textContent)).toBe(url);
     await screenshot(page, 'relay-desktop-1280');
+  });
+
+  it('relay page: uptime and latency draw, and the outage the API lists is the one the relay had', async () => {
+    const given = encodeURIComponent(stack.net.urls[DOWN_RELAY] ?? '');
+    // Confirmed 30 s after the relay stopped serving, then written with the next flush.
+    const served = await vi.waitFor(
+      async () => {
+        const res = await apiGet(stack.origin, `/api/v1/relays/${given}/outages?range=24h`);
+        const body = JSON.parse(res.body) as RelayOutages;
+        if (res.status !== 200 || body.outages.length === 0) throw new Error(`no outage yet: ${res.body}`);
+        return body;
+      },
+      { timeout: 120_000, interval: 5000 },
+    );
+    const [outage] = served.outages;
+    expect(served.outages).toHaveLength(1);
+    expect(outage?.ongoing).toBe(true);
+    expect(Date.parse(outage?.started_at ?? '')).toBeGreaterThanOrEqual(downAt - 1000);
+    expect(Date.parse(outage?.started_at ?? '')).toBeLessThanOrEqual(downAt + 10_000);
+
+    const url = encodeURIComponent(served.url);
+    const { page, log } = await open(`/relays/${url}`);
+    const shown = await page.$eval('[data-outages]', (el) => ({
+      count: Number((el as HTMLElement).dataset.outages),
+      rows: [...el.querySelectorAll('tbody tr')].map((tr) => ({
+        started: (tr as HTMLElement).dataset.started,
+        cells: [...tr.children].map((c) => c.textContent?.trim()),
+      })),
+    }));
+    const body = await vi.waitFor(() => {
+      const b = log.bodies.get(`/api/v1/relays/${url}/outages?range=24h`)?.at(-1) as RelayOutages | undefined;
+      if (!b) throw new Error('the page did not ask for the outages');
+      return b;
+    });
+    expect(shown.count).toBe(body.outages.length);
+    expect(shown.rows.map((r) => r.started)).toEqual(body.outages.map((o) => o.started_at));
+    expect(shown.rows[0]?.cells[1]).toBe('ongoing');
+    expect(shown.rows[0]?.cells[3]).toBe(body.outages[0]?.cause);
+
+    await page.waitForSelector('figure.chart[data-chart="relay-latency"] canvas');
+    const charts = await page.$$eval('figure.chart', (figs) =>
+      figs.map((fig) => ({
+        id: (fig as HTMLElement).dataset.chart,
+        series: fig.querySelectorAll('.u-series').length - 1,
+        canvas: fig.querySelector('canvas') !== null,
+      })),
+    );
+    expect(charts).toEqual([
+      { id: 'relay-uptime', series: 1, canvas: true },
+      { id: 'relay-latency', series: 2, canvas: true },
+    ]);
+    // The data table behind the uptime chart lists one row per bucket the API served.
+    await page.focus('figure.chart[data-chart="relay-uptime"] summary');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('figure.chart[data-chart="relay-uptime"] details[open] tbody tr');
+    const history = log.bodies.get(`/api/v1/relays/${url}/history?range=24h`)?.at(-1) as
+      | RelayHistory
+      | undefined;
+    const rows = await page.$$eval(
+      'figure.chart[data-chart="relay-uptime"] details tbody tr',
+      (r) => r.length,
+    );
+    expect(rows).toBe(history?.series.length);
+    await screenshot(page, 'relay-outage-desktop-1280');
   });
 
   it('phone (390 px), dark scheme and reduced motion: no sideways scrolling on any page', async () => {

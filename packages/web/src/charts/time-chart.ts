@@ -9,6 +9,8 @@ export interface SeriesSpec {
   /** One value per time point; `null` draws a gap. */
   values: (number | null)[];
   bars?: boolean;
+  /** False for a rate or a share (uptime, a median): the summary gives its mean, not a total. */
+  summable?: boolean;
 }
 
 export interface TimeChartSpec {
@@ -36,6 +38,10 @@ function summary(spec: TimeChartSpec): string {
     const values = s.values.filter((v): v is number => typeof v === 'number');
     const total = values.reduce((a, b) => a + b, 0);
     const max = values.length ? Math.max(...values) : 0;
+    if (s.summable === false) {
+      const mean = values.length ? total / values.length : null;
+      return `${s.label}: mean ${mean === null ? '—' : formatExact(mean)}, highest ${formatExact(max)}`;
+    }
     return `${s.label}: total ${formatExact(total)}, highest ${formatExact(max)}`;
   });
   return `${spec.title}. ${spec.times.length} points. ${parts.join('; ')}. The data table below lists every value.`;
@@ -105,7 +111,8 @@ function options(spec: TimeChartSpec, theme: ChartTheme, width: number): uPlot.O
  */
 export function timeChart(spec: TimeChartSpec): TimeChart {
   const plot = h('div', { class: 'plot' });
-  const table = h('details', { class: 'chart-data' }, h('summary', {}, 'Data table'));
+  // The id keeps it open across a live re-render (see `keepDetailsOpen`).
+  const table = h('details', { class: 'chart-data', id: `${spec.id}-data` }, h('summary', {}, 'Data table'));
   table.addEventListener('toggle', () => {
     if (table.open && table.childElementCount === 1) table.append(dataTable(spec));
   });

@@ -21,9 +21,9 @@ export interface GetOptions {
 }
 
 /**
- * GETs a JSON body of the public API from this origin. The page asks for one body per view (a
- * snapshot or a relay) and then only on a `snapshot` notice, so a person browsing stays far below
- * the API's per-client rate limit.
+ * GETs a JSON body of the public API from this origin. A page asks for its bodies once per view (a
+ * snapshot; or a relay, its history and its outages) and then only on a `snapshot` notice, so a
+ * person browsing stays far below the API's per-client rate limit.
  */
 export async function getJson<T>(path: string, { revalidate = false }: GetOptions = {}): Promise<T> {
   const res = await fetch(path, {

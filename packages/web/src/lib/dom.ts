@@ -60,3 +60,15 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   if (!el) throw new Error(`#${id} missing from the page`);
   return el as T;
 }
+
+/**
+ * Remembers which `<details>` (by id) are open under `root`; the returned function opens them
+ * again after `root` was rebuilt, so a live re-render keeps what the reader opened.
+ */
+export function keepDetailsOpen(root: HTMLElement): () => void {
+  const open = new Set<string>();
+  for (const d of root.querySelectorAll<HTMLDetailsElement>('details[open]')) if (d.id) open.add(d.id);
+  return () => {
+    for (const d of root.querySelectorAll<HTMLDetailsElement>('details')) if (open.has(d.id)) d.open = true;
+  };
+}

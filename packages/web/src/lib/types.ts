@@ -72,3 +72,49 @@ export interface RelayDetail {
   relay: RelayInfo | null;
   stats: RelayRow | null;
 }
+
+/** Latency of one bucket or window (`LatencySummary`). */
+export interface LatencySummary {
+  avg: number | null;
+  p50: number | null;
+  p95: number | null;
+  count: number;
+}
+
+/** One bucket of `GET /api/v1/relays/:url/history` (the window's totals have the same figures). */
+export interface RelayHistoryPoint {
+  t: string;
+  uptime_pct: number | null;
+  observed_ms: number;
+  serving_ms: number;
+  open_latency_ms: LatencySummary;
+  eose_latency_ms: LatencySummary;
+  events: number;
+  connects: number;
+  disconnects: number;
+}
+
+/** `GET /api/v1/relays/:url/history`. */
+export interface RelayHistory {
+  url: string;
+  granularity: 'hour' | 'day';
+  totals: Omit<RelayHistoryPoint, 't'>;
+  series: RelayHistoryPoint[];
+}
+
+/** One confirmed outage of `GET /api/v1/relays/:url/outages`. */
+export interface RelayOutage {
+  started_at: string;
+  ended_at: string | null;
+  ongoing: boolean;
+  duration_seconds: number;
+  cause: string;
+  detail: string | null;
+}
+
+/** `GET /api/v1/relays/:url/outages`. */
+export interface RelayOutages {
+  url: string;
+  outages: RelayOutage[];
+  truncated: boolean;
+}

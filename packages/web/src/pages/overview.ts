@@ -1,19 +1,12 @@
 import { type TimeChart, timeChart } from '../charts/time-chart.js';
 import { getJson } from '../lib/api.js';
-import { h, replaceChildren } from '../lib/dom.js';
+import { h, keepDetailsOpen, replaceChildren } from '../lib/dom.js';
 import { currentRange, rangeNav, rangeWords } from '../lib/range.js';
 import { appRoot, StatusBar, setPage, showProblem } from '../lib/shell.js';
 import type { FullSnapshot } from '../lib/types.js';
 import { eventsChart, usersChart, zapsChart } from './overview-charts.js';
 import { allFigures, headlineCards } from './overview-figures.js';
 import { clientsPanels, kindsPanel, topRelayPanels } from './overview-tables.js';
-
-/** Which `<details>` are open, so a live re-render keeps what the reader opened. */
-function openDetails(root: HTMLElement): Set<string> {
-  const open = new Set<string>();
-  for (const d of root.querySelectorAll<HTMLDetailsElement>('details[open]')) if (d.id) open.add(d.id);
-  return open;
-}
 
 /**
  * `/`: the network at a glance for one range, from one `GET /api/v1/stats/full/<range>`; live
@@ -33,7 +26,7 @@ export function overviewPage(): void {
   let charts: TimeChart[] = [];
 
   const render = (s: FullSnapshot) => {
-    const keepOpen = openDetails(body);
+    const reopen = keepDetailsOpen(body);
     for (const c of charts) c.destroy();
     charts = [eventsChart(s, range), usersChart(s, range), zapsChart(s, range)].map(timeChart);
     status.setComputedAt(s.computed_at);
@@ -75,8 +68,7 @@ export function overviewPage(): void {
       ),
       h('section', { 'aria-labelledby': 'h-kinds' }, h('h2', { id: 'h-kinds' }, 'Kinds'), kindsPanel(s)),
     );
-    for (const d of body.querySelectorAll<HTMLDetailsElement>('details'))
-      if (keepOpen.has(d.id)) d.open = true;
+    reopen();
     root.removeAttribute('aria-busy');
     root.dataset.loaded = s.computed_at;
   };

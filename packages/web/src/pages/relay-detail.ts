@@ -1,13 +1,15 @@
+import { type TimeChart, timeChart } from '../charts/time-chart.js';
 import { getJson } from '../lib/api.js';
-import { type Child, h, replaceChildren } from '../lib/dom.js';
+import { type Child, h, keepDetailsOpen, replaceChildren } from '../lib/dom.js';
 import { card, figure } from '../lib/figure.js';
 import { figureTable } from '../lib/figure-table.js';
 import { formatAgo, formatTime } from '../lib/format.js';
 import { kindLabel, kindsBySize } from '../lib/kinds.js';
 import { currentRange, rangeNav, rangeWords } from '../lib/range.js';
 import { appRoot, StatusBar, setPage, showProblem } from '../lib/shell.js';
-import type { RelayDetail, RelayInfo, RelayRow } from '../lib/types.js';
+import type { RelayDetail, RelayHistory, RelayInfo, RelayOutages, RelayRow } from '../lib/types.js';
 import { statusBadge } from '../relays/table-view.js';
+import { latencyChart, outagesTable, uptimeChart } from './relay-health.js';
 
 /** The relay URL of `/relays/<url-encoded url>`, or undefined for a path that does not decode. */
 export function relayUrlFromPath(pathname = window.location.pathname): string | undefined {
@@ -171,10 +173,23 @@ function facts(relay: RelayInfo | null, stats: RelayRow | null): HTMLElement {
   );
 }
 
+/** What the relay page shows: the relay's figures, and its history and outages in the range. */
+interface RelayView {
+  detail: RelayDetail;
+  /** Its history and outages, or why they could not be had (the rest of the page still shows). */
+  history: RelayHistory | Error;
+  outages: RelayOutages | Error;
+}
+
+/** A section's own problem, in its place. */
+function sectionProblem(err: Error): HTMLElement {
+  return h('p', { class: 'problem', role: 'status' }, `Could not be loaded: ${err.message}`);
+}
+
 /**
- * `/relays/<url>`: one relay from `GET /api/v1/relays/:url?range=` — its figures in the range,
- * events by kind and its NIP-11 facts. The API has no per-relay history or outage route yet, so
- * the page asks for none (it would only get errors); they belong here once they exist.
+ * `/relays/<url>`: one relay in the range — its figures and events by kind
+ * (`GET /api/v1/relays/:url?range=`), uptime and latency over time (`…/history`), its outages
+ * (`…/outages`) and its NIP-11 facts.
  */
 export function relayDetailPage(): void {
   const range = currentRange();
@@ -203,7 +218,14 @@ export function relayDetailPage(): void {
     body,
   );
 
-  const render = (d: RelayDetail) => {
+  let charts: TimeChart[] = [];
+  const render = ({ detail: d, history, outages }: RelayView) => {
+    const reopen = keepDetailsOpen(body);
+    for (const c of charts) c.destroy();
+    charts =
+      history instanceof Error
+        ? []
+        : [uptimeChart(history, range), latencyChart(history, range)].map(timeChart);
     setPage('relays', d.relay?.name?.trim() || d.stats?.name?.trim() || d.url, d.url);
     status.setComputedAt(d.computed_at);
     replaceChildren(
@@ -229,28 +251,46 @@ export function relayDetailPage(): void {
       ),
       h(
         'section',
+        { 'aria-labelledby': 'h-relay-health' },
+        h('h2', { id: 'h-relay-health' }, 'Health over time'),
+        history instanceof Error
+          ? sectionProblem(history)
+          : h('div', { class: 'charts' }, ...charts.map((c) => c.element)),
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-relay-outages' },
+        h('h2', { id: 'h-relay-outages' }, 'Outages'),
+        outages instanceof Error ? sectionProblem(outages) : outagesTable(outages, range),
+      ),
+      h(
+        'section',
         { 'aria-labelledby': 'h-relay-facts' },
         h('h2', { id: 'h-relay-facts' }, 'Information document (NIP-11)'),
         facts(d.relay, d.stats),
       ),
-      h(
-        'p',
-        { class: 'muted' },
-        'Uptime and latency over time, and outages, are not served per relay by the API yet.',
-      ),
     );
+    reopen();
     root.removeAttribute('aria-busy');
     root.dataset.loaded = d.computed_at ?? 'none';
   };
 
+  const base = `/api/v1/relays/${encodeURIComponent(url)}`;
+  const part = <T>(path: string, revalidate: boolean) =>
+    getJson<T>(`${base}${path}?range=${range}`, { revalidate }).catch((err: unknown) =>
+      err instanceof Error ? err : new Error(String(err)),
+    );
   const load = async (revalidate: boolean) => {
     try {
-      render(
-        await getJson<RelayDetail>(`/api/v1/relays/${encodeURIComponent(url)}?range=${range}`, {
-          revalidate,
-        }),
-      );
+      const [detail, history, outages] = await Promise.all([
+        getJson<RelayDetail>(`${base}?range=${range}`, { revalidate }),
+        part<RelayHistory>('/history', revalidate),
+        part<RelayOutages>('/outages', revalidate),
+      ]);
+      render({ detail, history, outages });
     } catch (err) {
+      for (const c of charts) c.destroy();
+      charts = [];
       showProblem(body, err);
       root.removeAttribute('aria-busy');
     }
