@@ -1,3 +1,5 @@
+import { formatTime } from './format.js';
+
 /** A child given to `h`: nodes, text, or nothing (skipped). */
 export type Child = Node | string | number | null | undefined | false;
 
@@ -71,4 +73,9 @@ export function keepDetailsOpen(root: HTMLElement): () => void {
   return () => {
     for (const d of root.querySelectorAll<HTMLDetailsElement>('details')) if (open.has(d.id)) d.open = true;
   };
+}
+
+/** A `<time>` showing `iso` in the reader's time zone, the exact value as its tooltip. */
+export function timeOf(iso: string): HTMLElement {
+  return h('time', { datetime: iso, title: iso }, formatTime(iso));
 }

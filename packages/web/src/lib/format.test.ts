@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatCompact, formatExact, formatMs, formatPct, isRounded } from './format.js';
+import {
+  formatAgo,
+  formatCompact,
+  formatDuration,
+  formatExact,
+  formatMs,
+  formatPct,
+  isRounded,
+} from './format.js';
 
 describe('formatCompact', () => {
   it('keeps values below 1,000 exact and shortens larger ones to three significant digits', () => {
@@ -38,5 +46,13 @@ describe('units and times', () => {
     expect(formatAgo('2025-01-01T09:00:00Z', now)).toBe('3 h ago');
     expect(formatAgo('2024-12-25T12:00:00Z', now)).toBe('7 days ago');
     expect(formatAgo('not a time', now)).toBe('unknown');
+  });
+
+  it('writes durations in the two largest units', () => {
+    expect(formatDuration(0)).toBe('0 s');
+    expect(formatDuration(42.4)).toBe('42 s');
+    expect(formatDuration(95)).toBe('1 min 35 s');
+    expect(formatDuration(7_260)).toBe('2 h 1 min');
+    expect(formatDuration(200_000)).toBe('2 d 7 h');
   });
 });

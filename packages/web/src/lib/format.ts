@@ -56,6 +56,16 @@ export function formatMs(value: number): string {
   return `${exactFormat.format(Math.round(value / 100) / 10)} s`;
 }
 
+/** 95 → "1 min 35 s", 7,260 → "2 h 1 min", 200,000 → "2 d 7 h". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const [d, hr, min] = [Math.floor(s / 86_400), Math.floor((s % 86_400) / 3600), Math.floor((s % 3600) / 60)];
+  if (d > 0) return `${d} d ${hr} h`;
+  if (hr > 0) return `${hr} h ${min} min`;
+  if (min > 0) return `${min} min ${s % 60} s`;
+  return `${s} s`;
+}
+
 /** "just now", "3 min ago", "2 h ago", "5 days ago" (coarse, for a label next to a timestamp). */
 export function formatAgo(iso: string, now = Date.now()): string {
   const seconds = Math.round((now - Date.parse(iso)) / 1000);

@@ -15,6 +15,11 @@ export function currentRange(search = window.location.search): Range {
   return (RANGES as readonly string[]).includes(given ?? '') ? (given as Range) : '24h';
 }
 
+/** Words for a series' bucket: "per hour", "per day". */
+export function perBucket(granularity: string): string {
+  return granularity === 'day' ? 'per day' : 'per hour';
+}
+
 /** Words for a range: "the last 7 days", "all time". */
 export function rangeWords(range: Range): string {
   return range === 'all' ? 'all time' : `the last ${LABELS[range].toLowerCase()}`;

@@ -1,7 +1,7 @@
 import { ApiRequestError } from './api.js';
-import { byId, h, replaceChildren } from './dom.js';
+import { byId, h, replaceChildren, timeOf } from './dom.js';
 import { figure } from './figure.js';
-import { formatAgo, formatTime } from './format.js';
+import { formatAgo } from './format.js';
 import { connectLive, type LiveConnection, type LiveState } from './live.js';
 import type { LiveMessage, SnapshotNotice } from './types.js';
 
@@ -69,11 +69,7 @@ export class StatusBar {
       return;
     }
     this.computed.dataset.computedAt = iso;
-    replaceChildren(
-      this.computed,
-      h('time', { datetime: iso, title: iso }, formatTime(iso)),
-      ` (${formatAgo(iso)})`,
-    );
+    replaceChildren(this.computed, timeOf(iso), ` (${formatAgo(iso)})`);
   }
 
   /** Opens the stream (once); `onSnapshot` runs when new statistics land. */

@@ -1,13 +1,11 @@
 import type { SeriesSpec, TimeChartSpec } from '../charts/time-chart.js';
 import { kindLabel, kindShort, kindsBySize } from '../lib/kinds.js';
-import { rangeWords } from '../lib/range.js';
+import { perBucket, rangeWords } from '../lib/range.js';
 import type { FullSnapshot, Range } from '../lib/types.js';
 
 /** Kinds drawn as their own line; the rest are summed into "other kinds". */
 const MAX_KIND_LINES = 5;
 const ZAP_KIND = '9735';
-
-const per = (granularity: string) => (granularity === 'day' ? 'per day' : 'per hour');
 
 /** Events by kind over time: the largest kinds as lines, the rest summed. */
 export function eventsChart(s: FullSnapshot, range: Range): TimeChartSpec {
@@ -27,7 +25,7 @@ export function eventsChart(s: FullSnapshot, range: Range): TimeChartSpec {
   return {
     id: 'events-by-kind',
     title: 'Events by kind',
-    description: `Network-unique events ${per(s.events.granularity)} over ${rangeWords(range)}, by kind (${shown.map(kindLabel).join(', ') || 'none yet'}).`,
+    description: `Network-unique events ${perBucket(s.events.granularity)} over ${rangeWords(range)}, by kind (${shown.map(kindLabel).join(', ') || 'none yet'}).`,
     times: s.events.series.map((p) => p.t),
     series,
   };
@@ -38,7 +36,7 @@ export function usersChart(s: FullSnapshot, range: Range): TimeChartSpec {
   return {
     id: 'users',
     title: 'Users',
-    description: `Distinct public keys with an event (active) and seen for the first time (new), ${per(s.activity.granularity)} over ${rangeWords(range)}.`,
+    description: `Distinct public keys with an event (active) and seen for the first time (new), ${perBucket(s.activity.granularity)} over ${rangeWords(range)}.`,
     times: s.activity.series.map((p) => p.t),
     series: [
       { label: 'active users', values: s.activity.series.map((p) => p.active_users) },
@@ -56,7 +54,7 @@ export function zapsChart(s: FullSnapshot, range: Range): TimeChartSpec {
   return {
     id: 'zaps',
     title: 'Zap receipts',
-    description: `Zap receipts (kind 9735) seen ${per(s.events.granularity)} over ${rangeWords(range)}, before the checks that decide which zaps are counted.`,
+    description: `Zap receipts (kind 9735) seen ${perBucket(s.events.granularity)} over ${rangeWords(range)}, before the checks that decide which zaps are counted.`,
     times: s.events.series.map((p) => p.t),
     series: [
       { label: 'zap receipts', values: s.events.series.map((p) => p.by_kind[ZAP_KIND] ?? 0), bars: true },

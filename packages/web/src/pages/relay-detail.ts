@@ -1,9 +1,9 @@
 import { type TimeChart, timeChart } from '../charts/time-chart.js';
 import { getJson } from '../lib/api.js';
-import { type Child, h, keepDetailsOpen, replaceChildren } from '../lib/dom.js';
+import { type Child, h, keepDetailsOpen, replaceChildren, timeOf } from '../lib/dom.js';
 import { card, figure } from '../lib/figure.js';
 import { figureTable } from '../lib/figure-table.js';
-import { formatAgo, formatTime } from '../lib/format.js';
+import { formatAgo } from '../lib/format.js';
 import { kindLabel, kindsBySize } from '../lib/kinds.js';
 import { currentRange, rangeNav, rangeWords } from '../lib/range.js';
 import { appRoot, StatusBar, setPage, showProblem } from '../lib/shell.js';
@@ -21,10 +21,7 @@ export function relayUrlFromPath(pathname = window.location.pathname): string | 
   }
 }
 
-const when = (iso: string | null): Child =>
-  iso
-    ? h('span', {}, h('time', { datetime: iso, title: iso }, formatTime(iso)), ` (${formatAgo(iso)})`)
-    : '—';
+const when = (iso: string | null): Child => (iso ? h('span', {}, timeOf(iso), ` (${formatAgo(iso)})`) : '—');
 const formatOf = (path: string) => (path.endsWith('_pct') ? 'pct' : path.endsWith('_ms') ? 'ms' : 'count');
 const yesNo = (v: boolean | null): string => (v === null ? 'not stated' : v ? 'yes' : 'no');
 

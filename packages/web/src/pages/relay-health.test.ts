@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RelayHistory, RelayHistoryPoint } from '../lib/types.js';
-import { formatDuration, latencyChart, uptimeChart } from './relay-health.js';
+import { latencyChart, uptimeChart } from './relay-health.js';
 
 const latency = (p50: number | null) => ({ avg: p50, p50, p95: p50, count: p50 === null ? 0 : 1 });
 const point = (
@@ -21,14 +21,6 @@ const point = (
 });
 
 describe('relay health', () => {
-  it('writes durations in the two largest units', () => {
-    expect(formatDuration(0)).toBe('0 s');
-    expect(formatDuration(42.4)).toBe('42 s');
-    expect(formatDuration(95)).toBe('1 min 35 s');
-    expect(formatDuration(7_260)).toBe('2 h 1 min');
-    expect(formatDuration(200_000)).toBe('2 d 7 h');
-  });
-
   it('draws uptime and median latencies per bucket, with gaps where nothing was watched', () => {
     const history: RelayHistory = {
       url: 'wss://r.example',

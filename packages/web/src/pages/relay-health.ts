@@ -1,17 +1,15 @@
 import type { TimeChartSpec } from '../charts/time-chart.js';
-import { h } from '../lib/dom.js';
-import { formatExact, formatTime } from '../lib/format.js';
-import { rangeWords } from '../lib/range.js';
+import { h, timeOf } from '../lib/dom.js';
+import { formatDuration, formatExact } from '../lib/format.js';
+import { perBucket, rangeWords } from '../lib/range.js';
 import type { Range, RelayHistory, RelayOutage, RelayOutages } from '../lib/types.js';
-
-const per = (granularity: string) => (granularity === 'day' ? 'per day' : 'per hour');
 
 /** The relay's uptime per bucket (a gap where nobody watched it). */
 export function uptimeChart(history: RelayHistory, range: Range): TimeChartSpec {
   return {
     id: 'relay-uptime',
     title: 'Uptime',
-    description: `Share of the watched time the relay served the subscription, in percent, ${per(history.granularity)} over ${rangeWords(range)}; time it refused for want of auth or payment is left out.`,
+    description: `Share of the watched time the relay served the subscription, in percent, ${perBucket(history.granularity)} over ${rangeWords(range)}; time it refused for want of auth or payment is left out.`,
     times: history.series.map((p) => p.t),
     series: [{ label: 'uptime %', values: history.series.map((p) => p.uptime_pct), summable: false }],
   };
@@ -22,7 +20,7 @@ export function latencyChart(history: RelayHistory, range: Range): TimeChartSpec
   return {
     id: 'relay-latency',
     title: 'Latency',
-    description: `Median time from connecting to the WebSocket opening, and from REQ to EOSE, in milliseconds (the upper bound of the median's histogram bucket), ${per(history.granularity)} over ${rangeWords(range)}.`,
+    description: `Median time from connecting to the WebSocket opening, and from REQ to EOSE, in milliseconds (the upper bound of the median's histogram bucket), ${perBucket(history.granularity)} over ${rangeWords(range)}.`,
     times: history.series.map((p) => p.t),
     series: [
       { label: 'open, median ms', values: history.series.map((p) => p.open_latency_ms.p50), summable: false },
@@ -31,24 +29,12 @@ export function latencyChart(history: RelayHistory, range: Range): TimeChartSpec
   };
 }
 
-/** 95 → "1 min 35 s", 7,260 → "2 h 1 min", 200,000 → "2 d 7 h". */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const [d, hr, min] = [Math.floor(s / 86_400), Math.floor((s % 86_400) / 3600), Math.floor((s % 3600) / 60)];
-  if (d > 0) return `${d} d ${hr} h`;
-  if (hr > 0) return `${hr} h ${min} min`;
-  if (min > 0) return `${min} min ${s % 60} s`;
-  return `${s} s`;
-}
-
-const time = (iso: string) => h('time', { datetime: iso, title: iso }, formatTime(iso));
-
 function outageRow(o: RelayOutage): HTMLElement {
   return h(
     'tr',
     { 'data-started': o.started_at },
-    h('th', { scope: 'row' }, time(o.started_at)),
-    h('td', {}, o.ended_at ? time(o.ended_at) : h('strong', {}, 'ongoing')),
+    h('th', { scope: 'row' }, timeOf(o.started_at)),
+    h('td', {}, o.ended_at ? timeOf(o.ended_at) : h('strong', {}, 'ongoing')),
     h(
       'td',
       { class: 'num', title: `${formatExact(o.duration_seconds)} s` },
