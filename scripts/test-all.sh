@@ -59,6 +59,10 @@ finish() {
       }
     }
     END { printf "tests: %d passed, %d failed\n", passed, failed }'
+  # The failing tests by name, so the last lines of a long run say what to look at.
+  local failing
+  failing=$(sed 's/\x1b\[[0-9;]*m//g' "$RUN_LOG" | grep -E ' FAIL  ' | sed 's/^ *//' | awk '!seen[$0]++' | head -n 40)
+  [ -z "$failing" ] || printf 'failing:\n%s\n' "$(sed 's/^/  /' <<<"$failing")"
   rm -f "$RUN_LOG"
   exit "$rc"
 }
