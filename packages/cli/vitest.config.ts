@@ -1,4 +1,4 @@
-import { packageConfig } from '@nostr-info/vitest-config';
+import { buildPackageFirst, packageConfig } from '@nostr-info/vitest-config';
 
 // The tests start the built CLI as child processes; the global set-up builds it once.
-export default packageConfig({ test: { globalSetup: ['test/build-cli.ts'], testTimeout: 120_000 } });
+export default packageConfig({ test: { globalSetup: [buildPackageFirst], testTimeout: 120_000 } });

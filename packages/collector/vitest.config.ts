@@ -1,3 +1,4 @@
-import { baseConfig } from '@nostr-info/vitest-config';
+import { buildPackageFirst, packageConfig } from '@nostr-info/vitest-config';
 
-export default baseConfig;
+// The process tests (crashes, re-shards) start the built collector; the global set-up builds it.
+export default packageConfig({ test: { globalSetup: [buildPackageFirst] } });

@@ -8,3 +8,5 @@ export declare const baseTest: Readonly<TestSettings>;
 export declare function packageConfig(overrides?: ViteUserConfig): ViteUserConfig;
 /** The base configuration as it is. */
 export declare const baseConfig: ViteUserConfig;
+/** A global set-up that builds the package's `dist/` before its tests start its processes. */
+export declare const buildPackageFirst: string;

@@ -1,5 +1,6 @@
 // Plain JavaScript: vitest loads a workspace package's config natively, before any TypeScript
 // transform (types in index.d.ts).
+import { fileURLToPath } from 'node:url';
 
 /**
  * The settings every package's tests share: tests beside the code and in `test/`, one file at a
@@ -21,3 +22,6 @@ export function packageConfig(overrides = {}) {
 
 /** The base configuration as it is. */
 export const baseConfig = packageConfig();
+
+/** A global set-up that builds the package's `dist/` before its tests start its processes. */
+export const buildPackageFirst = fileURLToPath(new URL('./build-package.js', import.meta.url));

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { testServices } from '@nostr-info/shared/testing';
 import type { TestWorld } from './context.js';
 
-const SCRIPT = fileURLToPath(new URL('./collector-process.ts', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('./collector-process.mjs', import.meta.url));
 
 export interface CollectorChild {
   child: ChildProcess;
@@ -12,11 +12,11 @@ export interface CollectorChild {
 }
 
 /**
- * Starts the collector role as its own process (`collector-process.ts`) on the world's database
+ * Starts the built collector role as its own process (`collector-process.mjs`) on the world's database
  * and Redis prefix, with discovery off, one verify worker and warnings only; `env` adds the rest.
  */
 export function startCollectorChild(world: TestWorld, env: Record<string, string>): CollectorChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+  const child = spawn(process.execPath, [SCRIPT], {
     env: {
       ...process.env,
       DATABASE_URL: world.db.url,

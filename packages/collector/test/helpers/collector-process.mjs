@@ -1,11 +1,14 @@
-// Runs the collector role as its own process, wired like the CLI's `collector` command (env →
-// context → startCollector with /metrics served; SIGTERM stops, flushes and exits 0).
+// Runs the built collector role (`dist/`, which the tests' global set-up compiles) as its own
+// process, wired like the CLI's `collector` command (env → context → startCollector with /metrics
+// served; SIGTERM stops, flushes and exits 0). Plain JavaScript started by plain node, as in the
+// image: no TypeScript loader in the process or its verify worker, so start-up timings (re-shards,
+// restarts after a crash) are the product's, not a test transform's.
 import { createCache } from '@nostr-info/shared/cache';
 import { loadEnv } from '@nostr-info/shared/config';
 import { createDatabases } from '@nostr-info/shared/db';
 import { createLogger } from '@nostr-info/shared/log';
 import { createRegistry } from '@nostr-info/shared/metrics';
-import { startCollector } from '../../src/collector.js';
+import { startCollector } from '../../dist/collector.js';
 
 const env = loadEnv('collector');
 const logger = createLogger({ level: env.LOG_LEVEL });
