@@ -189,8 +189,12 @@ describe('the chart topology on one machine', () => {
             )
           ).rows[0].n,
         );
-      await waitFor('zap receipts decided', async () =>
-        (await zapVerdicts(primary)) === (truth.uniqueByKind[9735] ?? 0) ? true : undefined,
+      // A receipt whose recipient's profile no replica has seen waits up to 30 s for it before
+      // its verdict (`unverified`), counted from its arrival: allow that wait plus a loaded machine.
+      await waitFor(
+        'zap receipts decided',
+        async () => ((await zapVerdicts(primary)) === (truth.uniqueByKind[9735] ?? 0) ? true : undefined),
+        { timeoutMs: 60_000 },
       );
       await waitFor('replica caught up', async () =>
         (await uniqueIn(replica)) === truth.unique &&
