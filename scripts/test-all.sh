@@ -50,18 +50,21 @@ finish() {
   local line
   for line in "${SUMMARY[@]}"; do printf '  %s\n' "$line"; done
   if [ "$rc" -eq 0 ]; then printf '[test-all] all passed\n'; else printf '[test-all] FAILED (exit %s)\n' "$rc"; fi
+  # The run's output without colours, read twice below.
+  local plain
+  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$RUN_LOG")
   # One closing line over every vitest run ("Tests  3 failed | 61 passed (64)").
-  sed 's/\x1b\[[0-9;]*m//g' "$RUN_LOG" | awk '
+  awk '
     /^[^ ]*:? *Tests +[0-9]/ || /^ *Tests +[0-9]/ {
       for (i = 1; i <= NF; i++) {
         if ($(i + 1) ~ /^passed/) passed += $i
         if ($(i + 1) ~ /^failed/) failed += $i
       }
     }
-    END { printf "tests: %d passed, %d failed\n", passed, failed }'
+    END { printf "tests: %d passed, %d failed\n", passed, failed }' <<<"$plain"
   # The failing tests by name, so the last lines of a long run say what to look at.
   local failing
-  failing=$(sed 's/\x1b\[[0-9;]*m//g' "$RUN_LOG" | grep -E ' FAIL  ' | sed 's/^ *//' | awk '!seen[$0]++' | head -n 40)
+  failing=$(grep -E ' FAIL  ' <<<"$plain" | sed 's/^ *//' | awk '!seen[$0]++' | head -n 40)
   [ -z "$failing" ] || printf 'failing:\n%s\n' "$(sed 's/^/  /' <<<"$failing")"
   rm -f "$RUN_LOG"
   exit "$rc"
